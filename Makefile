@@ -1,0 +1,39 @@
+# The README's two set-up commands: `make codegen` and `make test`.
+# Each creates .venv when it is missing and installs the project with its extras.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CODE_DIRS := runtime codegen generated apps
+
+.PHONY: codegen test lint typecheck pytest check-generated bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[codegen,dev]'
+	touch $(STAMP)
+
+codegen: $(STAMP)
+	$(BIN)/qsmith codegen --all --models models --out generated
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(CODE_DIRS) tests benchmarks noxfile.py
+	$(BIN)/black --check --quiet $(CODE_DIRS) tests benchmarks noxfile.py
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict runtime/qsmith codegen/qsmith generated/qsmith apps/qsmith
+
+check-generated: $(STAMP)
+	$(BIN)/qsmith codegen --all --models models --out generated --check
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: lint typecheck check-generated pytest
+
+bench: $(STAMP)
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .nox .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The ``qsmith`` command line: one command, sub-commands loaded on first use."""

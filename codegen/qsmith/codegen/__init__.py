@@ -1,0 +1,1 @@
+"""qsmith's generator: Smithy models in, Python client packages out."""

@@ -1,0 +1,1 @@
+"""Generated clients, one sub-package per service. Regenerate with ``make codegen``."""

@@ -1,0 +1,38 @@
+"""Packaging and layering rules that every later change must keep."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.support.shared import REPO_ROOT
+
+CODE_DIRS = ["runtime", "codegen", "generated", "apps"]
+
+
+def test_no_folder_has_a_qsmith_init() -> None:
+    for folder in CODE_DIRS:
+        assert not (REPO_ROOT / folder / "qsmith" / "__init__.py").exists(), folder
+
+
+def test_importing_the_runtime_loads_only_httpx_and_the_standard_library() -> None:
+    probe = (
+        "import sys, pkgutil\n"
+        "import qsmith.runtime, qsmith.runtime.schema, qsmith.runtime.errors\n"
+        "banned = {'pydantic', 'jinja2', 'black', 'click', 'qsmith.codegen', 'qsmith.cli'}\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in banned or "
+        "any(m.startswith(b + '.') or m == b for b in banned))\n"
+        "print(','.join(loaded))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
+
+
+def test_runtime_never_imports_codegen_generated_or_apps() -> None:
+    forbidden = ("qsmith.codegen", "qsmith.clients", "qsmith.cli", "pydantic", "jinja2")
+    for path in (REPO_ROOT / "runtime").rglob("*.py"):
+        text = path.read_text()
+        for name in forbidden:
+            assert f"import {name}" not in text and f"from {name}" not in text, (path, name)
