@@ -1,0 +1,298 @@
+"""AWS Signature Version 4: header signing and presigned (query) signing.
+
+Pure ``hashlib``/``hmac``. The derived signing key depends only on the secret, the date,
+the region and the service, so it is cached per (secret, date, region, service); the
+canonical request is rebuilt for every signature.
+
+The service-specific switches live in ``SigV4Config``: double URI-encoding of the path
+(every service but S3) and RFC 3986 path normalization (likewise), the payload hash
+(the body's SHA-256, ``UNSIGNED-PAYLOAD``, or a precomputed value such as the event
+stream marker), whether to send ``x-amz-content-sha256``, and whether the session
+token is part of the signature or added after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import urllib.parse
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from qsmith.runtime.auth.errors import SignatureError
+from qsmith.runtime.auth.identity import AwsCredentials
+from qsmith.runtime.http import HttpRequest, encode_query_component
+
+__all__ = [
+    "ALGORITHM",
+    "EMPTY_SHA256",
+    "STREAMING_EVENTS_PAYLOAD",
+    "UNSIGNED_PAYLOAD",
+    "SigV4Config",
+    "SigV4Signer",
+    "SigningResult",
+    "amz_date",
+    "canonical_path",
+]
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+STREAMING_EVENTS_PAYLOAD = "STREAMING-AWS4-HMAC-SHA256-EVENTS"
+
+# Headers a proxy or the transport may add, drop or rewrite: signing them would make
+# the signature fragile. The header we are about to write is never signed either.
+_UNSIGNED_HEADERS = frozenset(
+    {
+        "authorization",
+        "user-agent",
+        "x-amzn-trace-id",
+        "expect",
+        "connection",
+        "transfer-encoding",
+        "upgrade",
+        "proxy-authorization",
+    }
+)
+_KEY_CACHE_LIMIT = 64
+
+
+@dataclass(frozen=True, slots=True)
+class SigV4Config:
+    """What to sign for: the scope (region, service) and the service's switches.
+
+    ``payload_hash`` is ``None`` to hash the body, or a literal to use instead
+    (``UNSIGNED_PAYLOAD``, ``STREAMING_EVENTS_PAYLOAD``, a precomputed hex digest).
+    """
+
+    region: str
+    service: str
+    double_uri_encode: bool = True
+    normalize_path: bool = True
+    payload_hash: str | None = None
+    content_sha256_header: bool = False
+    sign_session_token: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SigningResult:
+    """The signed request and the intermediate values (for tests and debugging)."""
+
+    request: HttpRequest
+    canonical_request: str = field(repr=False)
+    string_to_sign: str = field(repr=False)
+    signature: str = field(repr=False)
+
+
+def amz_date(moment: datetime) -> str:
+    """``YYYYMMDDTHHMMSSZ`` in UTC."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _normalize_segments(path: str) -> str:
+    """RFC 3986 dot-segment removal, also dropping empty segments (``//``)."""
+    kept: list[str] = []
+    for segment in path.split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if kept:
+                kept.pop()
+            continue
+        kept.append(segment)
+    normalized = "/" + "/".join(kept)
+    if kept and (path.endswith("/") or path.endswith("/.") or path.endswith("/..")):
+        normalized += "/"
+    return normalized
+
+
+def canonical_path(path: str, *, normalize: bool, double_encode: bool) -> str:
+    """The canonical URI of a wire-form (already percent-encoded) path."""
+    if not path:
+        return "/"
+    if normalize:
+        path = _normalize_segments(path)
+    if double_encode:
+        path = urllib.parse.quote(path, safe="/-_.~")
+    return path
+
+
+def _canonical_query(pairs: list[tuple[str, str]]) -> str:
+    encoded = sorted(
+        (encode_query_component(name), encode_query_component(value)) for name, value in pairs
+    )
+    return "&".join(f"{name}={value}" for name, value in encoded)
+
+
+def _trim_value(value: str) -> str:
+    """Trim the value and fold each run of spaces into one space."""
+    value = value.strip()
+    if "  " in value:
+        value = " ".join(part for part in value.split(" ") if part)
+    return value
+
+
+def _canonical_headers(headers: list[tuple[str, str]]) -> tuple[str, str]:
+    """``(canonical header block, signed header list)``; repeated names joined by ','."""
+    grouped: dict[str, list[str]] = {}
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered in _UNSIGNED_HEADERS:
+            continue
+        grouped.setdefault(lowered, []).append(_trim_value(value))
+    names = sorted(grouped)
+    block = "".join(f"{name}:{','.join(grouped[name])}\n" for name in names)
+    return block, ";".join(names)
+
+
+def _payload_hash(request: HttpRequest, config: SigV4Config) -> str:
+    if config.payload_hash is not None:
+        return config.payload_hash
+    body = request.body
+    if isinstance(body, bytes | bytearray | memoryview):
+        return hashlib.sha256(body).hexdigest() if body else EMPTY_SHA256
+    raise SignatureError(
+        "a streaming body cannot be signed with a hashed payload; "
+        "use UNSIGNED_PAYLOAD or a precomputed payload hash"
+    )
+
+
+def _hmac(key: bytes, message: str) -> bytes:
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+
+
+class SigV4Signer:
+    """Signs ``HttpRequest`` objects; thread-safe, one instance may serve every client."""
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, str, str, str], bytes] = {}
+        self._lock = threading.Lock()
+
+    def signing_key(self, secret: str, date: str, region: str, service: str) -> bytes:
+        """The derived key for one day, region and service (cached)."""
+        cache_key = (secret, date, region, service)
+        key = self._keys.get(cache_key)
+        if key is None:
+            key = _hmac(("AWS4" + secret).encode("utf-8"), date)
+            key = _hmac(key, region)
+            key = _hmac(key, service)
+            key = _hmac(key, "aws4_request")
+            with self._lock:
+                if len(self._keys) >= _KEY_CACHE_LIMIT:
+                    self._keys.clear()
+                self._keys[cache_key] = key
+        return key
+
+    def sign(
+        self,
+        request: HttpRequest,
+        credentials: AwsCredentials,
+        config: SigV4Config,
+        *,
+        now: datetime | None = None,
+    ) -> SigningResult:
+        """Sign with an ``Authorization`` header; returns a new request, the input is kept."""
+        moment = amz_date(now or datetime.now(UTC))
+        signed = replace(request, headers=list(request.headers), query=list(request.query))
+        for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token"):
+            signed.remove_header(name)
+        if not signed.header("host"):
+            signed.headers.append(("Host", signed.authority))
+        signed.headers.append(("X-Amz-Date", moment))
+        token = credentials.session_token
+        if token and config.sign_session_token:
+            signed.headers.append(("X-Amz-Security-Token", token))
+        payload = _payload_hash(signed, config)
+        if config.content_sha256_header:
+            signed.set_header("X-Amz-Content-Sha256", payload)
+        header_block, signed_headers = _canonical_headers(signed.headers)
+        canonical = "\n".join(
+            (
+                signed.method.upper(),
+                canonical_path(
+                    signed.path,
+                    normalize=config.normalize_path,
+                    double_encode=config.double_uri_encode,
+                ),
+                _canonical_query(signed.query),
+                header_block,
+                signed_headers,
+                payload,
+            )
+        )
+        scope, string_to_sign, signature = self._signature(moment, credentials, config, canonical)
+        signed.headers.append(
+            (
+                "Authorization",
+                f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "
+                f"SignedHeaders={signed_headers}, Signature={signature}",
+            )
+        )
+        if token and not config.sign_session_token:
+            signed.headers.append(("X-Amz-Security-Token", token))
+        return SigningResult(signed, canonical, string_to_sign, signature)
+
+    def presign(
+        self,
+        request: HttpRequest,
+        credentials: AwsCredentials,
+        config: SigV4Config,
+        *,
+        expires_in: int,
+        now: datetime | None = None,
+    ) -> SigningResult:
+        """Sign in the query string (a presigned URL valid ``expires_in`` seconds)."""
+        if not 1 <= expires_in <= 604800:
+            raise SignatureError(f"expires_in must be 1..604800 seconds, got {expires_in}")
+        moment = amz_date(now or datetime.now(UTC))
+        signed = replace(request, headers=list(request.headers), query=list(request.query))
+        signed.remove_header("Authorization")
+        if not signed.header("host"):
+            signed.headers.append(("Host", signed.authority))
+        header_block, signed_headers = _canonical_headers(signed.headers)
+        scope = f"{moment[:8]}/{config.region}/{config.service}/aws4_request"
+        signed.query.extend(
+            (
+                ("X-Amz-Algorithm", ALGORITHM),
+                ("X-Amz-Credential", f"{credentials.access_key_id}/{scope}"),
+                ("X-Amz-Date", moment),
+                ("X-Amz-SignedHeaders", signed_headers),
+                ("X-Amz-Expires", str(expires_in)),
+            )
+        )
+        token = credentials.session_token
+        if token and config.sign_session_token:
+            signed.query.append(("X-Amz-Security-Token", token))
+        canonical = "\n".join(
+            (
+                signed.method.upper(),
+                canonical_path(
+                    signed.path,
+                    normalize=config.normalize_path,
+                    double_encode=config.double_uri_encode,
+                ),
+                _canonical_query(signed.query),
+                header_block,
+                signed_headers,
+                _payload_hash(signed, config),
+            )
+        )
+        _, string_to_sign, signature = self._signature(moment, credentials, config, canonical)
+        if token and not config.sign_session_token:
+            signed.query.append(("X-Amz-Security-Token", token))
+        signed.query.append(("X-Amz-Signature", signature))
+        return SigningResult(signed, canonical, string_to_sign, signature)
+
+    def _signature(
+        self, moment: str, credentials: AwsCredentials, config: SigV4Config, canonical: str
+    ) -> tuple[str, str, str]:
+        """``(credential scope, string to sign, hex signature)``."""
+        date = moment[:8]
+        scope = f"{date}/{config.region}/{config.service}/aws4_request"
+        string_to_sign = "\n".join(
+            (ALGORITHM, moment, scope, hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+        )
+        key = self.signing_key(credentials.secret_access_key, date, config.region, config.service)
+        signature = hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+        return scope, string_to_sign, signature

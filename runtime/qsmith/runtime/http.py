@@ -1,0 +1,125 @@
+"""The sans-I/O HTTP request that serializers produce, signers sign and transports send.
+
+``path`` is the request target's path exactly as it goes on the wire (already
+percent-encoded); ``query`` holds decoded ``(name, value)`` pairs in order, repeated
+names kept, and is percent-encoded by ``query_string`` with the same rule SigV4 uses, so
+what is signed is byte for byte what is sent. Headers are an ordered list of
+``(name, value)``; names keep the case they were given and compare case-insensitively.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = ["SENSITIVE_HEADERS", "SENSITIVE_QUERY_PARAMS", "HttpRequest", "encode_query_component"]
+
+# Header and query names whose values are secrets: shown as "<redacted>" in reprs.
+SENSITIVE_HEADERS = frozenset({"authorization", "x-amz-security-token", "proxy-authorization"})
+SENSITIVE_QUERY_PARAMS = frozenset({"x-amz-signature", "x-amz-security-token", "x-amz-credential"})
+
+_UNRESERVED = "-_.~"
+
+
+def encode_query_component(text: str) -> str:
+    """Percent-encode a query name or value (UTF-8; only RFC 3986 unreserved kept)."""
+    return urllib.parse.quote(text, safe=_UNRESERVED)
+
+
+@dataclass(slots=True, eq=True)
+class HttpRequest:
+    """One HTTP request, ready to sign and send.
+
+    ``body`` is either the whole payload as bytes or an iterable of byte chunks (a
+    streaming upload, e.g. an event stream); a streaming body can only be signed with
+    an unsigned or precomputed payload hash.
+    """
+
+    method: str
+    host: str
+    path: str = "/"
+    query: list[tuple[str, str]] = field(default_factory=list)
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes | Iterable[bytes] = b""
+    scheme: str = "https"
+    port: int | None = None
+
+    @classmethod
+    def from_url(
+        cls,
+        method: str,
+        url: str,
+        headers: Iterable[tuple[str, str]] = (),
+        body: bytes | Iterable[bytes] = b"",
+    ) -> HttpRequest:
+        """Build a request from an absolute URL; its query is decoded into pairs."""
+        parts = urllib.parse.urlsplit(url)
+        return cls(
+            method=method,
+            host=parts.hostname or "",
+            path=parts.path or "/",
+            query=urllib.parse.parse_qsl(parts.query, keep_blank_values=True),
+            headers=list(headers),
+            body=body,
+            scheme=parts.scheme or "https",
+            port=parts.port,
+        )
+
+    @property
+    def authority(self) -> str:
+        """``host[:port]``, the port left out when it is the scheme's default."""
+        default = {"https": 443, "http": 80}.get(self.scheme)
+        if self.port is None or self.port == default:
+            return self.host
+        return f"{self.host}:{self.port}"
+
+    @property
+    def query_string(self) -> str:
+        """The query as sent: pairs in order, each part percent-encoded."""
+        return "&".join(
+            f"{encode_query_component(name)}={encode_query_component(value)}"
+            for name, value in self.query
+        )
+
+    @property
+    def target(self) -> str:
+        """The request target (path plus query), as on the request line."""
+        query = self.query_string
+        return f"{self.path}?{query}" if query else self.path
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.authority}{self.target}"
+
+    def header(self, name: str) -> str | None:
+        """The value of a header (case-insensitive); several values are joined by ','."""
+        wanted = name.lower()
+        values = [value for key, value in self.headers if key.lower() == wanted]
+        return ",".join(values) if values else None
+
+    def set_header(self, name: str, value: str) -> None:
+        """Replace every header of that name (case-insensitive) by one, appended last."""
+        self.remove_header(name)
+        self.headers.append((name, value))
+
+    def remove_header(self, name: str) -> None:
+        wanted = name.lower()
+        self.headers = [(key, value) for key, value in self.headers if key.lower() != wanted]
+
+    def __repr__(self) -> str:
+        headers = [
+            (key, "<redacted>" if key.lower() in SENSITIVE_HEADERS else value)
+            for key, value in self.headers
+        ]
+        query = [
+            (key, "<redacted>" if key.lower() in SENSITIVE_QUERY_PARAMS else value)
+            for key, value in self.query
+        ]
+        body = f"<{len(self.body)} bytes>" if isinstance(self.body, bytes) else "<stream>"
+        return (
+            f"HttpRequest(method={self.method!r}, url={self.scheme}://{self.authority}"
+            f"{self.path!s}, query={query!r}, headers={headers!r}, body={body})"
+        )
+
+    __str__ = __repr__
