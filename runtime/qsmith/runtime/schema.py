@@ -167,6 +167,8 @@ class MemberSchema:
     host_label: bool = False
     constraints: Constraints | None = None
     documentation: str | None = None
+    # For a union member: the generated class that wraps this member's value (`.value`).
+    variant_type: builtins.type | None = None
     traits: Mapping[str, object] = field(default_factory=dict)
 
     @property
