@@ -13,8 +13,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
+    keep = {"QSMITH_SHARED", "QSMITH_REQUIRE_SHARED"}
     for name in list(os.environ):
-        if name.startswith(("AWS_", "QSMITH_")) and name != "QSMITH_SHARED":
-            if name != "QSMITH_REQUIRE_SHARED":
-                monkeypatch.delenv(name)
+        if name.startswith(("AWS_", "QSMITH_")) and name not in keep:
+            monkeypatch.delenv(name)
     return home
