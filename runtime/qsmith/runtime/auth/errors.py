@@ -61,4 +61,12 @@ class TokenExpiredError(IdentityError):
 
 
 class TokenRefreshError(IdentityError):
-    """Refreshing a bearer token failed (the refresher's error is the cause)."""
+    """Refreshing a bearer token failed.
+
+    ``login_required`` is true when the grant itself is gone (``invalid_grant``): retrying
+    cannot help, the user must log in again.
+    """
+
+    def __init__(self, message: str, *, login_required: bool = False) -> None:
+        self.login_required = login_required
+        super().__init__(message)

@@ -41,18 +41,26 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 STREAMING_EVENTS_PAYLOAD = "STREAMING-AWS4-HMAC-SHA256-EVENTS"
 
-# Headers a proxy or the transport may add, drop or rewrite: signing them would make
-# the signature fragile. The header we are about to write is never signed either.
+# Hop-by-hop and tracing headers, which a proxy, the transport or tracing middleware may
+# add, drop or rewrite after signing: signing them would make the signature fragile. The
+# Authorization header being written is never signed either.
 _UNSIGNED_HEADERS = frozenset(
     {
         "authorization",
-        "user-agent",
-        "x-amzn-trace-id",
-        "expect",
+        "baggage",
         "connection",
+        "expect",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "traceparent",
+        "tracestate",
+        "trailer",
         "transfer-encoding",
         "upgrade",
-        "proxy-authorization",
+        "user-agent",
+        "x-amzn-trace-id",
     }
 )
 _KEY_CACHE_LIMIT = 64

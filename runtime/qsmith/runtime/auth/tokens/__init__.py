@@ -1,0 +1,1 @@
+"""Bearer token providers: static, environment, token files, the AWS SSO cache, refreshing."""

@@ -1,0 +1,131 @@
+"""A bearer token provider that renews its token ahead of expiry, once, however many wait.
+
+Three layers keep refreshes single:
+- in memory, a fresh token is returned without locking;
+- within a process, a ``threading.Lock`` lets one thread refresh while the others wait
+  and then take its result (asyncio callers wait in a worker thread);
+- across processes, an ``fcntl`` lock beside the token file; whoever takes it re-reads the
+  file first, because another process may already have refreshed and rotated the refresh
+  token (using the old one again would be refused).
+
+The renewed token is saved atomically with mode 0600. A refresh that fails leaves the file
+as it was; the old token is still served while it has not expired.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from datetime import timedelta
+from typing import Protocol
+
+from qsmith.runtime.auth.errors import NoTokenError, TokenExpiredError, TokenRefreshError
+from qsmith.runtime.auth.files import file_lock
+from qsmith.runtime.auth.identity import BearerToken, utc_now
+from qsmith.runtime.auth.tokens.token_file import LOGIN_HINT, JsonTokenFile
+from qsmith.runtime.errors import QsmithError
+
+__all__ = ["DEFAULT_REFRESH_MARGIN", "RefreshingTokenProvider", "TokenRefresher"]
+
+DEFAULT_REFRESH_MARGIN = timedelta(minutes=5)
+# After a failed refresh, the still-valid old token is served this long before trying again,
+# so a service outage does not turn every request into a refresh call.
+RETRY_AFTER_FAILURE = timedelta(seconds=30)
+_log = logging.getLogger("qsmith.auth")
+
+
+class TokenRefresher(Protocol):
+    """Exchanges a token (with its refresh token) for a new one.
+
+    Implementations: the OIDC refresh-token grant (``OidcRefresher``); the login issue's
+    social refresher. Raise ``TokenRefreshError`` (``login_required`` when the grant is gone).
+    """
+
+    def refresh(self, token: BearerToken) -> BearerToken: ...
+
+
+class RefreshingTokenProvider:
+    """Serves the token of a ``JsonTokenFile``, refreshing it ``margin`` before expiry."""
+
+    def __init__(
+        self,
+        store: JsonTokenFile,
+        refresher: TokenRefresher,
+        *,
+        margin: timedelta = DEFAULT_REFRESH_MARGIN,
+        login_hint: str = LOGIN_HINT,
+    ) -> None:
+        self.store = store
+        self._refresher = refresher
+        self._margin = margin
+        self._login_hint = login_hint
+        self._current: BearerToken | None = None
+        self._lock = threading.Lock()
+        self._quiet_until = utc_now() - RETRY_AFTER_FAILURE
+
+    @property
+    def source(self) -> str:
+        return f"{self.store.source} (refreshing)"
+
+    def __repr__(self) -> str:
+        return f"RefreshingTokenProvider({self.store.path})"
+
+    def resolve_token(self) -> BearerToken:
+        current = self._current
+        if current is not None and not current.expires_within(self._margin):
+            return current
+        with self._lock:
+            current = self._current
+            if current is not None and not current.expires_within(self._margin):
+                return current  # another thread refreshed while we waited
+            self._current = self._load_or_refresh()
+            return self._current
+
+    async def resolve_token_async(self) -> BearerToken:
+        """The same, for asyncio: the fast path stays on the loop, a refresh runs in a thread."""
+        current = self._current
+        if current is not None and not current.expires_within(self._margin):
+            return current
+        return await asyncio.to_thread(self.resolve_token)
+
+    def _load_or_refresh(self) -> BearerToken:
+        token = self.store.load()
+        if not token.expires_within(self._margin):
+            return token
+        if utc_now() < self._quiet_until and not token.expires_within(timedelta(0)):
+            return token
+        with file_lock(self.store.path):
+            token = self.store.load()  # another process may have refreshed meanwhile
+            if not token.expires_within(self._margin):
+                return token
+            return self._refresh(token)
+
+    def _refresh(self, token: BearerToken) -> BearerToken:
+        if not token.refresh_token:
+            return self._keep_or_expire(token, "it has no refresh token")
+        try:
+            renewed = self._refresher.refresh(token)
+        except QsmithError as exc:
+            login_required = isinstance(exc, TokenRefreshError) and exc.login_required
+            _log.warning("refreshing the token from %s failed: %s", self.store.source, exc)
+            self._quiet_until = utc_now() + RETRY_AFTER_FAILURE
+            if login_required:
+                raise TokenExpiredError(self.store.source, self._login_hint) from exc
+            return self._keep_or_expire(token, "the refresh failed", cause=exc)
+        if not renewed.token:
+            raise NoTokenError(f"the refresher for {self.store.source} returned no token")
+        self.store.save(renewed)
+        _log.info(
+            "refreshed the token from %s; it expires at %s", self.store.source, renewed.expiration
+        )
+        return renewed
+
+    def _keep_or_expire(
+        self, token: BearerToken, why: str, cause: BaseException | None = None
+    ) -> BearerToken:
+        """Serve the old token while it is valid; once expired, say how to log in again."""
+        if token.expiration is None or token.expiration > utc_now():
+            _log.info("keeping the token from %s until it expires (%s)", self.store.source, why)
+            return token
+        raise TokenExpiredError(self.store.source, self._login_hint) from cause
