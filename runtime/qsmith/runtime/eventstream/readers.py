@@ -1,0 +1,171 @@
+"""Messages from a streaming httpx response, sync and async.
+
+The readers own the response: it is closed when the stream ends, when decoding fails,
+and when the consumer stops early. For the synchronous reader that is immediate on
+``break`` or an exception in the loop body (the message generator is dropped and its
+``finally`` runs), on ``close()``/``with``, and when the reader is garbage collected.
+The asynchronous reader closes on ``aclose()``/``async with`` at once; after a ``break``
+asyncio finalizes the dropped async generator, which closes the response on the next
+turns of the event loop.
+
+Transport failures become qsmith errors: a timeout is ``RequestTimeoutError``, a lost
+connection ``TransportError`` — or ``ConnectionLostMidMessageError`` (also a
+``TruncatedMessageError``) when it cut a message in half. A stream that ends cleanly in
+the middle of a message raises ``TruncatedMessageError``: never a silent stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from types import TracebackType
+
+import httpx
+
+from qsmith.runtime.errors import RequestTimeoutError, TransportError
+from qsmith.runtime.eventstream.decoder import MessageDecoder
+from qsmith.runtime.eventstream.errors import EventStreamFormatError, TruncatedMessageError
+from qsmith.runtime.eventstream.message import Message
+
+__all__ = ["AsyncEventStreamReader", "ConnectionLostMidMessageError", "EventStreamReader"]
+
+
+class ConnectionLostMidMessageError(TruncatedMessageError, TransportError):
+    """The connection failed while a message was only partly received."""
+
+
+class _ReaderState:
+    """What both readers share: the decoder, and turning transport errors into ours."""
+
+    def __init__(self) -> None:
+        self.decoder = MessageDecoder()
+        self.started = False
+
+    def start(self) -> None:
+        if self.started:
+            raise EventStreamFormatError("an event stream response can be read only once")
+        self.started = True
+
+    def transport_error(self, exc: httpx.TransportError) -> Exception:
+        decoder = self.decoder
+        where = (
+            f"after {decoder.messages_decoded} message(s), {decoder.offset} bytes"
+            f"{f' + {decoder.buffered} of an unfinished message' if decoder.buffered else ''}"
+        )
+        if isinstance(exc, httpx.TimeoutException):
+            return RequestTimeoutError(f"event stream timed out {where}: {exc}")
+        if decoder.buffered:
+            return ConnectionLostMidMessageError(
+                f"the connection failed {decoder.buffered} byte(s) into a message: {exc}",
+                message_index=decoder.messages_decoded,
+                offset=decoder.offset + decoder.buffered,
+            )
+        return TransportError(f"event stream connection failed {where}: {exc}")
+
+
+class EventStreamReader:
+    """Iterate the messages of a streaming ``httpx.Response`` (``client.stream(...)`` or
+    ``send(..., stream=True)``)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self._state = _ReaderState()
+
+    @property
+    def response(self) -> httpx.Response:
+        return self._response
+
+    def __iter__(self) -> Iterator[Message]:
+        self._state.start()
+        return self._messages()
+
+    def _messages(self) -> Iterator[Message]:
+        decoder = self._state.decoder
+        try:
+            try:
+                for chunk in self._response.iter_bytes():
+                    yield from decoder.feed(chunk)
+            except httpx.TransportError as exc:
+                raise self._state.transport_error(exc) from exc
+            decoder.finish()
+        finally:
+            self._response.close()
+
+    def close(self) -> None:
+        self._response.close()
+
+    def __enter__(self) -> EventStreamReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        response = getattr(self, "_response", None)
+        if response is not None and not response.is_closed:
+            response.close()
+
+
+class AsyncEventStreamReader:
+    """Iterate the messages of a streaming ``httpx.Response`` from an ``AsyncClient``."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self._state = _ReaderState()
+
+    @property
+    def response(self) -> httpx.Response:
+        return self._response
+
+    def __aiter__(self) -> AsyncIterator[Message]:
+        self._state.start()
+        return self._messages()
+
+    async def _messages(self) -> AsyncIterator[Message]:
+        decoder = self._state.decoder
+        try:
+            try:
+                async for chunk in self._response.aiter_bytes():
+                    for message in decoder.feed(chunk):
+                        yield message
+            except httpx.TransportError as exc:
+                raise self._state.transport_error(exc) from exc
+            decoder.finish()
+        finally:
+            await self._response.aclose()
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+    async def __aenter__(self) -> AsyncEventStreamReader:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __del__(self) -> None:
+        # Dropped without being read to the end: close on the running loop, if any.
+        response = getattr(self, "_response", None)
+        if response is None or response.is_closed:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        task = loop.create_task(response.aclose())
+        _closing.add(task)
+        task.add_done_callback(_closing.discard)
+
+
+# Close tasks started from __del__, kept referenced until they finish.
+_closing: set[asyncio.Task[None]] = set()
