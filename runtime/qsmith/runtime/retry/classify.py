@@ -118,10 +118,11 @@ class RetryErrorInfo:
     def from_exception(cls, error: BaseException) -> RetryErrorInfo:
         """Classify an exception raised while sending or receiving (no error response)."""
         name = type(error).__name__
-        if isinstance(error, RequestTimeoutError) or _is_httpx_timeout(error):
-            # A pool timeout means the request never left: still a timeout for quota.
-            return cls(kind=ErrorKind.TIMEOUT, description=f"{name}: timeout")
         retryable = getattr(error, "retryable", None)
+        if isinstance(error, RequestTimeoutError) or _is_httpx_timeout(error):
+            # A whole-call deadline says retryable=False: no time is left to retry in.
+            kind = ErrorKind.NOT_RETRYABLE if retryable is False else ErrorKind.TIMEOUT
+            return cls(kind=kind, description=f"{name}: timeout")
         if isinstance(error, TransportError):
             kind = ErrorKind.TRANSIENT if retryable is not False else ErrorKind.NOT_RETRYABLE
             return cls(kind=kind, description=name)
