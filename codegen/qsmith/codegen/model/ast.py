@@ -54,6 +54,11 @@ class ShapeKind(enum.StrEnum):
     OPERATION = "operation"
     APPLY = "apply"
 
+    @property
+    def with_article(self) -> str:
+        """``"a string"``, ``"an operation"``: for messages."""
+        return ("an " if self.value[0] in "aeiou" else "a ") + self.value
+
 
 SIMPLE_KINDS = frozenset(
     {
@@ -179,11 +184,11 @@ def misplaced_fields(shape: AstShape) -> list[str]:
     for name in sorted(shape.json_fields() - allowed):
         if name in _MEMBER_FIELDS:
             messages.append(
-                f"a {shape.type.value} shape cannot have '{name}': only structure, union, "
+                f"{shape.type.with_article} shape cannot have '{name}': only structure, union, "
                 "enum and intEnum have 'members', list has 'member', map has 'key' and 'value'"
             )
         else:
-            messages.append(f"a {shape.type.value} shape cannot have '{name}'")
+            messages.append(f"{shape.type.with_article} shape cannot have '{name}'")
     return messages
 
 

@@ -217,7 +217,7 @@ class ModelIndex:
     def _service(self, service_id: str) -> Shape:
         service = self.model.shape(service_id)
         if service.kind is not ShapeKind.SERVICE:
-            raise KeyError(f"{service_id} is a {service.kind.value}, not a service")
+            raise KeyError(f"{service_id} is {service.kind.with_article}, not a service")
         return service
 
 

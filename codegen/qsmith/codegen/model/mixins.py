@@ -68,7 +68,7 @@ class _Flattener:
             if mixin.kind is not shape.kind:
                 self.problem(
                     shape,
-                    f"a {shape.kind.value} cannot use mixin {mixin.id}, a {mixin.kind.value}",
+                    f"{shape.kind.with_article} cannot use mixin {mixin.id}, {mixin.kind.with_article}",
                 )
         mixins = [m for m in mixins if m.kind is shape.kind]
         self.inherit_traits(shape, mixins)

@@ -90,7 +90,7 @@ class _Validator:
             self.problem(
                 shape,
                 member.id,
-                f"member target {target.id} is a {target.kind.value}; members target data shapes",
+                f"member target {target.id} is {target.kind.with_article}; members target data shapes",
             )
         elif target.is_mixin:
             self.problem(shape, member.id, f"member target {target.id} is a mixin")
@@ -112,11 +112,11 @@ class _Validator:
             self.problem(shape, where, f"{role} {target_id} does not exist")
             return None
         if kinds is not None and target.kind not in kinds:
-            expected = " or ".join(sorted(k.value for k in kinds))
+            expected = " or ".join(sorted(k.with_article for k in kinds))
             self.problem(
                 shape,
                 where,
-                f"{role} {target_id} is a {target.kind.value}, expected a {expected}",
+                f"{role} {target_id} is {target.kind.with_article}, expected {expected}",
             )
             return None
         return target
@@ -140,7 +140,7 @@ class _Validator:
             self.problem(
                 shape,
                 shape.key.id,
-                f"a map key must target a string or enum, not a {key_target.kind.value}",
+                f"a map key must target a string or enum, not {key_target.kind.with_article}",
             )
 
     def check_enum(self, shape: Shape) -> None:
