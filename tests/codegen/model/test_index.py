@@ -171,3 +171,37 @@ def test_member_helpers(model: Model, index: ModelIndex) -> None:
     streaming = index.streaming_member(LIB + "ReadChapterOutput")
     assert streaming is not None and streaming.name == "pages"
     assert index.streaming_member(LIB + "GetBookInput") is None
+
+
+def test_enum_values_of_enum_int_enum_and_1_0_enum_strings() -> None:
+    model = load(
+        {
+            NS
+            + "E": {
+                "type": "enum",
+                "members": {
+                    "A": {"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": "a"}},
+                    "B": {"target": "smithy.api#Unit"},
+                },
+            },
+            NS
+            + "I": {
+                "type": "intEnum",
+                "members": {
+                    "ONE": {"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": 1}}
+                },
+            },
+            NS
+            + "Old": {
+                "type": "string",
+                "traits": {"smithy.api#enum": [{"value": "x-y", "name": "X_Y"}, {"value": "z"}]},
+            },
+            NS + "Plain": {"type": "string"},
+        },
+        version="1.0",
+    )
+    index = ModelIndex(model)
+    assert index.enum_values(NS + "E") == {"A": "a", "B": "B"}
+    assert index.enum_values(NS + "I") == {"ONE": 1}
+    assert index.enum_values(NS + "Old") == {"X_Y": "x-y", "z": "z"}
+    assert index.enum_values(NS + "Plain") == {}

@@ -78,6 +78,7 @@ def test_invalid_target_id() -> None:
         ("aws.auth#sigv4", {}, "an object {name: string}"),
         ("aws.protocols#restJson1", {"http": "h2"}, "eventStreamHttp"),
         ("smithy.rules#endpointRuleSet", [], "an object"),
+        ("smithy.api#enum", [{"name": "A"}], "a list of objects {value: string"),
     ],
 )
 def test_trait_value_of_the_wrong_kind(trait: str, value: Any, expected: str) -> None:

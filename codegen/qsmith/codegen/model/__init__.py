@@ -35,6 +35,7 @@ Public API (everything below is importable from ``qsmith.codegen.model``)::
     index.paginated(op, service_id)    # PaginatedTrait with service defaults merged
     index.http_binding(member)         # (HttpBinding, name | None) or None (body)
     index.timestamp_format(member), index.is_sensitive(member), index.streaming_member(id)
+    index.enum_values(shape_id)        # name -> wire value (enum, intEnum, 1.0 @enum string)
 
     from qsmith.codegen.model import traits as t     # typed trait accessors
     t.HTTP.get(op) -> HttpTrait | None;  t.REQUIRED.has(member) -> bool
@@ -42,7 +43,7 @@ Public API (everything below is importable from ``qsmith.codegen.model``)::
      HTTP_QUERY_PARAMS, HTTP_HEADER, HTTP_PREFIX_HEADERS, HTTP_PAYLOAD,
      HTTP_RESPONSE_CODE, JSON_NAME, TIMESTAMP_FORMAT, REQUIRED, DEFAULT, CLIENT_OPTIONAL,
      SENSITIVE, STREAMING, EVENT_HEADER, EVENT_PAYLOAD, ERROR, HTTP_ERROR, RETRYABLE,
-     PAGINATED, IDEMPOTENCY_TOKEN, ENUM_VALUE, DOCUMENTATION, LENGTH, RANGE, PATTERN,
+     PAGINATED, IDEMPOTENCY_TOKEN, ENUM_VALUE, ENUM, DOCUMENTATION, LENGTH, RANGE, PATTERN,
      SPARSE, ENDPOINT, HOST_LABEL, REQUEST_COMPRESSION, HTTP_CHECKSUM_REQUIRED,
      MEDIA_TYPE, UNIQUE_ITEMS, BOX, MIXIN, AWS_SERVICE, SIGV4, REST_JSON1, AWS_JSON1_0,
      AWS_JSON1_1, ENDPOINT_RULE_SET; t.REGISTRY maps id -> spec)

@@ -207,6 +207,18 @@ class ModelIndex:
         """@sensitive on the member or on the shape it targets."""
         return t.SENSITIVE.has(member) or t.SENSITIVE.has(self.model.target(member))
 
+    def enum_values(self, shape_id: str) -> dict[str, str | int]:
+        """Member name -> wire value of an enum or intEnum (``@enumValue``, else the name),
+        or of a 1.0 string with ``@enum`` (entry name, else its value); {} otherwise."""
+        shape = self.model.shape(shape_id)
+        if shape.kind in (ShapeKind.ENUM, ShapeKind.INT_ENUM):
+            values: dict[str, str | int] = {}
+            for name, member in shape.members.items():
+                value = t.ENUM_VALUE.get(member)
+                values[name] = name if value is None else value
+            return values
+        return {entry.name or entry.value: entry.value for entry in t.ENUM.get(shape) or ()}
+
     def streaming_member(self, structure_id: str) -> Member | None:
         """The member of a structure that targets a @streaming blob or union, if any."""
         for member in self.model.shape(structure_id).members.values():

@@ -123,6 +123,9 @@ class _Loader:
                 name, None, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
             )
             return
+        except RecursionError:
+            self.problem(name, None, "JSON nested too deeply to be a model")
+            return
         self.read_document(name, document, named=True)
 
     def read_document(self, name: str, document: Any, *, named: bool = False) -> None:
@@ -170,7 +173,7 @@ class _Loader:
             self.problem(file, shape_id, "a shape must be a JSON object")
             return
         kind = raw.get("type")
-        if kind not in _KNOWN_KINDS:
+        if not isinstance(kind, str) or kind not in _KNOWN_KINDS:
             self.problem(file, shape_id, f"unknown shape type {kind!r}")
             return
         is_apply = kind == ShapeKind.APPLY

@@ -26,6 +26,7 @@ __all__ = [
     "REGISTRY",
     "AwsServiceTrait",
     "EndpointTrait",
+    "EnumDefinition",
     "HttpTrait",
     "LengthTrait",
     "PaginatedTrait",
@@ -107,6 +108,14 @@ class ProtocolTrait(_TraitValue):
 
     http: list[str] = Field(default_factory=list)
     event_stream_http: list[str] = Field(default_factory=list, alias="eventStreamHttp")
+
+
+class EnumDefinition(_TraitValue):
+    """One entry of the Smithy 1.0 ``smithy.api#enum`` trait on a string."""
+
+    value: str
+    name: str | None = None
+    documentation: str | None = None
 
 
 def _check_shape_ids(value: list[str]) -> list[str]:
@@ -213,6 +222,9 @@ IDEMPOTENCY_TOKEN: TraitSpec[Annotation] = TraitSpec(
 ENUM_VALUE: TraitSpec[str | int] = TraitSpec(
     "smithy.api#enumValue", str | int, "a string (enum) or an integer (intEnum)"
 )
+ENUM: TraitSpec[list[EnumDefinition]] = TraitSpec(
+    "smithy.api#enum", list[EnumDefinition], "a list of objects {value: string, name?: string}"
+)
 DOCUMENTATION: TraitSpec[str] = TraitSpec("smithy.api#documentation", str, _STRING)
 LENGTH: TraitSpec[LengthTrait] = TraitSpec(
     "smithy.api#length", LengthTrait, "an object {min?: integer, max?: integer}"
@@ -287,6 +299,7 @@ REGISTRY: dict[str, TraitSpec[Any]] = {
         PAGINATED,
         IDEMPOTENCY_TOKEN,
         ENUM_VALUE,
+        ENUM,
         DOCUMENTATION,
         LENGTH,
         RANGE,
