@@ -1,0 +1,23 @@
+"""``qsmith model``: inspect Smithy JSON AST models (validate, stats, show).
+
+The group loads its sub-commands on first use, like ``qsmith`` itself: add a command
+by adding one line to ``MODEL_SUBCOMMANDS``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from qsmith.cli.main import LazyGroup
+
+# name -> "module:attribute" of a click command, imported on first use.
+MODEL_SUBCOMMANDS: dict[str, str] = {
+    "validate": "qsmith.cli.model_commands:validate",
+    "stats": "qsmith.cli.model_commands:stats",
+    "show": "qsmith.cli.model_commands:show",
+}
+
+
+@click.group(cls=LazyGroup, lazy=MODEL_SUBCOMMANDS)
+def model() -> None:
+    """Validate and inspect Smithy JSON AST models."""
