@@ -117,6 +117,12 @@ def test_bad_endpoint_urls_are_rejected_naming_the_source(url: str, problem: str
     assert isinstance(raised.value, ConfigError)
 
 
+def test_user_info_never_reaches_the_error_message() -> None:
+    with pytest.raises(EndpointConfigError) as raised:
+        validate_endpoint_url("ftp://alice:s3cr3t@example.com", "the endpoint_url argument")
+    assert "s3cr3t" not in str(raised.value) and "***@example.com" in str(raised.value)
+
+
 def test_bad_url_in_environment_fails_when_the_resolver_is_built() -> None:
     with pytest.raises(EndpointConfigError, match="AWS_ENDPOINT_URL_SVC"):
         EndpointResolver(

@@ -231,3 +231,16 @@ def test_standard_library_edges() -> None:
     assert parse_url("https://[::1]:x") is None
     parsed = parse_url("http://[fe80::1]")
     assert parsed is not None and parsed["isIp"] is True
+
+
+def test_endpoints_package_imports_only_the_standard_library() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, qsmith.runtime.endpoints.config\n"
+        "third = {'httpx', 'httpcore', 'pydantic', 'botocore', 'jinja2', 'click'}\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in third)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

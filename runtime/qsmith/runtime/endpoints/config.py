@@ -100,8 +100,17 @@ def validate_endpoint_url(url: Any, source: str) -> str:
     """Reject anything that is not an absolute http(s) URL with a host, naming ``source``."""
     problem = _url_problem(url)
     if problem:
-        raise EndpointConfigError(f"invalid endpoint URL {url!r} from {source}: {problem}")
+        raise EndpointConfigError(
+            f"invalid endpoint URL {_redacted(url)!r} from {source}: {problem}"
+        )
     return str(url)
+
+
+def _redacted(url: Any) -> Any:
+    """Hide user info (``user:password@``) so a credential never reaches an error message."""
+    if not isinstance(url, str):
+        return url
+    return re.sub(r"(?<=://)[^/@]*@", "***@", url)
 
 
 def _url_problem(url: Any) -> str | None:

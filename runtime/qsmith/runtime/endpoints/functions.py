@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 _HOST_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}\Z")
 _PORT = re.compile(r"[0-9]{1,5}\Z")
@@ -57,6 +56,8 @@ def substring(value: Any, start: int, stop: int, reverse: bool) -> str | None:
 def uri_encode(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
+    from urllib.parse import quote  # rarely used by rule sets; keeps import time down
+
     return quote(value, safe=_URI_SAFE)
 
 
