@@ -27,18 +27,28 @@ RULES = SHARED / "vectors" / "endpoints" / "aws-services" / "dynamodb.json"
 MODEL = SHARED / "vectors" / "aws-models" / "smithy-rs" / "dynamodb.json"
 
 
-def rate(
-    resolve: Callable[[dict[str, Any]], Any], params: list[dict[str, Any]], seconds: float = 1.5
-) -> float:
-    """Resolutions per second, best of three runs of about ``seconds`` / 3 each."""
-    best = 0.0
-    for _ in range(3):
-        count, start = 0, time.perf_counter()
-        while (elapsed := time.perf_counter() - start) < seconds / 3:
-            for p in params:
-                resolve(p)
-            count += len(params)
-        best = max(best, count / elapsed)
+Resolver = Callable[[dict[str, Any]], Any]
+
+
+def one_run(resolve: Resolver, params: list[dict[str, Any]], seconds: float) -> float:
+    count, start = 0, time.process_time()
+    while (elapsed := time.process_time() - start) < seconds:
+        for p in params:
+            resolve(p)
+        count += len(params)
+    return count / elapsed
+
+
+def rates(contenders: list[tuple[Resolver, list[dict[str, Any]]]], rounds: int = 5) -> list[float]:
+    """Resolutions per second of each contender, best of ``rounds`` interleaved runs.
+
+    Interleaving keeps a busy machine from favouring whichever contender ran first, and
+    CPU time (not wall time) keeps other processes on a shared machine out of the figures.
+    """
+    best = [0.0] * len(contenders)
+    for _ in range(rounds):
+        for i, (resolve, params) in enumerate(contenders):
+            best[i] = max(best[i], one_run(resolve, params, 0.3))
     return best
 
 
@@ -77,21 +87,25 @@ def main() -> int:
     regions = sorted({p.get("Region", "-") for p in params})
     print(f"rule set: DynamoDB, {len(params)} parameter sets, {len(regions)} regions")
 
-    ours_rate = rate(ours.resolve, params)
     boto_params = [for_botocore(p) for p in params]
-    boto_rate = rate(lambda p: botocore.ruleset.evaluate(dict(p)), boto_params)
-    print(f"qsmith  endpointRuleSet: {ours_rate:12,.0f} resolutions/s")
-    print(f"botocore EndpointProvider: {boto_rate:10,.0f} resolutions/s")
-    print(f"ratio qsmith / botocore: {ours_rate / boto_rate:.1f}x")
-
+    contenders: list[tuple[Resolver, list[dict[str, Any]]]] = [
+        (ours.resolve, params),
+        (lambda p: botocore.ruleset.evaluate(dict(p)), boto_params),
+    ]
     if MODEL.exists():
         shapes = json.loads(MODEL.read_text())["shapes"]
         bdd = shapes[data["service"]]["traits"]["smithy.rules#endpointBdd"]
         ours_bdd = compile_rule_set(bdd)
         assert all(ours_bdd.resolve(p).url == ours.resolve(p).url for p in params)
-        bdd_rate = rate(ours_bdd.resolve, params)
+        contenders.append((ours_bdd.resolve, params))
+    ours_rate, boto_rate, *bdd_rate = rates(contenders)
+    print(f"qsmith  endpointRuleSet: {ours_rate:12,.0f} resolutions/s")
+    print(f"botocore EndpointProvider: {boto_rate:10,.0f} resolutions/s")
+    print(f"ratio qsmith / botocore: {ours_rate / boto_rate:.1f}x")
+
+    for value in bdd_rate:
         print(
-            f"qsmith  endpointBdd:     {bdd_rate:12,.0f} resolutions/s ({bdd_rate / boto_rate:.1f}x botocore)"
+            f"qsmith  endpointBdd:     {value:12,.0f} resolutions/s ({value / boto_rate:.1f}x botocore)"
         )
     return 0
 

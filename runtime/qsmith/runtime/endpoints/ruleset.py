@@ -34,8 +34,10 @@ class RuleSet:
         self.parameters = parameters
         self._blank: Scope = {name: None for name in variables}
         self._blank.update((p.name, p.default) for p in parameters.values())
-        self._required = [p.name for p in parameters.values() if p.required]
+        # A parameter with a default can never be unset, so only the others need checking.
+        self._required = [p.name for p in parameters.values() if p.required and p.default is None]
         self._types = {p.name: p.type for p in parameters.values()}
+        self._python_types = {p.name: _PYTHON_TYPES[p.type] for p in parameters.values()}
 
     def resolve(self, params: Mapping[str, Any]) -> Endpoint:
         outcome = self._evaluate(self.scope(params))
@@ -47,25 +49,36 @@ class RuleSet:
     def scope(self, params: Mapping[str, Any]) -> Scope:
         """Parameters checked against their declarations, defaults filled in."""
         scope = self._blank.copy()
-        types = self._types
+        python_types = self._python_types
         for name, value in params.items():
-            kind = types.get(name)
-            if kind is None:
-                raise EndpointParameterError(
-                    name, f"unknown endpoint parameter {name!r} (known: {', '.join(sorted(types))})"
-                )
+            expected = python_types.get(name)
             if value is None:
+                if expected is None:
+                    self._reject(name, value)
                 continue
-            if not _has_type(value, kind):
-                raise EndpointParameterError(
-                    name,
-                    f"endpoint parameter {name!r} must be a {kind}, got {type(value).__name__}",
-                )
+            if type(value) is not expected or expected is list:
+                self._check(name, value)
             scope[name] = value
         for name in self._required:
             if scope[name] is None:
                 raise EndpointParameterError(name, f"missing required endpoint parameter {name!r}")
         return scope
+
+    def _check(self, name: str, value: Any) -> None:
+        kind = self._types.get(name)
+        if kind is None or not _has_type(value, kind):
+            self._reject(name, value)
+
+    def _reject(self, name: str, value: Any) -> None:
+        kind = self._types.get(name)
+        if kind is None:
+            known = ", ".join(sorted(self._types))
+            raise EndpointParameterError(
+                name, f"unknown endpoint parameter {name!r} (known: {known})"
+            )
+        raise EndpointParameterError(
+            name, f"endpoint parameter {name!r} must be a {kind}, got {type(value).__name__}"
+        )
 
     def _evaluate(self, scope: Scope) -> Outcome:
         raise NotImplementedError
@@ -126,6 +139,9 @@ class BddRuleSet(RuleSet):
                 ref = lows[i] if tests[i](scope) else highs[i]
             else:
                 return _NO_MATCH
+
+
+_PYTHON_TYPES: dict[str, type] = {"string": str, "boolean": bool, "stringArray": list}
 
 
 def _has_type(value: Any, kind: str) -> bool:
