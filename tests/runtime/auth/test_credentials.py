@@ -412,6 +412,16 @@ def test_imds_v2(loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> N
         InstanceMetadataCredentialsProvider().resolve_credentials()
 
 
+def test_imds_refusing_a_session_token_is_not_found(
+    loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loopback.enqueue(ScriptedResponse(status=403))
+    monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", loopback.url)
+    with pytest.raises(CredentialsNotFound, match="no IMDSv2 session token"):
+        InstanceMetadataCredentialsProvider().resolve_credentials()
+    assert len(loopback.requests) == 1  # no fallback to IMDSv1
+
+
 def test_imds_not_answering_is_not_found(monkeypatch: pytest.MonkeyPatch) -> None:
     with LoopbackServer() as closed:
         url = closed.url
@@ -475,7 +485,7 @@ def test_no_credentials_lists_every_source_and_reason(no_imds: None) -> None:
     message = str(info.value)
     for source, reason in info.value.attempts:
         assert reason and f"{source}: {reason}" in message
-    assert "no config or credentials file" in message and "DISABLED" in message
+    assert "(neither file exists)" in message and "DISABLED" in message
 
 
 def test_chain_remembers_which_provider_answered(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from qsmith.runtime.auth.errors import ConfigFileError
 
-__all__ = ["SharedConfig", "load_shared_config", "parse_ini"]
+__all__ = ["SharedConfig", "default_paths", "load_shared_config", "parse_ini"]
 
 Sections = dict[str, dict[str, str]]
 

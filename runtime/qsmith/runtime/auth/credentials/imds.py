@@ -51,6 +51,10 @@ class InstanceMetadataCredentialsProvider:
             answer = send(request, source=self.name, client=self._client, timeout=self._timeout)
         except CredentialSourceError as exc:
             raise CredentialsNotFound(f"no instance metadata service answered ({exc})") from None
+        if method == "PUT" and answer.status in (403, 404, 405):
+            # The token call refused: IMDS is disabled for this host (or absent behind a
+            # proxy). IMDSv1 without a token is never tried.
+            raise CredentialsNotFound(f"no IMDSv2 session token (HTTP {answer.status})")
         if answer.status == 404:
             raise CredentialsNotFound(f"{url.split('/latest', 1)[-1]} is not found (no role?)")
         if answer.status != 200:

@@ -16,7 +16,11 @@ from dataclasses import dataclass, replace
 
 import httpx
 
-from qsmith.runtime.auth.credentials.config_file import SharedConfig, load_shared_config
+from qsmith.runtime.auth.credentials.config_file import (
+    SharedConfig,
+    default_paths,
+    load_shared_config,
+)
 from qsmith.runtime.auth.credentials.container import ContainerCredentialsProvider
 from qsmith.runtime.auth.credentials.imds import InstanceMetadataCredentialsProvider
 from qsmith.runtime.auth.credentials.process import ProcessCredentialsProvider
@@ -57,7 +61,10 @@ class _Context:
 
     def where(self) -> str:
         files = [str(p) for p in (self.config.config_path, self.config.credentials_path) if p]
-        return " and ".join(files) if files else "no config or credentials file"
+        if files:
+            return " and ".join(files)
+        config, credentials = default_paths(self.environ)
+        return f"{config} or {credentials} (neither file exists)"
 
 
 class ProfileCredentialsProvider:
