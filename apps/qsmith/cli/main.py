@@ -17,6 +17,7 @@ from qsmith.runtime.errors import QsmithError
 SUBCOMMANDS: dict[str, str] = {
     "codegen": "qsmith.cli.codegen:codegen",
     "model": "qsmith.cli.model:model",
+    "auth": "qsmith.cli.auth:auth",
 }
 
 

@@ -350,3 +350,27 @@ def test_token_reprs_hide_secrets(tmp_path: Path) -> None:
         repr(TokenFileProvider(path).resolve_token()),
     ]
     assert not any("CANARY" in text for text in texts)
+
+
+# --- the default token chain ---------------------------------------------------------------
+
+
+def test_token_chain_order_and_reasons(
+    isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qsmith.runtime.auth.tokens.chain import default_token_chain
+
+    with pytest.raises(NoTokenError) as info:
+        default_token_chain().resolve_token()
+    assert "QSMITH_BEARER_TOKEN is not set" in str(info.value)
+    (isolated_home / ".aws").mkdir()
+    (isolated_home / ".aws" / "config").write_text("[default]\nsso_session = corp\n")
+    _write_token(sso_cache_path("corp"), timedelta(hours=1))
+    token = default_token_chain().resolve_token()
+    assert token.token == CANARY_ACCESS and "corp" in token.source
+    file_token = tmp_path / "q.json"
+    _write_token(file_token, timedelta(hours=1), accessToken="from-file")
+    monkeypatch.setenv("QSMITH_TOKEN_FILE", str(file_token))
+    assert default_token_chain().resolve_token().token == "from-file"
+    monkeypatch.setenv("QSMITH_BEARER_TOKEN", "from-env")
+    assert default_token_chain().resolve_token().token == "from-env"

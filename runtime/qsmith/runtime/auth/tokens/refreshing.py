@@ -82,6 +82,10 @@ class RefreshingTokenProvider:
             self._current = self._load_or_refresh()
             return self._current
 
+    def peek_token(self) -> BearerToken:
+        """The stored token as it is, expired or not, without refreshing (for status)."""
+        return self._current or self.store.load()
+
     async def resolve_token_async(self) -> BearerToken:
         """The same, for asyncio: the fast path stays on the loop, a refresh runs in a thread."""
         current = self._current

@@ -1,0 +1,1 @@
+"""AWS credential providers and the default chain, in the order the AWS SDKs use."""

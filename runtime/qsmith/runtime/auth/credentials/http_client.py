@@ -1,0 +1,49 @@
+"""Sending the few HTTP calls credential sources make (STS, SSO portal, ECS, IMDS) with httpx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from qsmith.runtime.auth.errors import CredentialSourceError
+from qsmith.runtime.http import HttpRequest
+
+__all__ = ["HttpAnswer", "send"]
+
+DEFAULT_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class HttpAnswer:
+    status: int
+    body: bytes
+
+
+def send(
+    request: HttpRequest,
+    *,
+    source: str,
+    timeout: float = DEFAULT_TIMEOUT,
+    client: httpx.Client | None = None,
+) -> HttpAnswer:
+    """Send ``request``; a transport failure becomes ``CredentialSourceError`` naming ``source``."""
+    if not isinstance(request.body, bytes):
+        raise CredentialSourceError(f"{source}: streaming bodies are not supported here")
+    headers = [(k, v) for k, v in request.headers if k.lower() != "host"]
+    try:
+        if client is not None:
+            response = client.request(
+                request.method, request.url, headers=headers, content=request.body, timeout=timeout
+            )
+        else:
+            with httpx.Client(timeout=timeout) as own:
+                response = own.request(
+                    request.method, request.url, headers=headers, content=request.body
+                )
+    except httpx.HTTPError as exc:
+        raise CredentialSourceError(
+            f"{source}: request to {request.scheme}://{request.authority}{request.path} "
+            f"failed ({type(exc).__name__})"
+        ) from None
+    return HttpAnswer(response.status_code, response.content)

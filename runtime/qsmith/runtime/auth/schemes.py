@@ -1,0 +1,148 @@
+"""Auth scheme resolution: from the model's schemes to a signed request.
+
+The options of an operation are its own ``smithy.api#auth`` list when it has one (an
+empty list means unauthenticated), otherwise the service's; ``optionalAuth`` adds
+``smithy.api#noAuth`` at the end. ``AuthResolver.resolve`` walks the options in order and
+takes the first whose identity is available: AWS credentials for ``aws.auth#sigv4``, a
+bearer token for ``smithy.api#httpBearerAuth``; ``noAuth`` needs nothing. When none is
+available, ``NoIdentityError`` lists every scheme with the reason it was passed over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from qsmith.runtime.auth.credentials.provider import CredentialProvider
+from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
+from qsmith.runtime.auth.sigv4 import SigV4Config, SigV4Signer
+from qsmith.runtime.auth.tokens.provider import TokenProvider
+from qsmith.runtime.errors import IdentityError
+from qsmith.runtime.http import HttpRequest
+from qsmith.runtime.schema import OperationSchema, ServiceSchema
+
+__all__ = [
+    "BEARER",
+    "NO_AUTH",
+    "SIGV4",
+    "AuthResolver",
+    "NoIdentityError",
+    "ResolvedAuth",
+    "auth_options",
+]
+
+SIGV4 = "aws.auth#sigv4"
+BEARER = "smithy.api#httpBearerAuth"
+NO_AUTH = "smithy.api#noAuth"
+
+
+class NoIdentityError(IdentityError):
+    """No auth scheme of the operation has an identity; lists each scheme and why."""
+
+    def __init__(self, operation: str, reasons: Sequence[tuple[str, str]]) -> None:
+        self.reasons = list(reasons)
+        lines = "\n".join(f"  - {scheme}: {reason}" for scheme, reason in self.reasons)
+        super().__init__(f"no identity for any auth scheme of {operation}:\n{lines}")
+
+
+def auth_options(service: ServiceSchema, operation: OperationSchema) -> tuple[str, ...]:
+    """The scheme ids to try for ``operation``, in order."""
+    options = operation.auth if operation.auth is not None else service.auth
+    if not options:
+        return (NO_AUTH,)
+    if operation.optional_auth and NO_AUTH not in options:
+        return (*options, NO_AUTH)
+    return tuple(options)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedAuth:
+    """The chosen scheme and its identity; ``sign`` applies it to a request."""
+
+    scheme: str
+    identity: AwsCredentials | BearerToken | None = field(repr=False)
+    region: str | None = None
+    signing_name: str | None = None
+    signer: SigV4Signer | None = field(default=None, repr=False, compare=False)
+
+    def sign(
+        self,
+        request: HttpRequest,
+        *,
+        payload_hash: str | None = None,
+        content_sha256_header: bool = False,
+        now: datetime | None = None,
+    ) -> HttpRequest:
+        """Return the request with its auth applied (a new object; the input is kept).
+
+        ``payload_hash`` and ``content_sha256_header`` reach the SigV4 signer (e.g. the
+        event stream marker for an event stream input); bearer and no-auth ignore them.
+        """
+        if self.scheme == SIGV4:
+            assert isinstance(self.identity, AwsCredentials)
+            assert self.region and self.signing_name and self.signer
+            config = SigV4Config(
+                region=self.region,
+                service=self.signing_name,
+                payload_hash=payload_hash,
+                content_sha256_header=content_sha256_header,
+            )
+            return self.signer.sign(request, self.identity, config, now=now).request
+        signed = replace(request, headers=list(request.headers), query=list(request.query))
+        if self.scheme == BEARER:
+            assert isinstance(self.identity, BearerToken)
+            signed.set_header("Authorization", f"Bearer {self.identity.token}")
+        return signed
+
+
+class AuthResolver:
+    """Picks the first auth scheme of an operation whose identity is available."""
+
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        credentials: CredentialProvider | None = None,
+        tokens: TokenProvider | None = None,
+        signer: SigV4Signer | None = None,
+    ) -> None:
+        self._region = region
+        self._credentials = credentials
+        self._tokens = tokens
+        self._signer = signer or SigV4Signer()
+
+    def __repr__(self) -> str:
+        return f"AuthResolver(region={self._region!r})"
+
+    def resolve(self, service: ServiceSchema, operation: OperationSchema) -> ResolvedAuth:
+        reasons: list[tuple[str, str]] = []
+        for scheme in auth_options(service, operation):
+            if scheme == NO_AUTH:
+                return ResolvedAuth(NO_AUTH, None)
+            try:
+                resolved = self._try(scheme, service)
+            except IdentityError as exc:
+                reasons.append((scheme, str(exc)))
+                continue
+            if isinstance(resolved, str):
+                reasons.append((scheme, resolved))
+                continue
+            return resolved
+        raise NoIdentityError(operation.id, reasons)
+
+    def _try(self, scheme: str, service: ServiceSchema) -> ResolvedAuth | str:
+        """The resolved scheme, or why it cannot be used (a provider error propagates)."""
+        if scheme == SIGV4:
+            if self._credentials is None:
+                return "no AWS credentials provider is configured"
+            if not self._region:
+                return "no region is configured, and SigV4 signs for a region"
+            signing_name = service.sigv4_signing_name or service.name.lower()
+            identity = self._credentials.resolve_credentials()
+            return ResolvedAuth(SIGV4, identity, self._region, signing_name, self._signer)
+        if scheme == BEARER:
+            if self._tokens is None:
+                return "no bearer token provider is configured"
+            return ResolvedAuth(BEARER, self._tokens.resolve_token())
+        return "this auth scheme is not supported by qsmith"
