@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from qsmith.runtime.errors import ConfigError
 from qsmith.runtime.http import HttpRequest
 
 __all__ = [
@@ -65,7 +66,7 @@ class InterceptorChain:
         self._interceptors = list(interceptors)
         for interceptor in self._interceptors:
             if not isinstance(interceptor, BeforeSend | AfterReceive):
-                raise TypeError(
+                raise ConfigError(
                     f"{type(interceptor).__name__} has neither before_send nor after_receive"
                 )
 
