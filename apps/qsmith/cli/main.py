@@ -16,6 +16,7 @@ from qsmith.runtime.errors import QsmithError
 # name -> "module:attribute" of a click command or group, imported on first use.
 SUBCOMMANDS: dict[str, str] = {
     "codegen": "qsmith.cli.codegen:codegen",
+    "eventstream": "qsmith.cli.eventstream:eventstream",
 }
 
 
