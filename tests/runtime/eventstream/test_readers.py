@@ -106,7 +106,9 @@ def test_sync_reader_reports_a_drop_between_messages_as_a_transport_error(
     loopback: LoopbackServer,
 ) -> None:
     loopback.enqueue(
-        ScriptedResponse(headers=HEADERS, body=[STREAM[:FIRST], STREAM[FIRST:]], drop_after_chunks=1)
+        ScriptedResponse(
+            headers=HEADERS, body=[STREAM[:FIRST], STREAM[FIRST:]], drop_after_chunks=1
+        )
     )
     with _client() as client:
         reader = _open(client, loopback)
