@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "codegen": "qsmith.cli.codegen:codegen",
     "model": "qsmith.cli.model:model",
     "auth": "qsmith.cli.auth:auth",
+    "eventstream": "qsmith.cli.eventstream:eventstream",
 }
 
 

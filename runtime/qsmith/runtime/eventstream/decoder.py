@@ -6,8 +6,10 @@ unfinished tail of a chunk is copied, into a buffer that never holds more than o
 message. So the stream is never copied as a whole and memory stays bounded by the
 largest message (at most ``MAX_MESSAGE_LENGTH``) plus the chunk being read.
 
-After an error the decoder is spent: the framing cannot be trusted past a corrupt
-message, so every later call raises the same error again.
+When a chunk holds good messages and then a fault, ``feed`` returns the good ones
+and the next call (``feed`` or ``finish``) raises. After an error the decoder is
+spent: the framing cannot be trusted past a corrupt message, so every later call
+raises the same error again.
 """
 
 from __future__ import annotations
@@ -90,6 +92,9 @@ class MessageDecoder:
         except EventStreamFormatError as exc:
             # Offsets from the parsers are relative to the failing message's start.
             self._error = exc.located(self.messages_decoded, self._offset)
+            if out:
+                # Hand over the good messages first; the next call raises.
+                return out
             raise
         if pos < len(data):
             self._keep_tail(data, pos)

@@ -64,6 +64,12 @@ class EventStreamFormatError(EventStreamError):
             where.append(f"header {self.header!r}")
         return f"{', '.join(where)}: {self.problem}" if where else self.problem
 
+    def about_header(self, name: str) -> EventStreamFormatError:
+        """Name the header the problem is about (for errors raised before it was known)."""
+        self.header = name
+        self.args = (self._describe(),)
+        return self
+
     def located(self, message_index: int, base_offset: int) -> EventStreamFormatError:
         """Set the message index and shift the offset by where the message began.
 

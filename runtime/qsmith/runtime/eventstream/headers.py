@@ -172,9 +172,7 @@ def encode_headers(headers: Mapping[str, HeaderValue]) -> bytes:
         try:
             _encode_header(out, name, value)
         except InvalidHeaderValueError as exc:
-            exc.header = name
-            exc.args = (exc._describe(),)
-            raise
+            raise exc.about_header(name) from None
     return bytes(out)
 
 

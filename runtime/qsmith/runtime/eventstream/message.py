@@ -204,7 +204,11 @@ def decode_checked_frame(data: bytes | bytearray, pos: int, total: int) -> Messa
             raise
     else:
         headers = {}
-    return Message(headers, bytes(data[headers_end:crc_at]))
+    if type(data) is bytes:
+        return Message(headers, data[headers_end:crc_at])
+    # One copy out of a buffer, not a slice and then a copy of the slice.
+    with memoryview(data) as view:
+        return Message(headers, view[headers_end:crc_at].tobytes())
 
 
 def decode_headers(data: bytes | bytearray, pos: int, end: int) -> dict[str, HeaderValue]:

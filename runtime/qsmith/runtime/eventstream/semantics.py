@@ -28,7 +28,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Protocol
 
-from qsmith.runtime.eventstream.errors import EventStreamProtocolError, UnmodeledStreamError
+from qsmith.runtime.eventstream.errors import (
+    EventStreamProtocolError,
+    InvalidHeaderValueError,
+    UnmodeledStreamError,
+)
 from qsmith.runtime.eventstream.headers import Byte, HeaderValue, Long, Short, Timestamp
 from qsmith.runtime.eventstream.message import Message, encode_message
 from qsmith.runtime.schema import MemberSchema, Schema, ShapeType
@@ -253,12 +257,18 @@ class EventStreamEncoder:
         self.signer = signer
 
     def encode(self, event: object) -> bytes:
-        """The frame of one event (wrapped in a signed message when there is a signer)."""
+        """The frame of one event (wrapped in a signed message when there is a signer).
+
+        Headers go in the order other SDKs write them: ``:message-type``, the type
+        header, ``:content-type``, then the ``@eventHeader`` members.
+        """
         member, value = self.factory.event_of(self.union, event)
         kind = "exception" if member.target.error is not None else "event"
         type_header = ":exception-type" if kind == "exception" else ":event-type"
         headers: dict[str, HeaderValue] = {":message-type": kind, type_header: member.name}
-        payload = self._structure(member.target, value, headers)
+        member_headers: dict[str, HeaderValue] = {}
+        payload = self._structure(member.target, value, headers, member_headers)
+        headers.update(member_headers)
         return self._frame(Message(headers, payload))
 
     def encode_initial_response(self, members: Mapping[str, object], output: Schema) -> bytes:
@@ -292,7 +302,14 @@ class EventStreamEncoder:
             return encoded
         return encode_message(Message(self.signer.sign_event(encoded), encoded))
 
-    def _structure(self, schema: Schema, value: object, headers: dict[str, HeaderValue]) -> bytes:
+    def _structure(
+        self,
+        schema: Schema,
+        value: object,
+        headers: dict[str, HeaderValue],
+        member_headers: dict[str, HeaderValue],
+    ) -> bytes:
+        """The payload of an event structure; fills in its headers on the way."""
         members = self.factory.members_of(schema, value)
         body: dict[str, object] = {}
         payload_member: MemberSchema | None = None
@@ -302,15 +319,13 @@ class EventStreamEncoder:
             elif name not in members or members[name] is None:
                 continue
             elif member.event_header:
-                headers[name] = _to_header(member, members[name])
+                member_headers[name] = _to_header(member, members[name])
             else:
                 body[name] = members[name]
         if payload_member is not None:
             return self._payload_member(payload_member, members.get(payload_member.name), headers)
-        if not body and not any(
-            not m.event_header and not m.event_payload for m in schema.members.values()
-        ):
-            return b""
+        if not any(not m.event_header for m in schema.members.values()):
+            return b""  # headers only: no payload, no content type
         headers[":content-type"] = self.codec.media_type
         return self.codec.encode_members(body, schema)
 
@@ -390,7 +405,10 @@ def _to_header(member: MemberSchema, value: object) -> HeaderValue:
     if kind is ShapeType.BOOLEAN and isinstance(value, bool):
         return value
     if kind in _INTEGER_SHAPES and isinstance(value, int) and not isinstance(value, bool):
-        sized: int = _INTEGER_SHAPES[kind](value)
+        try:
+            sized: int = _INTEGER_SHAPES[kind](value)
+        except InvalidHeaderValueError as exc:
+            raise exc.about_header(member.name) from None
         return sized
     if kind is ShapeType.BLOB and isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
