@@ -6,7 +6,11 @@ from typing import Any
 
 import pytest
 
-from qsmith.runtime.endpoints import EndpointConfigError, EndpointResolutionError
+from qsmith.runtime.endpoints import (
+    EndpointConfigError,
+    EndpointParameterError,
+    EndpointResolutionError,
+)
 from qsmith.runtime.endpoints.config import (
     EndpointResolver,
     configured_endpoint,
@@ -164,6 +168,31 @@ def test_override_goes_through_the_rules() -> None:
     )
     with pytest.raises(EndpointResolutionError, match="FIPS and custom endpoint"):
         resolver.resolve()
+
+
+def test_missing_required_built_in_fails_up_front_but_context_parameters_may_come_later() -> None:
+    rules = {
+        "parameters": {
+            "Region": {"type": "string", "builtIn": "AWS::Region", "required": True},
+            "Arn": {"type": "string", "required": True},
+        },
+        "rules": [
+            {"type": "endpoint", "conditions": [], "endpoint": {"url": "https://{Region}/{Arn}"}}
+        ],
+    }
+    with pytest.raises(EndpointParameterError, match=r"'Region' \(the AWS::Region setting\)"):
+        EndpointResolver(rules, service_id="svc", environ={})
+    resolver = EndpointResolver(rules, service_id="svc", region="us-west-2", environ={})
+    with pytest.raises(EndpointParameterError, match="missing required endpoint parameter 'Arn'"):
+        resolver.resolve()
+    assert resolver.resolve(context_members={"Arn": "a1"}).url == "https://us-west-2/a1"
+
+
+def test_mistyped_client_setting_fails_up_front() -> None:
+    with pytest.raises(EndpointParameterError, match="'Mode' must be a string"):
+        EndpointResolver(
+            RULES, service_id="svc", region="us-east-1", environ={}, client_params={"Mode": 3}
+        )
 
 
 def test_rule_set_without_endpoint_parameter_uses_the_override_directly() -> None:

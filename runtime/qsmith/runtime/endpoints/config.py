@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from qsmith.runtime.endpoints.aws_functions import AWS_PARTITIONS, PartitionTable
 from qsmith.runtime.endpoints.context import assemble_parameters
-from qsmith.runtime.endpoints.errors import EndpointConfigError
+from qsmith.runtime.endpoints.errors import EndpointConfigError, EndpointParameterError
 from qsmith.runtime.endpoints.model import Endpoint
 from qsmith.runtime.endpoints.ruleset import RuleSet, compile_rule_set
 
@@ -181,7 +181,16 @@ class EndpointResolver:
         parameters = self.rule_set.parameters
         self._takes_endpoint = any(p.built_in == "SDK::Endpoint" for p in parameters.values())
         self._base = assemble_parameters(parameters, built_ins=values, client_params=client_params)
-        self.rule_set.scope(self._base)  # a missing or mistyped setting fails here, not per call
+        # A mistyped setting or a missing required built-in fails here, not on the first call.
+        self.rule_set.scope(self._base, complete=False)
+        for parameter in parameters.values():
+            missing = parameter.required and parameter.default is None
+            if missing and parameter.built_in and parameter.name not in self._base:
+                raise EndpointParameterError(
+                    parameter.name,
+                    f"missing required endpoint parameter {parameter.name!r}"
+                    f" (the {parameter.built_in} setting)",
+                )
 
     def resolve(
         self,

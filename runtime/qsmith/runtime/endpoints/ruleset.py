@@ -46,8 +46,12 @@ class RuleSet:
         assert isinstance(outcome, ErrorOutcome)
         raise EndpointResolutionError(outcome.message)
 
-    def scope(self, params: Mapping[str, Any]) -> Scope:
-        """Parameters checked against their declarations, defaults filled in."""
+    def scope(self, params: Mapping[str, Any], *, complete: bool = True) -> Scope:
+        """Parameters checked against their declarations, defaults filled in.
+
+        ``complete=False`` skips the check for missing required parameters, for a partial
+        set (a client's settings before an operation adds its context parameters).
+        """
         scope = self._blank.copy()
         python_types = self._python_types
         for name, value in params.items():
@@ -59,7 +63,7 @@ class RuleSet:
             if type(value) is not expected or expected is list:
                 self._check(name, value)
             scope[name] = value
-        for name in self._required:
+        for name in self._required if complete else ():
             if scope[name] is None:
                 raise EndpointParameterError(name, f"missing required endpoint parameter {name!r}")
         return scope
