@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,15 @@ from tests.support.shared import shared_root
 
 VECTORS = ("vectors", "smithy-protocol-tests", "json-ast")
 
-# protocol name -> (file stem, service shape id, protocol trait id)
-SERVICES = {
-    "awsJson1_0": ("awsJson1_0", "aws.protocoltests.json10#JsonRpc10", "aws.protocols#awsJson1_0"),
-    "awsJson1_1": ("awsJson1_1", "aws.protocoltests.json#JsonProtocol", "aws.protocols#awsJson1_1"),
-    "restJson1": ("restJson1", "aws.protocoltests.restjson#RestJson", "aws.protocols#restJson1"),
+# protocol name -> (protocol trait id, test services). The file stem is the protocol name.
+# QueryCompatibleJsonRpc10 is the awsJson1_0 service that tests `awsQueryCompatible`.
+SERVICES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "awsJson1_0": (
+        "aws.protocols#awsJson1_0",
+        ("aws.protocoltests.json10#JsonRpc10", "aws.protocoltests.json10#QueryCompatibleJsonRpc10"),
+    ),
+    "awsJson1_1": ("aws.protocols#awsJson1_1", ("aws.protocoltests.json#JsonProtocol",)),
+    "restJson1": ("aws.protocols#restJson1", ("aws.protocoltests.restjson#RestJson",)),
 }
 
 
@@ -40,6 +44,7 @@ SERVICES = {
 class Case:
     protocol: str
     kind: str  # "request", "response", "error" or "event-stream"
+    service_id: str
     operation_id: str
     case: Mapping[str, Any]
     error_id: str | None = None
@@ -50,17 +55,17 @@ class Case:
 
 
 def model_file(root: Path, protocol: str) -> Path:
-    return root.joinpath(*VECTORS, f"{SERVICES[protocol][0]}.flat.json")
+    return root.joinpath(*VECTORS, f"{protocol}.flat.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_shapes(path: Path) -> Mapping[str, Any]:
     with path.open(encoding="utf-8") as handle:
         shapes: Mapping[str, Any] = json.load(handle)["shapes"]
     return shapes
 
 
-@lru_cache(maxsize=None)
+@cache
 def model(path: Path) -> ModelSchemas:
     return ModelSchemas(load_shapes(path))
 
@@ -74,7 +79,14 @@ def collect(protocol: str, root: Path | None = None) -> list[Case]:
 
 
 def _cases(protocol: str, shapes: Mapping[str, Any]) -> Iterator[Case]:
-    _, service_id, trait = SERVICES[protocol]
+    trait, service_ids = SERVICES[protocol]
+    for service_id in service_ids:
+        yield from _service_cases(protocol, trait, service_id, shapes)
+
+
+def _service_cases(
+    protocol: str, trait: str, service_id: str, shapes: Mapping[str, Any]
+) -> Iterator[Case]:
     error_owner: dict[str, str] = {}
     for ref in shapes[service_id]["operations"]:
         op_id = ref["target"]
@@ -84,15 +96,15 @@ def _cases(protocol: str, shapes: Mapping[str, Any]) -> Iterator[Case]:
         for kind, key in (("request", "httpRequestTests"), ("response", "httpResponseTests")):
             for case in traits.get(f"smithy.test#{key}", []):
                 if _client_side(case, trait):
-                    yield Case(protocol, kind, op_id, case)
+                    yield Case(protocol, kind, service_id, op_id, case)
         for case in traits.get("smithy.test#eventStreamTests", []):
             if case.get("appliesTo") != "server":
-                yield Case(protocol, "event-stream", op_id, {"id": case["id"], **case})
+                yield Case(protocol, "event-stream", service_id, op_id, case)
     for error_id, op_id in error_owner.items():
         traits = shapes[error_id].get("traits", {})
         for case in traits.get("smithy.test#httpResponseTests", []):
             if _client_side(case, trait):
-                yield Case(protocol, "error", op_id, case, error_id)
+                yield Case(protocol, "error", service_id, op_id, case, error_id)
 
 
 def _client_side(case: Mapping[str, Any], trait: str) -> bool:

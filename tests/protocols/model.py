@@ -160,7 +160,7 @@ class ModelSchemas:
             media_type=traits.get("smithy.api#mediaType"),
             required="smithy.api#required" in traits,
             client_optional="smithy.api#clientOptional" in traits,
-            default=traits["smithy.api#default"] if "smithy.api#default" in traits else _NO,
+            default=traits.get("smithy.api#default", _NO),
             sensitive="smithy.api#sensitive" in traits,
             event_header="smithy.api#eventHeader" in traits,
             event_payload="smithy.api#eventPayload" in traits,
@@ -184,9 +184,11 @@ class ModelSchemas:
             input=self.schema(shape.get("input", {}).get("target", "smithy.api#Unit")),
             output=self.schema(shape.get("output", {}).get("target", "smithy.api#Unit")),
             errors=tuple(self.schema(e["target"]) for e in shape.get("errors", [])),
-            http=None
-            if http is None
-            else HttpTrait(method=http["method"], uri=http["uri"], code=http.get("code", 200)),
+            http=(
+                None
+                if http is None
+                else HttpTrait(method=http["method"], uri=http["uri"], code=http.get("code", 200))
+            ),
             host_prefix=None if endpoint is None else endpoint["hostPrefix"],
             request_compression=tuple(compression.get("encodings", ())),
             checksum_required="smithy.api#httpChecksumRequired" in traits,

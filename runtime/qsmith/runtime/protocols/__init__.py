@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from qsmith.runtime.errors import ConfigError
-
 from qsmith.runtime.protocols.awsjson import AwsJson1_0, AwsJson1_1
 from qsmith.runtime.protocols.base import Protocol
 from qsmith.runtime.protocols.restjson import RestJson1

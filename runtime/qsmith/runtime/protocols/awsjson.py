@@ -11,7 +11,7 @@ from typing import Any
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.protocols.base import Headers, Protocol, join_path
+from qsmith.runtime.protocols.base import QUERY_COMPATIBLE, Headers, Protocol, join_path
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.runtime.serde.json import JsonCodec
 
@@ -33,6 +33,8 @@ class AwsJsonProtocol(Protocol):
         request.path = join_path(request.path, "/")
         request.headers.append(("Content-Type", self.content_type))
         request.headers.append(("X-Amz-Target", f"{service.name}.{operation.name}"))
+        if QUERY_COMPATIBLE in service.traits:
+            request.headers.append(("x-amzn-query-mode", "true"))
         data = self.codec.structure_to_data(operation.input, value, top_level=True)
         request.body = self.codec.encode(data)
 

@@ -26,9 +26,16 @@ from qsmith.runtime.serde import SerdeError
 from qsmith.runtime.serde.json import JsonCodec, load_json_object
 from qsmith.runtime.values import ModeledServiceError
 
-__all__ = ["DEFAULT_MIN_COMPRESSION_SIZE", "Headers", "Protocol", "ResponseHeaders"]
+__all__ = [
+    "DEFAULT_MIN_COMPRESSION_SIZE",
+    "QUERY_COMPATIBLE",
+    "Headers",
+    "Protocol",
+    "ResponseHeaders",
+]
 
 DEFAULT_MIN_COMPRESSION_SIZE = 10240
+QUERY_COMPATIBLE = "aws.protocols#awsQueryCompatible"
 ResponseHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
@@ -182,6 +189,9 @@ class Protocol:
         cls = schema.python_type
         wire_code = self.wire_error_code(service, headers, schema)
         fault = schema.error or ("server" if status >= 500 else "client")
+        query_error = _query_error(service, headers)
+        if query_error is not None:
+            fault = query_error[1]
         if cls is not None and issubclass(cls, ModeledServiceError):
             error: ServiceError = cls(
                 code=wire_code,
@@ -216,10 +226,10 @@ class Protocol:
 
     def wire_error_code(self, service: ServiceSchema, headers: Headers, schema: Schema) -> str:
         """The code users see; awsQueryCompatible services carry the Query code."""
-        if "aws.protocols#awsQueryCompatible" in service.traits:
-            query_error = headers.get("x-amzn-query-error")
-            if query_error and ";" in query_error:
-                return query_error.split(";", 1)[0].strip()
+        if QUERY_COMPATIBLE in service.traits:
+            query_error = _query_error(service, headers)
+            if query_error is not None:
+                return query_error[0]
             query_trait = schema.traits.get("aws.protocols#awsQueryError")
             if isinstance(query_trait, Mapping) and isinstance(query_trait.get("code"), str):
                 return str(query_trait["code"])
@@ -238,11 +248,22 @@ def sanitize_error_code(raw: str) -> str:
     return code.rsplit("#", 1)[-1].strip()
 
 
+def _query_error(service: ServiceSchema, headers: Headers) -> tuple[str, str] | None:
+    """``x-amzn-query-error: Code;Sender`` of awsQueryCompatible services: (code, fault)."""
+    if QUERY_COMPATIBLE not in service.traits:
+        return None
+    raw = headers.get("x-amzn-query-error")
+    if not raw or ";" not in raw:
+        return None
+    code, _, kind = raw.partition(";")
+    return code.strip(), "server" if kind.strip() == "Receiver" else "client"
+
+
 def _find_error(service: ServiceSchema, operation: OperationSchema, code: str) -> Schema | None:
     for schema in (*operation.errors, *service.errors):
         if schema.name == code:
             return schema
-    if "aws.protocols#awsQueryCompatible" in service.traits:
+    if QUERY_COMPATIBLE in service.traits:
         for schema in (*operation.errors, *service.errors):
             trait = schema.traits.get("aws.protocols#awsQueryError")
             if isinstance(trait, Mapping) and trait.get("code") == code:

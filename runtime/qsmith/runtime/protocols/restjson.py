@@ -30,8 +30,12 @@ from qsmith.runtime.schema import (
 )
 from qsmith.runtime.serde import SerdeError
 from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing, load_json_object
-from qsmith.runtime.serde.scalars import float_from_text, float_to_text, format_timestamp
-from qsmith.runtime.serde.scalars import parse_timestamp
+from qsmith.runtime.serde.scalars import (
+    float_from_text,
+    float_to_text,
+    format_timestamp,
+    parse_timestamp,
+)
 
 __all__ = ["RestJson1"]
 
@@ -110,9 +114,8 @@ class RestJson1(Protocol):
         if target.type is ShapeType.BLOB:
             if item is None:
                 return
-            request.body = item if target.streaming and not isinstance(item, bytes) else item
-            if isinstance(item, (bytearray, memoryview)):
-                request.body = bytes(item)
+            # A streaming blob may be any iterable of byte chunks; it is sent unread.
+            request.body = bytes(item) if isinstance(item, (bytearray, memoryview)) else item
             _default_header(request, "Content-Type", media_type or "application/octet-stream")
         elif target.type in (ShapeType.STRING, ShapeType.ENUM):
             if item is None:
@@ -349,9 +352,7 @@ def _parse_header(member: MemberSchema, raw: str) -> Any:
 
 
 def _header_time_format(member: MemberSchema) -> TimestampFormat:
-    return (
-        member.timestamp_format or member.target.timestamp_format or TimestampFormat.HTTP_DATE
-    )
+    return member.timestamp_format or member.target.timestamp_format or TimestampFormat.HTTP_DATE
 
 
 def _parse_header_scalar(member: MemberSchema, raw: str) -> Any:
@@ -378,7 +379,9 @@ def _parse_header_scalar(member: MemberSchema, raw: str) -> Any:
         if kind is ShapeType.BLOB:
             return base64.b64decode(raw, validate=True)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise SerdeError(f"header {member.http_name or where}: invalid {kind.value} {raw!r}") from None
+        raise SerdeError(
+            f"header {member.http_name or where}: invalid {kind.value} {raw!r}"
+        ) from None
     return raw
 
 

@@ -170,9 +170,8 @@ def _check_constraints(rule: Constraints, value: Any, path: str) -> None:
             _fail(path, f"{value} is below the minimum {rule.min_value}")
         if rule.max_value is not None and value > rule.max_value:
             _fail(path, f"{value} is above the maximum {rule.max_value}")
-    if rule.pattern is not None and isinstance(value, str):
-        if re.search(rule.pattern, value) is None:
-            _fail(path, f"does not match the pattern {rule.pattern!r}")
+    if rule.pattern is not None and isinstance(value, str) and not re.search(rule.pattern, value):
+        _fail(path, f"does not match the pattern {rule.pattern!r}")
 
 
 def _fail(path: str, problem: str) -> NoReturn:

@@ -35,8 +35,9 @@ from qsmith.runtime.values import UnionVariant, UnknownUnionMember
 __all__ = [
     "JsonCodec",
     "build_structure",
-    "fill_missing",     "decode_structure",
+    "decode_structure",
     "encode_structure",
+    "fill_missing",
     "load_json_object",
 ]
 
@@ -118,9 +119,7 @@ class JsonCodec:
             return self._union_to_data(schema, value)
         if kind is ShapeType.LIST:
             member = schema.member("member")
-            return [
-                None if item is None else self.member_to_data(member, item) for item in value
-            ]
+            return [None if item is None else self.member_to_data(member, item) for item in value]
         if kind is ShapeType.MAP:
             member = schema.member("value")
             return {
@@ -306,7 +305,8 @@ def load_json_object(body: bytes, where: str) -> dict[str, object]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SerdeError(f"{where}: the body is not valid JSON ({exc})") from None
-    return _expect(data, dict, where)
+    checked: dict[str, object] = _expect(data, dict, where)
+    return checked
 
 
 def _expect(raw: object, kind: type[Any], where: str) -> Any:
@@ -345,4 +345,3 @@ def encode_structure(schema: Schema, value: Any, *, use_json_name: bool = True) 
 def decode_structure(schema: Schema, body: bytes, *, use_json_name: bool = True) -> Any:
     """A structure from JSON bytes, with Smithy's client-side leniency."""
     return _CODECS[use_json_name].decode(schema, body)
-

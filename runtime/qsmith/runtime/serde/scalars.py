@@ -29,7 +29,7 @@ __all__ = [
     "zero_value",
 ]
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 _SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
@@ -37,9 +37,12 @@ _SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf
 _HTTP_DATE = re.compile(
     r"^[A-Za-z]{3}, (\d{2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(\.\d+)? GMT$"
 )
-_MONTHS = {m: i for i, m in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
-)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
 
 
 def float_to_text(value: float) -> str | float:
@@ -75,7 +78,7 @@ def b64decode(text: str, where: str) -> bytes:
 def _as_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         raise TypeError("naive datetime")
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 def format_timestamp(value: dt.datetime, fmt: TimestampFormat) -> str | int | float:
@@ -132,7 +135,7 @@ def _parse_date_time(text: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(normal)
     if parsed.tzinfo is None:
         raise ValueError
-    return parsed.astimezone(dt.timezone.utc)
+    return parsed.astimezone(dt.UTC)
 
 
 def _parse_http_date(text: str) -> dt.datetime:
@@ -142,8 +145,14 @@ def _parse_http_date(text: str) -> dt.datetime:
     day, month, year, hour, minute, second, fraction = match.groups()
     micros = int((fraction[1:] + "000000")[:6]) if fraction else 0
     return dt.datetime(
-        int(year), _MONTHS[month.capitalize()], int(day), int(hour), int(minute), int(second),
-        micros, tzinfo=dt.timezone.utc,
+        int(year),
+        _MONTHS[month.capitalize()],
+        int(day),
+        int(hour),
+        int(minute),
+        int(second),
+        micros,
+        tzinfo=dt.UTC,
     )
 
 
