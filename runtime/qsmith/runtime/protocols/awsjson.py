@@ -1,0 +1,55 @@
+"""awsJson1_0 and awsJson1_1: every call is ``POST /`` with the operation in a header.
+
+The input structure is the whole JSON body (member names as keys: ``jsonName`` does
+not apply), the output the whole response body. Both versions differ only in the
+Content-Type they send.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qsmith.runtime.errors import ParamValidationError
+from qsmith.runtime.http import HttpRequest
+from qsmith.runtime.protocols.base import QUERY_COMPATIBLE, Headers, Protocol, join_path
+from qsmith.runtime.schema import OperationSchema, ServiceSchema
+from qsmith.runtime.serde.json import JsonCodec
+
+__all__ = ["AwsJson1_0", "AwsJson1_1", "AwsJsonProtocol"]
+
+
+class AwsJsonProtocol(Protocol):
+    content_type = ""
+    codec = JsonCodec(use_json_name=False)
+
+    def layout_request(
+        self, service: ServiceSchema, operation: OperationSchema, value: Any, request: HttpRequest
+    ) -> None:
+        if operation.streaming_member("input") is not None:
+            raise ParamValidationError(
+                f"{operation.name}: event stream input is not supported by this protocol yet"
+            )
+        request.method = "POST"
+        request.path = join_path(request.path, "/")
+        request.headers.append(("Content-Type", self.content_type))
+        request.headers.append(("X-Amz-Target", f"{service.name}.{operation.name}"))
+        if QUERY_COMPATIBLE in service.traits:
+            request.headers.append(("x-amzn-query-mode", "true"))
+        data = self.codec.structure_to_data(operation.input, value, top_level=True)
+        request.body = self.codec.encode(data)
+
+    def read_output(
+        self, operation: OperationSchema, status: int, headers: Headers, body: Any
+    ) -> Any:
+        raw = body if isinstance(body, bytes) else bytes(body)
+        return self.codec.decode(operation.output, raw)
+
+
+class AwsJson1_0(AwsJsonProtocol):
+    id = "aws.protocols#awsJson1_0"
+    content_type = "application/x-amz-json-1.0"
+
+
+class AwsJson1_1(AwsJsonProtocol):
+    id = "aws.protocols#awsJson1_1"
+    content_type = "application/x-amz-json-1.1"

@@ -1,0 +1,312 @@
+"""What awsJson1_0/1_1 and restJson1 share: the sans-I/O request/response pipeline.
+
+``serialize_request`` checks the input, fills idempotency tokens, lets the protocol
+lay out the request, then applies the operation traits every protocol honours (host
+prefix, request compression, Content-MD5). ``deserialize_response`` returns the output
+value for a 2xx status and raises the service's error otherwise.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import gzip
+import hashlib
+import re
+import urllib.parse
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from qsmith.runtime.errors import ParamValidationError, ServiceError
+from qsmith.runtime.http import HttpRequest
+from qsmith.runtime.protocols.validation import validate_input
+from qsmith.runtime.schema import OperationSchema, Schema, ServiceSchema
+from qsmith.runtime.serde import SerdeError
+from qsmith.runtime.serde.json import JsonCodec, load_json_object
+from qsmith.runtime.values import ModeledServiceError
+
+__all__ = [
+    "DEFAULT_MIN_COMPRESSION_SIZE",
+    "QUERY_COMPATIBLE",
+    "Headers",
+    "Protocol",
+    "ResponseHeaders",
+]
+
+DEFAULT_MIN_COMPRESSION_SIZE = 10240
+QUERY_COMPATIBLE = "aws.protocols#awsQueryCompatible"
+ResponseHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
+_PLACEHOLDER = re.compile(r"\{([^}]+)\}")
+
+
+class Headers:
+    """Response headers, looked up case-insensitively; repeated names joined by ','."""
+
+    def __init__(self, headers: ResponseHeaders) -> None:
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        self.pairs = [(str(name), str(value)) for name, value in pairs]
+        self._index: dict[str, str] = {}
+        for name, value in self.pairs:
+            key = name.lower()
+            self._index[key] = f"{self._index[key]},{value}" if key in self._index else value
+
+    def get(self, name: str) -> str | None:
+        return self._index.get(name.lower())
+
+    def with_prefix(self, prefix: str) -> list[tuple[str, str]]:
+        wanted = prefix.lower()
+        return [(n, v) for n, v in self.pairs if n.lower().startswith(wanted)]
+
+
+def uuid4_token() -> str:
+    return str(uuid.uuid4())
+
+
+class Protocol:
+    """Base of the JSON protocols; subclasses implement the layout of one protocol."""
+
+    id: str = ""
+    codec: JsonCodec
+
+    def __init__(
+        self,
+        *,
+        validate: bool = False,
+        idempotency_token: Callable[[], str] = uuid4_token,
+        disable_request_compression: bool = False,
+        min_compression_size: int = DEFAULT_MIN_COMPRESSION_SIZE,
+    ) -> None:
+        self.validate = validate
+        self.idempotency_token = idempotency_token
+        self.disable_request_compression = disable_request_compression
+        self.min_compression_size = min_compression_size
+
+    # ----------------------------------------------------------------- requests
+
+    def serialize_request(
+        self,
+        service: ServiceSchema,
+        operation: OperationSchema,
+        input_value: Any,
+        endpoint_url: str,
+    ) -> HttpRequest:
+        """Lay out one call as an ``HttpRequest`` (not yet signed)."""
+        validate_input(operation.input, input_value, constraints=self.validate)
+        value = self._fill_idempotency_tokens(operation.input, input_value)
+        request = HttpRequest.from_url("POST", endpoint_url)
+        self.layout_request(service, operation, value, request)
+        if operation.host_prefix:
+            request.host = _host_prefix(operation, value) + request.host
+        self._compress(operation, request)
+        if operation.checksum_required and isinstance(request.body, bytes):
+            digest = hashlib.md5(request.body, usedforsecurity=False).digest()
+            request.set_header("Content-MD5", base64.b64encode(digest).decode("ascii"))
+        if isinstance(request.body, bytes) and request.body:
+            request.set_header("Content-Length", str(len(request.body)))
+        return request
+
+    def layout_request(
+        self, service: ServiceSchema, operation: OperationSchema, value: Any, request: HttpRequest
+    ) -> None:
+        raise NotImplementedError
+
+    def _fill_idempotency_tokens(self, schema: Schema, value: Any) -> Any:
+        missing = {
+            member.python_name: self.idempotency_token()
+            for member in schema.members.values()
+            if member.idempotency_token and _get(value, member.python_name) is None
+        }
+        if not missing:
+            return value
+        if isinstance(value, Mapping):
+            return {**value, **missing}
+        return dataclasses.replace(value, **missing)
+
+    def _compress(self, operation: OperationSchema, request: HttpRequest) -> None:
+        if self.disable_request_compression or "gzip" not in operation.request_compression:
+            return
+        body = request.body
+        if not isinstance(body, bytes) or len(body) < self.min_compression_size:
+            return
+        request.body = gzip.compress(body, mtime=0)
+        existing = request.header("Content-Encoding")
+        request.set_header("Content-Encoding", f"{existing}, gzip" if existing else "gzip")
+
+    # ---------------------------------------------------------------- responses
+
+    def deserialize_response(
+        self,
+        service: ServiceSchema,
+        operation: OperationSchema,
+        status: int,
+        headers: ResponseHeaders,
+        body: Any,
+    ) -> Any:
+        """The output value of a 2xx response; otherwise raise the service's error.
+
+        ``body`` is bytes, except for an operation whose output streams a blob, where it
+        may be any byte source and becomes that member's value unread.
+        """
+        wrapped = Headers(headers)
+        if 200 <= status < 300:
+            return self.read_output(operation, status, wrapped, body)
+        raw = body if isinstance(body, bytes) else b""
+        raise self.read_error(service, operation, status, wrapped, raw)
+
+    def read_output(
+        self, operation: OperationSchema, status: int, headers: Headers, body: Any
+    ) -> Any:
+        raise NotImplementedError
+
+    def read_error(
+        self,
+        service: ServiceSchema,
+        operation: OperationSchema,
+        status: int,
+        headers: Headers,
+        body: bytes,
+    ) -> ServiceError:
+        try:
+            data = load_json_object(body, "error response")
+        except SerdeError:
+            data = {}
+        code = self.error_code(service, headers, data)
+        request_id = headers.get("x-amzn-RequestId")
+        schema = _find_error(service, operation, code) if code else None
+        if schema is None:
+            message = _message(data)
+            fault = "server" if status >= 500 else "client"
+            return ServiceError(
+                message,
+                code=code or f"HTTP{status}",
+                http_status=status,
+                request_id=request_id,
+                fault=fault,
+            )
+        members = self.read_error_members(schema, status, headers, data)
+        cls = schema.python_type
+        wire_code = self.wire_error_code(service, headers, schema)
+        fault = schema.error or ("server" if status >= 500 else "client")
+        query_error = _query_error(service, headers)
+        if query_error is not None:
+            fault = query_error[1]
+        if cls is not None and issubclass(cls, ModeledServiceError):
+            error: ServiceError = cls(
+                code=wire_code,
+                http_status=status,
+                request_id=request_id,
+                fault=fault,
+                retryable=schema.retryable,
+                **members,
+            )
+            return error
+        return ServiceError(
+            _message(data),
+            code=wire_code,
+            http_status=status,
+            request_id=request_id,
+            fault=fault,
+            retryable=schema.retryable,
+        )
+
+    def error_code(
+        self, service: ServiceSchema, headers: Headers, data: Mapping[str, object]
+    ) -> str | None:
+        """The error's shape name, from the header or the body, sanitized."""
+        raw = headers.get("x-amzn-ErrorType")
+        if raw is None:
+            for key in ("code", "__type"):
+                value = data.get(key)
+                if isinstance(value, str):
+                    raw = value
+                    break
+        return sanitize_error_code(raw) if raw else None
+
+    def wire_error_code(self, service: ServiceSchema, headers: Headers, schema: Schema) -> str:
+        """The code users see; awsQueryCompatible services carry the Query code."""
+        if QUERY_COMPATIBLE in service.traits:
+            query_error = _query_error(service, headers)
+            if query_error is not None:
+                return query_error[0]
+            query_trait = schema.traits.get("aws.protocols#awsQueryError")
+            if isinstance(query_trait, Mapping) and isinstance(query_trait.get("code"), str):
+                return str(query_trait["code"])
+        return schema.name
+
+    def read_error_members(
+        self, schema: Schema, status: int, headers: Headers, data: Mapping[str, object]
+    ) -> dict[str, Any]:
+        """The error structure's members (keyed by python name) from the body."""
+        return self.codec.structure_kwargs(schema, data)
+
+
+def sanitize_error_code(raw: str) -> str:
+    """``ns#Name:uri`` → ``Name``: drop anything after ':' and the namespace before '#'."""
+    code = raw.split(":", 1)[0]
+    return code.rsplit("#", 1)[-1].strip()
+
+
+def _query_error(service: ServiceSchema, headers: Headers) -> tuple[str, str] | None:
+    """``x-amzn-query-error: Code;Sender`` of awsQueryCompatible services: (code, fault)."""
+    if QUERY_COMPATIBLE not in service.traits:
+        return None
+    raw = headers.get("x-amzn-query-error")
+    if not raw or ";" not in raw:
+        return None
+    code, _, kind = raw.partition(";")
+    return code.strip(), "server" if kind.strip() == "Receiver" else "client"
+
+
+def _find_error(service: ServiceSchema, operation: OperationSchema, code: str) -> Schema | None:
+    for schema in (*operation.errors, *service.errors):
+        if schema.name == code:
+            return schema
+    if QUERY_COMPATIBLE in service.traits:
+        for schema in (*operation.errors, *service.errors):
+            trait = schema.traits.get("aws.protocols#awsQueryError")
+            if isinstance(trait, Mapping) and trait.get("code") == code:
+                return schema
+    return None
+
+
+def _message(data: Mapping[str, object]) -> str | None:
+    for key in ("message", "Message", "errorMessage"):
+        value = data.get(key)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _get(value: Any, name: str) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(name)
+    return getattr(value, name, None)
+
+
+def _host_prefix(operation: OperationSchema, value: Any) -> str:
+    template = operation.host_prefix or ""
+    labels = {m.name: m for m in operation.input.members.values() if m.host_label}
+
+    def fill(match: re.Match[str]) -> str:
+        member = labels.get(match.group(1))
+        label = None if member is None else _get(value, member.python_name)
+        if not isinstance(label, str) or not _HOST_LABEL.match(label):
+            raise ParamValidationError(
+                f"{operation.input.name}.{match.group(1)}: host label must be a non-empty "
+                f"hostname fragment, got {label!r}"
+            )
+        return label
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def join_path(base: str, path: str) -> str:
+    """The endpoint's own path (if any) followed by the operation's path."""
+    base = base.rstrip("/")
+    return f"{base}{path}" if path.startswith("/") else f"{base}/{path}"
+
+
+def quote_label(text: str, *, greedy: bool) -> str:
+    return urllib.parse.quote(text, safe="/-_.~" if greedy else "-_.~")

@@ -1,0 +1,99 @@
+"""Runtime side of the value conventions the generated classes follow.
+
+- A structure is a keyword-only slotted dataclass; its attributes are the members'
+  ``python_name``; an unset optional member is ``None``; ``Schema.python_type`` is the
+  class and values are built as ``cls(**kwargs)``.
+- A union value is an instance of one member's ``variant_type``: a ``UnionVariant``
+  subclass holding ``.value`` whose ``member_name`` class variable names the member. A
+  member the client does not know arrives as an ``UnknownUnionMember`` (the union
+  Schema's ``python_type`` when it is such a subclass) holding the tag and the raw JSON.
+- A modeled error is a ``ModeledServiceError`` subclass, built with its members as
+  keyword arguments beside the wire facts (code, status, request id).
+- Enums are plain ``str``/``int``; timestamps aware ``datetime``; blobs ``bytes``;
+  documents plain JSON values; bigInteger ``int``; bigDecimal ``decimal.Decimal``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from qsmith.runtime.errors import ServiceError
+
+__all__ = ["ModeledServiceError", "UnionVariant", "UnknownUnionMember"]
+
+
+class UnionVariant:
+    """One member of a union, holding its value; subclasses set ``member_name``."""
+
+    __slots__ = ("value",)
+    member_name: ClassVar[str] = ""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, UnionVariant)
+        return bool(self.value == other.value)
+
+    def __hash__(self) -> int:
+        return hash((type(self), repr(self.value)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.value!r})"
+
+
+class UnknownUnionMember:
+    """A union member this client does not know: its tag and raw JSON, never dropped.
+
+    It cannot be sent back: the client does not know how to serialize it.
+    """
+
+    __slots__ = ("raw", "tag")
+
+    def __init__(self, tag: str, raw: Any) -> None:
+        self.tag = tag
+        self.raw = raw
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, UnknownUnionMember):
+            return NotImplemented
+        return (self.tag, self.raw) == (other.tag, other.raw)
+
+    def __hash__(self) -> int:
+        return hash((self.tag, repr(self.raw)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(tag={self.tag!r})"
+
+
+class ModeledServiceError(ServiceError):
+    """Base of generated error classes: the members become attributes.
+
+    ``message`` (the usual member) also feeds ``ServiceError.message``. Members are
+    kept out of ``str()`` on purpose, since they may be sensitive.
+    """
+
+    def __init__(
+        self,
+        *,
+        code: str | None = None,
+        http_status: int | None = None,
+        request_id: str | None = None,
+        fault: str = "client",
+        retryable: bool = False,
+        **members: Any,
+    ) -> None:
+        for name, value in members.items():
+            setattr(self, name, value)
+        self.member_names = tuple(members)
+        message = members.get("message")
+        super().__init__(
+            message if isinstance(message, str) else None,
+            code=code,
+            http_status=http_status,
+            request_id=request_id,
+            fault=fault,
+            retryable=retryable,
+        )
