@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from qsmith.codegen.model import traits as t
-from qsmith.codegen.model.ast import ShapeKind
+from qsmith.codegen.model.ast import SIMPLE_KINDS, ShapeKind
 from qsmith.codegen.model.shapes import Member, Model, Shape
 from qsmith.runtime.schema import HttpBinding
 
@@ -121,12 +121,18 @@ class ModelIndex:
 
     def name_conflicts(self, service_id: str) -> dict[str, list[str]]:
         """Names (case-insensitive, after renames) that more than one non-prelude shape of
-        the closure would get in the service, with the ids that clash."""
-        by_name: dict[str, list[str]] = {}
+        the closure gets in the service, with the clashing ids. As in Smithy, simple shapes
+        of one type with equal traits may share a name (they generate the same thing)."""
+        by_name: dict[str, list[Shape]] = {}
         for shape_id in self.closure(service_id):
-            if not self.model[shape_id].is_prelude:
-                by_name.setdefault(self.name(service_id, shape_id).lower(), []).append(shape_id)
-        return {name: ids for name, ids in sorted(by_name.items()) if len(ids) > 1}
+            shape = self.model[shape_id]
+            if not shape.is_prelude:
+                by_name.setdefault(self.name(service_id, shape_id).lower(), []).append(shape)
+        return {
+            name: [s.id for s in shapes]
+            for name, shapes in sorted(by_name.items())
+            if len(shapes) > 1 and not _interchangeable(shapes)
+        }
 
     # -- protocols and auth ------------------------------------------------------------------
 
@@ -231,6 +237,13 @@ class ModelIndex:
         if service.kind is not ShapeKind.SERVICE:
             raise KeyError(f"{service_id} is {service.kind.with_article}, not a service")
         return service
+
+
+def _interchangeable(shapes: list[Shape]) -> bool:
+    first = shapes[0]
+    return first.kind in SIMPLE_KINDS and all(
+        s.kind is first.kind and s.traits == first.traits for s in shapes[1:]
+    )
 
 
 def _references(shape: Shape) -> Iterator[str]:
