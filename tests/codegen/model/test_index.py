@@ -231,3 +231,43 @@ def test_enum_values_of_enum_int_enum_and_1_0_enum_strings() -> None:
     assert index.enum_values(NS + "I") == {"ONE": 1}
     assert index.enum_values(NS + "Old") == {"X_Y": "x-y", "z": "z"}
     assert index.enum_values(NS + "Plain") == {}
+
+
+def test_nullability_follows_required_default_client_optional_and_input() -> None:
+    model = load(
+        {
+            NS
+            + "S": structure(
+                plain="smithy.api#String",
+                required={"target": "smithy.api#String", "traits": {"smithy.api#required": {}}},
+                defaulted={"target": "smithy.api#Integer", "traits": {"smithy.api#default": 0}},
+                null_default={
+                    "target": "smithy.api#String",
+                    "traits": {"smithy.api#default": None},
+                },
+                client_optional={
+                    "target": "smithy.api#String",
+                    "traits": {"smithy.api#required": {}, "smithy.api#clientOptional": {}},
+                },
+            ),
+            NS
+            + "In": {
+                **structure(
+                    req={"target": "smithy.api#String", "traits": {"smithy.api#required": {}}}
+                ),
+                "traits": {"smithy.api#input": {}},
+            },
+            NS + "U": {"type": "union", "members": {"a": {"target": "smithy.api#String"}}},
+        }
+    )
+    index = ModelIndex(model)
+    member = model.member
+    assert index.is_nullable(member(NS + "S$plain"))
+    assert not index.is_nullable(member(NS + "S$required"))
+    assert not index.is_nullable(member(NS + "S$defaulted"))
+    assert index.is_nullable(member(NS + "S$null_default"))
+    assert index.is_nullable(member(NS + "S$client_optional"))
+    assert not index.is_nullable(member(NS + "S$client_optional"), client=False)
+    assert index.is_nullable(member(NS + "In$req"))
+    assert not index.is_nullable(member(NS + "In$req"), client=False)
+    assert not index.is_nullable(member(NS + "U$a"))

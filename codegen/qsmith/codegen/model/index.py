@@ -209,6 +209,22 @@ class ModelIndex:
         """The member's @timestampFormat, else its target's."""
         return t.TIMESTAMP_FORMAT.get(member) or t.TIMESTAMP_FORMAT.get(self.model.target(member))
 
+    def is_nullable(self, member: Member, *, client: bool = True) -> bool:
+        """Whether a structure member may be absent, as Smithy 2.0 reads it.
+
+        ``@default(null)`` or no ``@required``/``@default`` make it nullable. A client
+        (``client=True``) also treats ``@clientOptional`` members and every member of an
+        ``@input`` structure as nullable, so servers may relax them later. Union members
+        are never null: exactly one is set."""
+        container = self.model.shape(member.container)
+        if container.kind is ShapeKind.UNION:
+            return False
+        if t.DEFAULT.has(member) and t.DEFAULT.get(member) is None:
+            return True
+        if client and (t.CLIENT_OPTIONAL.has(member) or container.has_trait("smithy.api#input")):
+            return True
+        return not (t.REQUIRED.has(member) or t.DEFAULT.has(member))
+
     def is_sensitive(self, member: Member) -> bool:
         """@sensitive on the member or on the shape it targets."""
         return t.SENSITIVE.has(member) or t.SENSITIVE.has(self.model.target(member))
