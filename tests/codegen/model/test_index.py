@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from qsmith.codegen.model import NO_AUTH, Model, ModelIndex, load_model
 from qsmith.runtime.schema import HttpBinding
-from tests.codegen.model.helpers import DATA, NS, load, structure
+from tests.codegen.model.helpers import DATA, NS, load, problems, structure
 
 LIB = "example.library#"
 SERVICE = LIB + "Library"
@@ -70,19 +72,43 @@ def test_renames_give_the_name_in_the_service(index: ModelIndex) -> None:
     assert index.name_conflicts(SERVICE) == {}
 
 
-def test_name_conflicts_without_a_rename() -> None:
-    model = load(
-        {
-            NS + "Svc": {"type": "service", "operations": [{"target": NS + "Op"}]},
-            NS + "Op": {"type": "operation", "input": {"target": NS + "In"}},
-            NS + "In": structure(a=NS + "Thing", b="example.other#thing"),
-            NS + "Thing": {"type": "string"},
-            "example.other#thing": {"type": "string"},
-        }
-    )
-    assert ModelIndex(model).name_conflicts(NS + "Svc") == {
-        "thing": ["example.other#thing", NS + "Thing"]
+def _service_using(*targets: str) -> dict[str, Any]:
+    members = {f"m{i}": {"target": target} for i, target in enumerate(targets)}
+    return {
+        NS + "Svc": {"type": "service", "operations": [{"target": NS + "Op"}]},
+        NS + "Op": {"type": "operation", "input": {"target": NS + "In"}},
+        NS + "In": {"type": "structure", "members": members},
     }
+
+
+def test_name_conflicts_in_a_closure_are_load_problems() -> None:
+    shapes = {
+        **_service_using(NS + "Thing", "example.other#thing"),
+        NS + "Thing": structure(),
+        "example.other#thing": {"type": "string"},
+    }
+    found = problems(shapes)
+    assert [(p.file, p.shape_id, p.message) for p in found] == [
+        (
+            "test.json",
+            NS + "Svc",
+            f"shapes example.other#thing, {NS}Thing all get the name 'thing' in this service "
+            "(case-insensitive); add a rename",
+        )
+    ]
+    shapes[NS + "Svc"]["rename"] = {"example.other#thing": "OtherThing"}
+    index = ModelIndex(load(shapes))
+    assert index.name_conflicts(NS + "Svc") == {}
+    assert index.name(NS + "Svc", "example.other#thing") == "OtherThing"
+
+
+def test_equal_simple_shapes_may_share_a_name() -> None:
+    shapes = {
+        **_service_using(NS + "Id", "example.other#Id"),
+        NS + "Id": {"type": "string"},
+        "example.other#Id": {"type": "string"},
+    }
+    assert ModelIndex(load(shapes)).name_conflicts(NS + "Svc") == {}
 
 
 def test_protocols_and_auth_schemes(index: ModelIndex) -> None:
@@ -205,3 +231,43 @@ def test_enum_values_of_enum_int_enum_and_1_0_enum_strings() -> None:
     assert index.enum_values(NS + "I") == {"ONE": 1}
     assert index.enum_values(NS + "Old") == {"X_Y": "x-y", "z": "z"}
     assert index.enum_values(NS + "Plain") == {}
+
+
+def test_nullability_follows_required_default_client_optional_and_input() -> None:
+    model = load(
+        {
+            NS
+            + "S": structure(
+                plain="smithy.api#String",
+                required={"target": "smithy.api#String", "traits": {"smithy.api#required": {}}},
+                defaulted={"target": "smithy.api#Integer", "traits": {"smithy.api#default": 0}},
+                null_default={
+                    "target": "smithy.api#String",
+                    "traits": {"smithy.api#default": None},
+                },
+                client_optional={
+                    "target": "smithy.api#String",
+                    "traits": {"smithy.api#required": {}, "smithy.api#clientOptional": {}},
+                },
+            ),
+            NS
+            + "In": {
+                **structure(
+                    req={"target": "smithy.api#String", "traits": {"smithy.api#required": {}}}
+                ),
+                "traits": {"smithy.api#input": {}},
+            },
+            NS + "U": {"type": "union", "members": {"a": {"target": "smithy.api#String"}}},
+        }
+    )
+    index = ModelIndex(model)
+    member = model.member
+    assert index.is_nullable(member(NS + "S$plain"))
+    assert not index.is_nullable(member(NS + "S$required"))
+    assert not index.is_nullable(member(NS + "S$defaulted"))
+    assert index.is_nullable(member(NS + "S$null_default"))
+    assert index.is_nullable(member(NS + "S$client_optional"))
+    assert not index.is_nullable(member(NS + "S$client_optional"), client=False)
+    assert index.is_nullable(member(NS + "In$req"))
+    assert not index.is_nullable(member(NS + "In$req"), client=False)
+    assert not index.is_nullable(member(NS + "U$a"))

@@ -82,3 +82,16 @@ def test_v1_primitives_get_zero_defaults_and_box_stays_optional() -> None:
 def test_v2_members_are_not_given_defaults() -> None:
     model = load_model(doc({NS + "S": structure(n="smithy.api#PrimitiveInteger")}))
     assert model.member(NS + "S$n").traits == {}
+
+
+def test_a_tuple_of_paths_is_several_sources() -> None:
+    model = load_model((DATA / "library.json", str(DATA / "legacy_v1.json")))
+    assert len(model.services()) == 2
+
+
+def test_something_that_is_not_a_source_is_a_problem() -> None:
+    with pytest.raises(ModelError) as caught:
+        load_model([42])  # type: ignore[list-item]
+    assert [(p.file, p.message) for p in caught.value.problems] == [
+        ("<source 1>", "not a model source: int")
+    ]

@@ -69,3 +69,21 @@ def test_every_service_operation_has_typed_http_traits_where_rest() -> None:
     for operation in operations:
         http = t.HTTP.get(operation)
         assert http is not None and http.uri.startswith("/"), operation.id
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("vectors", "smithy-protocol-tests", "json-ast", "restJson1.json"),
+        ("vectors", "aws-models", "smithy-rs", "transcribe-streaming.json"),
+    ],
+)
+def test_to_ast_output_reloads_to_the_same_model(parts: tuple[str, ...]) -> None:
+    model = load_model(shared_path(*parts))
+    document = {
+        "smithy": "2.0",
+        "metadata": model.metadata,
+        "shapes": {s.id: s.to_ast() for s in model.user_shapes()},
+    }
+    again = load_model(("again.json", json.loads(json.dumps(document))))
+    assert {s.id: s.to_ast() for s in again.user_shapes()} == document["shapes"]

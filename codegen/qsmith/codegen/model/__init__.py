@@ -35,6 +35,7 @@ Public API (everything below is importable from ``qsmith.codegen.model``)::
     index.paginated(op, service_id)    # PaginatedTrait with service defaults merged
     index.http_binding(member)         # (HttpBinding, name | None) or None (body)
     index.timestamp_format(member), index.is_sensitive(member), index.streaming_member(id)
+    index.is_nullable(member, client=True)   # Smithy 2.0 optionality (clientOptional, @input)
     index.enum_values(shape_id)        # name -> wire value (enum, intEnum, 1.0 @enum string)
 
     from qsmith.codegen.model import traits as t     # typed trait accessors

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from qsmith.codegen.model import traits as t
-from qsmith.codegen.model.ast import ShapeKind
+from qsmith.codegen.model.ast import SIMPLE_KINDS, ShapeKind
 from qsmith.codegen.model.shapes import Member, Model, Shape
 from qsmith.runtime.schema import HttpBinding
 
@@ -121,12 +121,18 @@ class ModelIndex:
 
     def name_conflicts(self, service_id: str) -> dict[str, list[str]]:
         """Names (case-insensitive, after renames) that more than one non-prelude shape of
-        the closure would get in the service, with the ids that clash."""
-        by_name: dict[str, list[str]] = {}
+        the closure gets in the service, with the clashing ids. As in Smithy, simple shapes
+        of one type with equal traits may share a name (they generate the same thing)."""
+        by_name: dict[str, list[Shape]] = {}
         for shape_id in self.closure(service_id):
-            if not self.model[shape_id].is_prelude:
-                by_name.setdefault(self.name(service_id, shape_id).lower(), []).append(shape_id)
-        return {name: ids for name, ids in sorted(by_name.items()) if len(ids) > 1}
+            shape = self.model[shape_id]
+            if not shape.is_prelude:
+                by_name.setdefault(self.name(service_id, shape_id).lower(), []).append(shape)
+        return {
+            name: [s.id for s in shapes]
+            for name, shapes in sorted(by_name.items())
+            if len(shapes) > 1 and not _interchangeable(shapes)
+        }
 
     # -- protocols and auth ------------------------------------------------------------------
 
@@ -203,6 +209,22 @@ class ModelIndex:
         """The member's @timestampFormat, else its target's."""
         return t.TIMESTAMP_FORMAT.get(member) or t.TIMESTAMP_FORMAT.get(self.model.target(member))
 
+    def is_nullable(self, member: Member, *, client: bool = True) -> bool:
+        """Whether a structure member may be absent, as Smithy 2.0 reads it.
+
+        ``@default(null)`` or no ``@required``/``@default`` make it nullable. A client
+        (``client=True``) also treats ``@clientOptional`` members and every member of an
+        ``@input`` structure as nullable, so servers may relax them later. Union members
+        are never null: exactly one is set."""
+        container = self.model.shape(member.container)
+        if container.kind is ShapeKind.UNION:
+            return False
+        if t.DEFAULT.has(member) and t.DEFAULT.get(member) is None:
+            return True
+        if client and (t.CLIENT_OPTIONAL.has(member) or container.has_trait("smithy.api#input")):
+            return True
+        return not (t.REQUIRED.has(member) or t.DEFAULT.has(member))
+
     def is_sensitive(self, member: Member) -> bool:
         """@sensitive on the member or on the shape it targets."""
         return t.SENSITIVE.has(member) or t.SENSITIVE.has(self.model.target(member))
@@ -231,6 +253,13 @@ class ModelIndex:
         if service.kind is not ShapeKind.SERVICE:
             raise KeyError(f"{service_id} is {service.kind.with_article}, not a service")
         return service
+
+
+def _interchangeable(shapes: list[Shape]) -> bool:
+    first = shapes[0]
+    return first.kind in SIMPLE_KINDS and all(
+        s.kind is first.kind and s.traits == first.traits for s in shapes[1:]
+    )
 
 
 def _references(shape: Shape) -> Iterator[str]:

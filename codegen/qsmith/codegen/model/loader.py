@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import ValidationError
 
@@ -24,7 +24,7 @@ from qsmith.codegen.model.mixins import apply_traits, flatten_mixins
 from qsmith.codegen.model.prelude import BOXED_PRELUDE, prelude_shapes
 from qsmith.codegen.model.shape_id import is_shape_id
 from qsmith.codegen.model.shapes import LIFECYCLE_OPERATIONS, Member, Model, Shape
-from qsmith.codegen.model.validate import validate_model
+from qsmith.codegen.model.validate import check_service_names, validate_model
 from qsmith.runtime.errors import ModelError, ModelProblem
 
 __all__ = ["ModelSource", "load_model"]
@@ -59,9 +59,19 @@ def load_model(sources: ModelSource | Iterable[ModelSource]) -> Model:
 
 
 def _as_list(sources: ModelSource | Iterable[ModelSource]) -> list[ModelSource]:
-    if isinstance(sources, str | os.PathLike | Mapping | tuple):
+    if isinstance(sources, str | os.PathLike | Mapping) or _is_named_document(sources):
         return [sources]
     return list(sources)
+
+
+def _is_named_document(source: object) -> TypeGuard[tuple[str, Any]]:
+    # (name, document); a pair of paths is two sources instead.
+    return (
+        isinstance(source, tuple)
+        and len(source) == 2
+        and isinstance(source[0], str)
+        and not isinstance(source[1], str | os.PathLike)
+    )
 
 
 @dataclass
@@ -94,13 +104,17 @@ class _Loader:
     # -- reading -------------------------------------------------------------------------
 
     def read(self, source: ModelSource, index: int) -> None:
-        if isinstance(source, tuple):
+        if _is_named_document(source):
             name, document = source
             self.read_document(name, document)
         elif isinstance(source, Mapping):
             self.read_document(f"<dict {index}>", source)
-        else:
+        elif isinstance(source, str | os.PathLike):
             self.read_file(Path(source))
+        else:
+            name = f"<source {index}>"
+            self.sources.append(name)
+            self.problem(name, None, f"not a model source: {type(source).__name__}")
 
     def read_file(self, path: Path) -> None:
         name = str(path)
@@ -221,9 +235,13 @@ class _Loader:
         self.run_applies(shapes, deferred, defer_missing_members=False)
         _upgrade_1_0(shapes, [sid for sid, v in versions.items() if v == "1.0"])
         self.problems.extend(validate_model(shapes))
+        model = Model(shapes, self.metadata, self.sources)
+        if not self.problems:
+            # Only meaningful once every reference resolves.
+            self.problems.extend(check_service_names(model))
         if self.problems:
             raise ModelError(_unique(self.problems))
-        return Model(shapes, self.metadata, self.sources)
+        return model
 
     def run_applies(
         self, shapes: dict[str, Shape], applies: list[_Apply], *, defer_missing_members: bool

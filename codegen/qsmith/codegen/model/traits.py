@@ -207,7 +207,9 @@ EVENT_PAYLOAD: TraitSpec[Annotation] = TraitSpec("smithy.api#eventPayload", Anno
 ERROR: TraitSpec[Literal["client", "server"]] = TraitSpec(
     "smithy.api#error", Literal["client", "server"], '"client" or "server"'
 )
-HTTP_ERROR: TraitSpec[int] = TraitSpec("smithy.api#httpError", int, "an integer status code")
+HTTP_ERROR: TraitSpec[int] = TraitSpec(
+    "smithy.api#httpError", Annotated[int, Field(ge=400, le=599)], "an integer from 400 to 599"
+)
 RETRYABLE: TraitSpec[RetryableTrait] = TraitSpec(
     "smithy.api#retryable", RetryableTrait, "an object {throttling?: boolean}"
 )

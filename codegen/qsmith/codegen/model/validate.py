@@ -14,12 +14,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from qsmith.codegen.model.ast import ShapeKind
+from qsmith.codegen.model.index import ModelIndex
 from qsmith.codegen.model.shape_id import is_identifier, is_shape_id
-from qsmith.codegen.model.shapes import Member, Shape
+from qsmith.codegen.model.shapes import Member, Model, Shape
 from qsmith.codegen.model.traits import REGISTRY, describe_error
 from qsmith.runtime.errors import ModelProblem
 
-__all__ = ["validate_model"]
+__all__ = ["check_service_names", "validate_model"]
 
 _ENTITY_KINDS = frozenset({ShapeKind.SERVICE, ShapeKind.RESOURCE, ShapeKind.OPERATION})
 _STRUCTURE = frozenset({ShapeKind.STRUCTURE})
@@ -185,3 +186,20 @@ class _Validator:
         self.references(shape, shape.operations, "operation", _OPERATION)
         self.references(shape, shape.collection_operations, "operation", _OPERATION)
         self.references(shape, shape.resources, "resource", _RESOURCE)
+
+
+def check_service_names(model: Model) -> list[ModelProblem]:
+    """Shapes of one service closure that would get the same name (needs a ``rename``)."""
+    index = ModelIndex(model)
+    found = []
+    for service in model.services():
+        for name, ids in index.name_conflicts(service.id).items():
+            found.append(
+                ModelProblem(
+                    f"shapes {', '.join(ids)} all get the name {name!r} in this service "
+                    "(case-insensitive); add a rename",
+                    file=service.source,
+                    shape_id=service.id,
+                )
+            )
+    return found
