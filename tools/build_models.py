@@ -87,6 +87,7 @@ class Ref:
     name: str = ""  # the source's shape name for "named"/"stream"; a name hint for list/map
     element: Ref | None = None  # list member, or map value
     key: Ref | None = None
+    sensitive: bool | None = None  # of a list member or map value, when the source says
 
 
 def walk(ref: Ref) -> list[Ref]:
@@ -180,7 +181,7 @@ class Member:
     name: str
     ref: Ref
     required: bool = False
-    sensitive: bool = False
+    sensitive: bool | None = False  # None: unknown (a sensitive container hides it)
     default: Any = None
     traits: JSON = field(default_factory=dict)
 
@@ -261,7 +262,7 @@ class ModelBuilder:
     def resolve(
         self,
         ref: Ref,
-        sensitive: bool,
+        sensitive: bool | None,
         hint: tuple[C2J, str] | None,
         npm_target: str | None,
         owner: str,
@@ -281,7 +282,7 @@ class ModelBuilder:
     def resolve_simple(
         self,
         kind: str,
-        sensitive: bool,
+        sensitive: bool | None,
         hint: tuple[C2J, str] | None,
         npm_target: str | None,
         owner: str,
@@ -294,6 +295,8 @@ class ModelBuilder:
             if c2j_kind == kind:
                 constraints = c2j.constraint_traits(name)
                 c2j_sensitive = bool(c2j.shapes[name].get("sensitive"))
+                if sensitive is None:
+                    sensitive = c2j_sensitive
                 if c2j_sensitive == sensitive and (constraints or sensitive):
                     traits = dict(constraints)
                     if sensitive:
@@ -305,6 +308,8 @@ class ModelBuilder:
         if npm_target and "#" in npm_target:
             npm_shape = self.npm_shapes.get(npm_target, {})
             npm_sensitive = "sensitive" in npm_shape.get("traits", {})
+            if sensitive is None:
+                sensitive = npm_sensitive
             if npm_shape.get("kind") == "simple" and npm_sensitive == sensitive:
                 name = npm_target.split("#")[1]
                 traits = self.named_constraints(name, kind)
@@ -341,7 +346,7 @@ class ModelBuilder:
     def resolve_list(
         self,
         ref: Ref,
-        sensitive: bool,
+        sensitive: bool | None,
         hint: tuple[C2J, str] | None,
         npm_target: str | None,
         owner: str,
@@ -366,7 +371,7 @@ class ModelBuilder:
                 traits["smithy.api#sensitive"] = {}
         if not name:
             name = pascal(ref.name) if ref.name else self.fallback_name(ref)
-        element_sensitive = sensitive and "smithy.api#sensitive" not in traits
+        element_sensitive = self.inner_sensitivity(ref.element, sensitive, traits)
         element, element_traits = self.resolve(
             ref.element, element_sensitive, element_hint, npm_element, owner, member
         )
@@ -379,10 +384,19 @@ class ModelBuilder:
         self.add_shape(shape_id, body)
         return shape_id
 
+    @staticmethod
+    def inner_sensitivity(inner: Ref, outer: bool | None, traits: JSON) -> bool | None:
+        """A list member's or map value's sensitivity: stated, or implied by the member's."""
+        if inner.sensitive is not None:
+            return inner.sensitive
+        if outer is None:
+            return None
+        return outer and "smithy.api#sensitive" not in traits
+
     def resolve_map(
         self,
         ref: Ref,
-        sensitive: bool,
+        sensitive: bool | None,
         hint: tuple[C2J, str] | None,
         npm_target: str | None,
         owner: str,
@@ -408,7 +422,7 @@ class ModelBuilder:
                 traits["smithy.api#sensitive"] = {}
         if not name:
             name = pascal(ref.name) if ref.name else self.fallback_name(ref)
-        value_sensitive = sensitive and "smithy.api#sensitive" not in traits
+        value_sensitive = self.inner_sensitivity(ref.element, sensitive, traits)
         key, _ = self.resolve(ref.key, False, key_hint, None, owner, member)
         value, value_traits = self.resolve(
             ref.element, value_sensitive, value_hint, npm_value, owner, member
@@ -458,6 +472,7 @@ class ModelBuilder:
         shape_id = self.shape_id(shape.name)
         traits = dict(shape.traits)
         if shape.kind in ("enum", "intEnum"):
+            traits.update(self.named_constraints(shape.name, "enum"))
             members: JSON = {
                 member_name: {
                     "target": "smithy.api#Unit",

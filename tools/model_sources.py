@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,9 @@ def read_rust_shapes(builder: ModelBuilder, prod: JSON, npm_enums: dict[str, JSO
         shape.members = [rust_member(m) for m in raw.get("members", [])]
         if raw.get("sensitive_shape"):
             shape.traits["smithy.api#sensitive"] = {}
+            # smithy-rs redacts every field of a sensitive shape: the flags say nothing more.
+            for member in shape.members:
+                member.sensitive = None
         if raw["kind"] == "error":
             shape.traits.update(error_traits(name, c2j_shapes.get(name)))
         if raw["kind"] == "input":
@@ -125,6 +129,7 @@ def read_rust_shapes(builder: ModelBuilder, prod: JSON, npm_enums: dict[str, JSO
         if raw["kind"] == "output":
             shape.traits["smithy.api#output"] = {}
         builder.sources[name] = shape
+    mark_sensitive_targets(builder)
     for rust, stream in prod["event_streams"].items():
         shape = builder.sources[names[rust]]
         shape.traits["smithy.api#streaming"] = {}
@@ -132,6 +137,18 @@ def read_rust_shapes(builder: ModelBuilder, prod: JSON, npm_enums: dict[str, JSO
         shape.members.sort(key=lambda m: order.get(m.name, len(order)))
         for member_name, error in stream["errors"]:
             shape.members.append(Member(member_name, Ref("named", error)))
+
+
+def mark_sensitive_targets(builder: ModelBuilder) -> None:
+    """smithy-rs redacts a field whose target shape is @sensitive: carry that to the shape."""
+    for shape in list(builder.sources.values()):
+        for member in shape.members:
+            if member.sensitive and member.ref.kind == "named":
+                target = builder.sources[builder.names.get(member.ref.name, member.ref.name)]
+                target.traits["smithy.api#sensitive"] = {}
+                if target.kind == "structure" or target.kind == "union":
+                    for inner in target.members:
+                        inner.sensitive = None if inner.sensitive else inner.sensitive
 
 
 def streaming_payload_traits(builder: ModelBuilder) -> None:
@@ -402,7 +419,7 @@ class NpmReader:
         if target.startswith("list<"):
             element_rust = rust.element if rust is not None else None
             element, sensitive = self.ref(target[5:-1], element_rust, where)
-            return Ref("list", element=element), sensitive
+            return Ref("list", element=replace(element, sensitive=sensitive)), False
         shape = self.npm["shapes"][target]
         name = target.split("#")[1]
         sensitive = "sensitive" in shape["traits"]
@@ -411,7 +428,8 @@ class NpmReader:
         if shape["kind"] in ("list", "map"):
             value = shape["member"] if shape["kind"] == "list" else shape["value"]
             value_rust = rust.element if rust is not None else None
-            element, _ = self.ref(value["target"], value_rust, where)
+            element, element_sensitive = self.ref(value["target"], value_rust, where)
+            element = replace(element, sensitive=element_sensitive)
             key = None
             if shape["kind"] == "map":
                 key_rust = rust.key if rust is not None else None

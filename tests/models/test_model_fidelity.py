@@ -29,6 +29,9 @@ Difference = tuple[str, str, str]  # (shape, member or "", what differs)
 _TELEMETRY_C2J = "toolkit-telemetry follows the newest C2J (aws-toolkit-vscode 2025-07-31)"
 _PRODUCTS_C2J = _TELEMETRY_C2J + "; the Rust crate carries another AWSProduct value set"
 ALLOWED: dict[tuple[str, str, str, str], str] = {
+    # IntentMap's values (IntentData) are @sensitive in the C2J and the npm schema; the
+    # smithy-rs extract does not flag redaction two levels down.
+    ("qdeveloper-streaming", "IntentsEvent", "intents", "sensitive"): "nested @sensitive",
     # codewhisperer: the smithy-rs extract lists TerminalUserInteractionEventType with no value
     # at all; a Smithy enum needs one, so the model keeps the values of the C2J files.
     (
@@ -152,6 +155,35 @@ def compare_members(
     return found
 
 
+def redacted(model: Model, shape_id: str, member: str) -> bool:
+    """Whether a client must hide the member: its target, values or container are @sensitive."""
+    target = model.members(shape_id)[member]["target"]
+    if "smithy.api#sensitive" in model.traits(shape_id):
+        return True
+    return sensitive_target(model, target)
+
+
+def sensitive_target(model: Model, target: str) -> bool:
+    """A @sensitive shape, or a list/map of sensitive values."""
+    if "smithy.api#sensitive" in model.traits(target):
+        return True
+    shape = model.shapes.get(target, {})
+    inner = shape.get("member", shape.get("value"))
+    return inner is not None and sensitive_target(model, inner["target"])
+
+
+def compare_redaction(shape_id: str, members: list[Any], model: Model) -> list[Difference]:
+    """smithy-rs redacts a field in Debug when the field or its container is @sensitive."""
+    found: list[Difference] = []
+    modeled = model.members(shape_id)
+    for member in members:
+        member_name = rust_member_name(member)
+        if member_name in modeled:
+            if redacted(model, shape_id, member_name) != member["sensitive"]:
+                found.append((name(shape_id), member_name, "sensitive"))
+    return found
+
+
 def rust_differences(service: str, model: Model) -> list[Difference]:
     extract = rust_extract(service)
     names = smithy_names(service, model)
@@ -194,6 +226,7 @@ def rust_differences(service: str, model: Model) -> list[Difference]:
             for member_name, error in extract["event_streams"][rust]["errors"]:
                 source[member_name] = (False, "structure", names.get(error, error))
         found += compare_members(shape, model.members(shape_id), source, model)
+        found += compare_redaction(shape_id, raw["members"], model)
     sourced = set(names.values())
     for shape_id, shape in model.shapes.items():
         if shape["type"] in ("structure", "union", "enum") and name(shape_id) not in sourced:
@@ -235,6 +268,16 @@ def npm_differences(model: Model) -> list[Difference]:
             kind, target = npm_kind(m["target"], npm)
             source[m["name"]] = (bool(m["required"]) and raw["kind"] != "union", kind, target)
         found += compare_members(name(shape_id), model.members(shape_id), source, model)
+        if "sensitive" in raw["traits"] and "smithy.api#sensitive" not in model.traits(shape_id):
+            found.append((name(shape_id), "", "sensitive"))
+        for m in raw["members"]:
+            modeled = model.members(shape_id).get(m["name"])
+            if modeled is None:
+                continue
+            npm_target = npm["shapes"].get(m["target"], {"traits": {}})
+            npm_sensitive = "sensitive" in npm_target["traits"]
+            if npm_sensitive != ("smithy.api#sensitive" in model.traits(modeled["target"])):
+                found.append((name(shape_id), m["name"], "sensitive"))
     for enum, values in npm["enums"].items():
         by_name = model.by_name()
         if enum not in by_name:
