@@ -178,9 +178,10 @@ def compare_redaction(shape_id: str, members: list[Any], model: Model) -> list[D
     modeled = model.members(shape_id)
     for member in members:
         member_name = rust_member_name(member)
-        if member_name in modeled:
-            if redacted(model, shape_id, member_name) != member["sensitive"]:
-                found.append((name(shape_id), member_name, "sensitive"))
+        if member_name in modeled and (
+            redacted(model, shape_id, member_name) != member["sensitive"]
+        ):
+            found.append((name(shape_id), member_name, "sensitive"))
     return found
 
 
