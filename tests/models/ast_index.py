@@ -11,6 +11,7 @@ from tests.support.shared import REPO_ROOT
 
 MODELS_DIR = REPO_ROOT / "models"
 SERVICES = (
+    "codewhisperer",
     "codewhisperer-streaming",
     "consolas",
     "qdeveloper-streaming",
