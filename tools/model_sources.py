@@ -104,6 +104,10 @@ def rust_member(raw: JSON) -> Member:
 def read_rust_shapes(builder: ModelBuilder, prod: JSON, npm_enums: dict[str, JSON]) -> None:
     names = builder.names
     c2j_shapes = {n: s for c2j in reversed(builder.c2js) for n, s in c2j.shapes.items()}
+    io_uses: dict[str, int] = {}
+    for raw_op in prod["operations"].values():
+        for part in ("input", "output"):
+            io_uses[names[raw_op[part]]] = io_uses.get(names[raw_op[part]], 0) + 1
     for rust, raw in prod["shapes"].items():
         name = names[rust]
         if raw["kind"] == "enum":
@@ -124,10 +128,12 @@ def read_rust_shapes(builder: ModelBuilder, prod: JSON, npm_enums: dict[str, JSO
                 member.sensitive = None
         if raw["kind"] == "error":
             shape.traits.update(error_traits(name, c2j_shapes.get(name)))
-        if raw["kind"] == "input":
-            shape.traits["smithy.api#input"] = {}
-        if raw["kind"] == "output":
-            shape.traits["smithy.api#output"] = {}
+        # @input/@output only where one operation owns the shape: the C2J lets
+        # CreateArtifactUploadUrl and CreateUploadUrl share theirs.
+        if raw["kind"] in ("input", "output") and io_uses[name] == 1:
+            shape.traits[f"smithy.api#{raw['kind']}"] = {}
+        if name in builder.sources and not same_shape(builder.sources[name], shape):
+            raise BuildError(f"two smithy-rs shapes map to {name} and differ")
         builder.sources[name] = shape
     mark_sensitive_targets(builder)
     for rust, stream in prod["event_streams"].items():
@@ -137,6 +143,10 @@ def read_rust_shapes(builder: ModelBuilder, prod: JSON, npm_enums: dict[str, JSO
         shape.members.sort(key=lambda m: order.get(m.name, len(order)))
         for member_name, error in stream["errors"]:
             shape.members.append(Member(member_name, Ref("named", error)))
+
+
+def same_shape(a: SourceShape, b: SourceShape) -> bool:
+    return a.kind == b.kind and a.members == b.members and a.traits == b.traits
 
 
 def mark_sensitive_targets(builder: ModelBuilder) -> None:
@@ -213,6 +223,8 @@ def operation_shapes(
             traits["smithy.api#http"] = {"method": method, "uri": uri, "code": 200}
         elif tables.REST_JSON in builder.spec.protocols:
             raise BuildError(f"{op} has no @http binding")
+        if c2j_operation(builder, op).get("idempotent"):
+            traits["smithy.api#idempotent"] = {}
         if op in paginated:
             trait = dict(paginated[op])
             if any(m.name == "maxResults" for m in builder.sources[input_name].members):
@@ -222,6 +234,15 @@ def operation_shapes(
             body["traits"] = traits
         shapes[f"{builder.spec.namespace}#{op}"] = body
     return shapes
+
+
+def c2j_operation(builder: ModelBuilder, op: str) -> JSON:
+    """The operation in the newest C2J that has it (empty when none has)."""
+    for c2j in builder.c2js:
+        if op in c2j.data["operations"]:
+            found: JSON = c2j.data["operations"][op]
+            return found
+    return {}
 
 
 def mark_idempotency(builder: ModelBuilder, prod_ops: dict[str, JSON]) -> None:

@@ -2,7 +2,8 @@
 
 Sources: the smithy-rs extracts (``*.prod.json``) and, for codewhisperer-streaming, the npm
 1.0.45 schema.  Every structure, union, error and operation input/output must have the same
-members, with the same wire names, target kinds and required-ness; enums the same values.  A
+members, with the same wire names, target kinds, required-ness and redaction (@sensitive);
+enums the same values.  A
 difference passes only when ``ALLOWED`` lists it with its reason; any other difference fails,
 and so does a listed difference that no longer occurs.
 """

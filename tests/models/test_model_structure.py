@@ -233,3 +233,24 @@ def test_paginated_operations_name_real_members(model: Model) -> None:
             assert paginated["items"] in outputs, op_id
         if "pageSize" in paginated:
             assert model.kind(inputs[paginated["pageSize"]]["target"]) == "integer", op_id
+
+
+def test_input_and_output_shapes_serve_only_their_operation(model: Model) -> None:
+    uses: dict[str, int] = defaultdict(int)
+    for shape in model.shapes.values():
+        for ref in references(shape):
+            uses[ref] += 1
+    for op_id, op in model.operations().items():
+        for part in ("input", "output"):
+            target = op[part]["target"]
+            if target == "smithy.api#Unit":
+                continue
+            if f"smithy.api#{part}" in model.traits(target):
+                assert uses[target] == 1, f"{target} is used beyond {op_id}"
+    for shape_id in model.shapes:
+        traits = model.traits(shape_id)
+        if "smithy.api#input" in traits or "smithy.api#output" in traits:
+            assert any(
+                shape_id in (op["input"]["target"], op["output"]["target"])
+                for op in model.operations().values()
+            ), shape_id
