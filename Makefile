@@ -18,8 +18,8 @@ codegen: $(STAMP)
 	$(BIN)/qsmith codegen --all --models models --out generated
 
 lint: $(STAMP)
-	$(BIN)/ruff check $(CODE_DIRS) tests benchmarks noxfile.py
-	$(BIN)/black --check --quiet $(CODE_DIRS) tests benchmarks noxfile.py
+	$(BIN)/ruff check $(CODE_DIRS) tests benchmarks tools noxfile.py
+	$(BIN)/black --check --quiet $(CODE_DIRS) tests benchmarks tools noxfile.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict runtime/qsmith codegen/qsmith generated/qsmith apps/qsmith
