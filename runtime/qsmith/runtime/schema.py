@@ -255,6 +255,8 @@ class ServiceSchema:
     endpoint_rule_set: Mapping[str, object] | None = None
     operations: Mapping[str, OperationSchema] = field(default_factory=dict)
     errors: tuple[Schema, ...] = ()
+    # The service's base error class: unmodeled error codes are raised as this type.
+    error_type: builtins.type | None = None
     traits: Mapping[str, object] = field(default_factory=dict)
 
     @property

@@ -15,33 +15,64 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from qsmith.runtime.errors import ServiceError
 
-__all__ = ["ModeledServiceError", "UnionVariant", "UnknownUnionMember"]
+__all__ = [
+    "REDACTED",
+    "Document",
+    "ModeledServiceError",
+    "UnionVariant",
+    "UnknownUnionMember",
+    "redacted_repr",
+]
+
+# A Smithy document: any JSON value, typed recursively so mypy checks what users build.
+Document: TypeAlias = None | bool | int | float | str | list["Document"] | dict[str, "Document"]
+
+T = TypeVar("T")
+
+# What a @sensitive value looks like in a repr.
+REDACTED = "*** Sensitive Data Redacted ***"
 
 
-class UnionVariant:
-    """One member of a union, holding its value; subclasses set ``member_name``."""
+def redacted_repr(value: object, sensitive: tuple[str, ...]) -> str:
+    """A dataclass-style repr of a generated structure with sensitive members masked."""
+    fields = ", ".join(
+        f"{name}={REDACTED if name in sensitive else repr(getattr(value, name))}"
+        for name in getattr(value, "__dataclass_fields__", {})
+    )
+    return f"{type(value).__name__}({fields})"
+
+
+class UnionVariant(Generic[T]):
+    """One member of a union, holding its value; subclasses set ``member_name``.
+
+    Generated variants are ``class ChatMessageUserInputMessage(UnionVariant[UserInputMessage])``,
+    so ``match`` patterns (``case ChatMessageUserInputMessage(value=v)``) type ``v``.
+    """
 
     __slots__ = ("value",)
+    __match_args__ = ("value",)
     member_name: ClassVar[str] = ""
+    # True when the member or its target is @sensitive: the value never shows in repr.
+    sensitive: ClassVar[bool] = False
 
-    def __init__(self, value: Any) -> None:
+    def __init__(self, value: T) -> None:
         self.value = value
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, UnionVariant)
         return bool(self.value == other.value)
 
     def __hash__(self) -> int:
         return hash((type(self), repr(self.value)))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.value!r})"
+        shown = REDACTED if self.sensitive else repr(self.value)
+        return f"{type(self).__name__}({shown})"
 
 
 class UnknownUnionMember:

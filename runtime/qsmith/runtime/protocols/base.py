@@ -160,6 +160,16 @@ class Protocol:
     ) -> Any:
         raise NotImplementedError
 
+    def read_stream_output(
+        self, operation: OperationSchema, status: int, headers: ResponseHeaders
+    ) -> Any:
+        """The non-stream output members of an event stream answer, from its HTTP parts.
+
+        Only HTTP-binding protocols have any; the RPC protocols send them as the
+        ``initial-response`` event instead.
+        """
+        raise NotImplementedError(f"{self.id} sends output members in the event stream")
+
     def read_error(
         self,
         service: ServiceSchema,
@@ -176,15 +186,7 @@ class Protocol:
         request_id = headers.get("x-amzn-RequestId")
         schema = _find_error(service, operation, code) if code else None
         if schema is None:
-            message = _message(data)
-            fault = "server" if status >= 500 else "client"
-            return ServiceError(
-                message,
-                code=code or f"HTTP{status}",
-                http_status=status,
-                request_id=request_id,
-                fault=fault,
-            )
+            return _unmodeled_error(service, code or f"HTTP{status}", status, request_id, data)
         members = self.read_error_members(schema, status, headers, data)
         cls = schema.python_type
         wire_code = self.wire_error_code(service, headers, schema)
@@ -240,6 +242,27 @@ class Protocol:
     ) -> dict[str, Any]:
         """The error structure's members (keyed by python name) from the body."""
         return self.codec.structure_kwargs(schema, data)
+
+
+def _unmodeled_error(
+    service: ServiceSchema,
+    code: str,
+    status: int,
+    request_id: str | None,
+    data: Mapping[str, object],
+) -> ServiceError:
+    """An error code the model does not describe, as the service's base error class."""
+    fault = "server" if status >= 500 else "client"
+    cls = service.error_type
+    if cls is not None and issubclass(cls, ModeledServiceError):
+        error: ServiceError = cls(
+            code=code, http_status=status, request_id=request_id, fault=fault,
+            message=_message(data),
+        )
+        return error
+    return ServiceError(
+        _message(data), code=code, http_status=status, request_id=request_id, fault=fault
+    )
 
 
 def sanitize_error_code(raw: str) -> str:

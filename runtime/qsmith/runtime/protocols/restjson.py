@@ -18,7 +18,13 @@ from typing import Any
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.protocols.base import Headers, Protocol, join_path, quote_label
+from qsmith.runtime.protocols.base import (
+    Headers,
+    Protocol,
+    ResponseHeaders,
+    join_path,
+    quote_label,
+)
 from qsmith.runtime.schema import (
     HttpBinding,
     MemberSchema,
@@ -141,6 +147,18 @@ class RestJson1(Protocol):
     ) -> Any:
         output = operation.output
         return build_structure(output, self._read_members(output, status, headers, body))
+
+    def read_stream_output(
+        self, operation: OperationSchema, status: int, headers: ResponseHeaders
+    ) -> Any:
+        """The output of an event stream answer: its HTTP-bound members (the body streams)."""
+        output = operation.output
+        kwargs = _read_bound(output, status, Headers(headers))
+        fill_missing(output, kwargs)
+        for member in output.members.values():
+            if member.target.is_event_stream:
+                kwargs.pop(member.python_name, None)
+        return build_structure(output, kwargs)
 
     def read_error_members(
         self, schema: Schema, status: int, headers: Headers, data: Mapping[str, object]

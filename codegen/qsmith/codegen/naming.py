@@ -1,0 +1,62 @@
+"""Python names for Smithy names: snake_case attributes, PascalCase classes, CONSTANTS.
+
+Every generated identifier comes from here so that a name is spelled one way in the
+models, the schema constants and the client methods.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+__all__ = [
+    "RESERVED_PARAMETERS",
+    "constant_name",
+    "module_name",
+    "pascal_case",
+    "python_identifier",
+    "snake_case",
+]
+
+# Keyword arguments every generated client method takes besides the input members.
+RESERVED_PARAMETERS = frozenset({"self", "timeout", "extra_headers"})
+
+_WORD_BOUNDARIES = (
+    re.compile(r"([A-Z]+)([A-Z][a-z])"),  # "HTMLParser" -> "HTML_Parser"
+    re.compile(r"([a-z0-9])([A-Z])"),  # "fooBar" -> "foo_Bar"
+)
+_NOT_IDENTIFIER = re.compile(r"[^0-9a-zA-Z_]+")
+
+
+def snake_case(name: str) -> str:
+    """``profileArn`` -> ``profile_arn``; ``SSEKMSKeyId`` -> ``ssekms_key_id``."""
+    text = _NOT_IDENTIFIER.sub("_", name)
+    for pattern in _WORD_BOUNDARIES:
+        text = pattern.sub(r"\1_\2", text)
+    return re.sub("_+", "_", text).strip("_").lower() or "_"
+
+
+def pascal_case(name: str) -> str:
+    """``userInputMessage`` -> ``UserInputMessage``; ``MCP_stream`` -> ``MCPStream``."""
+    parts = [p for p in _NOT_IDENTIFIER.sub("_", name).split("_") if p]
+    return "".join(p[:1].upper() + p[1:] for p in parts) or "_"
+
+
+def constant_name(name: str) -> str:
+    """``ConversationState`` -> ``CONVERSATION_STATE``."""
+    return python_identifier(snake_case(name).upper())
+
+
+def python_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """``name`` made a legal identifier that shadows no keyword and no reserved name."""
+    if name[:1].isdigit():
+        name = "_" + name
+    # Soft keywords (match, case, type) are legal names and differ across versions.
+    if keyword.iskeyword(name) or name in reserved:
+        name += "_"
+    return name
+
+
+def module_name(name: str) -> str:
+    """A package name for a service: ``codewhisperer-streaming`` -> ``codewhisperer_streaming``."""
+    return python_identifier(snake_case(name))

@@ -1,0 +1,144 @@
+"""Render a ``ServicePlan`` to the files of a client package, formatted by black.
+
+Each artifact has one template named after the file it renders. A template leaves an
+``{{ imports }}`` slot; the imports are computed from the names the rendered body
+actually uses, so every generated module imports exactly what it needs.
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from pathlib import Path
+
+import black
+import jinja2
+
+from qsmith.codegen.plan.ir import ServicePlan
+from qsmith.codegen.plan.source import LINE_LENGTH, py_repr
+
+ARTIFACTS = ("__init__.py", "models.py", "errors.py", "_schema.py", "client.py")
+BLACK_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY311})
+
+_PLAIN_IMPORTS = ("json",)
+_STDLIB_IMPORTS: dict[str, tuple[str, ...]] = {
+    "collections.abc": ("Iterable", "Mapping"),
+    "dataclasses": ("dataclass", "field"),
+    "datetime": ("datetime", "timezone"),
+    "decimal": ("Decimal",),
+    "enum": ("IntEnum", "StrEnum"),
+    "typing": ("TypeAlias",),
+}
+_RUNTIME_IMPORTS: dict[str, tuple[str, ...]] = {
+    "qsmith.runtime.client": (
+        "AsyncClientBase",
+        "AsyncEventStreamResponse",
+        "ClientBase",
+        "ClientConfig",
+        "EventStreamResponse",
+    ),
+    "qsmith.runtime.schema": (
+        "Constraints",
+        "HttpBinding",
+        "HttpTrait",
+        "MemberSchema",
+        "OperationSchema",
+        "Schema",
+        "ServiceSchema",
+        "ShapeType",
+        "TimestampFormat",
+    ),
+    "qsmith.runtime.values": (
+        "Document",
+        "ModeledServiceError",
+        "UnionVariant",
+        "UnknownUnionMember",
+        "redacted_repr",
+    ),
+}
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("qsmith.codegen", "templates"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    env.filters["pyrepr"] = py_repr
+    return env
+
+
+def render_package(plan: ServicePlan) -> dict[str, str]:
+    """File name -> formatted source for every artifact of the service's package."""
+    files = render_unformatted(plan)
+    return {name: format_source(text) if name.endswith(".py") else text for name, text in files.items()}
+
+
+def render_unformatted(plan: ServicePlan) -> dict[str, str]:
+    """File name -> source as the templates write it, before black."""
+    env = _environment()
+    local_modules = {
+        "models.py": (),
+        "errors.py": ("models",),
+        "_schema.py": (),
+        "client.py": ("models", "_schema"),
+        "__init__.py": (),
+    }
+    files: dict[str, str] = {}
+    for artifact in ARTIFACTS:
+        template = env.get_template(f"{artifact}.jinja")
+        body = template.render(plan=plan, imports="")
+        imports = _imports_for(body, plan, local_modules[artifact])
+        files[artifact] = template.render(plan=plan, imports=imports)
+    files["py.typed"] = ""
+    return files
+
+
+def format_source(source: str) -> str:
+    return black.format_str(source, mode=BLACK_MODE)
+
+
+def _names_used(body: str) -> set[str]:
+    tokens = tokenize.generate_tokens(io.StringIO(body).readline)
+    return {tok.string for tok in tokens if tok.type == tokenize.NAME}
+
+
+def _imports_for(body: str, plan: ServicePlan, local: tuple[str, ...]) -> str:
+    used = _names_used(body)
+    lines = [f"import {module}" for module in _PLAIN_IMPORTS if module in used]
+    for group in (_STDLIB_IMPORTS, _RUNTIME_IMPORTS):
+        for module, names in group.items():
+            wanted = [n for n in names if n in used]
+            if wanted:
+                lines.append(_from_import(module, wanted))
+        lines.append("")
+    package = f"qsmith.clients.{plan.package}"
+    if "_schema" in local:
+        lines.append(f"from {package} import _schema")
+    if "models" in local:
+        wanted = [n for n in plan.model_names if n in used]
+        if wanted:
+            lines.append(_from_import(f"{package}.models", wanted))
+    return "\n".join(lines).strip()
+
+
+def _from_import(module: str, names: list[str]) -> str:
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+
+
+def write_package(files: dict[str, str], out_dir: Path) -> list[Path]:
+    """Write the files (only those whose content changed); returns the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in sorted(files.items()):
+        path = out_dir / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

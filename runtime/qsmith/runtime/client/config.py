@@ -1,0 +1,55 @@
+"""What a client is configured with; every field has a working default.
+
+Values given here win over the environment and the shared AWS config file, which win
+over the model's defaults — the order the AWS SDKs use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+
+    from qsmith.runtime.auth.credentials.provider import CredentialProvider
+    from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
+    from qsmith.runtime.auth.tokens.provider import TokenProvider
+    from qsmith.runtime.transport.config import TransportConfig
+
+__all__ = ["ClientConfig"]
+
+
+@dataclass(kw_only=True)
+class ClientConfig:
+    """Configuration of one client.
+
+    ``credentials`` (SigV4 services) and ``token`` (bearer services) take a value or a
+    provider; left unset, the default credential chain / token sources are used.
+    ``call_timeout`` bounds a whole call, retries included; ``transport`` holds the
+    connect/read/idle timeouts, pool limits and CA bundle. ``validate`` turns on the
+    model's length/range/pattern checks before sending (required members and types are
+    always checked). ``share_content`` is the Amazon Q data-sharing choice, sent as the
+    ``x-amzn-codewhisperer-optout`` header (default: do not share).
+    """
+
+    region: str | None = None
+    endpoint_url: str | None = None
+    protocol: str | None = None
+    profile: str | None = None
+    credentials: AwsCredentials | CredentialProvider | None = None
+    token: BearerToken | str | TokenProvider | None = None
+    retry_mode: str | None = None
+    max_attempts: int | None = None
+    call_timeout: float | None = None
+    transport: TransportConfig | None = None
+    validate: bool = False
+    share_content: bool = False
+    user_agent_extra: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    # Objects with before_send / after_receive methods (qsmith.runtime.hooks).
+    interceptors: Sequence[object] = ()
+    idempotency_token: Callable[[], str] | None = None
+    http_client: httpx.Client | None = None
+    async_http_client: httpx.AsyncClient | None = None

@@ -1,0 +1,151 @@
+"""Event stream decoding for generated clients: JSON payloads, generated classes.
+
+``StreamDecoding`` joins the event stream codec (messages and Smithy semantics) to the
+protocol's JSON codec and the generated classes named in the runtime schema, and
+builds the operation's non-stream output members (HTTP headers under restJson1, the
+``initial-response`` event under awsJson).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from qsmith.runtime.eventstream.message import Message
+from qsmith.runtime.eventstream.semantics import EventStreamDecoder, InitialResponse
+from qsmith.runtime.schema import MemberSchema, OperationSchema, Schema
+from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
+from qsmith.runtime.values import UnknownUnionMember
+
+if TYPE_CHECKING:
+    from qsmith.runtime.client.core import ClientCore
+
+__all__ = ["GeneratedEventFactory", "JsonPayloadCodec", "StreamDecoding"]
+
+_RPC_PROTOCOLS = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
+
+
+class JsonPayloadCodec:
+    """Event payload documents as JSON, with the protocol's member naming."""
+
+    media_type = "application/json"
+
+    def __init__(self, codec: JsonCodec) -> None:
+        self._codec = codec
+
+    def decode_members(self, payload: bytes, schema: Schema) -> dict[str, object]:
+        data = _json_object(payload, schema)
+        by_python = {m.python_name: m.name for m in schema.members.values()}
+        kwargs = self._codec.structure_kwargs(schema, data)
+        return {by_python[k]: v for k, v in kwargs.items() if v is not None and k in by_python}
+
+    def decode_value(self, payload: bytes, schema: Schema) -> object:
+        return self._codec.from_data(schema, _json_object(payload, schema))
+
+    def encode_members(self, members: Mapping[str, object], schema: Schema) -> bytes:
+        data = {
+            self._codec.key(schema.members[name]): self._codec.member_to_data(
+                schema.members[name], value
+            )
+            for name, value in members.items()
+            if value is not None
+        }
+        return self._codec.encode(data)
+
+    def encode_value(self, value: object, schema: Schema) -> bytes:
+        return self._codec.encode(self._codec.to_data(schema, value))
+
+
+def _json_object(payload: bytes, schema: Schema) -> dict[str, object]:
+    from qsmith.runtime.serde.json import load_json_object
+
+    return load_json_object(payload, schema.name)
+
+
+class GeneratedEventFactory:
+    """Builds events and errors as the generated classes the schema names."""
+
+    def make_structure(self, schema: Schema, members: dict[str, object]) -> object:
+        kwargs = {schema.members[name].python_name: value for name, value in members.items()}
+        fill_missing(schema, kwargs)
+        return build_structure(schema, kwargs)
+
+    def make_event(self, union: Schema, member: MemberSchema, value: object) -> object:
+        variant = member.variant_type
+        return value if variant is None else variant(value)
+
+    def make_unknown(self, union: Schema, event_type: str, message: Message) -> object:
+        unknown = union.python_type
+        if unknown is not None and issubclass(unknown, UnknownUnionMember):
+            return unknown(event_type, message)
+        return UnknownUnionMember(event_type, message)
+
+    def make_error(self, union: Schema, member: MemberSchema, value: object) -> BaseException:
+        if isinstance(value, BaseException):
+            return value
+        raise TypeError(f"{member.target.id} did not build an exception")
+
+    def event_of(self, union: Schema, event: object) -> tuple[MemberSchema, object]:
+        name = getattr(type(event), "member_name", None)
+        if not isinstance(name, str) or name not in union.members:
+            raise TypeError(f"{type(event).__name__} is not a member of {union.id}")
+        return union.members[name], getattr(event, "value", None)
+
+    def members_of(self, schema: Schema, value: object) -> dict[str, object]:
+        return {
+            name: getattr(value, member.python_name, None)
+            for name, member in schema.members.items()
+        }
+
+
+class StreamDecoding:
+    """Decoding state of one streaming call: its decoder and its output members."""
+
+    def __init__(
+        self,
+        core: ClientCore,
+        operation: OperationSchema,
+        status: int,
+        headers: httpx.Headers,
+    ) -> None:
+        stream_member = operation.streaming_member("output")
+        if stream_member is None:
+            raise TypeError(f"{operation.id} does not stream its output")
+        self._operation = operation
+        self._stream_member = stream_member
+        self.needs_initial_response = core.protocol_id in _RPC_PROTOCOLS
+        self.initial_seen = False
+        self._initial: dict[str, object] = {}
+        codec = JsonCodec(use_json_name=not self.needs_initial_response)
+        self._decoder = EventStreamDecoder(
+            stream_member.target,
+            JsonPayloadCodec(codec),
+            GeneratedEventFactory(),
+            initial_response=operation.output if self.needs_initial_response else None,
+        )
+        self._header_output: Any = None
+        if not self.needs_initial_response:
+            self._header_output = core.protocol.read_stream_output(
+                operation, status, headers.multi_items()
+            )
+
+    def decode(self, message: Message) -> object:
+        event = self._decoder.decode(message)
+        if isinstance(event, InitialResponse):
+            self.initial_seen = True
+            self._initial = event.members
+        return event
+
+    def output(self) -> Any:
+        if not self.needs_initial_response:
+            return self._header_output
+        kwargs = {
+            self._operation.output.members[name].python_name: value
+            for name, value in self._initial.items()
+        }
+        kwargs.pop(self._stream_member.python_name, None)
+        fill_missing(self._operation.output, kwargs)
+        kwargs.pop(self._stream_member.python_name, None)
+        return build_structure(self._operation.output, kwargs)
