@@ -63,6 +63,17 @@ _UNSIGNED_HEADERS = frozenset(
         "x-amzn-trace-id",
     }
 )
+_PRESIGN_PARAMS = frozenset(
+    {
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-Date",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Expires",
+        "X-Amz-Security-Token",
+        "X-Amz-Signature",
+    }
+)
 _KEY_CACHE_LIMIT = 64
 
 
@@ -166,6 +177,28 @@ def _payload_hash(request: HttpRequest, config: SigV4Config) -> str:
     )
 
 
+def _canonical_request(
+    request: HttpRequest,
+    config: SigV4Config,
+    header_block: str,
+    signed_headers: str,
+    payload_hash: str,
+) -> str:
+    path = canonical_path(
+        request.path, normalize=config.normalize_path, double_encode=config.double_uri_encode
+    )
+    return "\n".join(
+        (
+            request.method.upper(),
+            path,
+            _canonical_query(request.query),
+            header_block,
+            signed_headers,
+            payload_hash,
+        )
+    )
+
+
 def _hmac(key: bytes, message: str) -> bytes:
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
 
@@ -215,20 +248,7 @@ class SigV4Signer:
         if config.content_sha256_header:
             signed.set_header("X-Amz-Content-Sha256", payload)
         header_block, signed_headers = _canonical_headers(signed.headers)
-        canonical = "\n".join(
-            (
-                signed.method.upper(),
-                canonical_path(
-                    signed.path,
-                    normalize=config.normalize_path,
-                    double_encode=config.double_uri_encode,
-                ),
-                _canonical_query(signed.query),
-                header_block,
-                signed_headers,
-                payload,
-            )
-        )
+        canonical = _canonical_request(signed, config, header_block, signed_headers, payload)
         scope, string_to_sign, signature = self._signature(moment, credentials, config, canonical)
         signed.headers.append(
             (
@@ -254,7 +274,9 @@ class SigV4Signer:
         if not 1 <= expires_in <= 604800:
             raise SignatureError(f"expires_in must be 1..604800 seconds, got {expires_in}")
         moment = amz_date(now or datetime.now(UTC))
-        signed = replace(request, headers=list(request.headers), query=list(request.query))
+        # Re-presigning (a retry) replaces the previous signature's parameters.
+        query = [(k, v) for k, v in request.query if k not in _PRESIGN_PARAMS]
+        signed = replace(request, headers=list(request.headers), query=query)
         signed.remove_header("Authorization")
         if not signed.header("host"):
             signed.headers.append(("Host", signed.authority))
@@ -272,20 +294,8 @@ class SigV4Signer:
         token = credentials.session_token
         if token and config.sign_session_token:
             signed.query.append(("X-Amz-Security-Token", token))
-        canonical = "\n".join(
-            (
-                signed.method.upper(),
-                canonical_path(
-                    signed.path,
-                    normalize=config.normalize_path,
-                    double_encode=config.double_uri_encode,
-                ),
-                _canonical_query(signed.query),
-                header_block,
-                signed_headers,
-                _payload_hash(signed, config),
-            )
-        )
+        payload = _payload_hash(signed, config)
+        canonical = _canonical_request(signed, config, header_block, signed_headers, payload)
         _, string_to_sign, signature = self._signature(moment, credentials, config, canonical)
         if token and not config.sign_session_token:
             signed.query.append(("X-Amz-Security-Token", token))
