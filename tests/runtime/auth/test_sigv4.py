@@ -75,11 +75,7 @@ def test_resigning_replaces_previous_auth_headers() -> None:
     names = [name.lower() for name, _ in again.headers]
     for name in ("authorization", "x-amz-date", "x-amz-security-token", "host"):
         assert names.count(name) == 1, name
-    assert (
-        again.header("x-amz-date")
-        == "20240229T235964Z".replace("64", "04").replace("235904", "000004")
-        or again.header("x-amz-date") == "20240301T000004Z"
-    )
+    assert again.header("x-amz-date") == "20240301T000004Z"  # across the leap day
 
 
 def test_presign_retry_and_expiry_limits() -> None:
