@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import threading
 import urllib.parse
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from qsmith.runtime.auth.errors import SignatureError
@@ -74,6 +74,7 @@ _PRESIGN_PARAMS = frozenset(
         "X-Amz-Signature",
     }
 )
+_REPLACED_HEADERS = frozenset({"authorization", "x-amz-date", "x-amz-security-token"})
 _KEY_CACHE_LIMIT = 64
 
 
@@ -199,6 +200,22 @@ def _canonical_request(
     )
 
 
+def _copy(
+    request: HttpRequest, headers: list[tuple[str, str]], query: list[tuple[str, str]]
+) -> HttpRequest:
+    """A new request with its own header and query lists (the caller's stays untouched)."""
+    return HttpRequest(
+        request.method,
+        request.host,
+        request.path,
+        query,
+        headers,
+        request.body,
+        request.scheme,
+        request.port,
+    )
+
+
 def _hmac(key: bytes, message: str) -> bytes:
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
 
@@ -235,9 +252,9 @@ class SigV4Signer:
     ) -> SigningResult:
         """Sign with an ``Authorization`` header; returns a new request, the input is kept."""
         moment = amz_date(now or datetime.now(UTC))
-        signed = replace(request, headers=list(request.headers), query=list(request.query))
-        for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token"):
-            signed.remove_header(name)
+        # Re-signing (a retry) replaces the previous signature's headers.
+        headers = [(k, v) for k, v in request.headers if k.lower() not in _REPLACED_HEADERS]
+        signed = _copy(request, headers, list(request.query))
         if not signed.header("host"):
             signed.headers.append(("Host", signed.authority))
         signed.headers.append(("X-Amz-Date", moment))
@@ -276,8 +293,8 @@ class SigV4Signer:
         moment = amz_date(now or datetime.now(UTC))
         # Re-presigning (a retry) replaces the previous signature's parameters.
         query = [(k, v) for k, v in request.query if k not in _PRESIGN_PARAMS]
-        signed = replace(request, headers=list(request.headers), query=query)
-        signed.remove_header("Authorization")
+        headers = [(k, v) for k, v in request.headers if k.lower() != "authorization"]
+        signed = _copy(request, headers, query)
         if not signed.header("host"):
             signed.headers.append(("Host", signed.authority))
         header_block, signed_headers = _canonical_headers(signed.headers)
