@@ -35,7 +35,7 @@ def test_encode_then_decode_gives_the_message_back(message: Message) -> None:
     assert encode_message(decode_message(encoded)) == encoded
 
 
-@settings(max_examples=150)
+@settings(max_examples=80)
 @given(st.lists(messages, max_size=6), st.data())
 def test_every_chunking_decodes_to_the_same_messages(
     batch: list[Message], data: st.DataObject
@@ -45,10 +45,16 @@ def test_every_chunking_decodes_to_the_same_messages(
     bounds = [0, *cuts, len(stream)]
     chunks = [stream[a:b] for a, b in itertools.pairwise(bounds)]
     assert _decode_chunks(chunks) == batch
+
+
+@settings(max_examples=40)
+@given(st.lists(messages, max_size=3))
+def test_one_byte_at_a_time_decodes_to_the_same_messages(batch: list[Message]) -> None:
+    stream = b"".join(encode_message(m) for m in batch)
     assert _decode_chunks([stream[i : i + 1] for i in range(len(stream))]) == batch
 
 
-@settings(max_examples=200)
+@settings(max_examples=150)
 @given(messages, st.data())
 def test_any_single_flipped_bit_is_detected(message: Message, data: st.DataObject) -> None:
     encoded = bytearray(encode_message(message))
