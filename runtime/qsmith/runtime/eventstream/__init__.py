@@ -35,6 +35,7 @@ from qsmith.runtime.eventstream.errors import (
     UnmodeledStreamError,
 )
 from qsmith.runtime.eventstream.headers import (
+    FIXED_VALUE_SIZES,
     MAX_HEADER_NAME_LENGTH,
     MAX_HEADER_VALUE_LENGTH,
     Byte,
@@ -65,6 +66,7 @@ from qsmith.runtime.eventstream.semantics import (
 )
 
 __all__ = [
+    "FIXED_VALUE_SIZES",
     "MAX_HEADERS_LENGTH",
     "MAX_HEADER_NAME_LENGTH",
     "MAX_HEADER_VALUE_LENGTH",
