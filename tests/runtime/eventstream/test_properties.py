@@ -16,6 +16,7 @@ from qsmith.runtime.eventstream import (
     decode_message,
     encode_message,
 )
+from qsmith.runtime.eventstream.headers import encode_headers
 from qsmith.runtime.eventstream.message import encode_frame
 from tests.runtime.eventstream.strategies import messages
 
@@ -99,3 +100,25 @@ def test_random_headers_with_valid_checksums_raise_only_event_stream_errors(
         return
     assert message.payload == payload
     assert encode_message(message) == frame
+
+
+@settings(max_examples=150)
+@given(
+    messages,
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=4),
+)
+def test_edited_header_sections_with_valid_checksums_raise_only_event_stream_errors(
+    message: Message, edits: list[tuple[int, int]]
+) -> None:
+    """Valid header sections with a few bytes changed, checksums recomputed: the parser
+    either decodes them (to bytes that re-encode identically) or raises our errors."""
+    section = bytearray(encode_headers(message.headers))
+    for position, value in edits:
+        if section:
+            section[position % len(section)] = value
+    frame = encode_frame(bytes(section), message.payload)
+    try:
+        decoded = decode_message(frame)
+    except EventStreamError:
+        return
+    assert encode_message(decoded) == frame
