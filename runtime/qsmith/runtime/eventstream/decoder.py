@@ -17,7 +17,11 @@ from __future__ import annotations
 import zlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
-from qsmith.runtime.eventstream.errors import EventStreamFormatError, TruncatedMessageError
+from qsmith.runtime.eventstream.errors import (
+    EventStreamFault,
+    EventStreamFormatError,
+    TruncatedMessageError,
+)
 from qsmith.runtime.eventstream.headers import HeaderValue
 from qsmith.runtime.eventstream.message import (
     MAX_HEADERS_LENGTH,
@@ -61,7 +65,7 @@ class MessageDecoder:
         self._need = PRELUDE_LENGTH
         self._total = 0  # the pending message's total length once its prelude is checked
         self._offset = 0  # stream offset of the first pending byte (the next message)
-        self._error: EventStreamFormatError | None = None
+        self._error: EventStreamFault | None = None
         self._header_cache: dict[bytes, dict[str, HeaderValue]] = {}
         self.messages_decoded = 0
 
