@@ -77,6 +77,13 @@ class EventStreamFault(EventStreamError):
         self.args = (self._describe(),)
         return self
 
+    def in_message(self, message_index: int) -> EventStreamFault:
+        """Set the message index unless the error already has one."""
+        if self.message_index is None:
+            self.message_index = message_index
+            self.args = (self._describe(),)
+        return self
+
     def located(self, message_index: int, base_offset: int) -> EventStreamFault:
         """Set the message index and shift the offset by where the message began.
 
