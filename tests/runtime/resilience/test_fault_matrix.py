@@ -271,7 +271,8 @@ async def test_connection_refused_is_retried_then_raised(
     with LoopbackServer() as server:
         url = server.url  # the port is closed once the server stops
     strategy = StandardRetryStrategy(max_attempts=3, random=lambda: 0.0)
-    call = Call(url=url, operation=OPERATION, strategy=strategy, config=TransportConfig())
+    config = TransportConfig(trust_env=False)
+    call = Call(url=url, operation=OPERATION, strategy=strategy, config=config)
     with pytest.raises(ConnectionFailedError) as caught:
         if mode == "sync":
             with build_sync_client(call.config) as client:
