@@ -296,3 +296,25 @@ timestamps = st.datetimes(
 def test_timestamps_round_trip_in_every_format(value: dt.datetime, fmt: TimestampFormat) -> None:
     assert parse_timestamp(format_timestamp(value, fmt), fmt, "t") == value
     assert parse_timestamp(0, TimestampFormat.EPOCH_SECONDS, "t") == EPOCH
+
+
+HEADED = Schema(
+    id="t#Headed",
+    type=ShapeType.STRUCTURE,
+    members={
+        "Mode": member("Mode", STRING, http_binding=HttpBinding.HEADER, http_name="x-mode"),
+    },
+    python_type=dataclasses.make_dataclass(
+        "Headed", [("mode", Any, dataclasses.field(default=None))], kw_only=True, slots=True
+    ),
+)
+HEADED_OP = OperationSchema(id="t#Headed", input=HEADED, output=OUTPUT)
+
+
+def test_awsjson_sends_header_bound_members_as_headers_only_when_asked() -> None:
+    value = HEADED.python_type(mode="agentic")  # type: ignore[misc]
+    plain = AwsJson1_0().serialize_request(SERVICE, HEADED_OP, value, URL)
+    assert plain.header("x-mode") is None
+    headed = AwsJson1_0(send_header_members=True).serialize_request(SERVICE, HEADED_OP, value, URL)
+    assert headed.header("x-mode") == "agentic"
+    assert json.loads(headed.body) == {"Mode": "agentic"}

@@ -12,15 +12,26 @@ from typing import Any
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.base import QUERY_COMPATIBLE, Headers, Protocol, join_path
-from qsmith.runtime.schema import OperationSchema, ServiceSchema
+from qsmith.runtime.schema import HttpBinding, OperationSchema, ServiceSchema
 from qsmith.runtime.serde.json import JsonCodec
 
 __all__ = ["AwsJson1_0", "AwsJson1_1", "AwsJsonProtocol"]
 
 
 class AwsJsonProtocol(Protocol):
+    """``send_header_members``: members bound with ``@httpHeader`` also travel as headers.
+
+    awsJson ignores HTTP bindings, but some services (the Amazon Q streaming APIs) read
+    headers such as ``x-amzn-kiro-agent-mode`` that their models bind this way; their
+    clients turn this on. The members stay in the JSON body as well.
+    """
+
     content_type = ""
     codec = JsonCodec(use_json_name=False)
+
+    def __init__(self, *, send_header_members: bool = False, **options: Any) -> None:
+        super().__init__(**options)
+        self.send_header_members = send_header_members
 
     def layout_request(
         self, service: ServiceSchema, operation: OperationSchema, value: Any, request: HttpRequest
@@ -35,6 +46,8 @@ class AwsJsonProtocol(Protocol):
         request.headers.append(("X-Amz-Target", f"{service.name}.{operation.name}"))
         if QUERY_COMPATIBLE in service.traits:
             request.headers.append(("x-amzn-query-mode", "true"))
+        if self.send_header_members:
+            _add_header_members(operation, value, request)
         data = self.codec.structure_to_data(operation.input, value, top_level=True)
         request.body = self.codec.encode(data)
 
@@ -43,6 +56,17 @@ class AwsJsonProtocol(Protocol):
     ) -> Any:
         raw = body if isinstance(body, bytes) else bytes(body)
         return self.codec.decode(operation.output, raw)
+
+
+def _add_header_members(operation: OperationSchema, value: Any, request: HttpRequest) -> None:
+    for member in operation.input.members.values():
+        if member.http_binding is not HttpBinding.HEADER or member.http_name is None:
+            continue
+        item = getattr(value, member.python_name, None)
+        if isinstance(item, bool):
+            request.set_header(member.http_name, "true" if item else "false")
+        elif isinstance(item, (str, int)):
+            request.set_header(member.http_name, str(item))
 
 
 class AwsJson1_0(AwsJsonProtocol):

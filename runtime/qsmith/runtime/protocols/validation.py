@@ -95,16 +95,14 @@ def _build(schema: Schema, constraints: bool) -> Check:
 
 def _structure(schema: Schema, constraints: bool) -> Check:
     cls = schema.python_type
-    plan: list[tuple[str, bool, Check]] = []
+    plan = [
+        (m.python_name, m.is_required_to_send, _member_checker(m, constraints))
+        for m in schema.members.values()
+    ]
 
     def check(value: Any) -> None:
         if cls is not None and not isinstance(value, cls):
             raise _Invalid(f"expected {cls.__name__}, got {type(value).__name__}")
-        if not plan and schema.members:
-            plan.extend(
-                (m.python_name, m.is_required_to_send, _member_checker(m, constraints))
-                for m in schema.members.values()
-            )
         is_mapping = isinstance(value, Mapping)
         for name, required, inner in plan:
             item = value.get(name) if is_mapping else getattr(value, name, None)
@@ -144,23 +142,19 @@ def _union(schema: Schema, constraints: bool) -> Check:
 
 def _sequence(schema: Schema, constraints: bool) -> Check:
     sparse = schema.sparse
-    member = schema.member("member")
-    inner: list[Check] = []
+    inner = _member_checker(schema.member("member"), constraints)
 
     def check(value: Any) -> None:
         if not isinstance(value, (list, tuple)):
             raise _Invalid(f"expected a list, got {type(value).__name__}")
-        if not inner:
-            inner.append(_member_checker(member, constraints))
-        _check_items(inner[0], enumerate(value), sparse, "[{}]")
+        _check_items(inner, enumerate(value), sparse, "[{}]")
 
     return check
 
 
 def _mapping(schema: Schema, constraints: bool) -> Check:
     sparse = schema.sparse
-    member = schema.member("value")
-    inner: list[Check] = []
+    inner = _member_checker(schema.member("value"), constraints)
 
     def check(value: Any) -> None:
         if not isinstance(value, Mapping):
@@ -168,9 +162,7 @@ def _mapping(schema: Schema, constraints: bool) -> Check:
         for key in value:
             if not isinstance(key, str):
                 raise _Invalid(f"map keys must be str, got {type(key).__name__}")
-        if not inner:
-            inner.append(_member_checker(member, constraints))
-        _check_items(inner[0], value.items(), sparse, "[{!r}]")
+        _check_items(inner, value.items(), sparse, "[{!r}]")
 
     return check
 

@@ -172,11 +172,9 @@ class JsonCodec:
         return None
 
     def _structure_encoder(self, schema: Schema) -> Convert:
-        fields: list[_Field] = []
+        fields = self._structure_fields(schema)
 
         def encode(value: Any) -> dict[str, object]:
-            if not fields:
-                fields.extend(self._structure_fields(schema))
             return _write_fields(fields, value, send_defaults=True)
 
         return encode
