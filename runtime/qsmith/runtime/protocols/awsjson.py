@@ -11,7 +11,13 @@ from typing import Any
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.protocols.base import QUERY_COMPATIBLE, Headers, Protocol, join_path
+from qsmith.runtime.protocols.base import (
+    QUERY_COMPATIBLE,
+    Headers,
+    Protocol,
+    join_path,
+    read_all,
+)
 from qsmith.runtime.schema import HttpBinding, OperationSchema, ServiceSchema
 from qsmith.runtime.serde.json import JsonCodec
 
@@ -54,8 +60,7 @@ class AwsJsonProtocol(Protocol):
     def read_output(
         self, operation: OperationSchema, status: int, headers: Headers, body: Any
     ) -> Any:
-        raw = body if isinstance(body, bytes) else bytes(body)
-        return self.codec.decode(operation.output, raw)
+        return self.codec.decode(operation.output, read_all(body))
 
 
 def _add_header_members(operation: OperationSchema, value: Any, request: HttpRequest) -> None:

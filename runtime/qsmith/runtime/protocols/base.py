@@ -147,13 +147,13 @@ class Protocol:
         """The output value of a 2xx response; otherwise raise the service's error.
 
         ``body`` is bytes, except for an operation whose output streams a blob, where it
-        may be any byte source and becomes that member's value unread.
+        may be any byte source and becomes that member's value unread. An error body may
+        be an iterable of chunks; it is read whole.
         """
         wrapped = Headers(headers)
         if 200 <= status < 300:
             return self.read_output(operation, status, wrapped, body)
-        raw = body if isinstance(body, bytes) else b""
-        raise self.read_error(service, operation, status, wrapped, raw)
+        raise self.read_error(service, operation, status, wrapped, read_all(body))
 
     def read_output(
         self, operation: OperationSchema, status: int, headers: Headers, body: Any
@@ -240,6 +240,17 @@ class Protocol:
     ) -> dict[str, Any]:
         """The error structure's members (keyed by python name) from the body."""
         return self.codec.structure_kwargs(schema, data)
+
+
+def read_all(body: Any) -> bytes:
+    """A whole body as bytes: bytes-like as is, an iterable of chunks joined."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    if isinstance(body, Iterable):
+        return b"".join(bytes(chunk) for chunk in body)
+    raise SerdeError(f"expected the response body as bytes, got {type(body).__name__}")
 
 
 def sanitize_error_code(raw: str) -> str:

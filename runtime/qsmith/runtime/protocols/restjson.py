@@ -13,12 +13,12 @@ import binascii
 import datetime as dt
 import json
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.protocols.base import Headers, Protocol, join_path, quote_label
+from qsmith.runtime.protocols.base import Headers, Protocol, join_path, quote_label, read_all
 from qsmith.runtime.schema import (
     HttpBinding,
     MemberSchema,
@@ -160,7 +160,7 @@ class RestJson1(Protocol):
         if payload is not None:
             kwargs[payload.python_name] = self._read_payload(payload, body)
         elif body_members:
-            data = load_json_object(_bytes(body), schema.name)
+            data = load_json_object(read_all(body), schema.name)
             return self.codec.structure_kwargs(schema, data, members=body_members, extra=kwargs)
         fill_missing(schema, kwargs)
         return kwargs
@@ -171,7 +171,7 @@ class RestJson1(Protocol):
             raise SerdeError(f"{member.name}: event stream output is not supported yet")
         if target.type is ShapeType.BLOB and target.streaming and not isinstance(body, bytes):
             return body
-        raw = _bytes(body)
+        raw = read_all(body)
         if not raw:
             return None
         if target.type is ShapeType.BLOB:
@@ -290,16 +290,6 @@ def _quote_header_item(text: str) -> str:
 
 
 # ------------------------------------------------------------------ responses
-
-
-def _bytes(body: Any) -> bytes:
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, (bytearray, memoryview)):
-        return bytes(body)
-    if isinstance(body, Iterable):
-        return b"".join(body)
-    raise SerdeError(f"expected the response body as bytes, got {type(body).__name__}")
 
 
 _RESPONSE_BINDINGS = frozenset(
