@@ -318,3 +318,33 @@ def test_awsjson_sends_header_bound_members_as_headers_only_when_asked() -> None
     headed = AwsJson1_0(send_header_members=True).serialize_request(SERVICE, HEADED_OP, value, URL)
     assert headed.header("x-mode") == "agentic"
     assert json.loads(headed.body) == {"Mode": "agentic"}
+
+
+EVENTS = Schema(
+    id="t#Events",
+    type=ShapeType.UNION,
+    streaming=True,
+    members={"Text": member("Text", STRING, variant_type=ChoiceText)},
+)
+STREAMED = Schema(
+    id="t#Streamed",
+    type=ShapeType.STRUCTURE,
+    members={"Id": member("Id", STRING, required=True), "Events": member("Events", EVENTS)},
+    python_type=dataclasses.make_dataclass(
+        "Streamed",
+        [
+            ("id", Any, dataclasses.field(default=None)),
+            ("events", Any, dataclasses.field(default=None)),
+        ],
+        kw_only=True,
+        slots=True,
+    ),
+)
+STREAM_OP = OperationSchema(id="t#Chat", input=HEADED, output=STREAMED)
+
+
+def test_awsjson_event_stream_output_hands_the_body_over_and_waits_for_initial_response() -> None:
+    body = iter([b"frame"])
+    result = AwsJson1_0().deserialize_response(SERVICE, STREAM_OP, 200, {}, body)
+    # `id` comes later, in the initial-response event: it is not error-corrected to "".
+    assert result.events is body and result.id is None

@@ -19,7 +19,7 @@ from qsmith.runtime.protocols.base import (
     read_all,
 )
 from qsmith.runtime.schema import HttpBinding, OperationSchema, ServiceSchema
-from qsmith.runtime.serde.json import JsonCodec
+from qsmith.runtime.serde.json import JsonCodec, build_structure
 
 __all__ = ["AwsJson1_0", "AwsJson1_1", "AwsJsonProtocol"]
 
@@ -44,7 +44,7 @@ class AwsJsonProtocol(Protocol):
     ) -> None:
         if operation.streaming_member("input") is not None:
             raise ParamValidationError(
-                f"{operation.name}: event stream input is not supported by this protocol yet"
+                f"{operation.name}: streaming input is not supported under awsJson yet"
             )
         request.method = "POST"
         request.path = join_path(request.path, "/")
@@ -60,6 +60,19 @@ class AwsJsonProtocol(Protocol):
     def read_output(
         self, operation: OperationSchema, status: int, headers: Headers, body: Any
     ) -> Any:
+        """The output; for an event stream, only the stream member is set (to the body).
+
+        The other members of a streaming output arrive in the stream's
+        ``initial-response`` event, which the event stream layer decodes with
+        ``decode_structure(operation.output, payload, use_json_name=False)``.
+        """
+        stream = operation.streaming_member("output")
+        if stream is not None and stream.target.is_event_stream:
+            kwargs: dict[str, object] = {
+                m.python_name: None for m in operation.output.members.values()
+            }
+            kwargs[stream.python_name] = body
+            return build_structure(operation.output, kwargs)
         return self.codec.decode(operation.output, read_all(body))
 
 

@@ -28,6 +28,7 @@ from qsmith.runtime.values import ModeledServiceError
 
 __all__ = [
     "DEFAULT_MIN_COMPRESSION_SIZE",
+    "EVENT_STREAM_CONTENT_TYPE",
     "QUERY_COMPATIBLE",
     "Headers",
     "Protocol",
@@ -36,6 +37,7 @@ __all__ = [
 
 DEFAULT_MIN_COMPRESSION_SIZE = 10240
 QUERY_COMPATIBLE = "aws.protocols#awsQueryCompatible"
+EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream"
 ResponseHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")

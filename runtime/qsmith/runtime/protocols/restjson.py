@@ -18,7 +18,14 @@ from typing import Any
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.protocols.base import Headers, Protocol, join_path, quote_label, read_all
+from qsmith.runtime.protocols.base import (
+    EVENT_STREAM_CONTENT_TYPE,
+    Headers,
+    Protocol,
+    join_path,
+    quote_label,
+    read_all,
+)
 from qsmith.runtime.schema import (
     HttpBinding,
     MemberSchema,
@@ -107,9 +114,10 @@ class RestJson1(Protocol):
     ) -> None:
         target = member.target
         if target.is_event_stream:
-            raise ParamValidationError(
-                f"{operation.name}: event stream input is not supported by this protocol yet"
-            )
+            # The event stream layer frames (and signs) the events; the body is its source.
+            request.body = b"" if item is None else item
+            _default_header(request, "Content-Type", EVENT_STREAM_CONTENT_TYPE)
+            return
         media_type = member.media_type or target.media_type
         if target.type is ShapeType.BLOB:
             if item is None:
@@ -168,7 +176,7 @@ class RestJson1(Protocol):
     def _read_payload(self, member: MemberSchema, body: Any) -> Any:
         target = member.target
         if target.is_event_stream:
-            raise SerdeError(f"{member.name}: event stream output is not supported yet")
+            return body  # handed unread to the event stream decoder
         if target.type is ShapeType.BLOB and target.streaming and not isinstance(body, bytes):
             return body
         raw = read_all(body)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -80,6 +80,8 @@ def _member_checker(member: MemberSchema, constraints: bool) -> Check:
 
 def _build(schema: Schema, constraints: bool) -> Check:
     kind = schema.type
+    if schema.is_event_stream:
+        return _check_event_source
     if kind is ShapeType.STRUCTURE:
         return _structure(schema, constraints)
     if kind is ShapeType.UNION:
@@ -232,6 +234,12 @@ def _check_timestamp(value: Any) -> None:
 def _check_stream(value: Any) -> None:
     if isinstance(value, str) or not isinstance(value, (bytes, bytearray, memoryview, Iterable)):
         raise _Invalid(f"expected bytes or an iterable of bytes, got {type(value).__name__}")
+
+
+def _check_event_source(value: Any) -> None:
+    # The events themselves are checked by the event stream layer as they are sent.
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Iterable, AsyncIterable)):
+        raise _Invalid(f"expected an iterable of events, got {type(value).__name__}")
 
 
 def _check_document(value: Any) -> None:
