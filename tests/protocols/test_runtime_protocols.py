@@ -348,3 +348,9 @@ def test_awsjson_event_stream_output_hands_the_body_over_and_waits_for_initial_r
     result = AwsJson1_0().deserialize_response(SERVICE, STREAM_OP, 200, {}, body)
     # `id` comes later, in the initial-response event: it is not error-corrected to "".
     assert result.events is body and result.id is None
+
+
+def test_header_values_with_line_breaks_are_refused() -> None:
+    value = HEADED.python_type(mode="a\r\nX-Evil: 1")  # type: ignore[misc]
+    with pytest.raises(ParamValidationError, match="header x-mode"):
+        AwsJson1_0(send_header_members=True).serialize_request(SERVICE, HEADED_OP, value, URL)

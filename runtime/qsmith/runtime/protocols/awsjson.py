@@ -15,6 +15,7 @@ from qsmith.runtime.protocols.base import (
     QUERY_COMPATIBLE,
     Headers,
     Protocol,
+    header_text,
     join_path,
     read_all,
 )
@@ -84,7 +85,7 @@ def _add_header_members(operation: OperationSchema, value: Any, request: HttpReq
         if isinstance(item, bool):
             request.set_header(member.http_name, "true" if item else "false")
         elif isinstance(item, (str, int)):
-            request.set_header(member.http_name, str(item))
+            request.set_header(member.http_name, header_text(member.http_name, str(item)))
 
 
 class AwsJson1_0(AwsJsonProtocol):

@@ -187,6 +187,9 @@ class Protocol:
                 request_id=request_id,
                 fault=fault,
             )
+        codec = self.codec.for_schema(schema)
+        if codec is not self.codec:
+            data = codec.load(body, "error response")  # again, keeping bigDecimal digits
         members = self.read_error_members(schema, status, headers, data)
         cls = schema.python_type
         wire_code = self.wire_error_code(service, headers, schema)
@@ -241,7 +244,14 @@ class Protocol:
         self, schema: Schema, status: int, headers: Headers, data: Mapping[str, object]
     ) -> dict[str, Any]:
         """The error structure's members (keyed by python name) from the body."""
-        return self.codec.structure_kwargs(schema, data)
+        return self.codec.for_schema(schema).structure_kwargs(schema, data)
+
+
+def header_text(name: str, text: str) -> str:
+    """A header value, refused when it would break the header block (CR, LF, NUL)."""
+    if "\r" in text or "\n" in text or "\x00" in text:
+        raise ParamValidationError(f"header {name}: value contains a line break or NUL")
+    return text
 
 
 def read_all(body: Any) -> bytes:

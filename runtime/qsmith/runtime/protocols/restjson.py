@@ -22,6 +22,7 @@ from qsmith.runtime.protocols.base import (
     EVENT_STREAM_CONTENT_TYPE,
     Headers,
     Protocol,
+    header_text,
     join_path,
     quote_label,
     read_all,
@@ -36,7 +37,7 @@ from qsmith.runtime.schema import (
     TimestampFormat,
 )
 from qsmith.runtime.serde import SerdeError
-from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing, load_json_object
+from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
 from qsmith.runtime.serde.scalars import (
     float_from_text,
     float_to_text,
@@ -93,9 +94,8 @@ class RestJson1(Protocol):
             elif binding is HttpBinding.QUERY_PARAMS:
                 query_params.append((member, item))
             elif binding is HttpBinding.HEADER:
-                text = _header_value(member, item)
-                if text is not None:
-                    request.headers.append((member.http_name or member.name, text))
+                name = member.http_name or member.name
+                request.headers.append((name, header_text(name, _header_value(member, item))))
             elif binding is HttpBinding.PREFIX_HEADERS:
                 prefix_headers.append((member, item))
         _add_query_params(request, query_params)
@@ -155,7 +155,8 @@ class RestJson1(Protocol):
     ) -> dict[str, Any]:
         kwargs = _read_bound(schema, status, headers)
         body_members = [m for m in schema.members.values() if _in_response_body(m)]
-        return self.codec.structure_kwargs(schema, data, members=body_members, extra=kwargs)
+        codec = self.codec.for_schema(schema)
+        return codec.structure_kwargs(schema, data, members=body_members, extra=kwargs)
 
     def _read_members(
         self, schema: Schema, status: int, headers: Headers, body: Any
@@ -168,8 +169,9 @@ class RestJson1(Protocol):
         if payload is not None:
             kwargs[payload.python_name] = self._read_payload(payload, body)
         elif body_members:
-            data = load_json_object(read_all(body), schema.name)
-            return self.codec.structure_kwargs(schema, data, members=body_members, extra=kwargs)
+            codec = self.codec.for_schema(schema)
+            data = codec.load(read_all(body), schema.name)
+            return codec.structure_kwargs(schema, data, members=body_members, extra=kwargs)
         fill_missing(schema, kwargs)
         return kwargs
 
@@ -191,7 +193,8 @@ class RestJson1(Protocol):
                 return json.loads(raw)
             except ValueError as exc:
                 raise SerdeError(f"{member.name}: the body is not valid JSON ({exc})") from None
-        return self.codec.member_from_data(member, load_json_object(raw, member.name))
+        codec = self.codec.for_schema(target)
+        return codec.member_from_data(member, codec.load(raw, member.name))
 
 
 # ------------------------------------------------------------------- requests
@@ -267,11 +270,12 @@ def _add_prefix_headers(request: HttpRequest, maps: list[tuple[MemberSchema, Any
     for member, mapping in maps:
         prefix = member.http_name or ""
         for key, item in mapping.items():
-            if (prefix + key).lower() not in taken:
-                request.headers.append((prefix + key, str(item)))
+            name = prefix + key
+            if name.lower() not in taken:
+                request.headers.append((name, header_text(name, str(item))))
 
 
-def _header_value(member: MemberSchema, item: Any) -> str | None:
+def _header_value(member: MemberSchema, item: Any) -> str:
     target = member.target
     if target.type is ShapeType.LIST:
         inner = target.member("member")

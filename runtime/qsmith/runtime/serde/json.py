@@ -82,9 +82,14 @@ class JsonCodec:
         *,
         use_json_name: bool,
         default_timestamp_format: TimestampFormat = TimestampFormat.EPOCH_SECONDS,
+        exact_decimals: bool = False,
     ) -> None:
         self.use_json_name = use_json_name
         self.default_timestamp_format = default_timestamp_format
+        # Parse JSON numbers with a fraction as Decimal, so bigDecimal keeps every digit;
+        # only used (via ``for_schema``) for shapes that hold a bigDecimal somewhere.
+        self.exact_decimals = exact_decimals
+        self._exact: JsonCodec | None = None
         # Keyed by id(schema); the schema is kept in the value so the id stays unique.
         self._encoders: dict[int, tuple[Schema, Convert]] = {}
         self._decoders: dict[int, tuple[Schema, Convert]] = {}
@@ -93,6 +98,22 @@ class JsonCodec:
 
     def key(self, member: MemberSchema) -> str:
         return member.wire_name if self.use_json_name else member.name
+
+    def for_schema(self, schema: Schema) -> JsonCodec:
+        """This codec, or its exact-decimal twin when ``schema`` can hold a bigDecimal."""
+        if self.exact_decimals or not _holds_big_decimal(schema):
+            return self
+        if self._exact is None:
+            self._exact = JsonCodec(
+                use_json_name=self.use_json_name,
+                default_timestamp_format=self.default_timestamp_format,
+                exact_decimals=True,
+            )
+        return self._exact
+
+    def load(self, body: bytes, where: str) -> dict[str, object]:
+        """Parse a JSON object body with this codec's number rules."""
+        return load_json_object(body, where, exact_decimals=self.exact_decimals)
 
     # ----------------------------------------------------------------- encoding
 
@@ -202,7 +223,8 @@ class JsonCodec:
 
     def decode(self, schema: Schema, body: bytes) -> Any:
         """A structure from a JSON body; an empty body is an empty object."""
-        return self.structure_from_data(schema, load_json_object(body, schema.name))
+        codec = self.for_schema(schema)
+        return codec.structure_from_data(schema, codec.load(body, schema.name))
 
     def structure_from_data(
         self,
@@ -320,6 +342,8 @@ class JsonCodec:
         if kind is ShapeType.TIMESTAMP:
             fmt = schema.timestamp_format or self.default_timestamp_format
             return lambda raw: parse_timestamp(raw, fmt, where)
+        if self.exact_decimals:  # documents hold floats, not the Decimals parsed here
+            return _plain_floats
         return None  # document: plain JSON values
 
     def _union_from_data(self, schema: Schema, data: dict[str, object]) -> Any:
@@ -419,12 +443,12 @@ def build_structure(schema: Schema, kwargs: dict[str, object]) -> Any:
     return kwargs if cls is None else cls(**kwargs)
 
 
-def load_json_object(body: bytes, where: str) -> dict[str, object]:
+def load_json_object(body: bytes, where: str, *, exact_decimals: bool = False) -> dict[str, object]:
     """Parse a JSON object body; an empty (or blank) body is ``{}``."""
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_float=Decimal) if exact_decimals else json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SerdeError(f"{where}: the body is not valid JSON ({exc})") from None
     checked: dict[str, object] = _expect(data, dict, where)
@@ -446,15 +470,49 @@ def _integer(raw: object, where: str) -> int:
 def _float(raw: object, where: str) -> float:
     if isinstance(raw, str):
         return float_from_text(raw, where)
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
         raise SerdeError(f"{where}: expected a number, got {_kind(raw)}")
     return float(raw)
 
 
 def _decimal(raw: object, where: str) -> Decimal:
+    if isinstance(raw, Decimal):
+        return raw
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise SerdeError(f"{where}: expected a number, got {_kind(raw)}")
     return Decimal(repr(raw) if isinstance(raw, float) else raw)
+
+
+def _plain_floats(raw: Any) -> Any:
+    if isinstance(raw, Decimal):
+        return float(raw)
+    if isinstance(raw, list):
+        return [_plain_floats(item) for item in raw]
+    if isinstance(raw, dict):
+        return {key: _plain_floats(item) for key, item in raw.items()}
+    return raw
+
+
+_BIG_DECIMAL_SEEN: dict[int, tuple[Schema, bool]] = {}
+
+
+def _holds_big_decimal(schema: Schema) -> bool:
+    """Whether a bigDecimal is reachable from ``schema`` (cached per schema)."""
+    cached = _BIG_DECIMAL_SEEN.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    found = False
+    seen: set[int] = set()
+    pending = [schema]
+    while pending and not found:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        found = current.type is ShapeType.BIG_DECIMAL
+        pending.extend(member.target for member in current.members.values())
+    _BIG_DECIMAL_SEEN[id(schema)] = (schema, found)
+    return found
 
 
 def _kind(raw: object) -> str:
