@@ -354,3 +354,10 @@ def test_header_values_with_line_breaks_are_refused() -> None:
     value = HEADED.python_type(mode="a\r\nX-Evil: 1")  # type: ignore[misc]
     with pytest.raises(ParamValidationError, match="header x-mode"):
         AwsJson1_0(send_header_members=True).serialize_request(SERVICE, HEADED_OP, value, URL)
+
+
+def test_compression_threshold_out_of_range_is_a_config_error() -> None:
+    from qsmith.runtime.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="min_compression_size"):
+        AwsJson1_0(min_compression_size=-1)

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from qsmith.runtime.errors import ParamValidationError, ServiceError
+from qsmith.runtime.errors import ConfigError, ParamValidationError, ServiceError
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.validation import validate_input
 from qsmith.runtime.schema import OperationSchema, Schema, ServiceSchema
@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 DEFAULT_MIN_COMPRESSION_SIZE = 10240
+MAX_MIN_COMPRESSION_SIZE = 10485760  # the bound Smithy's requestCompression sets
 QUERY_COMPATIBLE = "aws.protocols#awsQueryCompatible"
 EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream"
 ResponseHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -80,6 +81,11 @@ class Protocol:
         disable_request_compression: bool = False,
         min_compression_size: int = DEFAULT_MIN_COMPRESSION_SIZE,
     ) -> None:
+        if not 0 <= min_compression_size <= MAX_MIN_COMPRESSION_SIZE:
+            raise ConfigError(
+                f"min_compression_size must be 0..{MAX_MIN_COMPRESSION_SIZE} bytes, "
+                f"got {min_compression_size}"
+            )
         self.validate = validate
         self.idempotency_token = idempotency_token
         self.disable_request_compression = disable_request_compression
