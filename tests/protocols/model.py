@@ -249,7 +249,8 @@ def _constraints(traits: Mapping[str, Any]) -> Constraints | None:
 def _python_type(schema: Schema) -> type | None:
     class_name = schema.name
     if schema.type is ShapeType.STRUCTURE and schema.error is not None:
-        return type(class_name, (ModeledServiceError,), {})
+        sensitive = frozenset(m.python_name for m in schema.members.values() if m.is_sensitive)
+        return type(class_name, (ModeledServiceError,), {"sensitive_members": sensitive})
     if schema.type is ShapeType.STRUCTURE:
         fields = [
             (m.python_name, Any, dataclasses.field(default=None)) for m in schema.members.values()

@@ -361,3 +361,20 @@ def test_compression_threshold_out_of_range_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="min_compression_size"):
         AwsJson1_0(min_compression_size=-1)
+
+
+def test_quoted_header_list_items_keep_commas_and_spaces() -> None:
+    from qsmith.runtime.protocols.restjson import _split_header_list
+
+    raw = 'a, " b,c " , "q\\"x", d'
+    assert _split_header_list(raw) == ["a", " b,c ", 'q"x', "d"]
+
+
+class Secretive(ModeledServiceError):
+    sensitive_members = frozenset({"message"})
+
+
+def test_a_sensitive_error_message_stays_out_of_str_but_is_kept_as_a_member() -> None:
+    error = Secretive(code="Secretive", message="token abc123")
+    assert "abc123" not in str(error) and "abc123" not in repr(error)
+    assert error.message == "token abc123"  # the member itself is kept

@@ -388,30 +388,27 @@ def _parse_header_scalar(member: MemberSchema, raw: str) -> Any:
 
 
 def _split_header_list(raw: str) -> list[str]:
-    """Split a comma-separated header, honouring double-quoted items."""
+    """Split a comma-separated header; a double-quoted item keeps its commas and spaces."""
     items: list[str] = []
     current: list[str] = []
-    quoted = False
-    escaped = False
-    was_quoted = False
+    quoted = closed = escaped = False
     for char in raw:
         if escaped:
             current.append(char)
             escaped = False
-        elif quoted and char == "\\":
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-            was_quoted = True
-        elif char == "," and not quoted:
-            items.append(_finish_item(current, was_quoted))
-            current, was_quoted = [], False
-        else:
+        elif quoted:
+            if char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted, closed = False, True
+            else:
+                current.append(char)
+        elif char == ",":
+            items.append("".join(current) if closed else "".join(current).strip())
+            current, closed = [], False
+        elif char == '"' and not "".join(current).strip() and not closed:
+            current, quoted = [], True
+        elif not closed:
             current.append(char)
-    items.append(_finish_item(current, was_quoted))
+    items.append("".join(current) if closed else "".join(current).strip())
     return items
-
-
-def _finish_item(chars: list[str], was_quoted: bool) -> str:
-    text = "".join(chars)
-    return text.strip() if not was_quoted else text.strip(" \t")
