@@ -176,51 +176,54 @@ class Protocol:
         headers: Headers,
         body: bytes,
     ) -> ServiceError:
+        """The error to raise: the modeled error class when the code names one."""
         try:
             data = load_json_object(body, "error response")
-        except SerdeError:
+        except SerdeError:  # an HTML page from a proxy, say: the status still tells
             data = {}
         code = self.error_code(service, headers, data)
-        request_id = headers.get("x-amzn-RequestId")
         schema = _find_error(service, operation, code) if code else None
+        query_error = _query_error(service, headers)
+        fault = "server" if status >= 500 else "client"
+        if query_error is not None:
+            code, fault = query_error
         if schema is None:
-            message = _message(data)
-            fault = "server" if status >= 500 else "client"
             return ServiceError(
-                message,
+                _message(data),
                 code=code or f"HTTP{status}",
                 http_status=status,
-                request_id=request_id,
+                request_id=headers.get("x-amzn-RequestId"),
                 fault=fault,
             )
+        return self._modeled_error(service, schema, status, headers, body, data)
+
+    def _modeled_error(
+        self,
+        service: ServiceSchema,
+        schema: Schema,
+        status: int,
+        headers: Headers,
+        body: bytes,
+        data: Mapping[str, object],
+    ) -> ServiceError:
         codec = self.codec.for_schema(schema)
         if codec is not self.codec:
             data = codec.load(body, "error response")  # again, keeping bigDecimal digits
-        members = self.read_error_members(schema, status, headers, data)
-        cls = schema.python_type
-        wire_code = self.wire_error_code(service, headers, schema)
-        fault = schema.error or ("server" if status >= 500 else "client")
         query_error = _query_error(service, headers)
-        if query_error is not None:
-            fault = query_error[1]
+        facts: dict[str, Any] = {
+            "code": self.wire_error_code(service, headers, schema),
+            "http_status": status,
+            "request_id": headers.get("x-amzn-RequestId"),
+            "fault": query_error[1] if query_error else schema.error or "client",
+            "retryable": schema.retryable,
+        }
+        cls = schema.python_type
         if cls is not None and issubclass(cls, ModeledServiceError):
             error: ServiceError = cls(
-                code=wire_code,
-                http_status=status,
-                request_id=request_id,
-                fault=fault,
-                retryable=schema.retryable,
-                **members,
+                **facts, **self.read_error_members(schema, status, headers, data)
             )
             return error
-        return ServiceError(
-            _message(data),
-            code=wire_code,
-            http_status=status,
-            request_id=request_id,
-            fault=fault,
-            retryable=schema.retryable,
-        )
+        return ServiceError(_message(data), **facts)
 
     def error_code(
         self, service: ServiceSchema, headers: Headers, data: Mapping[str, object]
