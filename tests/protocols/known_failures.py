@@ -4,7 +4,7 @@ Cases here run as ``xfail(strict=True)``: when one starts passing the suite fail
 so the list only shrinks. Keys are ``<protocol>:<kind>:<case id>``; a key that names
 no collected case fails ``test_known_failures_name_real_cases``.
 
-Counts: awsJson1_0 0, awsJson1_1 0, restJson1 84 (all event stream cases).
+Counts: awsJson1_0 0, awsJson1_1 0, restJson1 80 (event stream cases with events).
 """
 
 from __future__ import annotations
@@ -51,8 +51,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "restJson1:event-stream:DuplexMalformedMessageTypeOutput": EVENT_STREAM_REASON,
     "restJson1:event-stream:DuplexMissingEventTypeOutput": EVENT_STREAM_REASON,
     "restJson1:event-stream:DuplexMalformedEventTypeOutput": EVENT_STREAM_REASON,
-    "restJson1:event-stream:DuplexInitialRequestInput": EVENT_STREAM_REASON,
-    "restJson1:event-stream:DuplexInitialResponseOutput": EVENT_STREAM_REASON,
     "restJson1:event-stream:DuplexMissingRequiredInitialResponseOutput": EVENT_STREAM_REASON,
     "restJson1:event-stream:DuplexModeledProtocolError": EVENT_STREAM_REASON,
     "restJson1:event-stream:DuplexUnmodeledProtocolError": EVENT_STREAM_REASON,
@@ -72,7 +70,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "restJson1:event-stream:HeadersAndExplicitPayloadInput": EVENT_STREAM_REASON,
     "restJson1:event-stream:HeadersAndImplicitPayloadInput": EVENT_STREAM_REASON,
     "restJson1:event-stream:ClientErrorInput": EVENT_STREAM_REASON,
-    "restJson1:event-stream:InitialRequestInput": EVENT_STREAM_REASON,
     "restJson1:event-stream:BooleanHeaderOutput": EVENT_STREAM_REASON,
     "restJson1:event-stream:ByteHeaderOutput": EVENT_STREAM_REASON,
     "restJson1:event-stream:ShortHeaderOutput": EVENT_STREAM_REASON,
@@ -96,6 +93,5 @@ KNOWN_FAILURES: dict[str, str] = {
     "restJson1:event-stream:MalformedEventTypeOutput": EVENT_STREAM_REASON,
     "restJson1:event-stream:ModeledProtocolError": EVENT_STREAM_REASON,
     "restJson1:event-stream:UnmodeledProtocolError": EVENT_STREAM_REASON,
-    "restJson1:event-stream:InitialResponseOutput": EVENT_STREAM_REASON,
     "restJson1:event-stream:MissingRequiredInitialResponseOutput": EVENT_STREAM_REASON,
 }

@@ -105,7 +105,12 @@ class ModelSchemas:
         kind = ShapeType(shape["type"])
         names = python_names(list(shape.get("members", {})))
         members = {
-            name: self._member(name, names[name], body)
+            name: self._member(
+                name,
+                names[name],
+                body,
+                _variant(shape_id, name, names[name]) if kind is ShapeType.UNION else None,
+            )
             for name, body in shape.get("members", {}).items()
         }
         if kind in (ShapeType.LIST, ShapeType.MAP):
@@ -138,7 +143,13 @@ class ModelSchemas:
             schema = dataclasses.replace(schema, python_type=python_type)
         return schema
 
-    def _member(self, name: str, python_name: str, body: Mapping[str, Any]) -> MemberSchema:
+    def _member(
+        self,
+        name: str,
+        python_name: str,
+        body: Mapping[str, Any],
+        variant_type: type | None = None,
+    ) -> MemberSchema:
         traits: Mapping[str, Any] = body.get("traits", {})
         target_id = body["target"]
         binding = next((b for key, b in _BINDINGS.items() if key in traits), None)
@@ -167,6 +178,7 @@ class ModelSchemas:
             idempotency_token="smithy.api#idempotencyToken" in traits,
             host_label="smithy.api#hostLabel" in traits,
             constraints=_constraints(traits),
+            variant_type=variant_type,
             traits=dict(traits),
         )
 
@@ -237,24 +249,24 @@ def _constraints(traits: Mapping[str, Any]) -> Constraints | None:
 def _python_type(schema: Schema) -> type | None:
     class_name = schema.name
     if schema.type is ShapeType.STRUCTURE and schema.error is not None:
-        return type(class_name, (ModeledServiceError,), {})
+        sensitive = frozenset(m.python_name for m in schema.members.values() if m.is_sensitive)
+        return type(class_name, (ModeledServiceError,), {"sensitive_members": sensitive})
     if schema.type is ShapeType.STRUCTURE:
         fields = [
             (m.python_name, Any, dataclasses.field(default=None)) for m in schema.members.values()
         ]
         return dataclasses.make_dataclass(class_name, fields, kw_only=True, slots=True)
     if schema.type is ShapeType.UNION:
-        _attach_variants(schema)
         return type(f"{class_name}Unknown", (UnknownUnionMember,), {"__slots__": ()})
     return None
 
 
-def _attach_variants(schema: Schema) -> None:
-    # MemberSchema is frozen; variant classes are attached the way generated code would
-    # have emitted them, before anything reads the schema.
-    for member in schema.members.values():
-        attrs: dict[str, Any] = {"__slots__": (), "member_name": member.name}
-        annotations: dict[str, Any] = {"member_name": ClassVar[str]}
-        attrs["__annotations__"] = annotations
-        variant = type(f"{schema.name}_{member.python_name}", (UnionVariant,), attrs)
-        object.__setattr__(member, "variant_type", variant)
+def _variant(shape_id: str, member_name: str, python_name: str) -> type:
+    """The class holding one union member's value, as the generator would emit it."""
+    union_name = shape_id.rpartition("#")[2]
+    attrs: dict[str, Any] = {
+        "__slots__": (),
+        "member_name": member_name,
+        "__annotations__": {"member_name": ClassVar[str]},
+    }
+    return type(f"{union_name}_{python_name}", (UnionVariant,), attrs)

@@ -296,3 +296,85 @@ timestamps = st.datetimes(
 def test_timestamps_round_trip_in_every_format(value: dt.datetime, fmt: TimestampFormat) -> None:
     assert parse_timestamp(format_timestamp(value, fmt), fmt, "t") == value
     assert parse_timestamp(0, TimestampFormat.EPOCH_SECONDS, "t") == EPOCH
+
+
+HEADED = Schema(
+    id="t#Headed",
+    type=ShapeType.STRUCTURE,
+    members={
+        "Mode": member("Mode", STRING, http_binding=HttpBinding.HEADER, http_name="x-mode"),
+    },
+    python_type=dataclasses.make_dataclass(
+        "Headed", [("mode", Any, dataclasses.field(default=None))], kw_only=True, slots=True
+    ),
+)
+HEADED_OP = OperationSchema(id="t#Headed", input=HEADED, output=OUTPUT)
+
+
+def test_awsjson_sends_header_bound_members_as_headers_only_when_asked() -> None:
+    value = HEADED.python_type(mode="agentic")  # type: ignore[misc]
+    plain = AwsJson1_0().serialize_request(SERVICE, HEADED_OP, value, URL)
+    assert plain.header("x-mode") is None
+    headed = AwsJson1_0(send_header_members=True).serialize_request(SERVICE, HEADED_OP, value, URL)
+    assert headed.header("x-mode") == "agentic"
+    assert json.loads(headed.body) == {"Mode": "agentic"}
+
+
+EVENTS = Schema(
+    id="t#Events",
+    type=ShapeType.UNION,
+    streaming=True,
+    members={"Text": member("Text", STRING, variant_type=ChoiceText)},
+)
+STREAMED = Schema(
+    id="t#Streamed",
+    type=ShapeType.STRUCTURE,
+    members={"Id": member("Id", STRING, required=True), "Events": member("Events", EVENTS)},
+    python_type=dataclasses.make_dataclass(
+        "Streamed",
+        [
+            ("id", Any, dataclasses.field(default=None)),
+            ("events", Any, dataclasses.field(default=None)),
+        ],
+        kw_only=True,
+        slots=True,
+    ),
+)
+STREAM_OP = OperationSchema(id="t#Chat", input=HEADED, output=STREAMED)
+
+
+def test_awsjson_event_stream_output_hands_the_body_over_and_waits_for_initial_response() -> None:
+    body = iter([b"frame"])
+    result = AwsJson1_0().deserialize_response(SERVICE, STREAM_OP, 200, {}, body)
+    # `id` comes later, in the initial-response event: it is not error-corrected to "".
+    assert result.events is body and result.id is None
+
+
+def test_header_values_with_line_breaks_are_refused() -> None:
+    value = HEADED.python_type(mode="a\r\nX-Evil: 1")  # type: ignore[misc]
+    with pytest.raises(ParamValidationError, match="header x-mode"):
+        AwsJson1_0(send_header_members=True).serialize_request(SERVICE, HEADED_OP, value, URL)
+
+
+def test_compression_threshold_out_of_range_is_a_config_error() -> None:
+    from qsmith.runtime.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="min_compression_size"):
+        AwsJson1_0(min_compression_size=-1)
+
+
+def test_quoted_header_list_items_keep_commas_and_spaces() -> None:
+    from qsmith.runtime.protocols.restjson import _split_header_list
+
+    raw = 'a, " b,c " , "q\\"x", d'
+    assert _split_header_list(raw) == ["a", " b,c ", 'q"x', "d"]
+
+
+class Secretive(ModeledServiceError):
+    sensitive_members = frozenset({"message"})
+
+
+def test_a_sensitive_error_message_stays_out_of_str_but_is_kept_as_a_member() -> None:
+    error = Secretive(code="Secretive", message="token abc123")
+    assert "abc123" not in str(error) and "abc123" not in repr(error)
+    assert error.message == "token abc123"  # the member itself is kept

@@ -36,3 +36,9 @@ def test_repr_redacts_authorization_token_and_signature() -> None:
     text = repr(request) + str(request)
     assert "CANARY" not in text
     assert "visible" in text and "<3 bytes>" in text
+
+
+def test_plus_in_a_url_query_stays_a_plus() -> None:
+    request = HttpRequest.from_url("GET", "https://h/?a+b=c+d%2B")
+    assert request.query == [("a+b", "c+d+")]
+    assert request.query_string == "a%2Bb=c%2Bd%2B"

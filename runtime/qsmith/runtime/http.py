@@ -22,6 +22,19 @@ SENSITIVE_QUERY_PARAMS = frozenset({"x-amz-signature", "x-amz-security-token", "
 _UNRESERVED = "-_.~"
 
 
+def parse_query_string(text: str) -> list[tuple[str, str]]:
+    """Decode ``a=b&c`` into pairs, repeated names kept.
+
+    A ``+`` stays a plus: RFC 3986 queries are not HTML form data, and SigV4 signs a
+    literal plus as ``%2B``.
+    """
+    pairs = []
+    for part in text.split("&") if text else ():
+        name, _, value = part.partition("=")
+        pairs.append((urllib.parse.unquote(name), urllib.parse.unquote(value)))
+    return pairs
+
+
 def encode_query_component(text: str) -> str:
     """Percent-encode a query name or value (UTF-8; only RFC 3986 unreserved kept)."""
     return urllib.parse.quote(text, safe=_UNRESERVED)
@@ -59,7 +72,7 @@ class HttpRequest:
             method=method,
             host=parts.hostname or "",
             path=parts.path or "/",
-            query=urllib.parse.parse_qsl(parts.query, keep_blank_values=True),
+            query=parse_query_string(parts.query),
             headers=list(headers),
             body=body,
             scheme=parts.scheme or "https",

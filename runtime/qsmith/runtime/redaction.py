@@ -57,7 +57,7 @@ _QUERY_PARAM = re.compile(
 # ("Authorization: v", "'authorization': 'v'") or httpcore ("(b'Authorization', b'v')").
 _HEADER = re.compile(
     r"(?i)\b(" + "|".join(re.escape(name) for name in sorted(SENSITIVE_HEADERS)) + r")"
-    r"(['\"]?\s*[:,=]\s*b?['\"]?)([^'\"\r\n]+)"
+    r"(['\"]?\s*[:,]\s*b?['\"]?)([^'\"\r\n]+)"
 )
 # Signatures also appear inside an Authorization value printed without its name.
 _SIGNATURE = re.compile(r"(?i)\b(Signature|Credential)=([^,\s'\"&]+)")

@@ -102,9 +102,12 @@ class UnknownUnionMember:
 class ModeledServiceError(ServiceError):
     """Base of generated error classes: the members become attributes.
 
-    ``message`` (the usual member) also feeds ``ServiceError.message``. Members are
-    kept out of ``str()`` on purpose, since they may be sensitive.
+    ``message`` (the usual member) also feeds ``ServiceError.message`` and ``str()``,
+    unless the generated class lists it in ``sensitive_members``. Other members never
+    reach ``str()`` or ``repr()``.
     """
+
+    sensitive_members: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,
@@ -116,10 +119,9 @@ class ModeledServiceError(ServiceError):
         retryable: bool = False,
         **members: Any,
     ) -> None:
-        for name, value in members.items():
-            setattr(self, name, value)
-        self.member_names = tuple(members)
         message = members.get("message")
+        if "message" in self.sensitive_members and message is not None:
+            message = "<redacted>"
         super().__init__(
             message if isinstance(message, str) else None,
             code=code,
@@ -128,3 +130,7 @@ class ModeledServiceError(ServiceError):
             fault=fault,
             retryable=retryable,
         )
+        # After the base class: a member named ``message`` keeps its real value here.
+        for name, value in members.items():
+            setattr(self, name, value)
+        self.member_names = tuple(members)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from qsmith.runtime.http import HttpRequest
+from qsmith.runtime.http import HttpRequest, parse_query_string
 
 
 @dataclass
@@ -22,16 +21,7 @@ class RawRequest:
 
     @property
     def query(self) -> list[tuple[str, str]]:
-        return parse_query(self.target.split("?", 1)[1] if "?" in self.target else "")
-
-
-def parse_query(text: str) -> list[tuple[str, str]]:
-    """Decode ``a=b&c`` into pairs; ``+`` stays a plus (SigV4 suites never use it as space)."""
-    pairs = []
-    for part in text.split("&") if text else []:
-        name, _, value = part.partition("=")
-        pairs.append((urllib.parse.unquote(name), urllib.parse.unquote(value)))
-    return pairs
+        return parse_query_string(self.target.split("?", 1)[1] if "?" in self.target else "")
 
 
 def parse_raw_request(data: bytes) -> RawRequest:

@@ -572,3 +572,13 @@ def test_no_secret_in_reprs_or_errors(
         default_credential_chain().resolve_credentials()
     texts += [str(info.value), repr(info.value), caplog.text, repr(default_credential_chain())]
     assert not any(CANARY_SECRET in t or CANARY_TOKEN in t for t in texts)
+
+
+def test_malformed_credentials_file_is_named(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _credentials(isolated_home, "[dev]\naws_access_key_id = AKIA\n[oops\n")
+    monkeypatch.setenv("AWS_DEFAULT_PROFILE", "dev")
+    with pytest.raises(ConfigFileError) as info:
+        default_credential_chain().resolve_credentials()
+    assert str(info.value).startswith(f"{path}, line 3:")

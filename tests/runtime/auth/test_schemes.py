@@ -148,3 +148,11 @@ def test_missing_token_is_a_reason_but_a_config_error_propagates() -> None:
 
     with pytest.raises(ConfigError, match="line 3"):
         AuthResolver(tokens=BadConfig()).resolve(_service(BEARER), _operation())
+
+
+async def test_async_resolution_gives_the_same_choice() -> None:
+    resolver = AuthResolver(region="us-east-1", tokens=StaticTokenProvider("tok"))
+    resolved = await resolver.resolve_async(_service(SIGV4, BEARER), _operation())
+    assert resolved.scheme == BEARER
+    with pytest.raises(NoIdentityError):
+        await resolver.resolve_async(_service(SIGV4), _operation())

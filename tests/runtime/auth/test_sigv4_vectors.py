@@ -24,7 +24,6 @@ from qsmith.runtime.auth.sigv4 import (
 from qsmith.runtime.http import HttpRequest
 from tests.runtime.auth.sigv4_vectors import (
     comparable,
-    parse_query,
     parse_raw_request,
     to_http_request,
 )
@@ -174,7 +173,3 @@ def test_single_encoding_switch_keeps_wire_path() -> None:
     assert (
         canonical_path("//a/./b/../c//", normalize=False, double_encode=False) == "//a/./b/../c//"
     )
-
-
-def test_query_parser_keeps_plus() -> None:
-    assert parse_query("a+b=c%20d&e") == [("a+b", "c d"), ("e", "")]

@@ -11,6 +11,7 @@ import pytest
 
 from qsmith.runtime.errors import EventStreamError
 from qsmith.runtime.eventstream import (
+    FIXED_VALUE_SIZES,
     MAX_HEADER_NAME_LENGTH,
     MAX_HEADER_VALUE_LENGTH,
     MAX_HEADERS_LENGTH,
@@ -83,6 +84,9 @@ def test_every_header_type_round_trips_with_its_type(value: object, kind: Header
     decoded = decode_message(encoded)
     assert decoded == message
     assert header_type(decoded.headers["h"]) is kind
+    if kind in FIXED_VALUE_SIZES:
+        headers_length = int.from_bytes(encoded[4:8], "big")
+        assert headers_length == 3 + FIXED_VALUE_SIZES[kind]  # name length, name, type
 
 
 def test_a_datetime_encodes_as_a_timestamp_in_milliseconds() -> None:

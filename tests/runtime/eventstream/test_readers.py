@@ -271,3 +271,14 @@ async def test_async_reader_dropped_unread_closes_when_collected(
             await asyncio.sleep(0.01)
         assert response.is_closed
         await _astill_usable(client, loopback)
+
+
+def test_sync_reader_dropped_unread_closes_the_response(loopback: LoopbackServer) -> None:
+    loopback.enqueue(ScriptedResponse(headers=HEADERS, body=_dribble(STREAM)))
+    with _client() as client:
+        reader = _open(client, loopback)
+        response = reader.response
+        del reader
+        gc.collect()
+        assert response.is_closed
+        _still_usable(client, loopback)

@@ -335,3 +335,20 @@ def test_the_decoder_needs_a_union() -> None:
 def test_encoded_messages_stay_decodable_by_the_codec() -> None:
     frame = _encoder().encode({"headersAndImplicitPayload": {"header": "h", "payload": "p"}})
     assert encode_message(decode_message(frame)) == frame
+
+
+def test_a_bad_payload_document_names_the_message() -> None:
+    decoder = _decoder()
+    decoder.decode(Message({":message-type": "event", ":event-type": "headers"}))
+    bad = Message(
+        {":message-type": "event", ":event-type": "structurePayload"}, b'{"structureMember": 5'
+    )
+    with pytest.raises(EventStreamProtocolError) as caught:
+        decoder.decode(bad)
+    assert caught.value.message_index == 1
+    assert "not valid JSON" in str(caught.value)
+
+
+def test_an_empty_structure_payload_leaves_the_member_unset() -> None:
+    message = Message({":message-type": "event", ":event-type": "structurePayload"})
+    assert _decoder().decode(message) == {"structurePayload": {}}

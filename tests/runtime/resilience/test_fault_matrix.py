@@ -271,7 +271,8 @@ async def test_connection_refused_is_retried_then_raised(
     with LoopbackServer() as server:
         url = server.url  # the port is closed once the server stops
     strategy = StandardRetryStrategy(max_attempts=3, random=lambda: 0.0)
-    call = Call(url=url, operation=OPERATION, strategy=strategy, config=TransportConfig())
+    config = TransportConfig(trust_env=False)
+    call = Call(url=url, operation=OPERATION, strategy=strategy, config=config)
     with pytest.raises(ConnectionFailedError) as caught:
         if mode == "sync":
             with build_sync_client(call.config) as client:
@@ -302,3 +303,64 @@ def test_without_redaction_the_canaries_do_reach_httpx_logs(
         with httpx.Client(trust_env=False) as client:
             call_sync(client, call)
     assert any(CANARIES[0] in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_adaptive_mode_through_the_loop_waits_at_least_the_backoff(
+    mode: str, fake: FakeService, redacted_logs: pytest.LogCaptureFixture
+) -> None:
+    from qsmith.runtime.retry import AdaptiveRetryStrategy
+
+    fake.inject(OPERATION, throttle(), times=2)
+    fake.set_default(OPERATION, OK)
+    strategy = AdaptiveRetryStrategy(max_attempts=3, random=lambda: 0.5)
+    call = Call(
+        url=fake.url,
+        operation=OPERATION,
+        strategy=strategy,
+        config=TransportConfig(trust_env=False),
+    )
+    if mode == "sync":
+        with build_sync_client(call.config) as client:
+            result = call_sync(client, call)
+            assert busy_connections(client) == 0
+    else:
+        async with build_async_client(call.config) as aclient:
+            result = await call_async(aclient, call)
+            assert busy_connections(aclient) == 0
+    assert result.status == 200 and fake.attempts(OPERATION) == 3
+    assert strategy.limiter.enabled
+    # Each retry waits its backoff plus the rate limiter's queue (0.5 tokens/s floor).
+    assert call.sleeps[0] == 0.0
+    assert call.sleeps[1] >= 0.5 and call.sleeps[2] >= 1.0
+    assert call.sleeps[2] > call.sleeps[1]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_the_whole_call_deadline_cuts_retries_short(
+    mode: str, fake: FakeService, redacted_logs: pytest.LogCaptureFixture
+) -> None:
+    import time
+
+    from qsmith.runtime.transport import CallTimeoutError, Deadline
+
+    fake.inject(OPERATION, stall(3.0), times=3)
+    config = TransportConfig(trust_env=False, read_timeout=0.3)
+    call = Call(
+        url=fake.url,
+        operation=OPERATION,
+        strategy=StandardRetryStrategy(max_attempts=3, random=lambda: 0.0),
+        config=config,
+        deadline=Deadline(0.5),
+    )
+    started = time.monotonic()
+    with pytest.raises(CallTimeoutError, match=OPERATION):
+        if mode == "sync":
+            with build_sync_client(config) as client:
+                call_sync(client, call)
+        else:
+            async with build_async_client(config) as aclient:
+                await call_async(aclient, call)
+    # Three full read timeouts would take 0.9 s; the deadline stops the call before that.
+    assert fake.attempts(OPERATION) < 3
+    assert time.monotonic() - started < 0.85

@@ -10,6 +10,7 @@ available, ``NoIdentityError`` lists every scheme with the reason it was passed 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -130,6 +131,13 @@ class AuthResolver:
                 continue
             return resolved
         raise NoIdentityError(operation.id, reasons)
+
+    async def resolve_async(
+        self, service: ServiceSchema, operation: OperationSchema
+    ) -> ResolvedAuth:
+        """``resolve`` for asyncio: identity sources may block (files, STS, a token
+        refresh), so resolution runs in a worker thread and the event loop stays free."""
+        return await asyncio.to_thread(self.resolve, service, operation)
 
     def _try(self, scheme: str, service: ServiceSchema) -> ResolvedAuth | str:
         """The resolved scheme, or why it cannot be used (a provider error propagates)."""

@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import threading
 import urllib.parse
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from qsmith.runtime.auth.errors import SignatureError
@@ -63,6 +63,18 @@ _UNSIGNED_HEADERS = frozenset(
         "x-amzn-trace-id",
     }
 )
+_PRESIGN_PARAMS = frozenset(
+    {
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-Date",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Expires",
+        "X-Amz-Security-Token",
+        "X-Amz-Signature",
+    }
+)
+_REPLACED_HEADERS = frozenset({"authorization", "x-amz-date", "x-amz-security-token"})
 _KEY_CACHE_LIMIT = 64
 
 
@@ -166,6 +178,44 @@ def _payload_hash(request: HttpRequest, config: SigV4Config) -> str:
     )
 
 
+def _canonical_request(
+    request: HttpRequest,
+    config: SigV4Config,
+    header_block: str,
+    signed_headers: str,
+    payload_hash: str,
+) -> str:
+    path = canonical_path(
+        request.path, normalize=config.normalize_path, double_encode=config.double_uri_encode
+    )
+    return "\n".join(
+        (
+            request.method.upper(),
+            path,
+            _canonical_query(request.query),
+            header_block,
+            signed_headers,
+            payload_hash,
+        )
+    )
+
+
+def _copy(
+    request: HttpRequest, headers: list[tuple[str, str]], query: list[tuple[str, str]]
+) -> HttpRequest:
+    """A new request with its own header and query lists (the caller's stays untouched)."""
+    return HttpRequest(
+        request.method,
+        request.host,
+        request.path,
+        query,
+        headers,
+        request.body,
+        request.scheme,
+        request.port,
+    )
+
+
 def _hmac(key: bytes, message: str) -> bytes:
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
 
@@ -202,9 +252,9 @@ class SigV4Signer:
     ) -> SigningResult:
         """Sign with an ``Authorization`` header; returns a new request, the input is kept."""
         moment = amz_date(now or datetime.now(UTC))
-        signed = replace(request, headers=list(request.headers), query=list(request.query))
-        for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token"):
-            signed.remove_header(name)
+        # Re-signing (a retry) replaces the previous signature's headers.
+        headers = [(k, v) for k, v in request.headers if k.lower() not in _REPLACED_HEADERS]
+        signed = _copy(request, headers, list(request.query))
         if not signed.header("host"):
             signed.headers.append(("Host", signed.authority))
         signed.headers.append(("X-Amz-Date", moment))
@@ -215,20 +265,7 @@ class SigV4Signer:
         if config.content_sha256_header:
             signed.set_header("X-Amz-Content-Sha256", payload)
         header_block, signed_headers = _canonical_headers(signed.headers)
-        canonical = "\n".join(
-            (
-                signed.method.upper(),
-                canonical_path(
-                    signed.path,
-                    normalize=config.normalize_path,
-                    double_encode=config.double_uri_encode,
-                ),
-                _canonical_query(signed.query),
-                header_block,
-                signed_headers,
-                payload,
-            )
-        )
+        canonical = _canonical_request(signed, config, header_block, signed_headers, payload)
         scope, string_to_sign, signature = self._signature(moment, credentials, config, canonical)
         signed.headers.append(
             (
@@ -254,8 +291,10 @@ class SigV4Signer:
         if not 1 <= expires_in <= 604800:
             raise SignatureError(f"expires_in must be 1..604800 seconds, got {expires_in}")
         moment = amz_date(now or datetime.now(UTC))
-        signed = replace(request, headers=list(request.headers), query=list(request.query))
-        signed.remove_header("Authorization")
+        # Re-presigning (a retry) replaces the previous signature's parameters.
+        query = [(k, v) for k, v in request.query if k not in _PRESIGN_PARAMS]
+        headers = [(k, v) for k, v in request.headers if k.lower() != "authorization"]
+        signed = _copy(request, headers, query)
         if not signed.header("host"):
             signed.headers.append(("Host", signed.authority))
         header_block, signed_headers = _canonical_headers(signed.headers)
@@ -272,20 +311,8 @@ class SigV4Signer:
         token = credentials.session_token
         if token and config.sign_session_token:
             signed.query.append(("X-Amz-Security-Token", token))
-        canonical = "\n".join(
-            (
-                signed.method.upper(),
-                canonical_path(
-                    signed.path,
-                    normalize=config.normalize_path,
-                    double_encode=config.double_uri_encode,
-                ),
-                _canonical_query(signed.query),
-                header_block,
-                signed_headers,
-                _payload_hash(signed, config),
-            )
-        )
+        payload = _payload_hash(signed, config)
+        canonical = _canonical_request(signed, config, header_block, signed_headers, payload)
         _, string_to_sign, signature = self._signature(moment, credentials, config, canonical)
         if token and not config.sign_session_token:
             signed.query.append(("X-Amz-Security-Token", token))

@@ -19,6 +19,7 @@ from qsmith.runtime.eventstream.errors import (
     ChecksumMismatchError,
     DuplicateHeaderError,
     EventStreamError,
+    EventStreamFault,
     EventStreamFormatError,
     EventStreamProtocolError,
     HeadersTooLongError,
@@ -35,6 +36,7 @@ from qsmith.runtime.eventstream.errors import (
     UnmodeledStreamError,
 )
 from qsmith.runtime.eventstream.headers import (
+    FIXED_VALUE_SIZES,
     MAX_HEADER_NAME_LENGTH,
     MAX_HEADER_VALUE_LENGTH,
     Byte,
@@ -65,6 +67,7 @@ from qsmith.runtime.eventstream.semantics import (
 )
 
 __all__ = [
+    "FIXED_VALUE_SIZES",
     "MAX_HEADERS_LENGTH",
     "MAX_HEADER_NAME_LENGTH",
     "MAX_HEADER_VALUE_LENGTH",
@@ -80,6 +83,7 @@ __all__ = [
     "EventStreamDecoder",
     "EventStreamEncoder",
     "EventStreamError",
+    "EventStreamFault",
     "EventStreamFormatError",
     "EventStreamProtocolError",
     "HeaderType",

@@ -17,7 +17,11 @@ from __future__ import annotations
 import zlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
-from qsmith.runtime.eventstream.errors import EventStreamFormatError, TruncatedMessageError
+from qsmith.runtime.eventstream.errors import (
+    EventStreamFault,
+    EventStreamFormatError,
+    TruncatedMessageError,
+)
 from qsmith.runtime.eventstream.headers import HeaderValue
 from qsmith.runtime.eventstream.message import (
     MAX_HEADERS_LENGTH,
@@ -25,12 +29,12 @@ from qsmith.runtime.eventstream.message import (
     MIN_MESSAGE_LENGTH,
     PRELUDE_LENGTH,
     Message,
+    _unpack_prelude,  # the single-message decoder's struct readers, shared
+    _unpack_uint32,
     check_prelude,
     decode_checked_frame,
     decode_headers,
 )
-from qsmith.runtime.eventstream.message import _unpack_prelude as _unpack_prelude
-from qsmith.runtime.eventstream.message import _unpack_uint32 as _unpack_uint32
 
 __all__ = ["MessageDecoder", "aiter_messages", "iter_messages"]
 
@@ -61,7 +65,7 @@ class MessageDecoder:
         self._need = PRELUDE_LENGTH
         self._total = 0  # the pending message's total length once its prelude is checked
         self._offset = 0  # stream offset of the first pending byte (the next message)
-        self._error: EventStreamFormatError | None = None
+        self._error: EventStreamFault | None = None
         self._header_cache: dict[bytes, dict[str, HeaderValue]] = {}
         self.messages_decoded = 0
 
@@ -107,7 +111,7 @@ class MessageDecoder:
         if self._pending:
             wanted = f"{self._total} declared" if self._total else "a 12-byte prelude"
             self._error = TruncatedMessageError(
-                f"the stream ended {len(self._pending)} byte(s) into a message " f"({wanted})",
+                f"the stream ended {len(self._pending)} byte(s) into a message ({wanted})",
                 message_index=self.messages_decoded,
                 offset=self._offset + len(self._pending),
             )
@@ -184,8 +188,6 @@ class MessageDecoder:
             want = self._need - len(pending)
             if len(data) - taken < want:
                 pending += view[taken:]
-                if self._total == 0 and len(pending) >= PRELUDE_LENGTH:
-                    self._prelude_known(check_prelude(pending, 0))
                 return -1
             pending += view[taken : taken + want]
             taken += want

@@ -1,15 +1,20 @@
 """The event stream error family: what went wrong, and where in the stream.
 
-Every error raised while decoding carries ``message_index`` (0-based count of messages
-before the faulty one), ``offset`` (byte offset of the fault within the stream, or
-within the single message for ``decode_message``) and, when one is involved, the
-``header`` name. Errors raised while encoding carry the header name when relevant and
-no position.
+    EventStreamError (qsmith.runtime.errors)
+    ├── EventStreamFault: knows message_index, offset, header (each when known)
+    │   ├── EventStreamFormatError: the bytes are not a valid event stream
+    │   │   ├── ChecksumMismatchError: PreludeChecksumMismatchError, MessageChecksumMismatchError
+    │   │   ├── InvalidMessageLengthError, InvalidHeadersLengthError (HeadersTooLongError),
+    │   │   │   PayloadTooLongError
+    │   │   ├── InvalidHeaderNameError, InvalidHeaderTypeError, InvalidHeaderValueError,
+    │   │   │   DuplicateHeaderError
+    │   │   └── TruncatedMessageError, TrailingBytesError
+    │   └── EventStreamProtocolError: well-formed messages breaking the Smithy rules
+    └── UnmodeledStreamError (also a ServiceError): an ``error`` message from the service
 
-The classes are split by what a reader of a captured stream needs to tell apart:
-corrupt transport (checksums), malformed framing (lengths, header encoding), limits,
-a stream that ends early, and, above the framing, protocol-level violations of the
-Smithy event stream rules.
+``message_index`` counts the messages before the faulty one (from 0); ``offset`` is the
+byte offset of the fault in the stream (within the message for ``decode_message``).
+Errors raised while encoding name the header when one is involved, and no position.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ __all__ = [
     "ChecksumMismatchError",
     "DuplicateHeaderError",
     "EventStreamError",
+    "EventStreamFault",
     "EventStreamFormatError",
     "EventStreamProtocolError",
     "HeadersTooLongError",
@@ -37,8 +43,9 @@ __all__ = [
 ]
 
 
-class EventStreamFormatError(EventStreamError):
-    """The bytes are not a valid event stream; says what is wrong and where."""
+class EventStreamFault(EventStreamError):
+    """An event stream problem that knows where it is: message index, byte offset,
+    header name (each when known)."""
 
     def __init__(
         self,
@@ -64,13 +71,20 @@ class EventStreamFormatError(EventStreamError):
             where.append(f"header {self.header!r}")
         return f"{', '.join(where)}: {self.problem}" if where else self.problem
 
-    def about_header(self, name: str) -> EventStreamFormatError:
+    def about_header(self, name: str) -> EventStreamFault:
         """Name the header the problem is about (for errors raised before it was known)."""
         self.header = name
         self.args = (self._describe(),)
         return self
 
-    def located(self, message_index: int, base_offset: int) -> EventStreamFormatError:
+    def in_message(self, message_index: int) -> EventStreamFault:
+        """Set the message index unless the error already has one."""
+        if self.message_index is None:
+            self.message_index = message_index
+            self.args = (self._describe(),)
+        return self
+
+    def located(self, message_index: int, base_offset: int) -> EventStreamFault:
         """Set the message index and shift the offset by where the message began.
 
         The single-message decoder knows offsets within one message; the stream decoder
@@ -80,6 +94,10 @@ class EventStreamFormatError(EventStreamError):
         self.offset = base_offset + (self.offset or 0)
         self.args = (self._describe(),)
         return self
+
+
+class EventStreamFormatError(EventStreamFault):
+    """The bytes are not a valid event stream (framing, checksums, limits, headers)."""
 
 
 class ChecksumMismatchError(EventStreamFormatError):
@@ -162,7 +180,7 @@ class TrailingBytesError(EventStreamFormatError):
     """Bytes follow the one message a caller asked to decode."""
 
 
-class EventStreamProtocolError(EventStreamFormatError):
+class EventStreamProtocolError(EventStreamFault):
     """A well-formed message breaks the Smithy event stream rules (missing or mistyped
     ``:message-type``/``:event-type``, unknown message type, payload the event cannot
     hold)."""

@@ -33,6 +33,7 @@ from typing import Final, TypeAlias
 from qsmith.runtime.eventstream.errors import InvalidHeaderNameError, InvalidHeaderValueError
 
 __all__ = [
+    "FIXED_VALUE_SIZES",
     "MAX_HEADER_NAME_LENGTH",
     "MAX_HEADER_VALUE_LENGTH",
     "Byte",
@@ -65,6 +66,20 @@ class HeaderType(enum.IntEnum):
     STRING = 7
     TIMESTAMP = 8
     UUID = 9
+
+
+# Bytes each fixed-size type's value takes on the wire (byte arrays and strings carry a
+# two-byte length, then up to MAX_HEADER_VALUE_LENGTH bytes).
+FIXED_VALUE_SIZES: Final[Mapping[HeaderType, int]] = {
+    HeaderType.BOOL_TRUE: 0,
+    HeaderType.BOOL_FALSE: 0,
+    HeaderType.BYTE: 1,
+    HeaderType.SHORT: 2,
+    HeaderType.INTEGER: 4,
+    HeaderType.LONG: 8,
+    HeaderType.TIMESTAMP: 8,
+    HeaderType.UUID: 16,
+}
 
 
 class _SizedInt(int):

@@ -37,6 +37,7 @@ from qsmith.runtime.eventstream.errors import (
     TruncatedMessageError,
 )
 from qsmith.runtime.eventstream.headers import (
+    FIXED_VALUE_SIZES,
     Byte,
     HeaderValue,
     Long,
@@ -283,7 +284,8 @@ def _decode_fixed_or_bytes(
     return value, pos + size
 
 
-_FIXED_SIZES: Final = {2: 1, 3: 2, 4: 4, 5: 8, 8: 8, 9: 16}
+# Type id -> value size, for the types decoded by _decode_fixed_or_bytes.
+_FIXED_SIZES: Final = {int(t): n for t, n in FIXED_VALUE_SIZES.items() if n}
 
 
 def _bad_name(data: bytes | bytearray, pos: int, end: int) -> InvalidHeaderNameError:

@@ -22,9 +22,9 @@ from types import TracebackType
 
 import httpx
 
-from qsmith.runtime.errors import RequestTimeoutError, TransportError
+from qsmith.runtime.errors import EventStreamError, RequestTimeoutError, TransportError
 from qsmith.runtime.eventstream.decoder import MessageDecoder
-from qsmith.runtime.eventstream.errors import EventStreamFormatError, TruncatedMessageError
+from qsmith.runtime.eventstream.errors import TruncatedMessageError
 from qsmith.runtime.eventstream.message import Message
 
 __all__ = ["AsyncEventStreamReader", "ConnectionLostMidMessageError", "EventStreamReader"]
@@ -43,7 +43,7 @@ class _ReaderState:
 
     def start(self) -> None:
         if self.started:
-            raise EventStreamFormatError("an event stream response can be read only once")
+            raise EventStreamError("an event stream response can be read only once")
         self.started = True
 
     def transport_error(self, exc: httpx.TransportError) -> Exception:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 from qsmith.runtime.eventstream.errors import (
+    EventStreamFault,
     EventStreamProtocolError,
     InvalidHeaderValueError,
     UnmodeledStreamError,
@@ -151,6 +152,14 @@ class EventStreamDecoder:
         """The event a message carries; raises for exception and error messages."""
         index = self.messages_seen
         self.messages_seen += 1
+        try:
+            return self._decode(message, index)
+        except EventStreamFault as exc:
+            # The payload codec does not know which message it was reading.
+            exc.in_message(index)
+            raise
+
+    def _decode(self, message: Message, index: int) -> object:
         message_type = _string_header(message, ":message-type", index)
         if message_type == "event":
             return self._event(message, index)
@@ -204,7 +213,9 @@ class EventStreamDecoder:
                 if name in message.headers:
                     members[name] = _from_header(member, message.headers[name], index)
             elif member.event_payload:
-                members[name] = self._payload_member(member, message.payload, index)
+                value = self._payload_member(member, message.payload, index)
+                if value is not None:
+                    members[name] = value
             else:
                 body_members = True
         if body_members and message.payload:

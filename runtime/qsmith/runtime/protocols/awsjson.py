@@ -11,23 +11,41 @@ from typing import Any
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.protocols.base import QUERY_COMPATIBLE, Headers, Protocol, join_path
-from qsmith.runtime.schema import OperationSchema, ServiceSchema
-from qsmith.runtime.serde.json import JsonCodec
+from qsmith.runtime.protocols.base import (
+    QUERY_COMPATIBLE,
+    Headers,
+    Protocol,
+    header_text,
+    join_path,
+    read_all,
+)
+from qsmith.runtime.schema import HttpBinding, OperationSchema, ServiceSchema
+from qsmith.runtime.serde.json import JsonCodec, build_structure
 
 __all__ = ["AwsJson1_0", "AwsJson1_1", "AwsJsonProtocol"]
 
 
 class AwsJsonProtocol(Protocol):
+    """``send_header_members``: members bound with ``@httpHeader`` also travel as headers.
+
+    awsJson ignores HTTP bindings, but some services (the Amazon Q streaming APIs) read
+    headers such as ``x-amzn-kiro-agent-mode`` that their models bind this way; their
+    clients turn this on. The members stay in the JSON body as well.
+    """
+
     content_type = ""
     codec = JsonCodec(use_json_name=False)
+
+    def __init__(self, *, send_header_members: bool = False, **options: Any) -> None:
+        super().__init__(**options)
+        self.send_header_members = send_header_members
 
     def layout_request(
         self, service: ServiceSchema, operation: OperationSchema, value: Any, request: HttpRequest
     ) -> None:
         if operation.streaming_member("input") is not None:
             raise ParamValidationError(
-                f"{operation.name}: event stream input is not supported by this protocol yet"
+                f"{operation.name}: streaming input is not supported under awsJson yet"
             )
         request.method = "POST"
         request.path = join_path(request.path, "/")
@@ -35,14 +53,39 @@ class AwsJsonProtocol(Protocol):
         request.headers.append(("X-Amz-Target", f"{service.name}.{operation.name}"))
         if QUERY_COMPATIBLE in service.traits:
             request.headers.append(("x-amzn-query-mode", "true"))
+        if self.send_header_members:
+            _add_header_members(operation, value, request)
         data = self.codec.structure_to_data(operation.input, value, top_level=True)
         request.body = self.codec.encode(data)
 
     def read_output(
         self, operation: OperationSchema, status: int, headers: Headers, body: Any
     ) -> Any:
-        raw = body if isinstance(body, bytes) else bytes(body)
-        return self.codec.decode(operation.output, raw)
+        """The output; for an event stream, only the stream member is set (to the body).
+
+        The other members of a streaming output arrive in the stream's
+        ``initial-response`` event, which the event stream layer decodes with
+        ``decode_structure(operation.output, payload, use_json_name=False)``.
+        """
+        stream = operation.streaming_member("output")
+        if stream is not None and stream.target.is_event_stream:
+            kwargs: dict[str, object] = {
+                m.python_name: None for m in operation.output.members.values()
+            }
+            kwargs[stream.python_name] = body
+            return build_structure(operation.output, kwargs)
+        return self.codec.decode(operation.output, read_all(body))
+
+
+def _add_header_members(operation: OperationSchema, value: Any, request: HttpRequest) -> None:
+    for member in operation.input.members.values():
+        if member.http_binding is not HttpBinding.HEADER or member.http_name is None:
+            continue
+        item = getattr(value, member.python_name, None)
+        if isinstance(item, bool):
+            request.set_header(member.http_name, "true" if item else "false")
+        elif isinstance(item, (str, int)):
+            request.set_header(member.http_name, header_text(member.http_name, str(item)))
 
 
 class AwsJson1_0(AwsJsonProtocol):

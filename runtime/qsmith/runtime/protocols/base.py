@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from qsmith.runtime.errors import ParamValidationError, ServiceError
+from qsmith.runtime.errors import ConfigError, ParamValidationError, ServiceError
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.validation import validate_input
 from qsmith.runtime.schema import OperationSchema, Schema, ServiceSchema
@@ -28,6 +28,7 @@ from qsmith.runtime.values import ModeledServiceError
 
 __all__ = [
     "DEFAULT_MIN_COMPRESSION_SIZE",
+    "EVENT_STREAM_CONTENT_TYPE",
     "QUERY_COMPATIBLE",
     "Headers",
     "Protocol",
@@ -35,7 +36,9 @@ __all__ = [
 ]
 
 DEFAULT_MIN_COMPRESSION_SIZE = 10240
+MAX_MIN_COMPRESSION_SIZE = 10485760  # the bound Smithy's requestCompression sets
 QUERY_COMPATIBLE = "aws.protocols#awsQueryCompatible"
+EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream"
 ResponseHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
@@ -78,6 +81,11 @@ class Protocol:
         disable_request_compression: bool = False,
         min_compression_size: int = DEFAULT_MIN_COMPRESSION_SIZE,
     ) -> None:
+        if not 0 <= min_compression_size <= MAX_MIN_COMPRESSION_SIZE:
+            raise ConfigError(
+                f"min_compression_size must be 0..{MAX_MIN_COMPRESSION_SIZE} bytes, "
+                f"got {min_compression_size}"
+            )
         self.validate = validate
         self.idempotency_token = idempotency_token
         self.disable_request_compression = disable_request_compression
@@ -147,13 +155,13 @@ class Protocol:
         """The output value of a 2xx response; otherwise raise the service's error.
 
         ``body`` is bytes, except for an operation whose output streams a blob, where it
-        may be any byte source and becomes that member's value unread.
+        may be any byte source and becomes that member's value unread. An error body may
+        be an iterable of chunks; it is read whole.
         """
         wrapped = Headers(headers)
         if 200 <= status < 300:
             return self.read_output(operation, status, wrapped, body)
-        raw = body if isinstance(body, bytes) else b""
-        raise self.read_error(service, operation, status, wrapped, raw)
+        raise self.read_error(service, operation, status, wrapped, read_all(body))
 
     def read_output(
         self, operation: OperationSchema, status: int, headers: Headers, body: Any
@@ -178,40 +186,50 @@ class Protocol:
         headers: Headers,
         body: bytes,
     ) -> ServiceError:
+        """The error to raise: the modeled error class when the code names one."""
         try:
             data = load_json_object(body, "error response")
-        except SerdeError:
+        except SerdeError:  # an HTML page from a proxy, say: the status still tells
             data = {}
         code = self.error_code(service, headers, data)
-        request_id = headers.get("x-amzn-RequestId")
         schema = _find_error(service, operation, code) if code else None
-        if schema is None:
-            return _unmodeled_error(service, code or f"HTTP{status}", status, request_id, data)
-        members = self.read_error_members(schema, status, headers, data)
-        cls = schema.python_type
-        wire_code = self.wire_error_code(service, headers, schema)
-        fault = schema.error or ("server" if status >= 500 else "client")
         query_error = _query_error(service, headers)
+        fault = "server" if status >= 500 else "client"
         if query_error is not None:
-            fault = query_error[1]
+            code, fault = query_error
+        if schema is None:
+            return _unmodeled_error(
+                service, code or f"HTTP{status}", status, headers.get("x-amzn-RequestId"), fault, data
+            )
+        return self._modeled_error(service, schema, status, headers, body, data)
+
+    def _modeled_error(
+        self,
+        service: ServiceSchema,
+        schema: Schema,
+        status: int,
+        headers: Headers,
+        body: bytes,
+        data: Mapping[str, object],
+    ) -> ServiceError:
+        codec = self.codec.for_schema(schema)
+        if codec is not self.codec:
+            data = codec.load(body, "error response")  # again, keeping bigDecimal digits
+        query_error = _query_error(service, headers)
+        facts: dict[str, Any] = {
+            "code": self.wire_error_code(service, headers, schema),
+            "http_status": status,
+            "request_id": headers.get("x-amzn-RequestId"),
+            "fault": query_error[1] if query_error else schema.error or "client",
+            "retryable": schema.retryable,
+        }
+        cls = schema.python_type
         if cls is not None and issubclass(cls, ModeledServiceError):
             error: ServiceError = cls(
-                code=wire_code,
-                http_status=status,
-                request_id=request_id,
-                fault=fault,
-                retryable=schema.retryable,
-                **members,
+                **facts, **self.read_error_members(schema, status, headers, data)
             )
             return error
-        return ServiceError(
-            _message(data),
-            code=wire_code,
-            http_status=status,
-            request_id=request_id,
-            fault=fault,
-            retryable=schema.retryable,
-        )
+        return ServiceError(_message(data), **facts)
 
     def error_code(
         self, service: ServiceSchema, headers: Headers, data: Mapping[str, object]
@@ -241,7 +259,25 @@ class Protocol:
         self, schema: Schema, status: int, headers: Headers, data: Mapping[str, object]
     ) -> dict[str, Any]:
         """The error structure's members (keyed by python name) from the body."""
-        return self.codec.structure_kwargs(schema, data)
+        return self.codec.for_schema(schema).structure_kwargs(schema, data)
+
+
+def header_text(name: str, text: str) -> str:
+    """A header value, refused when it would break the header block (CR, LF, NUL)."""
+    if "\r" in text or "\n" in text or "\x00" in text:
+        raise ParamValidationError(f"header {name}: value contains a line break or NUL")
+    return text
+
+
+def read_all(body: Any) -> bytes:
+    """A whole body as bytes: bytes-like as is, an iterable of chunks joined."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    if isinstance(body, Iterable):
+        return b"".join(bytes(chunk) for chunk in body)
+    raise SerdeError(f"expected the response body as bytes, got {type(body).__name__}")
 
 
 def _unmodeled_error(
@@ -249,15 +285,14 @@ def _unmodeled_error(
     code: str,
     status: int,
     request_id: str | None,
+    fault: str,
     data: Mapping[str, object],
 ) -> ServiceError:
-    """An error code the model does not describe, as the service's base error class."""
-    fault = "server" if status >= 500 else "client"
+    """An error code the model does not describe, raised as the service's base error."""
     cls = service.error_type
     if cls is not None and issubclass(cls, ModeledServiceError):
         error: ServiceError = cls(
-            code=code, http_status=status, request_id=request_id, fault=fault,
-            message=_message(data),
+            code=code, http_status=status, request_id=request_id, fault=fault, message=_message(data)
         )
         return error
     return ServiceError(

@@ -13,17 +13,20 @@ import binascii
 import datetime as dt
 import json
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.base import (
+    EVENT_STREAM_CONTENT_TYPE,
     Headers,
     Protocol,
     ResponseHeaders,
+    header_text,
     join_path,
     quote_label,
+    read_all,
 )
 from qsmith.runtime.schema import (
     HttpBinding,
@@ -35,7 +38,7 @@ from qsmith.runtime.schema import (
     TimestampFormat,
 )
 from qsmith.runtime.serde import SerdeError
-from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing, load_json_object
+from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
 from qsmith.runtime.serde.scalars import (
     float_from_text,
     float_to_text,
@@ -92,9 +95,8 @@ class RestJson1(Protocol):
             elif binding is HttpBinding.QUERY_PARAMS:
                 query_params.append((member, item))
             elif binding is HttpBinding.HEADER:
-                text = _header_value(member, item)
-                if text is not None:
-                    request.headers.append((member.http_name or member.name, text))
+                name = member.http_name or member.name
+                request.headers.append((name, header_text(name, _header_value(member, item))))
             elif binding is HttpBinding.PREFIX_HEADERS:
                 prefix_headers.append((member, item))
         _add_query_params(request, query_params)
@@ -113,9 +115,10 @@ class RestJson1(Protocol):
     ) -> None:
         target = member.target
         if target.is_event_stream:
-            raise ParamValidationError(
-                f"{operation.name}: event stream input is not supported by this protocol yet"
-            )
+            # The event stream layer frames (and signs) the events; the body is its source.
+            request.body = b"" if item is None else item
+            _default_header(request, "Content-Type", EVENT_STREAM_CONTENT_TYPE)
+            return
         media_type = member.media_type or target.media_type
         if target.type is ShapeType.BLOB:
             if item is None:
@@ -165,7 +168,8 @@ class RestJson1(Protocol):
     ) -> dict[str, Any]:
         kwargs = _read_bound(schema, status, headers)
         body_members = [m for m in schema.members.values() if _in_response_body(m)]
-        return self.codec.structure_kwargs(schema, data, members=body_members, extra=kwargs)
+        codec = self.codec.for_schema(schema)
+        return codec.structure_kwargs(schema, data, members=body_members, extra=kwargs)
 
     def _read_members(
         self, schema: Schema, status: int, headers: Headers, body: Any
@@ -178,18 +182,19 @@ class RestJson1(Protocol):
         if payload is not None:
             kwargs[payload.python_name] = self._read_payload(payload, body)
         elif body_members:
-            data = load_json_object(_bytes(body), schema.name)
-            return self.codec.structure_kwargs(schema, data, members=body_members, extra=kwargs)
+            codec = self.codec.for_schema(schema)
+            data = codec.load(read_all(body), schema.name)
+            return codec.structure_kwargs(schema, data, members=body_members, extra=kwargs)
         fill_missing(schema, kwargs)
         return kwargs
 
     def _read_payload(self, member: MemberSchema, body: Any) -> Any:
         target = member.target
         if target.is_event_stream:
-            raise SerdeError(f"{member.name}: event stream output is not supported yet")
+            return body  # handed unread to the event stream decoder
         if target.type is ShapeType.BLOB and target.streaming and not isinstance(body, bytes):
             return body
-        raw = _bytes(body)
+        raw = read_all(body)
         if not raw:
             return None
         if target.type is ShapeType.BLOB:
@@ -201,7 +206,8 @@ class RestJson1(Protocol):
                 return json.loads(raw)
             except ValueError as exc:
                 raise SerdeError(f"{member.name}: the body is not valid JSON ({exc})") from None
-        return self.codec.member_from_data(member, load_json_object(raw, member.name))
+        codec = self.codec.for_schema(target)
+        return codec.member_from_data(member, codec.load(raw, member.name))
 
 
 # ------------------------------------------------------------------- requests
@@ -277,11 +283,12 @@ def _add_prefix_headers(request: HttpRequest, maps: list[tuple[MemberSchema, Any
     for member, mapping in maps:
         prefix = member.http_name or ""
         for key, item in mapping.items():
-            if (prefix + key).lower() not in taken:
-                request.headers.append((prefix + key, str(item)))
+            name = prefix + key
+            if name.lower() not in taken:
+                request.headers.append((name, header_text(name, str(item))))
 
 
-def _header_value(member: MemberSchema, item: Any) -> str | None:
+def _header_value(member: MemberSchema, item: Any) -> str:
     target = member.target
     if target.type is ShapeType.LIST:
         inner = target.member("member")
@@ -308,16 +315,6 @@ def _quote_header_item(text: str) -> str:
 
 
 # ------------------------------------------------------------------ responses
-
-
-def _bytes(body: Any) -> bytes:
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, (bytearray, memoryview)):
-        return bytes(body)
-    if isinstance(body, Iterable):
-        return b"".join(body)
-    raise SerdeError(f"expected the response body as bytes, got {type(body).__name__}")
 
 
 _RESPONSE_BINDINGS = frozenset(
@@ -404,30 +401,27 @@ def _parse_header_scalar(member: MemberSchema, raw: str) -> Any:
 
 
 def _split_header_list(raw: str) -> list[str]:
-    """Split a comma-separated header, honouring double-quoted items."""
+    """Split a comma-separated header; a double-quoted item keeps its commas and spaces."""
     items: list[str] = []
     current: list[str] = []
-    quoted = False
-    escaped = False
-    was_quoted = False
+    quoted = closed = escaped = False
     for char in raw:
         if escaped:
             current.append(char)
             escaped = False
-        elif quoted and char == "\\":
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-            was_quoted = True
-        elif char == "," and not quoted:
-            items.append(_finish_item(current, was_quoted))
-            current, was_quoted = [], False
-        else:
+        elif quoted:
+            if char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted, closed = False, True
+            else:
+                current.append(char)
+        elif char == ",":
+            items.append("".join(current) if closed else "".join(current).strip())
+            current, closed = [], False
+        elif char == '"' and not "".join(current).strip() and not closed:
+            current, quoted = [], True
+        elif not closed:
             current.append(char)
-    items.append(_finish_item(current, was_quoted))
+    items.append("".join(current) if closed else "".join(current).strip())
     return items
-
-
-def _finish_item(chars: list[str], was_quoted: bool) -> str:
-    text = "".join(chars)
-    return text.strip() if not was_quoted else text.strip(" \t")

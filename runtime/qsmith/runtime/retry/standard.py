@@ -61,7 +61,8 @@ class NoRetryError(QsmithError):
         self.reason = reason
         self.info = info
         self.attempts = attempts
-        super().__init__(f"not retrying {info.description or 'the error'}: {reason.value}")
+        what = info.description or info.code or f"the {info.kind.value} error"
+        super().__init__(f"not retrying {what} after {attempts} attempt(s): {reason.value}")
 
 
 @dataclass(slots=True)

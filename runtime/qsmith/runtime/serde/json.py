@@ -7,13 +7,17 @@ blobs are base64, non-finite floats are the strings "NaN", "Infinity", "-Infinit
 Decoding is lenient the way Smithy asks of clients: unknown keys are ignored, nulls in
 non-sparse collections are skipped, a missing member with a default gets the default,
 and a missing required member gets its zero value (client error correction).
+
+Each schema is compiled once (per codec) into a plain function, so a call walks
+closures instead of re-reading the schema; plain strings, numbers and documents pass
+through without a call at all.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -41,13 +45,33 @@ __all__ = [
     "load_json_object",
 ]
 
-_INTEGERS = frozenset(
-    {ShapeType.BYTE, ShapeType.SHORT, ShapeType.INTEGER, ShapeType.LONG, ShapeType.INT_ENUM}
+# A compiled converter; None means "the value passes through unchanged".
+Convert = Callable[[Any], Any] | None
+_INTEGERS = (
+    ShapeType.BYTE,
+    ShapeType.SHORT,
+    ShapeType.INTEGER,
+    ShapeType.LONG,
+    ShapeType.INT_ENUM,
+    ShapeType.BIG_INTEGER,
 )
-_FLOATS = frozenset({ShapeType.FLOAT, ShapeType.DOUBLE})
 # Marks a bigDecimal's text in the data so it can be written as a bare JSON number.
 _DECIMAL_MARK = "\ue000"
 _DECIMAL_TEXT = re.compile(f'"{_DECIMAL_MARK}([^"{_DECIMAL_MARK}]*){_DECIMAL_MARK}"')
+
+
+class _Field:
+    """One structure member, compiled: where it lives in Python and in JSON."""
+
+    __slots__ = ("default", "encode", "key", "member", "python_name", "send_default")
+
+    def __init__(self, codec: JsonCodec, member: MemberSchema) -> None:
+        self.member = member
+        self.python_name = member.python_name
+        self.key = codec.key(member)
+        self.encode = codec.member_encoder(member)
+        self.send_default = member.has_default and not member.client_optional
+        self.default = member.default
 
 
 class JsonCodec:
@@ -58,15 +82,40 @@ class JsonCodec:
         *,
         use_json_name: bool,
         default_timestamp_format: TimestampFormat = TimestampFormat.EPOCH_SECONDS,
+        exact_decimals: bool = False,
     ) -> None:
         self.use_json_name = use_json_name
         self.default_timestamp_format = default_timestamp_format
-        self._key_index: dict[int, tuple[Schema, dict[str, MemberSchema]]] = {}
-
-    # ----------------------------------------------------------------- encoding
+        # Parse JSON numbers with a fraction as Decimal, so bigDecimal keeps every digit;
+        # only used (via ``for_schema``) for shapes that hold a bigDecimal somewhere.
+        self.exact_decimals = exact_decimals
+        self._exact: JsonCodec | None = None
+        # Keyed by id(schema); the schema is kept in the value so the id stays unique.
+        self._encoders: dict[int, tuple[Schema, Convert]] = {}
+        self._decoders: dict[int, tuple[Schema, Convert]] = {}
+        self._fields: dict[int, tuple[Schema, list[_Field]]] = {}
+        self._indexes: dict[int, tuple[Schema, dict[str, tuple[MemberSchema, Convert]]]] = {}
 
     def key(self, member: MemberSchema) -> str:
         return member.wire_name if self.use_json_name else member.name
+
+    def for_schema(self, schema: Schema) -> JsonCodec:
+        """This codec, or its exact-decimal twin when ``schema`` can hold a bigDecimal."""
+        if self.exact_decimals or not _holds_big_decimal(schema):
+            return self
+        if self._exact is None:
+            self._exact = JsonCodec(
+                use_json_name=self.use_json_name,
+                default_timestamp_format=self.default_timestamp_format,
+                exact_decimals=True,
+            )
+        return self._exact
+
+    def load(self, body: bytes, where: str) -> dict[str, object]:
+        """Parse a JSON object body with this codec's number rules."""
+        return load_json_object(body, where, exact_decimals=self.exact_decimals)
+
+    # ----------------------------------------------------------------- encoding
 
     def encode(self, data: object) -> bytes:
         """JSON data (as produced by ``to_data``) to UTF-8 bytes."""
@@ -92,64 +141,90 @@ class JsonCodec:
         sent; in nested structures the default is written, as the protocol tests ask,
         unless the member is ``@clientOptional``.
         """
-        out: dict[str, object] = {}
-        for member in schema.members.values() if members is None else members:
-            item = _get_member(value, member)
-            if item is None:
-                if top_level or not member.has_default or member.client_optional:
-                    continue
-                item = default_value(member)
-                if item is None:  # a document defaulting to null is not written
-                    continue
-            out[self.key(member)] = self.member_to_data(member, item)
-        return out
+        fields = self._structure_fields(schema)
+        if members is not None:
+            wanted = {m.name for m in members}
+            fields = [f for f in fields if f.member.name in wanted]
+        return _write_fields(fields, value, send_defaults=not top_level)
 
     def member_to_data(self, member: MemberSchema, value: Any) -> object:
-        target = member.target
-        if target.type is ShapeType.TIMESTAMP:
-            fmt = member.timestamp_format or target.timestamp_format
-            return format_timestamp(value, fmt or self.default_timestamp_format)
-        return self.to_data(target, value)
+        convert = self.member_encoder(member)
+        return value if convert is None else convert(value)
 
     def to_data(self, schema: Schema, value: Any) -> object:
+        convert = self.encoder(schema)
+        return value if convert is None else convert(value)
+
+    def member_encoder(self, member: MemberSchema) -> Convert:
+        target = member.target
+        if target.type is ShapeType.TIMESTAMP and member.timestamp_format is not None:
+            fmt = member.timestamp_format
+            return lambda value: format_timestamp(value, fmt)
+        return self.encoder(target)
+
+    def encoder(self, schema: Schema) -> Convert:
+        return self._compiled(self._encoders, schema, self._build_encoder)
+
+    def _build_encoder(self, schema: Schema) -> Convert:
         kind = schema.type
         if kind is ShapeType.STRUCTURE:
-            return self.structure_to_data(schema, value)
+            return self._structure_encoder(schema)
         if kind is ShapeType.UNION:
-            return self._union_to_data(schema, value)
+            return self._union_encoder(schema)
         if kind is ShapeType.LIST:
-            member = schema.member("member")
-            return [None if item is None else self.member_to_data(member, item) for item in value]
+            item = self.member_encoder(schema.member("member"))
+            if item is None:
+                return None
+            return lambda value: [None if x is None else item(x) for x in value]
         if kind is ShapeType.MAP:
-            member = schema.member("value")
-            return {
-                key: None if item is None else self.member_to_data(member, item)
-                for key, item in value.items()
-            }
+            entry = self.member_encoder(schema.member("value"))
+            if entry is None:
+                return None
+            return lambda value: {k: None if x is None else entry(x) for k, x in value.items()}
         if kind is ShapeType.BLOB:
-            return b64encode(bytes(value))
+            return lambda value: b64encode(bytes(value))
         if kind is ShapeType.TIMESTAMP:
             fmt = schema.timestamp_format or self.default_timestamp_format
-            return format_timestamp(value, fmt)
-        if kind in _FLOATS:
-            return float_to_text(float(value))
+            return lambda value: format_timestamp(value, fmt)
+        if kind is ShapeType.FLOAT or kind is ShapeType.DOUBLE:
+            return lambda value: float_to_text(float(value))
         if kind is ShapeType.BIG_DECIMAL:
-            return f"{_DECIMAL_MARK}{Decimal(value)}{_DECIMAL_MARK}"
-        return value
+            return lambda value: f"{_DECIMAL_MARK}{Decimal(value)}{_DECIMAL_MARK}"
+        return None
 
-    def _union_to_data(self, schema: Schema, value: Any) -> dict[str, object]:
-        if isinstance(value, UnknownUnionMember):
-            raise ParamValidationError(
-                f"{schema.name}: cannot send the unknown union member {value.tag!r}"
-            )
-        member = _union_member(schema, value)
-        return {self.key(member): self.member_to_data(member, value.value)}
+    def _structure_encoder(self, schema: Schema) -> Convert:
+        fields = self._structure_fields(schema)
+
+        def encode(value: Any) -> dict[str, object]:
+            return _write_fields(fields, value, send_defaults=True)
+
+        return encode
+
+    def _structure_fields(self, schema: Schema) -> list[_Field]:
+        cached = self._fields.get(id(schema))
+        if cached is not None and cached[0] is schema:
+            return cached[1]
+        fields = [_Field(self, member) for member in schema.members.values()]
+        self._fields[id(schema)] = (schema, fields)
+        return fields
+
+    def _union_encoder(self, schema: Schema) -> Convert:
+        def encode(value: Any) -> dict[str, object]:
+            if isinstance(value, UnknownUnionMember):
+                raise ParamValidationError(
+                    f"{schema.name}: cannot send the unknown union member {value.tag!r}"
+                )
+            member = _union_member(schema, value)
+            return {self.key(member): self.member_to_data(member, value.value)}
+
+        return encode
 
     # ----------------------------------------------------------------- decoding
 
     def decode(self, schema: Schema, body: bytes) -> Any:
         """A structure from a JSON body; an empty body is an empty object."""
-        return self.structure_from_data(schema, load_json_object(body, schema.name))
+        codec = self.for_schema(schema)
+        return codec.structure_from_data(schema, codec.load(body, schema.name))
 
     def structure_from_data(
         self,
@@ -174,100 +249,169 @@ class JsonCodec:
     ) -> dict[str, object]:
         """The constructor arguments (python names) of a structure read from JSON."""
         kwargs: dict[str, object] = dict(extra or {})
-        index = self._keys(schema)
+        index = self._key_index(schema)
         wanted = None if members is None else {m.name for m in members}
         for key, raw in data.items():
-            member = index.get(key)
-            if member is None or raw is None:
+            found = index.get(key)
+            if found is None or raw is None:
                 continue
+            member, convert = found
             if wanted is not None and member.name not in wanted:
                 continue
-            kwargs[member.python_name] = self.member_from_data(member, raw)
+            kwargs[member.python_name] = raw if convert is None else convert(raw)
         fill_missing(schema, kwargs)
         return kwargs
 
     def member_from_data(self, member: MemberSchema, raw: object) -> Any:
-        target = member.target
-        if target.type is ShapeType.TIMESTAMP:
-            fmt = member.timestamp_format or target.timestamp_format
-            return parse_timestamp(raw, fmt or self.default_timestamp_format, member.name)
-        return self.from_data(target, raw)
+        convert = self.member_decoder(member)
+        return raw if convert is None else convert(raw)
 
     def from_data(self, schema: Schema, raw: object) -> Any:
+        convert = self.decoder(schema)
+        return raw if convert is None else convert(raw)
+
+    def member_decoder(self, member: MemberSchema) -> Convert:
+        target = member.target
+        if target.type is ShapeType.TIMESTAMP and member.timestamp_format is not None:
+            fmt = member.timestamp_format
+            where = member.name
+            return lambda raw: parse_timestamp(raw, fmt, where)
+        return self.decoder(target)
+
+    def decoder(self, schema: Schema) -> Convert:
+        return self._compiled(self._decoders, schema, self._build_decoder)
+
+    def _build_decoder(self, schema: Schema) -> Convert:
         kind = schema.type
         where = schema.name
         if kind is ShapeType.STRUCTURE:
-            return self.structure_from_data(schema, _expect(raw, dict, where))
+            return lambda raw: self.structure_from_data(schema, _expect(raw, dict, where))
         if kind is ShapeType.UNION:
-            return self._union_from_data(schema, _expect(raw, dict, where))
+            return lambda raw: self._union_from_data(schema, _expect(raw, dict, where))
         if kind is ShapeType.LIST:
-            member = schema.member("member")
-            items = _expect(raw, list, where)
-            return [
-                None if item is None else self.member_from_data(member, item)
-                for item in items
-                if item is not None or schema.sparse
-            ]
+            return self._list_decoder(schema)
         if kind is ShapeType.MAP:
-            member = schema.member("value")
-            entries = _expect(raw, dict, where)
-            return {
-                key: None if item is None else self.member_from_data(member, item)
-                for key, item in entries.items()
-                if item is not None or schema.sparse
-            }
-        return self._scalar_from_data(schema, raw)
+            return self._map_decoder(schema)
+        return self._scalar_decoder(schema)
 
-    def _scalar_from_data(self, schema: Schema, raw: object) -> Any:
+    def _list_decoder(self, schema: Schema) -> Convert:
+        item = self.member_decoder(schema.member("member"))
+        sparse = schema.sparse
+        where = schema.name
+
+        def decode(raw: Any) -> list[Any]:
+            items = _expect(raw, list, where)
+            if item is None:
+                return items if sparse else [x for x in items if x is not None]
+            return [None if x is None else item(x) for x in items if x is not None or sparse]
+
+        return decode
+
+    def _map_decoder(self, schema: Schema) -> Convert:
+        entry = self.member_decoder(schema.member("value"))
+        sparse = schema.sparse
+        where = schema.name
+
+        def decode(raw: Any) -> dict[str, Any]:
+            entries = _expect(raw, dict, where)
+            if entry is None:
+                return {k: x for k, x in entries.items() if x is not None or sparse}
+            return {
+                k: None if x is None else entry(x)
+                for k, x in entries.items()
+                if x is not None or sparse
+            }
+
+        return decode
+
+    def _scalar_decoder(self, schema: Schema) -> Convert:
         kind = schema.type
         where = schema.name
-        if kind in (ShapeType.STRING, ShapeType.ENUM):
-            return _expect(raw, str, where)
+        if kind is ShapeType.STRING or kind is ShapeType.ENUM:
+            return lambda raw: _expect(raw, str, where)
         if kind is ShapeType.BOOLEAN:
-            return _expect(raw, bool, where)
-        if kind in _INTEGERS or kind is ShapeType.BIG_INTEGER:
-            if isinstance(raw, bool) or not isinstance(raw, int):
-                raise SerdeError(f"{where}: expected an integer, got {_kind(raw)}")
-            return raw
-        if kind in _FLOATS:
-            if isinstance(raw, str):
-                return float_from_text(raw, where)
-            if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-                raise SerdeError(f"{where}: expected a number, got {_kind(raw)}")
-            return float(raw)
+            return lambda raw: _expect(raw, bool, where)
+        if kind in _INTEGERS:
+            return lambda raw: _integer(raw, where)
+        if kind is ShapeType.FLOAT or kind is ShapeType.DOUBLE:
+            return lambda raw: _float(raw, where)
         if kind is ShapeType.BIG_DECIMAL:
-            if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-                raise SerdeError(f"{where}: expected a number, got {_kind(raw)}")
-            return Decimal(repr(raw) if isinstance(raw, float) else raw)
+            return lambda raw: _decimal(raw, where)
         if kind is ShapeType.BLOB:
-            return b64decode(_expect(raw, str, where), where)
+            return lambda raw: b64decode(_expect(raw, str, where), where)
         if kind is ShapeType.TIMESTAMP:
             fmt = schema.timestamp_format or self.default_timestamp_format
-            return parse_timestamp(raw, fmt, where)
-        return raw  # document: plain JSON values
+            return lambda raw: parse_timestamp(raw, fmt, where)
+        if self.exact_decimals:  # documents hold floats, not the Decimals parsed here
+            return _plain_floats
+        return None  # document: plain JSON values
 
     def _union_from_data(self, schema: Schema, data: dict[str, object]) -> Any:
         present = [(k, v) for k, v in data.items() if v is not None and k != "__type"]
         if len(present) != 1:
             raise SerdeError(f"{schema.name}: a union needs exactly one member, got {len(present)}")
         key, raw = present[0]
-        member = self._keys(schema).get(key)
-        if member is None:
+        found = self._key_index(schema).get(key)
+        if found is None:
             cls = schema.python_type
             if isinstance(cls, type) and issubclass(cls, UnknownUnionMember):
                 return cls(key, raw)
             return UnknownUnionMember(key, raw)
+        member, convert = found
         if member.variant_type is None:
             raise SerdeError(f"{schema.name}.{member.name}: the schema names no variant class")
-        return member.variant_type(self.member_from_data(member, raw))
+        return member.variant_type(raw if convert is None else convert(raw))
 
-    def _keys(self, schema: Schema) -> dict[str, MemberSchema]:
-        cached = self._key_index.get(id(schema))
+    def _key_index(self, schema: Schema) -> dict[str, tuple[MemberSchema, Convert]]:
+        cached = self._indexes.get(id(schema))
         if cached is not None and cached[0] is schema:
             return cached[1]
-        index = {self.key(member): member for member in schema.members.values()}
-        self._key_index[id(schema)] = (schema, index)
+        index = {
+            self.key(member): (member, self.member_decoder(member))
+            for member in schema.members.values()
+        }
+        self._indexes[id(schema)] = (schema, index)
         return index
+
+    # ------------------------------------------------------------------ caching
+
+    @staticmethod
+    def _compiled(
+        cache: dict[int, tuple[Schema, Convert]],
+        schema: Schema,
+        build: Callable[[Schema], Convert],
+    ) -> Convert:
+        cached = cache.get(id(schema))
+        if cached is not None and cached[0] is schema:
+            return cached[1]
+        # A recursive shape meets itself while compiling: hand out a forwarder until done.
+        slot: list[Convert] = []
+
+        def forward(value: Any) -> Any:
+            convert = slot[0]
+            return value if convert is None else convert(value)
+
+        cache[id(schema)] = (schema, forward)
+        convert = build(schema)
+        slot.append(convert)
+        cache[id(schema)] = (schema, convert)
+        return convert
+
+
+def _write_fields(fields: list[_Field], value: Any, *, send_defaults: bool) -> dict[str, object]:
+    out: dict[str, object] = {}
+    is_dict = isinstance(value, dict)
+    for field in fields:
+        item = value.get(field.python_name) if is_dict else getattr(value, field.python_name, None)
+        if item is None:
+            if not (send_defaults and field.send_default):
+                continue
+            item = default_value(field.member)
+            if item is None:  # a document defaulting to null is not written
+                continue
+        convert = field.encode
+        out[field.key] = item if convert is None else convert(item)
+    return out
 
 
 def fill_missing(schema: Schema, kwargs: dict[str, object]) -> None:
@@ -276,6 +420,8 @@ def fill_missing(schema: Schema, kwargs: dict[str, object]) -> None:
     The zero value for a required member the service left out is Smithy's client error
     correction: the response still parses instead of failing on a server's omission.
     """
+    if len(kwargs) >= len(schema.members) and None not in kwargs.values():
+        return
     for member in schema.members.values():
         if kwargs.get(member.python_name) is not None:
             continue
@@ -297,12 +443,12 @@ def build_structure(schema: Schema, kwargs: dict[str, object]) -> Any:
     return kwargs if cls is None else cls(**kwargs)
 
 
-def load_json_object(body: bytes, where: str) -> dict[str, object]:
+def load_json_object(body: bytes, where: str, *, exact_decimals: bool = False) -> dict[str, object]:
     """Parse a JSON object body; an empty (or blank) body is ``{}``."""
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_float=Decimal) if exact_decimals else json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SerdeError(f"{where}: the body is not valid JSON ({exc})") from None
     checked: dict[str, object] = _expect(data, dict, where)
@@ -315,14 +461,62 @@ def _expect(raw: object, kind: type[Any], where: str) -> Any:
     return raw
 
 
+def _integer(raw: object, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise SerdeError(f"{where}: expected an integer, got {_kind(raw)}")
+    return raw
+
+
+def _float(raw: object, where: str) -> float:
+    if isinstance(raw, str):
+        return float_from_text(raw, where)
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
+        raise SerdeError(f"{where}: expected a number, got {_kind(raw)}")
+    return float(raw)
+
+
+def _decimal(raw: object, where: str) -> Decimal:
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise SerdeError(f"{where}: expected a number, got {_kind(raw)}")
+    return Decimal(repr(raw) if isinstance(raw, float) else raw)
+
+
+def _plain_floats(raw: Any) -> Any:
+    if isinstance(raw, Decimal):
+        return float(raw)
+    if isinstance(raw, list):
+        return [_plain_floats(item) for item in raw]
+    if isinstance(raw, dict):
+        return {key: _plain_floats(item) for key, item in raw.items()}
+    return raw
+
+
+_BIG_DECIMAL_SEEN: dict[int, tuple[Schema, bool]] = {}
+
+
+def _holds_big_decimal(schema: Schema) -> bool:
+    """Whether a bigDecimal is reachable from ``schema`` (cached per schema)."""
+    cached = _BIG_DECIMAL_SEEN.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    found = False
+    seen: set[int] = set()
+    pending = [schema]
+    while pending and not found:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        found = current.type is ShapeType.BIG_DECIMAL
+        pending.extend(member.target for member in current.members.values())
+    _BIG_DECIMAL_SEEN[id(schema)] = (schema, found)
+    return found
+
+
 def _kind(raw: object) -> str:
     return "null" if raw is None else type(raw).__name__
-
-
-def _get_member(value: Any, member: MemberSchema) -> Any:
-    if isinstance(value, Mapping):
-        return value.get(member.python_name)
-    return getattr(value, member.python_name, None)
 
 
 def _union_member(schema: Schema, value: Any) -> MemberSchema:

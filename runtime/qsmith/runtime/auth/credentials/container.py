@@ -128,7 +128,13 @@ class ContainerCredentialsProvider:
             if "\r" in authorization or "\n" in authorization:
                 raise CredentialSourceError(f"{self.name}: the authorization token has a newline")
             request.headers.append(("Authorization", authorization))
-        answer = send(request, source=self.name, client=self._client, timeout=self._timeout)
+        answer = send(
+            request,
+            source=self.name,
+            client=self._client,
+            timeout=self._timeout,
+            use_proxy=False,
+        )
         if answer.status != 200:
             raise CredentialSourceError(f"{self.name}: HTTP {answer.status} from the endpoint")
         return parse_credentials_json(answer.body, self.name)

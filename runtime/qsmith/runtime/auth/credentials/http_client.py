@@ -26,8 +26,13 @@ def send(
     source: str,
     timeout: float = DEFAULT_TIMEOUT,
     client: httpx.Client | None = None,
+    use_proxy: bool = True,
 ) -> HttpAnswer:
-    """Send ``request``; a transport failure becomes ``CredentialSourceError`` naming ``source``."""
+    """Send ``request``; a transport failure becomes ``CredentialSourceError`` naming ``source``.
+
+    ``use_proxy=False`` ignores HTTP(S)_PROXY: the instance metadata service and the container
+    agent are link-local and must never be reached through a proxy.
+    """
     if not isinstance(request.body, bytes):
         raise CredentialSourceError(f"{source}: streaming bodies are not supported here")
     headers = [(k, v) for k, v in request.headers if k.lower() != "host"]
@@ -37,7 +42,7 @@ def send(
                 request.method, request.url, headers=headers, content=request.body, timeout=timeout
             )
         else:
-            with httpx.Client(timeout=timeout) as own:
+            with httpx.Client(timeout=timeout, trust_env=use_proxy) as own:
                 response = own.request(
                     request.method, request.url, headers=headers, content=request.body
                 )

@@ -48,7 +48,13 @@ class InstanceMetadataCredentialsProvider:
     def _get(self, url: str, headers: list[tuple[str, str]], method: str = "GET") -> bytes:
         request = HttpRequest.from_url(method, url, headers)
         try:
-            answer = send(request, source=self.name, client=self._client, timeout=self._timeout)
+            answer = send(
+                request,
+                source=self.name,
+                client=self._client,
+                timeout=self._timeout,
+                use_proxy=False,
+            )
         except CredentialSourceError as exc:
             raise CredentialsNotFound(f"no instance metadata service answered ({exc})") from None
         if method == "PUT" and answer.status in (403, 404, 405):

@@ -1,0 +1,117 @@
+"""Idle and whole-call deadlines around a stream, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from qsmith.runtime.transport import (
+    CallTimeoutError,
+    Deadline,
+    IdleTimeoutError,
+    TransportConfig,
+    aiter_with_deadlines,
+    build_async_client,
+    iter_with_deadlines,
+)
+from qsmith.testing import FakeService, event_stream_response
+from tests.runtime.resilience.events import encode_event
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def gaps(clock: FakeClock, seconds: list[float]) -> Iterator[bytes]:
+    for index, gap in enumerate(seconds):
+        clock.now += gap
+        yield b"%d" % index
+
+
+def test_items_within_limits_pass_through() -> None:
+    clock = FakeClock()
+    deadline = Deadline(10.0, clock=clock)
+    items = iter_with_deadlines(gaps(clock, [1, 1, 1]), idle_timeout=2.0, deadline=deadline)
+    assert list(items) == [b"0", b"1", b"2"]
+    assert deadline.remaining() == pytest.approx(7.0)
+
+
+def test_a_long_gap_is_an_idle_timeout() -> None:
+    clock = FakeClock()
+    items = iter_with_deadlines(
+        gaps(clock, [1, 3]), idle_timeout=2.0, deadline=Deadline(None, clock=clock), operation="Op"
+    )
+    assert next(items) == b"0"
+    with pytest.raises(
+        IdleTimeoutError, match="Op request: the stream was idle too long after 2 s"
+    ):
+        next(items)
+
+
+def test_the_whole_call_deadline_ends_a_steady_stream() -> None:
+    clock = FakeClock()
+    deadline = Deadline(2.5, clock=clock)
+    items = iter_with_deadlines(gaps(clock, [1, 1, 1, 1]), idle_timeout=5.0, deadline=deadline)
+    assert [next(items), next(items)] == [b"0", b"1"]
+    with pytest.raises(CallTimeoutError):
+        next(items)
+
+
+def test_a_read_timeout_inside_the_iterator_is_an_idle_timeout() -> None:
+    def stalled() -> Iterator[bytes]:
+        yield b"a"
+        raise httpx.ReadTimeout("timed out")
+
+    items = iter_with_deadlines(stalled(), idle_timeout=1.0)
+    assert next(items) == b"a"
+    with pytest.raises(IdleTimeoutError):
+        next(items)
+
+
+async def slow(delays: list[float]) -> AsyncIterator[bytes]:
+    for index, delay in enumerate(delays):
+        await asyncio.sleep(delay)
+        yield b"%d" % index
+
+
+async def test_async_idle_timeout_cancels_the_wait() -> None:
+    items = aiter_with_deadlines(slow([0.0, 5.0]), idle_timeout=0.05)
+    assert await anext(items) == b"0"
+    with pytest.raises(IdleTimeoutError):
+        await anext(items)
+
+
+async def test_async_call_deadline_cancels_the_wait() -> None:
+    items = aiter_with_deadlines(slow([0.02] * 50), idle_timeout=1.0, deadline=Deadline(0.1))
+    received = []
+    with pytest.raises(CallTimeoutError):
+        async for item in items:
+            received.append(item)
+    assert 1 <= len(received) < 50
+
+
+async def test_async_call_deadline_over_a_real_stream() -> None:
+    messages = [encode_event("chunk", b"x") for _ in range(40)]
+    with FakeService("awsJson1_0") as fake:
+        fake.set_default("Stream", event_stream_response(messages, chunk_delay=0.02))
+        config = TransportConfig(trust_env=False, idle_timeout=1.0)
+        async with build_async_client(config) as client:
+            request = client.build_request(
+                "POST", fake.url, headers={"X-Amz-Target": "S.Stream"}, content=b"{}"
+            )
+            response = await client.send(request, stream=True)
+            try:
+                with pytest.raises(CallTimeoutError):
+                    async for _chunk in aiter_with_deadlines(
+                        response.aiter_raw(), idle_timeout=1.0, deadline=Deadline(0.15)
+                    ):
+                        pass
+            finally:
+                await response.aclose()
