@@ -145,12 +145,10 @@ def test_build_validates_every_model_file(tmp_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()
     (models / "library.json").write_text((DATA / "library.json").read_text())
-    report = generate_all(models, tmp_path / "out")
+    report = generate_all(models, tmp_path / "out", cache_dir=None)
     assert report.services == ["example.library#Library"]
-    assert report.summary() == (
-        "1 model file(s) read, 1 service(s) validated, 0 client package(s) generated "
-        "(the code generator is not implemented yet)"
-    )
+    assert report.generated == ["library"]
+    assert (tmp_path / "out" / "qsmith" / "clients" / "library" / "client.py").is_file()
     (models / "zbroken.json").write_text(json.dumps(BROKEN))
     with pytest.raises(ModelError) as caught:
         generate_all(models, tmp_path / "out")

@@ -12,10 +12,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qsmith.codegen.formatting import DEFAULT_CACHE_DIR, format_many
 from qsmith.codegen.model import Model, ModelIndex, load_model
 from qsmith.codegen.naming import module_name
 from qsmith.codegen.plan.build import build_service_plan
-from qsmith.codegen.formatting import DEFAULT_CACHE_DIR, format_many
 from qsmith.codegen.render import render_unformatted, write_package
 from qsmith.runtime.errors import CodegenError, ModelError, ModelProblem
 
@@ -112,7 +112,9 @@ def _differences(rendered: dict[str, str], target: Path) -> list[str]:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(str(path))
     if target.is_dir():
-        stale += [str(p) for p in sorted(target.iterdir()) if p.is_file() and p.name not in rendered]
+        stale += [
+            str(p) for p in sorted(target.iterdir()) if p.is_file() and p.name not in rendered
+        ]
     return stale
 
 

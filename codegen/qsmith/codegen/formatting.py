@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
-
-import black
 
 from qsmith.codegen.render import format_source
 
@@ -21,8 +20,11 @@ __all__ = ["DEFAULT_CACHE_DIR", "format_many"]
 DEFAULT_CACHE_DIR = Path(".qsmith-cache") / "black"
 
 
+BLACK_VERSION = version("black")
+
+
 def _key(text: str) -> str:
-    return hashlib.sha256(f"{black.__version__}\n{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{BLACK_VERSION}\n{text}".encode()).hexdigest()
 
 
 def format_many(texts: list[str], cache_dir: Path | None = DEFAULT_CACHE_DIR) -> list[str]:
@@ -48,7 +50,9 @@ def _format_all(texts: list[str]) -> list[str]:
     # Largest first, so that one big module does not finish last on its own.
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        formatted = dict(zip(order, pool.map(format_source, [texts[i] for i in order]), strict=True))
+        formatted = dict(
+            zip(order, pool.map(format_source, [texts[i] for i in order]), strict=True)
+        )
     return [formatted[i] for i in range(len(texts))]
 
 

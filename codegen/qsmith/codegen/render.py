@@ -7,8 +7,8 @@ actually uses, so every generated module imports exactly what it needs.
 
 from __future__ import annotations
 
-import io
-import tokenize
+import ast
+import re
 from pathlib import Path
 
 import black
@@ -18,7 +18,9 @@ from qsmith.codegen.plan.ir import ServicePlan
 from qsmith.codegen.plan.source import LINE_LENGTH, py_repr
 
 ARTIFACTS = ("__init__.py", "models.py", "errors.py", "_schema.py", "client.py")
-BLACK_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY311})
+BLACK_MODE = black.Mode(
+    line_length=100, target_versions={black.TargetVersion.PY311}  # type: ignore[attr-defined]
+)
 
 _PLAIN_IMPORTS = ("json",)
 _STDLIB_IMPORTS: dict[str, tuple[str, ...]] = {
@@ -74,7 +76,9 @@ def _environment() -> jinja2.Environment:
 def render_package(plan: ServicePlan) -> dict[str, str]:
     """File name -> formatted source for every artifact of the service's package."""
     files = render_unformatted(plan)
-    return {name: format_source(text) if name.endswith(".py") else text for name, text in files.items()}
+    return {
+        name: format_source(text) if name.endswith(".py") else text for name, text in files.items()
+    }
 
 
 def render_unformatted(plan: ServicePlan) -> dict[str, str]:
@@ -83,7 +87,7 @@ def render_unformatted(plan: ServicePlan) -> dict[str, str]:
     local_modules = {
         "models.py": (),
         "errors.py": ("models",),
-        "_schema.py": (),
+        "_schema.py": ("errors", "models"),
         "client.py": ("models", "_schema"),
         "__init__.py": (),
     }
@@ -102,27 +106,44 @@ def format_source(source: str) -> str:
 
 
 def _names_used(body: str) -> set[str]:
-    tokens = tokenize.generate_tokens(io.StringIO(body).readline)
-    return {tok.string for tok in tokens if tok.type == tokenize.NAME}
+    """Every name the module reads (not the attributes it defines)."""
+    tree = ast.parse(body)
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _imports_for(body: str, plan: ServicePlan, local: tuple[str, ...]) -> str:
+    """The import block, sorted as isort (ruff) sorts it: stdlib, then qsmith."""
     used = _names_used(body)
-    lines = [f"import {module}" for module in _PLAIN_IMPORTS if module in used]
-    for group in (_STDLIB_IMPORTS, _RUNTIME_IMPORTS):
-        for module, names in group.items():
-            wanted = [n for n in names if n in used]
-            if wanted:
-                lines.append(_from_import(module, wanted))
-        lines.append("")
     package = f"qsmith.clients.{plan.package}"
-    if "_schema" in local:
-        lines.append(f"from {package} import _schema")
+    stdlib = [f"import {module}" for module in _PLAIN_IMPORTS if module in used]
+    stdlib += _from_imports(_STDLIB_IMPORTS, used)
+    first_party = dict(_RUNTIME_IMPORTS)
+    first_party["qsmith.runtime"] = ("prelude",)
+    first_party[package] = tuple(n for n in ("_schema", "errors", "models") if n in local)
     if "models" in local:
-        wanted = [n for n in plan.model_names if n in used]
+        first_party[f"{package}.models"] = tuple(plan.model_names)
+    blocks = [stdlib, _from_imports(first_party, used)]
+    return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+def _from_imports(modules: dict[str, tuple[str, ...]], used: set[str]) -> list[str]:
+    lines = []
+    for module in sorted(modules):
+        wanted = sorted((n for n in modules[module] if n in used), key=_isort_key)
         if wanted:
-            lines.append(_from_import(f"{package}.models", wanted))
-    return "\n".join(lines).strip()
+            lines.append(_from_import(module, wanted))
+    return lines
+
+
+def _isort_key(name: str) -> tuple[int, list[int | str]]:
+    """CONSTANTS, then Classes, then the rest (isort's order-by-type), each in natural,
+    case-insensitive order."""
+    natural: list[int | str] = [
+        int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)
+    ]
+    if name.isupper() and len(name) > 1:
+        return 0, natural
+    return (1, natural) if name[:1].isupper() else (2, natural)
 
 
 def _from_import(module: str, names: list[str]) -> str:

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 # A Smithy document: any JSON value, typed recursively so mypy checks what users build.
-Document: TypeAlias = None | bool | int | float | str | list["Document"] | dict[str, "Document"]
+Document: TypeAlias = bool | int | float | str | list["Document"] | dict[str, "Document"] | None
 
 T = TypeVar("T")
 

@@ -93,9 +93,7 @@ def _class_names(index: ModelIndex, service_id: str, shapes: list[Shape]) -> dic
     return names
 
 
-_CLASS_KINDS = frozenset(
-    {ShapeKind.STRUCTURE, ShapeKind.UNION, ShapeKind.ENUM, ShapeKind.INT_ENUM}
-)
+_CLASS_KINDS = frozenset({ShapeKind.STRUCTURE, ShapeKind.UNION, ShapeKind.ENUM, ShapeKind.INT_ENUM})
 
 
 class _FieldBuilder:
@@ -169,9 +167,7 @@ def _enum_plan(shape: Shape, class_name: str) -> EnumPlan:
     )
 
 
-def _union_plan(
-    model: Model, shape: Shape, alias: str, annotations: Annotations
-) -> UnionPlan:
+def _union_plan(model: Model, shape: Shape, alias: str, annotations: Annotations) -> UnionPlan:
     variants = []
     for member in shape.members.values():
         target = model.target(member)

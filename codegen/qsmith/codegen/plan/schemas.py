@@ -7,8 +7,8 @@ non-default fields are written, to keep the generated module small.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from qsmith.codegen.model import Member, Model, ModelIndex, Shape, ShapeKind
@@ -247,7 +247,10 @@ class SchemaEmitter:
         paginated = self._index.paginated(operation.id, self._service_id)
         endpoint = t.ENDPOINT.get(operation)
         compression = t.REQUEST_COMPRESSION.get(operation)
-        errors = [self.const_name(e.id) for e in self._index.operation_errors(self._service_id, operation.id)]
+        errors = [
+            self.const_name(e.id)
+            for e in self._index.operation_errors(self._service_id, operation.id)
+        ]
         source = _call(
             "OperationSchema",
             [
@@ -257,16 +260,18 @@ class SchemaEmitter:
                 ("errors", _tuple(errors) if errors else None),
                 (
                     "http",
-                    _call(
-                        "HttpTrait",
-                        [
-                            ("method", py_repr(http.method)),
-                            ("uri", py_repr(http.uri)),
-                            ("code", py_repr(http.code) if http.code != 200 else None),
-                        ],
-                    )
-                    if http
-                    else None,
+                    (
+                        _call(
+                            "HttpTrait",
+                            [
+                                ("method", py_repr(http.method)),
+                                ("uri", py_repr(http.uri)),
+                                ("code", py_repr(http.code) if http.code != 200 else None),
+                            ],
+                        )
+                        if http
+                        else None
+                    ),
                 ),
                 ("auth", _tuple([py_repr(a) for a in auth]) if auth is not None else None),
                 ("optional_auth", "True" if t.OPTIONAL_AUTH.has(operation) else None),
@@ -294,12 +299,25 @@ class SchemaEmitter:
                 ("id", py_repr(service.id)),
                 ("version", py_repr(service.version or "")),
                 ("sdk_id", py_repr(aws.sdk_id) if aws else None),
-                ("protocols", _tuple([py_repr(p) for p in self._index.protocols(self._service_id)])),
-                ("auth", _tuple([py_repr(a) for a in self._index.effective_auth(self._service_id)])),
+                (
+                    "protocols",
+                    _tuple([py_repr(p) for p in self._index.protocols(self._service_id)]),
+                ),
+                (
+                    "auth",
+                    _tuple([py_repr(a) for a in self._index.effective_auth(self._service_id)]),
+                ),
                 ("sigv4_signing_name", py_repr(sigv4.name) if sigv4 else None),
                 ("endpoint_rule_set", _rule_set_source(rules)),
                 ("operations", ops),
-                ("errors", _tuple([self.const_name(e) for e in service.errors]) if service.errors else None),
+                (
+                    "errors",
+                    (
+                        _tuple([self.const_name(e) for e in service.errors])
+                        if service.errors
+                        else None
+                    ),
+                ),
                 ("error_type", f"errors.{self._base_error}"),
                 ("traits", _runtime_traits(service)),
             ],
@@ -352,8 +370,18 @@ def _constraints_source(holder: Shape | Member) -> Call | None:
         [
             ("min_length", _repr_or_none(length.min if length else None)),
             ("max_length", _repr_or_none(length.max if length else None)),
-            ("min_value", _repr_or_none(float(value_range.min) if value_range and value_range.min is not None else None)),
-            ("max_value", _repr_or_none(float(value_range.max) if value_range and value_range.max is not None else None)),
+            (
+                "min_value",
+                _repr_or_none(
+                    float(value_range.min) if value_range and value_range.min is not None else None
+                ),
+            ),
+            (
+                "max_value",
+                _repr_or_none(
+                    float(value_range.max) if value_range and value_range.max is not None else None
+                ),
+            ),
             ("pattern", _repr_or_none(pattern)),
         ],
     )

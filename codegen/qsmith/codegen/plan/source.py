@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 LINE_LENGTH = 100
 
+
 @dataclass(frozen=True, slots=True)
 class Call:
     """``name(key=value, ...)``; arguments whose value is None are left out."""

@@ -71,7 +71,11 @@ def default_source(model: Model, member: Member) -> str:
     ):
         if value:
             raise CodegenError(f"{target.source}: {where}: only empty collection defaults")
-        return "field(default_factory=list)" if isinstance(value, list) else "field(default_factory=dict)"
+        return (
+            "field(default_factory=list)"
+            if isinstance(value, list)
+            else "field(default_factory=dict)"
+        )
     if kind is ShapeKind.BLOB:
         return repr(base64.b64decode(value)) if isinstance(value, str) else py_repr(value)
     if kind is ShapeKind.TIMESTAMP:

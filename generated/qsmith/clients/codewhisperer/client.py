@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from qsmith.runtime.client import AsyncClientBase, ClientBase, ClientConfig
-from qsmith.runtime.values import Document
-
 from qsmith.clients.codewhisperer import _schema
 from qsmith.clients.codewhisperer.models import (
     CodeDiffMetadata,
@@ -106,6 +103,8 @@ from qsmith.clients.codewhisperer.models import (
     UserContext,
     WorkspaceState,
 )
+from qsmith.runtime.client import AsyncClientBase, ClientBase, ClientConfig
+from qsmith.runtime.values import Document
 
 __all__ = ["AsyncClient", "Client"]
 

@@ -7,15 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from qsmith.runtime.client import (
-    AsyncClientBase,
-    AsyncEventStreamResponse,
-    ClientBase,
-    ClientConfig,
-    EventStreamResponse,
-)
-from qsmith.runtime.values import Document
-
 from qsmith.clients.codewhisperer_streaming import _schema
 from qsmith.clients.codewhisperer_streaming.models import (
     ChatResponseStream,
@@ -37,6 +28,14 @@ from qsmith.clients.codewhisperer_streaming.models import (
     SendMessageResponse,
     WorkspaceState,
 )
+from qsmith.runtime.client import (
+    AsyncClientBase,
+    AsyncEventStreamResponse,
+    ClientBase,
+    ClientConfig,
+    EventStreamResponse,
+)
+from qsmith.runtime.values import Document
 
 __all__ = ["AsyncClient", "Client"]
 

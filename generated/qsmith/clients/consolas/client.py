@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from qsmith.runtime.client import AsyncClientBase, ClientBase, ClientConfig
-
 from qsmith.clients.consolas import _schema
 from qsmith.clients.consolas.models import (
     AllowVendedLogDeliveryForResourceRequest,
@@ -37,10 +35,10 @@ from qsmith.clients.consolas.models import (
     IdentitySource,
     ListCustomizationPermissionsRequest,
     ListCustomizationPermissionsResponse,
-    ListCustomizationVersionsRequest,
-    ListCustomizationVersionsResponse,
     ListCustomizationsRequest,
     ListCustomizationsResponse,
+    ListCustomizationVersionsRequest,
+    ListCustomizationVersionsResponse,
     ListProfilesRequest,
     ListProfilesResponse,
     ListTagsForResourceRequest,
@@ -65,6 +63,7 @@ from qsmith.clients.consolas.models import (
     VendKeyGrantRequest,
     VendKeyGrantResponse,
 )
+from qsmith.runtime.client import AsyncClientBase, ClientBase, ClientConfig
 
 __all__ = ["AsyncClient", "Client"]
 

@@ -7,14 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from qsmith.runtime.client import (
-    AsyncClientBase,
-    AsyncEventStreamResponse,
-    ClientBase,
-    ClientConfig,
-    EventStreamResponse,
-)
-
 from qsmith.clients.qdeveloper_streaming import _schema
 from qsmith.clients.qdeveloper_streaming.models import (
     ChatResponseStream,
@@ -25,6 +17,13 @@ from qsmith.clients.qdeveloper_streaming.models import (
     GenerateCodeFromCommandsResponseStream,
     SendMessageRequest,
     SendMessageResponse,
+)
+from qsmith.runtime.client import (
+    AsyncClientBase,
+    AsyncEventStreamResponse,
+    ClientBase,
+    ClientConfig,
+    EventStreamResponse,
 )
 
 __all__ = ["AsyncClient", "Client"]

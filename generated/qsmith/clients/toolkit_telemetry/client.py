@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from qsmith.runtime.client import AsyncClientBase, ClientBase, ClientConfig
-
 from qsmith.clients.toolkit_telemetry import _schema
 from qsmith.clients.toolkit_telemetry.models import (
     ErrorDetails,
@@ -19,6 +17,7 @@ from qsmith.clients.toolkit_telemetry.models import (
     PostMetricsRequest,
     Userdata,
 )
+from qsmith.runtime.client import AsyncClientBase, ClientBase, ClientConfig
 
 __all__ = ["AsyncClient", "Client"]
 

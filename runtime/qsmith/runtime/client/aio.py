@@ -41,7 +41,7 @@ class AsyncClientBase:
         protocol: str | None = None,
         config: ClientConfig | None = None,
     ) -> None:
-        cfg = merged_config(config, region=region, endpoint_url=endpoint_url, protocol=protocol)
+        cfg = merged_config(config, region, endpoint_url, protocol)
         self._core = ClientCore(service, cfg)
         self._transport = cfg.transport or TransportConfig.resolve()
         self._owns_http = cfg.async_http_client is None
@@ -116,7 +116,10 @@ class AsyncClientBase:
         token = core.retry.acquire_initial_token()
         while True:
             await _sleep(token.delay, deadline)
-            attempt = core.authorize(operation, request, token.attempt, token.max_attempts)
+            attempt = core.sign(
+                await core.auth.resolve_async(core.service, operation),
+                core.attempt_request(request, token.attempt, token.max_attempts),
+            )
             headers: list[tuple[str, str]] = []
             try:
                 response = await self._send(operation, attempt, deadline, stream=stream)
@@ -127,7 +130,9 @@ class AsyncClientBase:
                 body = await response.aread()
                 await response.aclose()
                 core.read_response(operation, response.status_code, headers, body)
-                raise TransportError(f"unexpected HTTP {response.status_code} from {operation.name}")
+                raise TransportError(
+                    f"unexpected HTTP {response.status_code} from {operation.name}"
+                )
             except (ServiceError, TransportError) as error:
                 try:
                     token = core.retry.refresh_token_for_retry(token, core.classify(error, headers))

@@ -11,15 +11,19 @@ from __future__ import annotations
 import os
 import platform
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
+from qsmith.runtime.auth.credentials.chain import default_credential_chain
+from qsmith.runtime.auth.credentials.provider import StaticCredentialsProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
-from qsmith.runtime.auth.sigv4 import SigV4Config, SigV4Signer
+from qsmith.runtime.auth.schemes import AuthResolver, ResolvedAuth
+from qsmith.runtime.auth.tokens.chain import default_token_chain
+from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.client.config import ClientConfig
-from qsmith.runtime.client.customizations import customize_request
-from qsmith.runtime.errors import ConfigError, IdentityError, ServiceError
+from qsmith.runtime.client.customizations import customize_request, protocol_options
+from qsmith.runtime.errors import ConfigError, ServiceError
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols import Protocol, protocol_for
 from qsmith.runtime.retry.classify import RetryErrorInfo
@@ -30,9 +34,7 @@ from qsmith.runtime.schema import OperationSchema, ServiceSchema
 __all__ = ["CallOptions", "ClientCore"]
 
 VERSION = "0.1.0"
-BEARER = "smithy.api#httpBearerAuth"
-SIGV4 = "aws.auth#sigv4"
-NO_AUTH = "smithy.api#noAuth"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 # Where both exist, clients speak awsJson1_0 by default, as the Amazon Q CLI does.
 PROTOCOL_PREFERENCE = (
     "aws.protocols#awsJson1_0",
@@ -62,19 +64,16 @@ class ClientCore:
         self.config = config
         self.protocol_id = _choose_protocol(service, config.protocol)
         self.protocol: Protocol = protocol_for(
-            self.protocol_id,
-            validate=config.validate,
-            **({"idempotency_token": config.idempotency_token} if config.idempotency_token else {}),
+            self.protocol_id, **protocol_options(service, self.protocol_id, config)
         )
-        self.region = config.region or os.environ.get("AWS_REGION") or os.environ.get(
-            "AWS_DEFAULT_REGION"
+        self.region = (
+            config.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         )
         self.endpoint_url = _resolve_endpoint(service, config, self.region)
         self.retry: StandardRetryStrategy = create_retry_strategy(
             resolve_retry_settings(mode=config.retry_mode, max_attempts=config.max_attempts)
         )
-        self._signer = SigV4Signer()
-        self._identity = _IdentitySource(service, config)
+        self.auth = _auth_resolver(config, self.region)
         self.user_agent = _user_agent(service, config.user_agent_extra)
 
     # -- requests ------------------------------------------------------------------------------
@@ -83,9 +82,7 @@ class ClientCore:
         self, operation: OperationSchema, value: Any, options: CallOptions
     ) -> HttpRequest:
         """The unsigned request of one call (the same for every attempt)."""
-        request = self.protocol.serialize_request(
-            self.service, operation, value, self.endpoint_url
-        )
+        request = self.protocol.serialize_request(self.service, operation, value, self.endpoint_url)
         customize_request(self, operation, value, request)
         request.set_header("User-Agent", self.user_agent)
         request.set_header("amz-sdk-invocation-id", str(uuid.uuid4()))
@@ -93,34 +90,16 @@ class ClientCore:
             request.set_header(name, header)
         return request
 
-    def authorize(
-        self, operation: OperationSchema, request: HttpRequest, attempt: int, max_attempts: int
-    ) -> HttpRequest:
-        """A copy of ``request`` for one attempt: attempt header, then the auth scheme."""
-        attempt_request = HttpRequest(
-            method=request.method,
-            host=request.host,
-            path=request.path,
-            query=list(request.query),
-            headers=list(request.headers),
-            body=request.body,
-            scheme=request.scheme,
-            port=request.port,
-        )
-        attempt_request.set_header("amz-sdk-request", f"attempt={attempt}; max={max_attempts}")
-        scheme, identity = self._identity.resolve(operation)
-        if isinstance(identity, BearerToken):
-            attempt_request.set_header("Authorization", f"Bearer {identity.token}")
-        elif isinstance(identity, AwsCredentials):
-            signing = SigV4Config(
-                region=self.region or "us-east-1",
-                service=self.service.sigv4_signing_name or "",
-                payload_hash="STREAMING-AWS4-HMAC-SHA256-EVENTS"
-                if not isinstance(attempt_request.body, bytes)
-                else None,
-            )
-            attempt_request = self._signer.sign(attempt_request, identity, signing).request
-        return attempt_request
+    def attempt_request(self, request: HttpRequest, attempt: int, max_attempts: int) -> HttpRequest:
+        """A copy of ``request`` for one attempt, carrying the attempt header."""
+        copy = replace(request, headers=list(request.headers), query=list(request.query))
+        copy.set_header("amz-sdk-request", f"attempt={attempt}; max={max_attempts}")
+        return copy
+
+    def sign(self, auth: ResolvedAuth, request: HttpRequest) -> HttpRequest:
+        """Apply the resolved auth scheme (a streamed body is signed as unsigned payload)."""
+        streamed = not isinstance(request.body, bytes)
+        return auth.sign(request, payload_hash=UNSIGNED_PAYLOAD if streamed else None)
 
     # -- responses -----------------------------------------------------------------------------
 
@@ -134,7 +113,9 @@ class ClientCore:
         """The output value, or raise the service's typed error."""
         return self.protocol.deserialize_response(self.service, operation, status, headers, body)
 
-    def classify(self, error: BaseException, headers: list[tuple[str, str]] = ()) -> RetryErrorInfo:  # type: ignore[assignment]
+    def classify(
+        self, error: BaseException, headers: Sequence[tuple[str, str]] = ()
+    ) -> RetryErrorInfo:
         """What the retry strategy needs to know about a failed attempt."""
         if isinstance(error, ServiceError) and error.http_status is not None:
             return RetryErrorInfo.from_response(
@@ -188,59 +169,16 @@ def _user_agent(service: ServiceSchema, extra: str | None) -> str:
     return " ".join(parts)
 
 
-class _IdentitySource:
-    """Picks the first auth scheme of the operation whose identity is available."""
-
-    def __init__(self, service: ServiceSchema, config: ClientConfig) -> None:
-        self._service = service
-        self._config = config
-        self._credentials: Any = None
-        self._token: Any = None
-
-    def resolve(self, operation: OperationSchema) -> tuple[str, object | None]:
-        schemes = operation.auth if operation.auth is not None else self._service.auth
-        failures: list[str] = []
-        for scheme in schemes:
-            try:
-                if scheme == BEARER:
-                    return scheme, self._token_provider().resolve_token()
-                if scheme == SIGV4:
-                    return scheme, self._credentials_provider().resolve_credentials()
-                if scheme == NO_AUTH:
-                    return scheme, None
-            except IdentityError as error:
-                failures.append(f"{scheme.rpartition('#')[2]}: {error}")
-        if operation.optional_auth or not schemes:
-            return NO_AUTH, None
-        raise IdentityError(
-            f"no identity for {operation.name}: " + "; ".join(failures or ["no auth scheme"])
-        )
-
-    def _credentials_provider(self) -> Any:
-        if self._credentials is None:
-            from qsmith.runtime.auth.credentials.chain import default_credential_chain
-            from qsmith.runtime.auth.credentials.provider import StaticCredentialsProvider
-
-            given = self._config.credentials
-            if isinstance(given, AwsCredentials):
-                self._credentials = StaticCredentialsProvider(given)
-            elif given is not None:
-                self._credentials = given
-            else:
-                self._credentials = default_credential_chain(profile=self._config.profile)
-        return self._credentials
-
-    def _token_provider(self) -> Any:
-        if self._token is None:
-            from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
-
-            given = self._config.token
-            if isinstance(given, BearerToken | str):
-                self._token = StaticTokenProvider(given)
-            elif given is not None:
-                self._token = given
-            else:
-                from qsmith.runtime.auth.tokens import default_token_provider
-
-                self._token = default_token_provider()
-        return self._token
+def _auth_resolver(config: ClientConfig, region: str | None) -> AuthResolver:
+    """The resolver over the configured identities, or the default chains."""
+    credentials = config.credentials
+    if isinstance(credentials, AwsCredentials):
+        credentials = StaticCredentialsProvider(credentials)
+    tokens = config.token
+    if isinstance(tokens, BearerToken | str):
+        tokens = StaticTokenProvider(tokens)
+    return AuthResolver(
+        region=region or "us-east-1",
+        credentials=credentials or default_credential_chain(profile=config.profile),
+        tokens=tokens or default_token_chain(profile=config.profile),
+    )

@@ -12,40 +12,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.schema import HttpBinding, OperationSchema
+from qsmith.runtime.schema import OperationSchema, ServiceSchema
 
 if TYPE_CHECKING:
     from qsmith.runtime.client.core import ClientCore
 
-__all__ = ["OPTOUT_HEADER", "OPTOUT_SERVICES", "customize_request"]
+__all__ = ["OPTOUT_HEADER", "Q_SERVICES", "customize_request", "protocol_options"]
 
 OPTOUT_HEADER = "x-amzn-codewhisperer-optout"
-# sdkIds of the services that read the data-sharing header.
-OPTOUT_SERVICES = frozenset(
+# sdkIds of the Amazon Q services these customizations apply to.
+Q_SERVICES = frozenset(
     {"CodeWhispererRuntime", "CodeWhispererStreaming", "QDeveloperStreaming", "CodeWhisperer"}
 )
 _RPC_PROTOCOLS = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
+
+
+def protocol_options(
+    service: ServiceSchema, protocol_id: str, config: ClientConfig
+) -> dict[str, Any]:
+    """Options of the protocol object for this service."""
+    options: dict[str, Any] = {"validate": config.validate}
+    if config.idempotency_token is not None:
+        options["idempotency_token"] = config.idempotency_token
+    if protocol_id in _RPC_PROTOCOLS and service.sdk_id in Q_SERVICES:
+        options["send_header_members"] = True
+    return options
 
 
 def customize_request(
     core: ClientCore, operation: OperationSchema, value: Any, request: HttpRequest
 ) -> None:
     """Apply the customizations of the client's service to a serialized request."""
-    if core.protocol_id in _RPC_PROTOCOLS and value is not None:
-        _mirror_header_members(operation, value, request)
-    if core.service.sdk_id in OPTOUT_SERVICES:
+    if core.service.sdk_id in Q_SERVICES:
         request.set_header(OPTOUT_HEADER, "false" if core.config.share_content else "true")
-
-
-def _mirror_header_members(operation: OperationSchema, value: Any, request: HttpRequest) -> None:
-    for member in operation.input.members.values():
-        if member.http_binding is not HttpBinding.HEADER or not member.http_name:
-            continue
-        member_value = getattr(value, member.python_name, None)
-        if isinstance(member_value, str):
-            request.set_header(member.http_name, member_value)
-        elif isinstance(member_value, bool):
-            request.set_header(member.http_name, "true" if member_value else "false")
-        elif isinstance(member_value, int):
-            request.set_header(member.http_name, str(member_value))

@@ -9,7 +9,9 @@ from qsmith.runtime.schema import ServiceSchema
 __all__ = ["resolve_client_endpoint"]
 
 
-def resolve_client_endpoint(service: ServiceSchema, config: ClientConfig, region: str | None) -> str:
+def resolve_client_endpoint(
+    service: ServiceSchema, config: ClientConfig, region: str | None
+) -> str:
     """The endpoint URL for every call of this client, checked before any request."""
     from qsmith.runtime.endpoints.config import EndpointResolver, configured_endpoint
 

@@ -88,7 +88,7 @@ class GeneratedEventFactory:
         raise TypeError(f"{member.target.id} did not build an exception")
 
     def event_of(self, union: Schema, event: object) -> tuple[MemberSchema, object]:
-        name = getattr(type(event), "member_name", None)
+        name = getattr(event, "member_name", None)
         if not isinstance(name, str) or name not in union.members:
             raise TypeError(f"{type(event).__name__} is not a member of {union.id}")
         return union.members[name], getattr(event, "value", None)

@@ -43,7 +43,9 @@ class EventStreamResponse(Generic[O, E]):
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         self._reader = EventStreamReader(response)
         self._messages = iter_with_deadlines(
-            iter(self._reader), idle_timeout=idle_timeout, deadline=deadline,
+            iter(self._reader),
+            idle_timeout=idle_timeout,
+            deadline=deadline,
             operation=operation.name,
         )
         self._pending: list[object] = []
@@ -60,8 +62,7 @@ class EventStreamResponse(Generic[O, E]):
     def __iter__(self) -> Iterator[E]:
         while self._pending:
             yield self._pending.pop(0)  # type: ignore[misc]
-        for event in self._next_events(stop_at_first=False):
-            yield event  # type: ignore[misc]
+        yield from self._next_events(stop_at_first=False)  # type: ignore[misc]
 
     def _next_events(self, *, stop_at_first: bool) -> Iterator[object]:
         for message in self._messages:
@@ -102,7 +103,9 @@ class AsyncEventStreamResponse(Generic[O, E]):
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         self._reader = AsyncEventStreamReader(response)
         self._messages = aiter_with_deadlines(
-            self._reader.__aiter__(), idle_timeout=idle_timeout, deadline=deadline,
+            self._reader.__aiter__(),
+            idle_timeout=idle_timeout,
+            deadline=deadline,
             operation=operation.name,
         )
         self._pending: list[object] = []
@@ -120,7 +123,7 @@ class AsyncEventStreamResponse(Generic[O, E]):
         while self._pending:
             yield self._pending.pop(0)  # type: ignore[misc]
         async for event in self._next_events(stop_at_first=False):
-            yield event  # type: ignore[misc]
+            yield event
 
     async def _next_events(self, *, stop_at_first: bool) -> AsyncIterator[Any]:
         async for message in self._messages:

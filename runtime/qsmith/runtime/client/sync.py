@@ -25,10 +25,20 @@ __all__ = ["ClientBase"]
 T = TypeVar("T")
 
 
-def merged_config(config: ClientConfig | None, **given: str | None) -> ClientConfig:
+def merged_config(
+    config: ClientConfig | None,
+    region: str | None,
+    endpoint_url: str | None,
+    protocol: str | None,
+) -> ClientConfig:
     """``config`` with the constructor's keyword arguments laid over it."""
     base = config or ClientConfig()
-    return replace(base, **{k: v for k, v in given.items() if v is not None})
+    return replace(
+        base,
+        region=region or base.region,
+        endpoint_url=endpoint_url or base.endpoint_url,
+        protocol=protocol or base.protocol,
+    )
 
 
 class ClientBase:
@@ -43,7 +53,7 @@ class ClientBase:
         protocol: str | None = None,
         config: ClientConfig | None = None,
     ) -> None:
-        cfg = merged_config(config, region=region, endpoint_url=endpoint_url, protocol=protocol)
+        cfg = merged_config(config, region, endpoint_url, protocol)
         self._core = ClientCore(service, cfg)
         self._transport = cfg.transport or TransportConfig.resolve()
         self._owns_http = cfg.http_client is None
@@ -84,7 +94,7 @@ class ClientBase:
         timeout: float | None = None,
         extra_headers: Any = None,
     ) -> T:
-        response, deadline = self._send_with_retries(
+        response, _deadline = self._send_with_retries(
             operation, value, CallOptions(timeout, extra_headers), stream=False
         )
         result: T = self._core.read_response(
@@ -104,7 +114,10 @@ class ClientBase:
             operation, value, CallOptions(timeout, extra_headers), stream=True
         )
         return EventStreamResponse(
-            self._core, operation, response, idle_timeout=self._transport.idle_timeout,
+            self._core,
+            operation,
+            response,
+            idle_timeout=self._transport.idle_timeout,
             deadline=deadline,
         )
 
@@ -118,7 +131,10 @@ class ClientBase:
         token = core.retry.acquire_initial_token()
         while True:
             _sleep(token.delay, deadline)
-            attempt = core.authorize(operation, request, token.attempt, token.max_attempts)
+            attempt = core.sign(
+                core.auth.resolve(core.service, operation),
+                core.attempt_request(request, token.attempt, token.max_attempts),
+            )
             headers: list[tuple[str, str]] = []
             try:
                 response = self._send(operation, attempt, deadline, stream=stream)
@@ -129,7 +145,9 @@ class ClientBase:
                 body = response.read()
                 response.close()
                 core.read_response(operation, response.status_code, headers, body)
-                raise TransportError(f"unexpected HTTP {response.status_code} from {operation.name}")
+                raise TransportError(
+                    f"unexpected HTTP {response.status_code} from {operation.name}"
+                )
             except (ServiceError, TransportError) as error:
                 try:
                     token = core.retry.refresh_token_for_retry(token, core.classify(error, headers))

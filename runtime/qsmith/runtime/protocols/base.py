@@ -199,7 +199,12 @@ class Protocol:
             code, fault = query_error
         if schema is None:
             return _unmodeled_error(
-                service, code or f"HTTP{status}", status, headers.get("x-amzn-RequestId"), fault, data
+                service,
+                code or f"HTTP{status}",
+                status,
+                headers.get("x-amzn-RequestId"),
+                fault,
+                data,
             )
         return self._modeled_error(service, schema, status, headers, body, data)
 
@@ -292,7 +297,11 @@ def _unmodeled_error(
     cls = service.error_type
     if cls is not None and issubclass(cls, ModeledServiceError):
         error: ServiceError = cls(
-            code=code, http_status=status, request_id=request_id, fault=fault, message=_message(data)
+            code=code,
+            http_status=status,
+            request_id=request_id,
+            fault=fault,
+            message=_message(data),
         )
         return error
     return ServiceError(

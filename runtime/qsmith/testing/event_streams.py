@@ -1,0 +1,66 @@
+"""Event stream bodies built from typed values, for fake services and tests.
+
+``event_stream_body(operation, events, protocol=...)`` gives the bytes a service would
+send for a streaming operation: under awsJson the ``initial-response`` event first
+(carrying the output's other members), then one message per event; a raised error
+can end the stream as the service's exception message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from qsmith.runtime.client.events import GeneratedEventFactory, JsonPayloadCodec
+from qsmith.runtime.eventstream.semantics import EventStreamEncoder
+from qsmith.runtime.schema import OperationSchema
+from qsmith.runtime.serde.json import JsonCodec
+
+__all__ = ["event_stream_body", "event_stream_encoder"]
+
+_RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
+
+
+def event_stream_encoder(operation: OperationSchema, protocol: str) -> EventStreamEncoder:
+    """An encoder of the operation's output event stream, with the protocol's JSON naming."""
+    member = operation.streaming_member("output")
+    if member is None:
+        raise TypeError(f"{operation.id} does not stream its output")
+    codec = JsonPayloadCodec(JsonCodec(use_json_name=protocol not in _RPC))
+    return EventStreamEncoder(member.target, codec, GeneratedEventFactory())
+
+
+def event_stream_body(
+    operation: OperationSchema,
+    events: Iterable[object],
+    *,
+    protocol: str = "aws.protocols#awsJson1_0",
+    initial: Mapping[str, object] | None = None,
+) -> list[bytes]:
+    """One chunk per message: the initial response (awsJson) and then each event.
+
+    ``initial`` maps output member names to values; an event that is an exception
+    instance is sent as an ``exception`` message of the union's matching error member.
+    """
+    encoder = event_stream_encoder(operation, protocol)
+    chunks = []
+    if protocol in _RPC:
+        chunks.append(encoder.encode_initial_response(dict(initial or {}), operation.output))
+    for event in events:
+        chunks.append(encoder.encode(_as_union_member(encoder, event)))
+    return chunks
+
+
+def _as_union_member(encoder: EventStreamEncoder, event: object) -> object:
+    """Exceptions travel as the union's error member: wrap them so the encoder finds it."""
+    if not isinstance(event, BaseException):
+        return event
+    for member in encoder.union.members.values():
+        if member.target.python_type is type(event):
+            return _ErrorEvent(member.name, event)
+    raise TypeError(f"{type(event).__name__} is not an error member of {encoder.union.id}")
+
+
+class _ErrorEvent:
+    def __init__(self, member_name: str, value: BaseException) -> None:
+        self.member_name = member_name
+        self.value = value
