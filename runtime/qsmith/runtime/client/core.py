@@ -35,6 +35,7 @@ __all__ = ["CallOptions", "ClientCore"]
 
 VERSION = "0.1.0"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+UNIT_ID = "smithy.api#Unit"
 # Where both exist, clients speak awsJson1_0 by default, as the Amazon Q CLI does.
 PROTOCOL_PREFERENCE = (
     "aws.protocols#awsJson1_0",
@@ -110,8 +111,9 @@ class ClientCore:
         headers: list[tuple[str, str]],
         body: bytes,
     ) -> Any:
-        """The output value, or raise the service's typed error."""
-        return self.protocol.deserialize_response(self.service, operation, status, headers, body)
+        """The output value (None for an operation without output), or raise the error."""
+        output = self.protocol.deserialize_response(self.service, operation, status, headers, body)
+        return None if operation.output.id == UNIT_ID else output
 
     def classify(
         self, error: BaseException, headers: Sequence[tuple[str, str]] = ()
