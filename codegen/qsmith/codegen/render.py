@@ -24,7 +24,7 @@ BLACK_MODE = black.Mode(
 
 _PLAIN_IMPORTS = ("json",)
 _STDLIB_IMPORTS: dict[str, tuple[str, ...]] = {
-    "collections.abc": ("Iterable", "Mapping"),
+    "collections.abc": ("AsyncIterator", "Iterable", "Iterator", "Mapping"),
     "dataclasses": ("dataclass", "field"),
     "datetime": ("datetime", "timezone"),
     "decimal": ("Decimal",),
@@ -32,6 +32,7 @@ _STDLIB_IMPORTS: dict[str, tuple[str, ...]] = {
     "typing": ("TypeAlias",),
 }
 _RUNTIME_IMPORTS: dict[str, tuple[str, ...]] = {
+    "qsmith.runtime.client.paginators": ("aiter_pages", "iter_pages"),
     "qsmith.runtime.client": (
         "AsyncClientBase",
         "AsyncEventStreamResponse",

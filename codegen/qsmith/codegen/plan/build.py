@@ -71,7 +71,8 @@ def build_service_plan(model: Model, service_id: str, package: str) -> ServicePl
     plan.schemas += [emitter.operation_constant(op) for op in operations]
     plan.service_schema_source = emitter.service_source(operations)
     plan.operations = [
-        _operation_plan(model, index, op, class_names, fields, emitter) for op in operations
+        _operation_plan(model, index, service_id, op, class_names, fields, emitter)
+        for op in operations
     ]
     return plan
 
@@ -231,6 +232,7 @@ def _optional(plan: FieldPlan) -> FieldPlan:
 def _operation_plan(
     model: Model,
     index: ModelIndex,
+    service_id: str,
     operation: Shape,
     class_names: dict[str, str],
     fields: _FieldBuilder,
@@ -248,6 +250,7 @@ def _operation_plan(
     params = (
         () if input_shape.id == UNIT else fields.of_structure(input_shape, skip_event_streams=False)
     )
+    page_input, page_output = _page_tokens(model, index, service_id, operation, output_shape)
     return OperationPlan(
         method_name=python_identifier(snake_case(operation.name), RESERVED_PARAMETERS),
         schema_const=emitter.operation_const_name(operation),
@@ -256,4 +259,27 @@ def _operation_plan(
         output_class="None" if output_shape.id == UNIT else class_names[output_shape.id],
         doc=clean_doc(t.DOCUMENTATION.get(operation)),
         event_stream=event_stream,
+        page_input_token=page_input,
+        page_output_token=page_output,
     )
+
+
+def _page_tokens(
+    model: Model, index: ModelIndex, service_id: str, operation: Shape, output: Shape
+) -> tuple[str | None, str | None]:
+    """Python names of a paginated operation's input token and output token path."""
+    paginated = index.paginated(operation.id, service_id)
+    if paginated is None or not paginated.input_token or not paginated.output_token:
+        return None, None
+    path = []
+    shape = output
+    for part in paginated.output_token.split("."):
+        member = shape.members.get(part)
+        if member is None:
+            raise CodegenError(
+                f"{operation.source}: {operation.id}: @paginated outputToken {part!r} is not a "
+                f"member of {shape.id}"
+            )
+        path.append(python_identifier(snake_case(part), RESERVED_PARAMETERS))
+        shape = model.target(member)
+    return python_identifier(snake_case(paginated.input_token), RESERVED_PARAMETERS), ".".join(path)

@@ -126,7 +126,10 @@ class OperationPlan:
     doc: str | None
     # The event stream union alias when the output streams events, else None.
     event_stream: str | None
-    paginated_items: str | None = None
+    # For @paginated operations: the input member that takes the token, and the dotted
+    # path (Python names) of the output member that carries the next one.
+    page_input_token: str | None = None
+    page_output_token: str | None = None
 
     def returns(self, stream_class: str) -> str:
         """The return annotation, split the way black splits ``    ) -> ...:``."""

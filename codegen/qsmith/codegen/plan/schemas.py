@@ -100,6 +100,7 @@ class SchemaEmitter:
         self._class_names = class_names
         self._base_error = base_error
         self._names: dict[str, str] = {}
+        self._forward_referenced: set[str] = set()
 
     # -- names ---------------------------------------------------------------------------------
 
@@ -132,8 +133,11 @@ class SchemaEmitter:
                     visit(target)
             done.add(shape.id)
             name = self.const_name(shape.id)
-            source = render(self._shape_source(shape, done), 0, len(name) + 3)
-            plans.append(SchemaConstPlan(name, source))
+            call = self._shape_source(shape, done)
+            # mypy cannot infer a constant that a lambda above refers to: annotate it.
+            if shape.id in self._forward_referenced:
+                name += ": Schema"
+            plans.append(SchemaConstPlan(name, render(call, 0, len(name) + 3)))
 
         for shape in closure:
             if shape.id not in started and _needs_constant(shape):
@@ -196,6 +200,7 @@ class SchemaEmitter:
             target_ref = target_const
         else:
             target_ref = f"lambda: {target_const}"
+            self._forward_referenced.add(target.id)
         binding = next(((spec, name) for spec, name in _BINDINGS if spec.has(member)), None)
         http_name = None
         if binding is not None and isinstance(binding[0].get(member), str):
