@@ -7,13 +7,22 @@ import pytest
 
 from qsmith.login.paths import ENV_VARS, LoginPaths
 from qsmith.testing import LoopbackServer
-from tests.login.fake_oidc import FakeOidc, running_fake
+from tests.login.fake_oidc import FakeOidc
+
+
+@pytest.fixture(scope="package")
+def oidc_server() -> Iterator[LoopbackServer]:
+    """One server for the package (stopping one takes half a second); a fresh fake per test."""
+    with LoopbackServer() as server:
+        yield server
 
 
 @pytest.fixture
-def fake_oidc() -> Iterator[tuple[FakeOidc, LoopbackServer]]:
-    with running_fake() as pair:
-        yield pair
+def fake_oidc(oidc_server: LoopbackServer) -> Iterator[tuple[FakeOidc, LoopbackServer]]:
+    fake = FakeOidc()
+    oidc_server.set_handler(fake.handle)
+    yield fake, oidc_server
+    oidc_server.set_handler(None)
 
 
 @pytest.fixture

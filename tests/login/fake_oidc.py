@@ -13,12 +13,10 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from qsmith.login.oidc import ERROR_CODES
-from qsmith.testing import LoopbackServer, RecordedRequest, ScriptedResponse
+from qsmith.testing import RecordedRequest, ScriptedResponse
 
 CANARY = "CANARY-5ecret"
 SHAPE_OF = {code: shape for shape, code in ERROR_CODES.items()}
@@ -127,10 +125,3 @@ class FakeOidc:
     @staticmethod
     def _ok(data: dict[str, Any]) -> ScriptedResponse:
         return ScriptedResponse.json(200, json.dumps(data))
-
-
-@contextmanager
-def running_fake() -> Iterator[tuple[FakeOidc, LoopbackServer]]:
-    fake = FakeOidc()
-    with LoopbackServer(fake.handle) as server:
-        yield fake, server

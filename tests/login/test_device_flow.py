@@ -70,7 +70,7 @@ def test_login_registers_starts_shows_polls_and_returns_the_token(
     clock, recorder = FakeClock(), Recorder()
     token = make_flow(server, tmp_path, clock, recorder).run(START_URL)
 
-    paths = [r.path for r in server.requests]
+    paths = [path for path, _ in fake.bodies]
     assert paths == ["/client/register", "/device_authorization", "/token", "/token", "/token"]
     register = fake.bodies[0][1]
     assert register == {"clientName": "qsmith", "clientType": "public", "scopes": list(SCOPES)}
@@ -141,9 +141,7 @@ def test_another_error_is_raised_with_its_oauth_code(
 
 
 def test_error_code_read_from_a_type_only_body(loopback: LoopbackServer) -> None:
-    loopback.enqueue(
-        ScriptedResponse.json(400, json.dumps({"__type": "com.x#SlowDownException"}))
-    )
+    loopback.enqueue(ScriptedResponse.json(400, json.dumps({"__type": "com.x#SlowDownException"})))
     api = HttpOidcApi("us-east-1", endpoint=loopback.url)
     with pytest.raises(OidcApiError) as info:
         api.start_device_authorization(client_id="c", client_secret="s", start_url=START_URL)

@@ -39,7 +39,6 @@ from qsmith.login.state import (
 from qsmith.runtime.auth.identity import utc_now
 
 BUILDER_ID_REGION = "us-east-1"
-SOURCE_OPTIONS = {"q-cli": "q_cli_db", "kiro-cli": "kiro_cli_db", "kiro": "kiro_token_file"}
 
 
 def _expiry(expiration: datetime | None) -> str:
@@ -120,8 +119,10 @@ def _device_login(
     click.echo(f"Logged in ({kind}, {region}); the token expires {_expiry(token.expiration)}.")
 
 
-def _import_login(paths: LoginPaths, source: str, take: bool, profile_arn: str | None) -> None:
-    imported: ImportedLogin = read_import(source, paths)
+def _import_login(
+    paths: LoginPaths, source: str, take: bool, profile_arn: str | None, store: Path | None
+) -> None:
+    imported: ImportedLogin = read_import(source, session.import_paths(paths, source, store))
     if take:
         state = session.take_over(paths, imported)
         click.echo(
@@ -138,6 +139,7 @@ def _import_login(paths: LoginPaths, source: str, take: bool, profile_arn: str |
             profile_arn=imported.profile_arn,
             profile_name=imported.profile_name,
             social_provider=imported.social_provider,
+            import_path=str(store.resolve()) if store is not None else None,
         )
         click.echo(
             f"Using the {source} login ({imported.kind}); {source} keeps refreshing it and "
@@ -178,9 +180,7 @@ def login(
     if source is not None:
         if start_url or region:
             raise click.UsageError("--import cannot be combined with --start-url/--region")
-        if source_path is not None:
-            paths = replace(paths, **{SOURCE_OPTIONS[source]: source_path})
-        _import_login(paths, source, take_over, profile_arn)
+        _import_login(paths, source, take_over, profile_arn, source_path)
         return
     if take_over or source_path is not None:
         raise click.UsageError("--take-over and --from go with --import")

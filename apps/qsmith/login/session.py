@@ -9,8 +9,9 @@ refresher, or Kiro's for a taken-over Kiro social login. An imported login is se
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
 from qsmith.login.imported import ImportedTokenProvider
 from qsmith.login.imports import RELOGIN, ImportedLogin, read_import
@@ -26,7 +27,9 @@ from qsmith.runtime.auth.tokens.refreshing import RefreshingTokenProvider, Token
 from qsmith.runtime.auth.tokens.token_file import JsonTokenFile
 
 __all__ = [
+    "IMPORT_PATH_FIELDS",
     "Whoami",
+    "import_paths",
     "login_token_provider",
     "logout",
     "relogin_hint",
@@ -34,6 +37,9 @@ __all__ = [
     "take_over",
     "whoami",
 ]
+
+# Which LoginPaths field holds each tool's store.
+IMPORT_PATH_FIELDS = {"q-cli": "q_cli_db", "kiro-cli": "kiro_cli_db", "kiro": "kiro_token_file"}
 
 
 def save_own_login(paths: LoginPaths, token: BearerToken, state: LoginState) -> None:
@@ -67,6 +73,13 @@ def take_over(paths: LoginPaths, imported: ImportedLogin) -> LoginState:
     return state
 
 
+def import_paths(paths: LoginPaths, owner: str, store: str | Path | None) -> LoginPaths:
+    """``paths`` with the other tool's store replaced by ``store`` when one is given."""
+    if store is None:
+        return paths
+    return replace(paths, **{IMPORT_PATH_FIELDS[owner]: Path(store)})
+
+
 def relogin_hint(state: LoginState) -> str:
     if state.imported:
         return RELOGIN[state.owner]
@@ -91,7 +104,8 @@ def login_token_provider(
     paths = paths or LoginPaths.from_environment()
     state = LoginState.load(paths.state_file)
     if state.imported:
-        return ImportedTokenProvider(state.owner, lambda: read_import(state.owner, paths))
+        source = import_paths(paths, state.owner, state.import_path)
+        return ImportedTokenProvider(state.owner, lambda: read_import(state.owner, source))
     store = JsonTokenFile(own_token_path(paths), source=f"qsmith login ({state.kind})")
     return RefreshingTokenProvider(
         store, refresher or _refresher(state), login_hint=relogin_hint(state)

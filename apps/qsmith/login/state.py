@@ -52,6 +52,8 @@ class LoginState:
     profile_arn: str | None = None
     profile_name: str | None = None
     social_provider: str | None = None
+    # The other tool's store when given with --from (else its usual place).
+    import_path: str | None = None
 
     @property
     def imported(self) -> bool:
