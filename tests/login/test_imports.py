@@ -15,7 +15,7 @@ from qsmith.login.errors import ImportSourceError
 from qsmith.login.imports import read_import
 from qsmith.login.kiro_refresher import KiroSocialRefresher
 from qsmith.login.paths import LoginPaths, own_token_path
-from qsmith.login.session import login_token_provider, take_over, whoami
+from qsmith.login.session import login_token_provider, logout, take_over, whoami
 from qsmith.login.state import BUILDER_ID, IDENTITY_CENTER, SOCIAL, LoginState
 from qsmith.runtime.auth.errors import LoginRequiredError, TokenExpiredError
 from qsmith.runtime.auth.tokens.oidc import OidcRefresher
@@ -200,6 +200,8 @@ def test_imported_login_is_read_afresh_and_never_refreshed(paths: LoginPaths) ->
     message = str(info.value)
     assert "`q login`" in message and "--take-over" in message and CANARY not in message
     assert not own_token_path(paths).exists()  # nothing copied without --take-over
+    assert "untouched" in logout(paths)
+    assert paths.q_cli_db.exists() and not paths.state_file.exists()
 
 
 def test_take_over_copies_then_qsmith_refreshes_with_oidc(

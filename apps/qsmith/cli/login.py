@@ -8,6 +8,7 @@ from the environment (see ``qsmith.login.paths``); no command prints a token.
 from __future__ import annotations
 
 import os
+import sys
 import webbrowser
 from dataclasses import replace
 from datetime import datetime
@@ -30,12 +31,7 @@ from qsmith.login.profiles import (
     profile_region,
 )
 from qsmith.login.registration import RegistrationCache
-from qsmith.login.state import (
-    BUILDER_ID,
-    BUILDER_ID_START_URL,
-    IDENTITY_CENTER,
-    LoginState,
-)
+from qsmith.login.state import BUILDER_ID_START_URL, IDENTITY_CENTER, LoginState, identity_kind
 from qsmith.runtime.auth.identity import utc_now
 
 BUILDER_ID_REGION = "us-east-1"
@@ -62,7 +58,7 @@ def _show_prompt(authorization: DeviceAuthorization) -> None:
 def _open_browser(url: str) -> bool:
     """Open the page when a browser is likely to be there (a desktop or macOS/Windows)."""
     has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if not (has_display or os.name == "nt" or os.uname().sysname == "Darwin"):
+    if not (has_display or sys.platform in ("darwin", "win32")):
         return False
     try:
         return webbrowser.open(url)
@@ -111,7 +107,7 @@ def _device_login(
         open_browser=_open_browser if browser else None,
     )
     token = flow.run(start_url)
-    kind = BUILDER_ID if start_url == BUILDER_ID_START_URL else IDENTITY_CENTER
+    kind = identity_kind(start_url)
     state = LoginState(owner="qsmith", kind=kind, region=region, start_url=start_url)
     session.save_own_login(paths, token, state)
     state = _choose_profile(paths, state, profile_arn)
