@@ -48,7 +48,7 @@ def write_db(db: Path, auth: dict[str, Any], state: dict[str, Any] | None = None
 def q_cli_token(minutes: float, start_url: str | None = None) -> dict[str, Any]:
     token = {
         "access_token": f"q-access-{CANARY}",
-        "expires_at": stamp(minutes),
+        "expires_at": stamp(minutes)[:-1] + "123Z",  # nanoseconds, as the Q CLI writes them
         "refresh_token": f"q-refresh-{CANARY}",
         "region": "us-east-1",
         "oauth_flow": "DeviceCode",

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+import httpx
 
 from qsmith.login import session
 from qsmith.login.device_flow import DeviceCodeLogin
@@ -100,13 +101,14 @@ def _choose_profile(paths: LoginPaths, state: LoginState, profile_arn: str | Non
 def _device_login(
     paths: LoginPaths, start_url: str, region: str, browser: bool, profile_arn: str | None
 ) -> None:
-    flow = DeviceCodeLogin(
-        HttpOidcApi(region),
-        RegistrationCache(paths.sso_cache_dir),
-        show=_show_prompt,
-        open_browser=_open_browser if browser else None,
-    )
-    token = flow.run(start_url)
+    with httpx.Client(timeout=15.0) as http:
+        flow = DeviceCodeLogin(
+            HttpOidcApi(region, client=http),
+            RegistrationCache(paths.sso_cache_dir),
+            show=_show_prompt,
+            open_browser=_open_browser if browser else None,
+        )
+        token = flow.run(start_url)
     kind = identity_kind(start_url)
     state = LoginState(owner="qsmith", kind=kind, region=region, start_url=start_url)
     session.save_own_login(paths, token, state)
