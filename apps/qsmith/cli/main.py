@@ -19,6 +19,9 @@ SUBCOMMANDS: dict[str, str] = {
     "model": "qsmith.cli.model:model",
     "auth": "qsmith.cli.auth:auth",
     "eventstream": "qsmith.cli.eventstream:eventstream",
+    "login": "qsmith.cli.login:login",
+    "logout": "qsmith.cli.login:logout",
+    "whoami": "qsmith.cli.login:whoami",
 }
 
 

@@ -12,6 +12,7 @@ import re
 __all__ = [
     "RESERVED_PARAMETERS",
     "constant_name",
+    "isort_key",
     "module_name",
     "pascal_case",
     "python_identifier",
@@ -60,3 +61,14 @@ def python_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
 def module_name(name: str) -> str:
     """A package name for a service: ``codewhisperer-streaming`` -> ``codewhisperer_streaming``."""
     return python_identifier(snake_case(name))
+
+
+def isort_key(name: str) -> tuple[int, list[int | str]]:
+    """Where isort (ruff) puts a name in an import: CONSTANTS, then Classes, then the
+    rest, each in natural, case-insensitive order."""
+    natural: list[int | str] = [
+        int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)
+    ]
+    if name.isupper() and len(name) > 1:
+        return 0, natural
+    return (1, natural) if name[:1].isupper() else (2, natural)

@@ -8,12 +8,12 @@ actually uses, so every generated module imports exactly what it needs.
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import black
 import jinja2
 
+from qsmith.codegen.naming import isort_key
 from qsmith.codegen.plan.ir import ServicePlan
 from qsmith.codegen.plan.source import LINE_LENGTH, py_repr
 
@@ -130,21 +130,10 @@ def _imports_for(body: str, plan: ServicePlan, local: tuple[str, ...]) -> str:
 def _from_imports(modules: dict[str, tuple[str, ...]], used: set[str]) -> list[str]:
     lines = []
     for module in sorted(modules):
-        wanted = sorted((n for n in modules[module] if n in used), key=_isort_key)
+        wanted = sorted((n for n in modules[module] if n in used), key=isort_key)
         if wanted:
             lines.append(_from_import(module, wanted))
     return lines
-
-
-def _isort_key(name: str) -> tuple[int, list[int | str]]:
-    """CONSTANTS, then Classes, then the rest (isort's order-by-type), each in natural,
-    case-insensitive order."""
-    natural: list[int | str] = [
-        int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)
-    ]
-    if name.isupper() and len(name) > 1:
-        return 0, natural
-    return (1, natural) if name[:1].isupper() else (2, natural)
 
 
 def _from_import(module: str, names: list[str]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qsmith.codegen.naming import isort_key
 from qsmith.codegen.plan.source import LINE_LENGTH, Call, TupleSource, py_repr, render
 
 
@@ -170,4 +171,5 @@ class ServicePlan:
 
     @property
     def error_names(self) -> list[str]:
-        return sorted([self.base_error, *(e.class_name for e in self.errors)])
+        """Sorted as isort sorts them, since the package __init__ imports them."""
+        return sorted([self.base_error, *(e.class_name for e in self.errors)], key=isort_key)

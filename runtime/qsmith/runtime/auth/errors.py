@@ -12,6 +12,7 @@ from qsmith.runtime.errors import ConfigError, IdentityError, SigningError
 __all__ = [
     "ConfigFileError",
     "CredentialSourceError",
+    "LoginRequiredError",
     "NoCredentialsError",
     "NoTokenError",
     "SignatureError",
@@ -58,6 +59,17 @@ class TokenExpiredError(IdentityError):
         self.source = source
         self.how_to_login = how_to_login
         super().__init__(f"the bearer token from {source} has expired; {how_to_login}")
+
+
+class LoginRequiredError(TokenExpiredError):
+    """The refresh was refused for good (``invalid_grant``): the login itself is gone."""
+
+    def __init__(self, source: str, how_to_login: str) -> None:
+        super().__init__(source, how_to_login)
+        self.args = (
+            f"the login behind {source} is no longer valid (the service refused to refresh "
+            f"it, e.g. invalid_grant); {how_to_login}",
+        )
 
 
 class TokenRefreshError(IdentityError):

@@ -20,7 +20,12 @@ import threading
 from datetime import timedelta
 from typing import Protocol
 
-from qsmith.runtime.auth.errors import NoTokenError, TokenExpiredError, TokenRefreshError
+from qsmith.runtime.auth.errors import (
+    LoginRequiredError,
+    NoTokenError,
+    TokenExpiredError,
+    TokenRefreshError,
+)
 from qsmith.runtime.auth.files import file_lock
 from qsmith.runtime.auth.identity import BearerToken, utc_now
 from qsmith.runtime.auth.tokens.token_file import LOGIN_HINT, JsonTokenFile
@@ -63,6 +68,9 @@ class RefreshingTokenProvider:
         self._current: BearerToken | None = None
         self._lock = threading.Lock()
         self._quiet_until = utc_now() - RETRY_AFTER_FAILURE
+        # A refresh token the service refused for good is never sent again: only a new
+        # login (a new refresh token in the file) makes refreshing worth another call.
+        self._refused_refresh_token: str | None = None
 
     @property
     def source(self) -> str:
@@ -108,6 +116,8 @@ class RefreshingTokenProvider:
     def _refresh(self, token: BearerToken) -> BearerToken:
         if not token.refresh_token:
             return self._keep_or_expire(token, "it has no refresh token")
+        if token.refresh_token == self._refused_refresh_token:
+            raise LoginRequiredError(self.store.source, self._login_hint)
         try:
             renewed = self._refresher.refresh(token)
         except QsmithError as exc:
@@ -115,7 +125,8 @@ class RefreshingTokenProvider:
             _log.warning("refreshing the token from %s failed: %s", self.store.source, exc)
             self._quiet_until = utc_now() + RETRY_AFTER_FAILURE
             if login_required:
-                raise TokenExpiredError(self.store.source, self._login_hint) from exc
+                self._refused_refresh_token = token.refresh_token
+                raise LoginRequiredError(self.store.source, self._login_hint) from exc
             return self._keep_or_expire(token, "the refresh failed", cause=exc)
         if not renewed.token:
             raise NoTokenError(f"the refresher for {self.store.source} returned no token")
