@@ -50,3 +50,9 @@ def telemetry(
         return
     module = generate_module(merged, out_file, descriptions=not no_descriptions)
     click.echo(f"wrote {out_file}: {module.metrics} metric builder(s), {module.enums} enum(s)")
+
+
+if (
+    __name__ == "__main__"
+):  # until `qsmith codegen` is a group: python -m qsmith.cli.telemetry_codegen
+    telemetry()
