@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -178,3 +179,19 @@ def test_name_clashes_are_reported_not_guessed() -> None:
     reserved["metrics"][1]["metadata"] = [{"type": "epochTimestamp"}]
     with pytest.raises(CodegenError, match="epoch_timestamp, which 'epoch_timestamp' already"):
         render_module(parse_definitions([("sample.json", reserved)]))
+
+
+@pytest.mark.parametrize(
+    "description",
+    ['ends with a quote"', 'two""', "bell\x07 and nul\x00", "trailing backslash \\", "tab\there"],
+)
+def test_awkward_descriptions_make_valid_docstrings(description: str, tmp_path: Path) -> None:
+    document = copy.deepcopy(SAMPLE)
+    document["metrics"][1]["description"] = description
+    document["types"][0]["description"] = description
+    module = import_source(
+        render_module(parse_definitions([("d.json", document)])).source, tmp_path, "awkward"
+    )
+    shown = description.replace("\t", " ")  # the text survives; whitespace runs become one space
+    assert inspect.getdoc(module.sample_ping).startswith(shown + "\n")
+    assert inspect.getdoc(module.Result).rstrip() == shown  # black may pad a closing quote

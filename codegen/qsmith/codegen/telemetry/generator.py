@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,8 +140,14 @@ def _string_literal(text: str) -> str:
 
 
 def _docstring_text(text: str) -> str:
-    """Text safe inside a triple-quoted docstring (no closing quotes, no escapes)."""
-    return " ".join(text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').split())
+    """Text safe inside a triple-quoted docstring: one line, no closing quotes, backslashes
+    doubled, control characters as ``\\xNN`` escapes (a raw NUL is not valid source)."""
+    escaped = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    visible = "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" and not ch.isspace() else ch
+        for ch in escaped
+    )
+    return " ".join(visible.split())
 
 
 def _enum_view(type_def: TypeDef, descriptions: bool) -> EnumView:
