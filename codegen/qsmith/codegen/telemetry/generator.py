@@ -172,7 +172,7 @@ def _enum_view(type_def: TypeDef, descriptions: bool) -> EnumView:
 
 
 def _has_enum(type_def: TypeDef) -> bool:
-    # A double's allowed values cannot make an IntEnum; they stay in the description.
+    # A double's allowed values cannot make an IntEnum: such a field stays a plain float.
     return bool(type_def.allowed_values) and type_def.type in ("string", "int")
 
 
