@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[codegen,dev]'
 	touch $(STAMP)
 
+TELEMETRY_DEFS := apps/qsmith/telemetry/definitions.json
+TELEMETRY_OUT := apps/qsmith/telemetry/metrics.py
+
 codegen: $(STAMP)
 	$(BIN)/qsmith codegen --all --models models --out generated
+	$(BIN)/qsmith codegen telemetry $(TELEMETRY_DEFS) --out $(TELEMETRY_OUT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE_DIRS) tests benchmarks tools noxfile.py
@@ -26,6 +30,7 @@ typecheck: $(STAMP)
 
 check-generated: $(STAMP)
 	$(BIN)/qsmith codegen --all --models models --out generated --check
+	$(BIN)/qsmith codegen telemetry $(TELEMETRY_DEFS) --out $(TELEMETRY_OUT) --check
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
