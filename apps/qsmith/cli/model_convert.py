@@ -46,7 +46,8 @@ def convert(files: tuple[Path, ...], output: Path | None) -> None:
 
 
 def _documents(files: list[Path]) -> list[tuple[str, Any]]:
-    idl = dict(idl_documents([f for f in files if is_idl_path(f)]))
+    paths = [f for f in files if is_idl_path(f)]
+    idl = dict(idl_documents(paths, check_targets=len(paths) == len(files)))
     documents: list[tuple[str, Any]] = []
     for path in files:
         if is_idl_path(path):

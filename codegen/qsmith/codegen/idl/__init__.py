@@ -33,9 +33,13 @@ def is_idl_path(source: object) -> bool:
 
 
 def idl_documents(
-    paths: Sequence[str | os.PathLike[str]],
+    paths: Sequence[str | os.PathLike[str]], *, check_targets: bool = True
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Read IDL files together; raises ModelError listing one problem per bad file."""
+    """Read IDL files together; raises ModelError listing one problem per bad file.
+
+    ``check_targets=False`` when other (JSON AST) sources complete the model: shape
+    references the files do not define are then left for the model loader to check.
+    """
     parsed: list[ParsedFile] = []
     problems: list[ModelProblem] = []
     for path in paths:
@@ -54,4 +58,4 @@ def idl_documents(
             problems.extend(exc.problems)
     if problems:
         raise ModelError(problems)
-    return to_documents(parsed)
+    return to_documents(parsed, check_targets=check_targets)

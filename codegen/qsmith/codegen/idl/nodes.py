@@ -10,7 +10,7 @@ from typing import Any
 
 from qsmith.codegen.idl.cursor import Cursor
 from qsmith.codegen.idl.syntax import Annotation, Ref, TraitList
-from qsmith.codegen.idl.tokens import Kind
+from qsmith.codegen.idl.tokens import Kind, Token
 
 __all__ = ["parse_node", "parse_traits"]
 
@@ -28,15 +28,16 @@ def parse_node(cursor: Cursor, *, shape_ids: bool) -> Any:
         if token.text in _KEYWORDS:
             return _KEYWORDS[token.text]
         return Ref(token.text, token.line, token.column) if shape_ids else token.text
-    if cursor.accept("["):
+    if cursor.at_punct("["):
+        opening = cursor.advance()
         items = []
         while not cursor.accept("]"):
             if cursor.token.kind is Kind.EOF:
-                cursor.fail("unterminated list: expected ']'")
+                cursor.fail("unterminated list: no ']' closes this '['", opening)
             items.append(parse_node(cursor, shape_ids=shape_ids))
         return items
-    if cursor.accept("{"):
-        return _object_body(cursor, "}", shape_ids=shape_ids)
+    if cursor.at_punct("{"):
+        return _object_body(cursor, cursor.advance(), shape_ids=shape_ids)
     cursor.fail(f"expected a node value, found {token.describe()}")
 
 
@@ -48,11 +49,12 @@ def _object_key(cursor: Cursor) -> str:
     cursor.fail(f"expected an object key (identifier or string), found {token.describe()}")
 
 
-def _object_body(cursor: Cursor, close: str, *, shape_ids: bool) -> dict[str, Any]:
+def _object_body(cursor: Cursor, opening: Token, *, shape_ids: bool) -> dict[str, Any]:
+    close = "}" if opening.text == "{" else ")"
     result: dict[str, Any] = {}
     while not cursor.accept(close):
         if cursor.token.kind is Kind.EOF:
-            cursor.fail(f"unterminated object: expected '{close}'")
+            cursor.fail(f"unterminated: no '{close}' closes this '{opening.text}'", opening)
         key_token = cursor.token
         key = _object_key(cursor)
         cursor.expect(":", f"after the object key {key!r}")
@@ -77,13 +79,14 @@ def parse_traits(cursor: Cursor, *, limit: int | None = None) -> TraitList:
 
 
 def _trait_value(cursor: Cursor) -> Any:
-    if not cursor.accept("("):
+    if not cursor.at_punct("("):
         return Annotation()
+    opening = cursor.advance()
     if cursor.accept(")"):
         return Annotation()
     key, colon = cursor.token, cursor.peek()
     if key.kind in (Kind.STRING, Kind.IDENT) and colon.kind is Kind.PUNCT and colon.text == ":":
-        return _object_body(cursor, ")", shape_ids=True)
+        return _object_body(cursor, opening, shape_ids=True)
     value = parse_node(cursor, shape_ids=True)
     cursor.expect(")", "to close the trait value")
     return value

@@ -21,15 +21,23 @@ from qsmith.codegen.model.prelude import PRELUDE_TRAITS, prelude_shapes
 __all__ = ["to_documents"]
 
 _PRELUDE = "smithy.api"
-_PRELUDE_NAMES = frozenset(shape_id.partition("#")[2] for shape_id in prelude_shapes())
+_PRELUDE_IDS = frozenset(prelude_shapes())
+_PRELUDE_NAMES = frozenset(shape_id.partition("#")[2] for shape_id in _PRELUDE_IDS)
 _LIST_KINDS = {ShapeKind.LIST.value, ShapeKind.SET.value}
 _MEMBER_KEYS = ("members", "member", "key", "value")
 _REFERENCE_LISTS = ("operations", "collectionOperations", "resources", "errors")
 
 
-def to_documents(files: list[ParsedFile]) -> list[tuple[str, dict[str, Any]]]:
-    """One ``(file, JSON AST document)`` per parsed file; IdlError on the first problem."""
-    table = _ShapeTable(files)
+def to_documents(
+    files: list[ParsedFile], *, check_targets: bool = True
+) -> list[tuple[str, dict[str, Any]]]:
+    """One ``(file, JSON AST document)`` per parsed file; IdlError on the first problem.
+
+    With ``check_targets`` a reference to a shape (member target, mixin, operation,
+    resource, error, ``apply`` target) must resolve to a shape of these files or of the
+    prelude; without it (other sources are loaded too) the model loader checks them.
+    """
+    table = _ShapeTable(files, check_targets=check_targets)
     for parsed in files:
         _Resolver(parsed, table).resolve_shapes()
     for parsed in files:
@@ -41,7 +49,8 @@ def to_documents(files: list[ParsedFile]) -> list[tuple[str, dict[str, Any]]]:
 class _ShapeTable:
     """Every shape the files define, to resolve names and elided members across files."""
 
-    def __init__(self, files: list[ParsedFile]) -> None:
+    def __init__(self, files: list[ParsedFile], *, check_targets: bool) -> None:
+        self.check_targets = check_targets
         self.owner: dict[str, ParsedFile] = {}
         self.names: dict[str, set[str]] = {}
         for parsed in files:
@@ -155,16 +164,32 @@ class _Resolver:
             )
         return f"{namespace}#{root}{suffix}"
 
-    def value(self, value: Any) -> Any:
+    def value(self, value: Any, *, reference: bool = False) -> Any:
+        """``value`` with its placeholders resolved; ``reference``: a Ref outside trait
+        values names a shape the model must have."""
         if isinstance(value, Ref):
-            return self.shape_id(value)
+            return self.target(value) if reference else self.shape_id(value)
         if isinstance(value, TraitList):
             return self.traits(value)
         if isinstance(value, dict):
-            return {key: self.value(item) for key, item in value.items()}
+            return {key: self.value(item, reference=reference) for key, item in value.items()}
         if isinstance(value, list):
-            return [self.value(item) for item in value]
+            return [self.value(item, reference=reference) for item in value]
         return value
+
+    def target(self, ref: Ref) -> str:
+        shape_id = self.shape_id(ref)
+        container = shape_id.partition("$")[0]
+        known = container in self.table.owner or container in _PRELUDE_IDS
+        if self.table.check_targets and not known:
+            raise IdlError(
+                self.parsed.file,
+                ref.line,
+                ref.column,
+                f"{ref.name} does not resolve to a shape (not imported by 'use', not defined "
+                f"in namespace {self.parsed.namespace}, not in the prelude)",
+            )
+        return shape_id
 
     def traits(self, traits: TraitList) -> dict[str, Any]:
         """Resolved ids and values; a trait given twice follows Smithy's merge rule
@@ -188,17 +213,21 @@ class _Resolver:
         return [] if self.table.kind(trait_id) in _LIST_KINDS else {}
 
     def resolve_shapes(self) -> None:
+        for resource in self.parsed.resources_for.values():
+            self.target(resource)
         for shape_id, node in self.parsed.shapes.items():
-            self.parsed.shapes[shape_id] = {key: self.value(item) for key, item in node.items()}
+            self.parsed.shapes[shape_id] = {
+                key: self.value(item, reference=True) for key, item in node.items()
+            }
             mixins = self.parsed.shapes[shape_id]["mixins"]
             self.parsed.shapes[shape_id]["mixins"] = [{"target": m} for m in mixins]
 
     def document(self) -> dict[str, Any]:
         shapes = {shape_id: dict(node) for shape_id, node in self.parsed.shapes.items()}
         for item in self.parsed.applies:
-            target = self.shape_id(item.target)
+            target = self.target(item.target)
             traits = self.traits(item.traits)
-            holder = self.local_holder(shapes, target)
+            holder = self.local_holder(shapes, item.target)
             if holder is None:
                 entry = shapes.setdefault(target, {"type": "apply", "traits": {}})
                 holder = entry
@@ -211,14 +240,24 @@ class _Resolver:
             _sort_references(node)
         return {"smithy": self.parsed.version, "metadata": self.parsed.metadata, "shapes": shapes}
 
-    def local_holder(self, shapes: dict[str, Any], target: str) -> dict[str, Any] | None:
-        container, dollar, member = target.partition("$")
+    def local_holder(self, shapes: dict[str, Any], target: Ref) -> dict[str, Any] | None:
+        """The shape or member of this file ``apply`` targets; None when it is elsewhere
+        (another file, or a member the shape gets from a mixin)."""
+        container, dollar, member = self.target(target).partition("$")
         node: dict[str, Any] | None = shapes.get(container)
         if node is None or node.get("type") == "apply":
             return None
         if not dollar:
             return node
         found: dict[str, Any] | None = _members_of(node).get(member)
+        if found is None and not node.get("mixins"):
+            raise IdlError(
+                self.parsed.file,
+                target.line,
+                target.column,
+                f"apply targets member {member!r}, which {container.partition('#')[2]} "
+                "does not have",
+            )
         return found
 
 

@@ -94,7 +94,8 @@ class ShapeStatements:
         """``apply Target @trait`` or ``apply Target { @a @b }`` (``apply`` consumed)."""
         cursor = self.cursor
         target = cursor.shape_ref("the shape to apply traits to")
-        if cursor.accept("{"):
+        if cursor.at_punct("{"):
+            self.require_2(cursor.advance(), "an apply block ('apply X { ... }')")
             traits = parse_traits(cursor)
             cursor.expect("}", "to close the apply block (only traits may be inside)")
         else:
@@ -106,13 +107,16 @@ class ShapeStatements:
     def shape(self, start: Token, traits: TraitList) -> None:
         """A shape statement whose keyword is the current token."""
         cursor = self.cursor
-        keyword = cursor.advance().text
+        keyword_token = cursor.advance()
+        keyword = keyword_token.text
+        if keyword in _ENUMS:
+            self.require_2(keyword_token, f"{keyword} shapes")
         name_token = cursor.identifier(f"a shape name after '{keyword}'")
         shape_id = self.define(name_token, keyword)
         node: dict[str, Any] = {"type": keyword}
         node["traits"] = TraitList(doc_trait(start) + traits.items)
         if keyword in _AGGREGATES and cursor.at_word("for"):
-            cursor.advance()
+            self.require_2(cursor.advance(), "'for' resource bindings")
             self.parsed.resources_for[shape_id] = cursor.shape_ref("a resource after 'for'")
         node["mixins"] = self.mixins()
         self.parsed.shapes[shape_id] = node
@@ -142,11 +146,17 @@ class ShapeStatements:
         self.parsed.locations[shape_id] = (name.line, name.column)
         return shape_id
 
+    def require_2(self, token: Token, feature: str) -> None:
+        if self.parsed.version.startswith("1"):
+            self.cursor.fail(
+                f'{feature}: only allowed with $version: "2.0" (this file is 1.0)', token
+            )
+
     def mixins(self) -> list[Ref]:
         cursor = self.cursor
         if not cursor.at_word("with"):
             return []
-        cursor.advance()
+        self.require_2(cursor.advance(), "mixins ('with [...]')")
         cursor.expect("[", "after 'with'")
         refs = []
         while not cursor.accept("]"):
@@ -186,7 +196,9 @@ class ShapeStatements:
         while not cursor.accept("}"):
             start = cursor.token
             traits = parse_traits(cursor)
-            elided = cursor.accept("$")
+            elided = cursor.at_punct("$")
+            if elided:
+                self.require_2(cursor.advance(), "elided members ('$name')")
             name = cursor.identifier("a member name")
             if fixed is not None and name.text not in fixed:
                 cursor.fail(
@@ -205,8 +217,7 @@ class ShapeStatements:
             items = doc_trait(start) + traits.items
             if cursor.at_punct("="):
                 equals = cursor.advance()
-                if self.parsed.version.startswith("1"):
-                    cursor.fail("default values ('= value') need $version: \"2.0\"", equals)
+                self.require_2(equals, "default values ('= value')")
                 items.append(
                     (
                         Ref("smithy.api#default", equals.line, equals.column),
@@ -278,8 +289,7 @@ class ShapeStatements:
         if key.text == "errors":
             cursor.fail("errors cannot be defined inline (':='); list shape ids instead", key)
         cursor.advance()  # :=
-        if self.parsed.version.startswith("1"):
-            cursor.fail("inline input/output (':=') needs $version: \"2.0\"", key)
+        self.require_2(key, "inline input/output (':=')")
         start = cursor.token
         traits = parse_traits(cursor)
         suffix = self.parsed.input_suffix if key.text == "input" else self.parsed.output_suffix
@@ -289,7 +299,7 @@ class ShapeStatements:
         node: dict[str, Any] = {"type": "structure"}
         node["traits"] = TraitList([*doc_trait(start), marker, *traits.items])
         if cursor.at_word("for"):
-            cursor.advance()
+            self.require_2(cursor.advance(), "'for' resource bindings")
             self.parsed.resources_for[shape_id] = cursor.shape_ref("a resource after 'for'")
         node["mixins"] = self.mixins()
         self.parsed.shapes[shape_id] = node

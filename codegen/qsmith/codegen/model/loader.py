@@ -61,7 +61,7 @@ def load_model(sources: ModelSource | Iterable[ModelSource]) -> Model:
         from qsmith.codegen.idl import idl_documents
 
         paths = [source for source in items if _is_idl_path(source)]
-        documents = dict(idl_documents(paths))
+        documents = dict(idl_documents(paths, check_targets=len(paths) == len(items)))
         items = [(str(s), documents[str(s)]) if _is_idl_path(s) else s for s in items]
     for index, source in enumerate(items, start=1):
         loader.read(source, index)
