@@ -16,6 +16,8 @@ CASES = [
     ("unterminated string", HEAD + 'string A\n@since("1.0)\n', 4, 8, "unterminated string"),
     ("stray character", HEAD + "string A %\n", 3, 10, "unexpected character '%'"),
     ("bad escape", HEAD + '@since("a\\qb")\nstring A\n', 3, 8, "invalid escape sequence"),
+    ("lone surrogate", HEAD + '@since("\\uD83D")\nstring A\n', 3, 8, "unpaired UTF-16 surrogate"),
+    ("short unicode escape", HEAD + '@since("\\u12")\nstring A\n', 3, 8, "escape sequence '\\u'"),
     ("malformed number", HEAD + "@range(min: 1.)\ninteger A\n", 3, 13, "malformed number '1.'"),
     ("text block start", HEAD + '@documentation("""x\n""")\nstring A\n', 3, 16, "line break"),
     ("no namespace", '$version: "2.0"\nstring A\n', 2, 8, "before the namespace"),

@@ -293,7 +293,7 @@ class ShapeStatements:
         start = cursor.token
         traits = parse_traits(cursor)
         suffix = self.parsed.input_suffix if key.text == "input" else self.parsed.output_suffix
-        synthetic = Token(Kind.IDENT, operation + suffix, None, start.line, start.column)
+        synthetic = Token(Kind.IDENT, operation + suffix, None, start.offset, start.lines)
         shape_id = self.define(synthetic, "structure")
         marker: tuple[Ref, Any] = (Ref(f"smithy.api#{key.text}", key.line, key.column), {})
         node: dict[str, Any] = {"type": "structure"}
