@@ -28,6 +28,7 @@ CASES = [
     ("unknown control", '$colour: "red"\n', 1, 2, "unknown control statement"),
     ("control after shapes", HEAD + 'string A\n$version: "2.0"\n', 4, 1, "must come first"),
     ("metadata after shapes", HEAD + "string A\nmetadata a = 1\n", 4, 1, "must come before"),
+    ("use without namespace", '$version: "2.0"\nuse a#B\n', 2, 1, "right after the namespace"),
     (
         "inline errors",
         HEAD + "operation Op {\n    errors := {}\n}\n",

@@ -15,6 +15,11 @@ from qsmith.codegen.idl.tokens import Kind, tokenize
 __all__ = ["parse_idl"]
 
 _VERSIONS = ("1", "1.0", "2", "2.0")
+_ORDER = {
+    "metadata": "metadata statements must come before the namespace statement",
+    "namespace": "the namespace statement must come once, before the use and shape statements",
+    "use": "use statements must come right after the namespace statement",
+}
 _SUFFIX_CONTROLS = {
     "operationInputSuffix": "input_suffix",
     "operationOutputSuffix": "output_suffix",
@@ -23,7 +28,8 @@ _SUFFIX_CONTROLS = {
 
 def parse_idl(text: str, file: str) -> ParsedFile:
     """Parse ``text`` (the content of ``file``, which is only used in messages)."""
-    cursor = Cursor(tokenize(text, file), file)
+    # A byte order mark some editors write is not part of the text.
+    cursor = Cursor(tokenize(text.removeprefix("\ufeff"), file), file)
     parsed = ParsedFile(file)
     _control_section(cursor, parsed)
     _metadata_section(cursor, parsed)
@@ -39,8 +45,8 @@ def parse_idl(text: str, file: str) -> ParsedFile:
         keyword = cursor.token
         if keyword.kind is Kind.IDENT and keyword.text in SHAPE_KEYWORDS:
             statements.shape(start, traits)
-        elif keyword.kind is Kind.IDENT and keyword.text in ("namespace", "use", "metadata"):
-            cursor.fail(f"'{keyword.text}' must come before the shape statements")
+        elif keyword.kind is Kind.IDENT and keyword.text in _ORDER:
+            cursor.fail(_ORDER[keyword.text])
         elif keyword.kind is Kind.PUNCT and keyword.text == "$":
             cursor.fail("control statements ('$name: value') must come first in the file")
         else:
