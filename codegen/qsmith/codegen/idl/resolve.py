@@ -2,8 +2,8 @@
 
 Relative shape ids resolve as the IDL specifies: a name imported by ``use``, else a
 shape of that name in the file's namespace (defined in any of the files read
-together), else a prelude shape, else the file's namespace (a dangling target is then
-reported by the model loader). ``$member`` takes its target from the ``for`` resource
+together), else a prelude shape, else the file's namespace (a reference to a shape
+nobody defines is then an error with its place). ``$member`` takes its target from the ``for`` resource
 (identifiers, then properties), then from the mixins. ``apply`` to a shape of the same
 file is merged into it, since a JSON AST file cannot hold a shape and an apply of one id.
 """
