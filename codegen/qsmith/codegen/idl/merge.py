@@ -49,11 +49,11 @@ def merge_documents(documents: list[tuple[str, Mapping[str, Any]]], model: Model
             apply_traits(holder.setdefault("traits", {}), traits)
     for target, traits in pending.items():
         shapes[target] = {"type": "apply", "traits": traits}
-    return {
-        "smithy": "2.0" if upgrade else "1.0",
-        "metadata": dict(model.metadata),
-        "shapes": dict(sorted(shapes.items())),
-    }
+    merged: dict[str, Any] = {"smithy": "2.0" if upgrade else "1.0"}
+    if model.metadata:  # the serializer leaves out an empty metadata object
+        merged["metadata"] = dict(model.metadata)
+    merged["shapes"] = dict(sorted(shapes.items()))
+    return merged
 
 
 def _holder(node: dict[str, Any] | None, member: str | None) -> dict[str, Any] | None:

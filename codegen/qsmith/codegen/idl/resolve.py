@@ -238,7 +238,11 @@ class _Resolver:
         for node in shapes.values():
             _drop_empty(node)
             _sort_references(node)
-        return {"smithy": self.parsed.version, "metadata": self.parsed.metadata, "shapes": shapes}
+        document: dict[str, Any] = {"smithy": self.parsed.version}
+        if self.parsed.metadata:  # the serializer leaves out an empty metadata object
+            document["metadata"] = self.parsed.metadata
+        document["shapes"] = shapes
+        return document
 
     def local_holder(self, shapes: dict[str, Any], target: Ref) -> dict[str, Any] | None:
         """The shape or member of this file ``apply`` targets; None when it is elsewhere
