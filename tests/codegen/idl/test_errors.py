@@ -91,6 +91,13 @@ CASES = [
         7,
         "which S does not have",
     ),
+    (
+        "nesting too deep",
+        HEAD + "@tags(" + "[" * 5000 + "]" * 5000 + ")\nstring A\n",
+        3,
+        207,
+        "nested more than 200 deep",
+    ),
     ("apply without a trait", HEAD + "string A\napply A\n", 5, 1, "expected a trait"),
 ]
 

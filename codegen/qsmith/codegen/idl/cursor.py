@@ -16,6 +16,7 @@ class Cursor:
         self.tokens = tokens
         self.file = file
         self.index = 0
+        self.depth = 0  # nesting of node values being parsed
 
     @property
     def token(self) -> Token:

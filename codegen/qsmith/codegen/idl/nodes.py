@@ -12,13 +12,27 @@ from qsmith.codegen.idl.cursor import Cursor
 from qsmith.codegen.idl.syntax import Annotation, Ref, TraitList
 from qsmith.codegen.idl.tokens import Kind, Token
 
-__all__ = ["parse_node", "parse_traits"]
+__all__ = ["MAX_DEPTH", "parse_node", "parse_traits"]
 
 _KEYWORDS: dict[str, Any] = {"true": True, "false": False, "null": None}
 
 
+# Deeper nesting than any model needs; the limit keeps recursion far from Python's own.
+MAX_DEPTH = 200
+
+
 def parse_node(cursor: Cursor, *, shape_ids: bool) -> Any:
     """One node value; ``shape_ids`` turns unquoted strings into :class:`Ref`."""
+    if cursor.depth >= MAX_DEPTH:
+        cursor.fail(f"node values are nested more than {MAX_DEPTH} deep")
+    cursor.depth += 1
+    try:
+        return _node(cursor, shape_ids=shape_ids)
+    finally:
+        cursor.depth -= 1
+
+
+def _node(cursor: Cursor, *, shape_ids: bool) -> Any:
     token = cursor.token
     if token.kind in (Kind.STRING, Kind.TEXT_BLOCK, Kind.NUMBER):
         cursor.advance()
