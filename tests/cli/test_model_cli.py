@@ -50,7 +50,7 @@ def test_model_group_loads_its_commands_lazily() -> None:
     assert out.stdout.strip() == "False False"
     code, output = run("--help")
     assert code == 0
-    assert set(MODEL_SUBCOMMANDS) == {"validate", "stats", "show"}
+    assert set(MODEL_SUBCOMMANDS) == {"validate", "stats", "show", "convert"}
     for name in MODEL_SUBCOMMANDS:
         assert name in output
 

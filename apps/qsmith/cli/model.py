@@ -15,6 +15,7 @@ MODEL_SUBCOMMANDS: dict[str, str] = {
     "validate": "qsmith.cli.model_commands:validate",
     "stats": "qsmith.cli.model_commands:stats",
     "show": "qsmith.cli.model_commands:show",
+    "convert": "qsmith.cli.model_convert:convert",
 }
 
 

@@ -50,12 +50,26 @@ def load_model(sources: ModelSource | Iterable[ModelSource]) -> Model:
     """Load one or several JSON AST sources as one model; raises ModelError listing problems.
 
     A source is a path, a dict, or a ``(name, dict)`` pair (the name is used in problems;
-    a bare dict is called ``<dict N>``).
+    a bare dict is called ``<dict N>``). A path ending in ``.smithy`` is read as Smithy IDL.
     """
     loader = _Loader()
-    for index, source in enumerate(_as_list(sources), start=1):
+    items = _as_list(sources)
+    if any(_is_idl_path(source) for source in items):
+        # Smithy IDL files become JSON AST documents first, all together (names
+        # resolve across files). A file that cannot be parsed stops the load: the
+        # missing shapes would only add misleading problems.
+        from qsmith.codegen.idl import idl_documents
+
+        paths = [source for source in items if _is_idl_path(source)]
+        documents = dict(idl_documents(paths, check_targets=len(paths) == len(items)))
+        items = [(str(s), documents[str(s)]) if _is_idl_path(s) else s for s in items]
+    for index, source in enumerate(items, start=1):
         loader.read(source, index)
     return loader.build()
+
+
+def _is_idl_path(source: object) -> TypeGuard[str | os.PathLike[str]]:
+    return isinstance(source, str | os.PathLike) and str(source).endswith(".smithy")
 
 
 def _as_list(sources: ModelSource | Iterable[ModelSource]) -> list[ModelSource]:
