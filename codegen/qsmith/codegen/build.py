@@ -53,7 +53,11 @@ def generate_all(
     from a fresh generation (or is missing, or should not be there). ``cache_dir`` keeps
     black's output by content (None: format everything afresh).
     """
-    files = sorted(models_dir.glob("*.json")) if models_dir.is_dir() else []
+    files = (
+        sorted([*models_dir.glob("*.json"), *models_dir.glob("*.smithy")])
+        if models_dir.is_dir()
+        else []
+    )
     report = BuildReport(model_files=files)
     problems: list[ModelProblem] = []
     packages: dict[str, dict[str, str]] = {}
