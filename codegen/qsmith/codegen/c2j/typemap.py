@@ -1,0 +1,69 @@
+"""How C2J types, timestamp formats and primitive-ness map onto Smithy 2.0."""
+
+from __future__ import annotations
+
+from qsmith.codegen.c2j.context import Context, JsonObject
+
+SIMPLE_TYPES = {
+    "string": "string",
+    "blob": "blob",
+    "boolean": "boolean",
+    "byte": "byte",
+    "short": "short",
+    "integer": "integer",
+    "long": "long",
+    "float": "float",
+    "double": "double",
+    "bigdecimal": "bigDecimal",
+    "bigDecimal": "bigDecimal",
+    "biginteger": "bigInteger",
+    "bigInteger": "bigInteger",
+    "timestamp": "timestamp",
+}
+INTEGRAL = frozenset({"byte", "short", "integer", "long", "bigInteger"})
+NUMERIC = INTEGRAL | {"float", "double", "bigDecimal"}
+# The shapes that were primitives (never null) in the model C2J was generated from, unless boxed.
+PRIMITIVE_ZERO: dict[str, object] = {
+    "boolean": False,
+    "byte": 0,
+    "short": 0,
+    "integer": 0,
+    "long": 0,
+    "float": 0,
+    "double": 0,
+}
+TIMESTAMP_FORMATS = {
+    "iso8601": "date-time",
+    "rfc822": "http-date",
+    "unixTimestamp": "epoch-seconds",
+}
+
+
+def primitive_default(ctx: Context, name: str) -> tuple[bool, object]:
+    """Whether members targeting C2J shape ``name`` get a default, and which.
+
+    C2J marks nullable numbers and booleans with ``box``; the others were primitives, which
+    Smithy 2.0 spells as ``@default(0)``/``@default(false)`` on the shape and its members.
+    A zero that the shape's own range forbids cannot be a default: such shapes stay nullable.
+    """
+    c2j = ctx.shapes.get(name, {})
+    kind = SIMPLE_TYPES.get(str(c2j.get("type")))
+    if kind not in PRIMITIVE_ZERO or c2j.get("box"):
+        return False, None
+    low, high = c2j.get("min"), c2j.get("max")
+    if (isinstance(low, int | float) and low > 0) or (isinstance(high, int | float) and high < 0):
+        return False, None
+    return True, PRIMITIVE_ZERO[kind]
+
+
+def deprecated_trait(c2j: JsonObject) -> JsonObject:
+    message = c2j.get("deprecatedMessage")
+    return {"message": message} if isinstance(message, str) else {}
+
+
+def timestamp_format(ctx: Context, c2j: JsonObject, where: str) -> str:
+    value = c2j["timestampFormat"]
+    if value not in TIMESTAMP_FORMATS:
+        ctx.diag.problem(where, f"unknown timestampFormat {value!r}")
+        return str(value)
+    return TIMESTAMP_FORMATS[value]
