@@ -70,9 +70,9 @@ def test_protocols_map_to_smithy_protocol_traits(
 
 def test_unsupported_protocol_is_a_warning_not_a_silent_drop() -> None:
     conversion = convert(c2j(SIMPLE_SHAPES, PING, {**JSON_METADATA, "protocol": "rest-xml"}))
-    assert [
-        w.message for w in conversion.warnings
-    ] == ["protocol 'rest-xml' is not supported: no protocol trait"]
+    assert [w.message for w in conversion.warnings] == [
+        "protocol 'rest-xml' is not supported: no protocol trait"
+    ]
 
 
 def test_bearer_signature_version_gives_http_bearer_auth_and_warns_about_signing_name() -> None:

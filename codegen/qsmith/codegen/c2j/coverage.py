@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from qsmith.codegen.c2j.context import JsonObject
 
 CONSTRAINT_TRAITS = ("smithy.api#length", "smithy.api#range", "smithy.api#pattern")
+_ENUM_VALUE_MISSING = "enum value missing"
 _MAX_DEPTH = 4  # list of map of list…: deeper nesting does not occur in the C2J files
 
 
@@ -130,7 +131,7 @@ def compare(c2j: JsonObject, ours: JsonObject) -> list[Finding]:
     for structure_id in theirs_index.of_type("structure", "union"):
         findings.update(_compare_structure(theirs_index, ours_index, structure_id))
     findings.update(_compare_errors(theirs_index, ours_index))
-    return sorted(findings)
+    return sorted(_first_path_only(findings))
 
 
 def _compare_structure(theirs: SmithyIndex, ours: SmithyIndex, structure_id: str) -> set[Finding]:
@@ -161,17 +162,20 @@ def _compare_structure(theirs: SmithyIndex, ours: SmithyIndex, structure_id: str
                 findings.add(Finding(name, member, detail))
         for value in sorted(facts.enum_values - mine.enum_values):
             where = f"{name}${member}{suffix}"
-            detail = f"enum value missing (first seen at {where})"
+            detail = f"{_ENUM_VALUE_MISSING} (first seen at {where})"
             findings.add(Finding(facts.enum_name or name, value, detail))
-    return _first_path_only(findings)
+    return findings
 
 
 def _first_path_only(findings: set[Finding]) -> set[Finding]:
-    """One finding per missing enum value, even when several members reach that enum."""
-    kept: dict[tuple[str, str, str], Finding] = {}
+    """One finding per (shape, item) and kind of problem, even when several paths reach it.
+
+    A missing enum value is reported where it is first reached; the other paths add nothing.
+    """
+    kept: dict[tuple[str, str, str], Finding] = {}  # sorted first: the first path wins
     for finding in sorted(findings):
-        kind = finding.detail.partition(" (")[0]
-        kept.setdefault((finding.shape, finding.item, kind), finding)
+        is_enum = finding.detail.startswith(_ENUM_VALUE_MISSING)
+        kept.setdefault((finding.shape, finding.item, "" if is_enum else finding.detail), finding)
     return set(kept.values())
 
 
