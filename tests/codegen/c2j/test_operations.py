@@ -113,6 +113,18 @@ def test_json_protocol_wire_name_is_kept_with_a_warning() -> None:
     ]
 
 
+def test_rpc_operations_keep_http_only_when_it_says_more_than_post_slash() -> None:
+    operations = {
+        "Plain": {"http": {"method": "POST", "requestUri": "/"}, "readonly": True},
+        "Special": {"http": {"method": "POST", "requestUri": "/special"}},
+    }
+    conversion = convert(c2j({}, operations))
+    assert traits(conversion, "Plain") == {"smithy.api#readonly": {}}
+    assert traits(conversion, "Special") == {
+        "smithy.api#http": {"method": "POST", "uri": "/special"}
+    }
+
+
 def test_missing_input_and_output_are_unit_and_errors_are_listed() -> None:
     shapes = {"Oops": {"type": "structure", "members": {}, "exception": True}}
     operations = {"Fire": {"name": "Fire", "errors": [{"shape": "Oops"}]}}
@@ -201,6 +213,15 @@ def test_paginators_become_paginated(snapshot: SnapshotAssertion) -> None:
         ("<paginators>", "pagination.ListOthers")
     ]
     assert snapshot_view(conversion) == snapshot
+
+
+def test_paginator_with_jmespath_is_warned_and_not_converted() -> None:
+    pages = {"ListThings": {"input_token": "nextToken", "output_token": "items[-1].id"}}
+    conversion = convert(c2j(PAGED_SHAPES, PAGED_OPERATIONS), paginators={"pagination": pages})
+    assert "smithy.api#paginated" not in traits(conversion, "ListThings")
+    assert [w.message for w in conversion.warnings] == [
+        "'items[-1].id' is not a Smithy member path: @paginated not emitted"
+    ]
 
 
 def test_paginator_with_several_tokens_or_unknown_members_is_warned() -> None:

@@ -58,9 +58,15 @@ def test_public_c2j_converts_faithfully(source: PublicC2J, snapshot: SnapshotAss
     assert len(service["operations"]) == len(raw["operations"])
     for name, c2j_shape in raw["shapes"].items():
         _check_shape(name, c2j_shape, shapes[name])
+    rest = raw["metadata"]["protocol"] == "rest-json"
     for name, op in raw["operations"].items():
         errors = [bare(e["target"]) for e in shapes[name].get("errors", [])]
         assert errors == [e["shape"] for e in op.get("errors", [])], name
+        http = shapes[name].get("traits", {}).get("smithy.api#http")
+        if rest or op["http"] != {"method": "POST", "requestUri": "/"}:
+            assert http == {"method": op["http"]["method"], "uri": op["http"]["requestUri"]}
+        else:
+            assert http is None, name  # awsJson's fixed POST / is no binding of its own
     if source.paginators:
         pages = json.loads(shared_path("upstream", source.paginators).read_text(encoding="utf-8"))
         for name, config in pages["pagination"].items():

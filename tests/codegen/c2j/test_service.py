@@ -44,7 +44,7 @@ def test_json_service_carries_name_version_sdk_id_protocol_and_sigv4(
     }
     assert service["traits"]["aws.protocols#awsJson1_0"] == {}
     assert service["traits"]["aws.auth#sigv4"] == {"name": "example"}
-    assert service["traits"]["smithy.api#auth"] == ["aws.auth#sigv4"]
+    assert "smithy.api#auth" not in service["traits"]  # one scheme, no order to state
     assert snapshot_view(conversion) == snapshot
 
 
@@ -79,11 +79,15 @@ def test_bearer_signature_version_gives_http_bearer_auth_and_warns_about_signing
     conversion = convert(c2j(SIMPLE_SHAPES, PING, {**JSON_METADATA, "signatureVersion": "bearer"}))
     service = next(v for v in conversion.model["shapes"].values() if v["type"] == "service")
     assert service["traits"]["smithy.api#httpBearerAuth"] == {}
-    assert service["traits"]["smithy.api#auth"] == ["smithy.api#httpBearerAuth"]
     assert "aws.auth#sigv4" not in service["traits"]
     assert [w.message for w in conversion.warnings] == [
         "signingName 'example' not carried: the service has no SigV4"
     ]
+
+
+def test_query_compatible_json_service() -> None:
+    _, service = service_of({**JSON_METADATA, "awsQueryCompatible": {}})
+    assert service["traits"]["aws.protocols#awsQueryCompatible"] == {}
 
 
 def test_auth_list_keeps_its_order_over_signature_version() -> None:

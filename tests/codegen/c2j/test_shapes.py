@@ -152,6 +152,19 @@ def test_unboxed_primitives_get_zero_defaults_and_box_keeps_them_nullable(
     assert snapshot_view(conversion) == snapshot
 
 
+def test_without_any_box_unboxed_means_nothing_and_is_warned() -> None:
+    shapes: dict[str, Any] = {
+        "Count": {"type": "integer"},
+        "Holder": {"type": "structure", "members": {"count": {"shape": "Count"}}},
+    }
+    conversion = convert(c2j(shapes))
+    assert traits(conversion, "Count") == {}
+    assert traits(conversion, "Holder", "count") == {}
+    assert [w.message for w in conversion.warnings] == [
+        "no shape says 'box': numbers and booleans are converted as nullable"
+    ]
+
+
 def test_timestamp_formats_on_shapes_and_members() -> None:
     shapes: dict[str, Any] = {
         "Iso": {"type": "timestamp", "timestampFormat": "iso8601"},
@@ -181,7 +194,12 @@ def test_structure_kinds_and_member_traits(snapshot: SnapshotAssertion) -> None:
             "union": True,
             "members": {"text": {"shape": "Secret"}, "doc": {"shape": "Doc"}},
         },
-        "Old": {"type": "string", "deprecated": True, "deprecatedMessage": "Use New."},
+        "Old": {
+            "type": "string",
+            "deprecated": True,
+            "deprecatedMessage": "Use New.",
+            "deprecatedSince": "2024-01-01",
+        },
         "Thing": {
             "type": "structure",
             "required": ["token"],
@@ -204,7 +222,9 @@ def test_structure_kinds_and_member_traits(snapshot: SnapshotAssertion) -> None:
         "smithy.api#streaming": {},
         "smithy.api#requiresLength": {},
     }
-    assert traits(conversion, "Old") == {"smithy.api#deprecated": {"message": "Use New."}}
+    assert traits(conversion, "Old") == {
+        "smithy.api#deprecated": {"message": "Use New.", "since": "2024-01-01"}
+    }
     assert traits(conversion, "Thing", "token") == {
         "smithy.api#idempotencyToken": {},
         "smithy.api#required": {},

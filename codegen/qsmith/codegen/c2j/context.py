@@ -25,6 +25,8 @@ class Context:
     shapes: dict[str, JsonObject]
     http_bindings: bool
     """True for the REST protocols, whose body members take their wire name from jsonName."""
+    uses_box: bool = True
+    """False when no shape or member says ``box``: then unboxed means nothing."""
 
     def shape_id(self, name: str) -> str:
         return f"{self.namespace}#{name}"

@@ -13,6 +13,7 @@ from qsmith.codegen.c2j.diagnostics import ConversionWarning, Diagnostics
 from qsmith.codegen.c2j.operations import apply_paginators, convert_operations
 from qsmith.codegen.c2j.service import convert_service, default_namespace, uses_http_bindings
 from qsmith.codegen.c2j.shapes import convert_shapes
+from qsmith.codegen.c2j.typemap import PRIMITIVE_ZERO, SIMPLE_TYPES
 from qsmith.runtime.errors import ModelError, ModelProblem
 
 _KNOWN_TOP_LEVEL = frozenset({"version", "metadata", "operations", "shapes", "documentation"})
@@ -48,7 +49,9 @@ def convert_c2j(
     namespace = namespace if namespace is not None else default_namespace(metadata)
     if not NAMESPACE.match(namespace):
         raise ModelError([ModelProblem(f"invalid namespace {namespace!r}", file=source)])
-    ctx = Context(diag, namespace, shapes, http_bindings=uses_http_bindings(metadata))
+    ctx = Context(diag, namespace, shapes, uses_http_bindings(metadata), _uses_box(shapes))
+    if not ctx.uses_box and any(_is_primitive(shape) for shape in shapes.values()):
+        diag.warn("shapes", "no shape says 'box': numbers and booleans are converted as nullable")
     out = convert_shapes(ctx)
     converted_operations = convert_operations(ctx, operations)
     if paginators is not None:
@@ -67,6 +70,21 @@ def convert_c2j(
     out[ctx.shape_id(name)] = service
     diag.raise_if_problems()
     return C2JConversion({"smithy": "2.0", "shapes": out}, tuple(diag.warnings))
+
+
+def _is_primitive(shape: object) -> bool:
+    return isinstance(shape, dict) and SIMPLE_TYPES.get(str(shape.get("type"))) in PRIMITIVE_ZERO
+
+
+def _uses_box(shapes: JsonObject) -> bool:
+    for shape in shapes.values():
+        if not isinstance(shape, dict):
+            continue
+        members = shape.get("members")
+        refs = list(members.values()) if isinstance(members, dict) else []
+        if any(isinstance(r, dict) and "box" in r for r in [shape, *refs]):
+            return True
+    return False
 
 
 def load_c2j(

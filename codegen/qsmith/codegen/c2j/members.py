@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from qsmith.codegen.c2j.context import IDENTIFIER, Context, JsonObject
-from qsmith.codegen.c2j.typemap import deprecated_trait, primitive_default, timestamp_format
+from qsmith.codegen.c2j.typemap import (
+    deprecated_trait,
+    is_deprecated,
+    primitive_default,
+    timestamp_format,
+)
 
 _COLLECTION_MEMBER_KEYS = frozenset({"shape", "documentation"})
 _STRUCTURE_MEMBER_KEYS = frozenset(
@@ -25,6 +30,7 @@ _STRUCTURE_MEMBER_KEYS = frozenset(
         "eventheader",
         "deprecated",
         "deprecatedMessage",
+        "deprecatedSince",
         "hostLabel",
         "contextParam",
     }
@@ -106,7 +112,7 @@ def _member_traits(
     traits: JsonObject = {}
     if "documentation" in ref:
         traits["smithy.api#documentation"] = ref["documentation"]
-    if ref.get("deprecated") or "deprecatedMessage" in ref:
+    if is_deprecated(ref):
         traits["smithy.api#deprecated"] = deprecated_trait(ref)
     if ref.get("idempotencyToken"):
         traits["smithy.api#idempotencyToken"] = {}

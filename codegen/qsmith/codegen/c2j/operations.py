@@ -22,12 +22,16 @@ _KNOWN_OPERATION = frozenset(
         "idempotent",
         "deprecated",
         "deprecatedMessage",
+        "deprecatedSince",
         "authtype",
         "auth",
         "endpoint",
         "httpChecksumRequired",
+        "readonly",
     }
 )
+# What every awsJson/rpcv2 operation sends: no binding, so not an @http trait of its own.
+RPC_TRANSPORT = {"method": "POST", "uri": "/"}
 _AUTHTYPES = {"none": [], "v4": [SIGV4], "bearer": [BEARER], "v4-unsigned-body": [SIGV4]}
 _LABEL = re.compile(r"\{([^}+]+)(\+?)\}")
 
@@ -67,13 +71,16 @@ def _operation(ctx: Context, op: JsonObject, where: str) -> JsonObject:
         traits["smithy.api#documentation"] = op["documentation"]
     if op.get("idempotent"):
         traits["smithy.api#idempotent"] = {}
-    if op.get("deprecated") or "deprecatedMessage" in op:
+    if op.get("deprecated") or "deprecatedMessage" in op or "deprecatedSince" in op:
         traits["smithy.api#deprecated"] = deprecated_trait(op)
     if op.get("httpChecksumRequired"):
         traits["smithy.api#httpChecksumRequired"] = {}
+    if op.get("readonly"):
+        traits["smithy.api#readonly"] = {}
     if "http" in op:
-        http = as_object(op["http"], ctx.diag, where)
-        traits["smithy.api#http"] = _http(ctx, http, input_name, f"{where}.http")
+        http = _http(ctx, as_object(op["http"], ctx.diag, where), input_name, f"{where}.http")
+        if ctx.http_bindings or http != RPC_TRANSPORT:
+            traits["smithy.api#http"] = http
     elif ctx.http_bindings:
         ctx.diag.problem(where, "a REST protocol operation needs 'http'")
     traits.update(_endpoint(ctx, op, where))
@@ -154,6 +161,8 @@ def _auth_override(ctx: Context, op: JsonObject, where: str) -> JsonObject:
     return traits
 
 
+# Smithy paginator paths are member names joined by dots; C2J allows JMESPath ("a[-1].b").
+_MEMBER_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _KNOWN_PAGINATOR = frozenset({"input_token", "output_token", "limit_key", "result_key"})
 
 
@@ -178,6 +187,12 @@ def apply_paginators(
             value = _single(diag, config.get(c2j_key), where, c2j_key)
             if value is not None:
                 trait[smithy_key] = value
+        not_paths = [v for v in trait.values() if not _MEMBER_PATH.match(v)]
+        if not_paths:
+            diag.warn(
+                where, f"{not_paths[0]!r} is not a Smithy member path: @paginated not emitted"
+            )
+            continue
         _check_paths(ctx, diag, operation, trait, where)
         operation.setdefault("traits", {})["smithy.api#paginated"] = trait
 

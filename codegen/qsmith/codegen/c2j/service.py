@@ -16,6 +16,7 @@ _KNOWN_METADATA = frozenset(
     {
         "apiVersion",
         "auth",
+        "awsQueryCompatible",
         "endpointPrefix",
         "jsonVersion",
         "protocol",
@@ -87,6 +88,8 @@ def convert_service(
     if documentation is not None:
         traits["smithy.api#documentation"] = documentation
     traits.update(_protocol_traits(diag, metadata))
+    if isinstance(metadata.get("awsQueryCompatible"), dict):
+        traits["aws.protocols#awsQueryCompatible"] = {}
     traits.update(_auth_traits(diag, metadata))
     shape: JsonObject = {
         "type": "service",
@@ -130,8 +133,8 @@ def _auth_traits(diag: Diagnostics, metadata: JsonObject) -> JsonObject:
         diag.warn(_WHERE, f"signingName {signing_name!r} not carried: the service has no SigV4")
     if BEARER in schemes:
         traits[BEARER] = {}
-    if schemes:
-        traits["smithy.api#auth"] = schemes
+    if isinstance(metadata.get("auth"), list):
+        traits["smithy.api#auth"] = schemes  # only an explicit list states a priority order
     return traits
 
 

@@ -17,11 +17,14 @@ from qsmith.codegen.c2j.typemap import (
     PRIMITIVE_ZERO,
     SIMPLE_TYPES,
     deprecated_trait,
+    is_deprecated,
     primitive_default,
     timestamp_format,
 )
 
-_COMMON = frozenset({"type", "documentation", "sensitive", "deprecated", "deprecatedMessage"})
+_COMMON = frozenset(
+    {"type", "documentation", "sensitive", "deprecated", "deprecatedMessage", "deprecatedSince"}
+)
 _KNOWN_BY_KIND = {
     "structure": frozenset(
         {
@@ -106,7 +109,7 @@ def _common_traits(c2j: JsonObject) -> JsonObject:
         traits["smithy.api#documentation"] = c2j["documentation"]
     if c2j.get("sensitive"):
         traits["smithy.api#sensitive"] = {}
-    if c2j.get("deprecated") or "deprecatedMessage" in c2j:
+    if is_deprecated(c2j):
         traits["smithy.api#deprecated"] = deprecated_trait(c2j)
     return traits
 
@@ -145,7 +148,7 @@ def _simple(ctx: Context, name: str, c2j: JsonObject, where: str) -> JsonObject:
     has_default, zero = primitive_default(ctx, name)
     if has_default:
         traits["smithy.api#default"] = zero
-    elif kind in PRIMITIVE_ZERO and not c2j.get("box"):
+    elif kind in PRIMITIVE_ZERO and not c2j.get("box") and ctx.uses_box:
         ctx.diag.warn(where, "unboxed number whose range excludes 0: converted as nullable")
     return shape
 

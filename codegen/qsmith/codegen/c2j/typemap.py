@@ -45,10 +45,12 @@ def primitive_default(ctx: Context, name: str) -> tuple[bool, object]:
     C2J marks nullable numbers and booleans with ``box``; the others were primitives, which
     Smithy 2.0 spells as ``@default(0)``/``@default(false)`` on the shape and its members.
     A zero that the shape's own range forbids cannot be a default: such shapes stay nullable.
+    Some C2J files never say ``box`` at all (it then tells nothing): all their shapes stay
+    nullable, and ``convert_c2j`` warns once.
     """
     c2j = ctx.shapes.get(name, {})
     kind = SIMPLE_TYPES.get(str(c2j.get("type")))
-    if kind not in PRIMITIVE_ZERO or c2j.get("box"):
+    if kind not in PRIMITIVE_ZERO or c2j.get("box") or not ctx.uses_box:
         return False, None
     low, high = c2j.get("min"), c2j.get("max")
     if (isinstance(low, int | float) and low > 0) or (isinstance(high, int | float) and high < 0):
@@ -56,9 +58,16 @@ def primitive_default(ctx: Context, name: str) -> tuple[bool, object]:
     return True, PRIMITIVE_ZERO[kind]
 
 
+def is_deprecated(c2j: JsonObject) -> bool:
+    return bool(c2j.get("deprecated")) or "deprecatedMessage" in c2j or "deprecatedSince" in c2j
+
+
 def deprecated_trait(c2j: JsonObject) -> JsonObject:
-    message = c2j.get("deprecatedMessage")
-    return {"message": message} if isinstance(message, str) else {}
+    trait: JsonObject = {}
+    for c2j_key, smithy_key in (("deprecatedMessage", "message"), ("deprecatedSince", "since")):
+        if isinstance(c2j.get(c2j_key), str):
+            trait[smithy_key] = c2j[c2j_key]
+    return trait
 
 
 def timestamp_format(ctx: Context, c2j: JsonObject, where: str) -> str:
