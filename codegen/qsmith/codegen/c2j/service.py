@@ -133,8 +133,8 @@ def _auth_traits(diag: Diagnostics, metadata: JsonObject) -> JsonObject:
         diag.warn(_WHERE, f"signingName {signing_name!r} not carried: the service has no SigV4")
     if BEARER in schemes:
         traits[BEARER] = {}
-    if isinstance(metadata.get("auth"), list):
-        traits["smithy.api#auth"] = schemes  # only an explicit list states a priority order
+    if isinstance(metadata.get("auth"), list) and len(schemes) > 1:
+        traits["smithy.api#auth"] = schemes  # only a listed choice of schemes has an order
     return traits
 
 
