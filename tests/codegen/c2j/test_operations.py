@@ -101,6 +101,20 @@ def test_label_member_not_required_is_made_required_with_a_warning() -> None:
     ]
 
 
+def test_rest_event_stream_member_must_be_the_payload() -> None:
+    shapes: dict[str, Any] = {
+        "Event": {"type": "structure", "event": True, "members": {}},
+        "Events": {"type": "structure", "eventstream": True, "members": {"e": {"shape": "Event"}}},
+        "Bound": {"type": "structure", "members": {"s": {"shape": "Events"}}, "payload": "s"},
+        "Unbound": {"type": "structure", "members": {"s": {"shape": "Events"}}},
+    }
+    conversion = convert(c2j(shapes, metadata=REST_METADATA))
+    assert traits(conversion, "Bound", "s") == {"smithy.api#httpPayload": {}}
+    assert [(w.where, w.message) for w in conversion.warnings] == [
+        ("shapes.Unbound$s", "event stream member is not the 'payload': REST needs it")
+    ]
+
+
 def test_json_protocol_wire_name_is_kept_with_a_warning() -> None:
     shapes = {
         "Text": {"type": "string"},

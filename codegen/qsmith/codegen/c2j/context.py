@@ -39,7 +39,16 @@ class Context:
         shape = self.shapes.get(name)
         if shape is None:
             self.diag.problem(where, f"refers to undefined shape {name!r}")
-        return shape
+        return shape if isinstance(shape, dict) else None
+
+    def peek(self, name: object) -> JsonObject:
+        """The C2J shape ``name`` names, or an empty one (its problems are reported elsewhere)."""
+        shape = self.shapes.get(name) if isinstance(name, str) else None
+        return shape if isinstance(shape, dict) else {}
+
+    def members_of(self, name: object) -> JsonObject:
+        members = self.peek(name).get("members")
+        return members if isinstance(members, dict) else {}
 
 
 def as_object(value: object, diag: Diagnostics, where: str) -> JsonObject:
@@ -48,3 +57,20 @@ def as_object(value: object, diag: Diagnostics, where: str) -> JsonObject:
         return value
     diag.problem(where, f"expected a JSON object, got {type(value).__name__}")
     return {}
+
+
+def as_list(value: object, diag: Diagnostics, where: str) -> list[Any]:
+    """``value`` when it is a JSON list; otherwise an empty one and a recorded problem."""
+    if isinstance(value, list):
+        return value
+    diag.problem(where, f"expected a JSON list, got {type(value).__name__}")
+    return []
+
+
+def as_strings(value: object, diag: Diagnostics, where: str) -> list[str]:
+    """A JSON list of strings; anything else in it is a recorded problem and left out."""
+    items = as_list(value, diag, where)
+    for item in items:
+        if not isinstance(item, str):
+            diag.problem(where, f"expected a string, got {item!r}")
+    return [item for item in items if isinstance(item, str)]

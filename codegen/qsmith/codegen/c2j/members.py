@@ -85,6 +85,8 @@ def convert_structure_members(
             traits["smithy.api#required"] = {}
         if member_name == payload:
             traits["smithy.api#httpPayload"] = {}
+        if ctx.http_bindings and member_name != payload and _is_event_stream(ctx, ref):
+            ctx.diag.warn(member_where, "event stream member is not the 'payload': REST needs it")
         if "smithy.api#httpLabel" in traits and "smithy.api#required" not in traits:
             ctx.diag.warn(member_where, "URI label member was not required: marked required")
             traits["smithy.api#required"] = {}
@@ -92,6 +94,10 @@ def convert_structure_members(
             member["traits"] = traits
         out[member_name] = member
     return out
+
+
+def _is_event_stream(ctx: Context, ref: JsonObject) -> bool:
+    return bool(ctx.peek(ref.get("shape")).get("eventstream"))
 
 
 def _names_in(
@@ -148,7 +154,7 @@ def _binding_traits(ctx: Context, member_name: str, ref: JsonObject, where: str)
     if location == "headers":
         return {"smithy.api#httpPrefixHeaders": ref.get("locationName", "")}
     if location == "querystring":
-        target = ctx.shapes.get(str(ref.get("shape")), {})
+        target = ctx.peek(ref.get("shape"))
         if target.get("type") == "map":
             return {"smithy.api#httpQueryParams": {}}
         return {"smithy.api#httpQuery": wire}
@@ -164,9 +170,7 @@ def uri_labels(ctx: Context, input_name: str | None) -> dict[str, str]:
     """C2J label name (``locationName``) -> member name, for the URI members of an input."""
     if input_name is None:
         return {}
-    members = ctx.shapes.get(input_name, {}).get("members", {})
-    if not isinstance(members, dict):
-        return {}
+    members = ctx.members_of(input_name)
     return {
         str(ref.get("locationName", name)): name
         for name, ref in members.items()

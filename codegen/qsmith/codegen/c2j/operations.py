@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qsmith.codegen.c2j.context import IDENTIFIER, UNIT, Context, JsonObject, as_object
+from qsmith.codegen.c2j.context import (
+    IDENTIFIER,
+    UNIT,
+    Context,
+    JsonObject,
+    as_list,
+    as_object,
+    as_strings,
+)
 from qsmith.codegen.c2j.diagnostics import Diagnostics
 from qsmith.codegen.c2j.members import uri_labels
 from qsmith.codegen.c2j.service import BEARER, NO_AUTH, SIGV4
@@ -63,7 +71,8 @@ def _operation(ctx: Context, op: JsonObject, where: str) -> JsonObject:
         "input": {"target": ctx.shape_id(input_name) if input_name else UNIT},
         "output": {"target": ctx.shape_id(output_name) if output_name else UNIT},
     }
-    errors = [_error_ref(ctx, ref, f"{where}.errors") for ref in op.get("errors", [])]
+    error_refs = as_list(op.get("errors", []), ctx.diag, f"{where}.errors")
+    errors = [_error_ref(ctx, ref, f"{where}.errors") for ref in error_refs]
     if errors:
         shape["errors"] = [{"target": e} for e in errors if e]
     traits: JsonObject = {}
@@ -129,7 +138,11 @@ def _http(ctx: Context, http: JsonObject, input_name: str | None, where: str) ->
     path, question, query = uri.partition("?")
     trait: JsonObject = {"method": method, "uri": _LABEL.sub(member_label, path) + question + query}
     if "responseCode" in http:
-        trait["code"] = http["responseCode"]
+        code = http["responseCode"]
+        if isinstance(code, int) and not isinstance(code, bool):
+            trait["code"] = code
+        else:
+            ctx.diag.problem(where, f"responseCode must be an integer, got {code!r}")
     return trait
 
 
@@ -139,20 +152,24 @@ def _endpoint(ctx: Context, op: JsonObject, where: str) -> JsonObject:
         return {}
     endpoint = as_object(endpoint, ctx.diag, f"{where}.endpoint")
     ctx.diag.unknown_keys(f"{where}.endpoint", endpoint, frozenset({"hostPrefix"}))
-    return {"smithy.api#endpoint": {"hostPrefix": endpoint.get("hostPrefix", "")}}
+    prefix = endpoint.get("hostPrefix")
+    if not isinstance(prefix, str):
+        ctx.diag.problem(f"{where}.endpoint", "hostPrefix must be a string")
+    return {"smithy.api#endpoint": {"hostPrefix": prefix}}
 
 
 def _auth_override(ctx: Context, op: JsonObject, where: str) -> JsonObject:
     """An operation's own auth: ``auth`` (newer C2J) or ``authtype``."""
     traits: JsonObject = {}
-    if isinstance(op.get("auth"), list):
-        traits["smithy.api#auth"] = [s for s in op["auth"] if s != NO_AUTH]
-        for scheme in traits["smithy.api#auth"]:
-            if scheme not in (SIGV4, BEARER):
-                ctx.diag.warn(where, f"auth scheme {scheme!r} is not supported")
+    if "auth" in op:
+        schemes = as_strings(op["auth"], ctx.diag, f"{where}.auth")
+        for scheme in schemes:
+            if scheme not in (SIGV4, BEARER, NO_AUTH):
+                ctx.diag.warn(where, f"auth scheme {scheme!r} is not supported: left out")
+        traits["smithy.api#auth"] = [s for s in schemes if s in (SIGV4, BEARER)]
     elif "authtype" in op:
         authtype = op["authtype"]
-        if authtype in _AUTHTYPES:
+        if isinstance(authtype, str) and authtype in _AUTHTYPES:
             traits["smithy.api#auth"] = list(_AUTHTYPES[authtype])
             if authtype == "v4-unsigned-body":
                 traits["aws.auth#unsignedPayload"] = {}
@@ -203,7 +220,7 @@ def _check_paths(
     """Warn when a paginator names a member its operation's input or output lacks."""
     for side, keys in (("input", ("inputToken", "pageSize")), ("output", ("outputToken", "items"))):
         shape_name = operation[side]["target"].partition("#")[2]
-        members = ctx.shapes.get(shape_name, {}).get("members", {})
+        members = ctx.members_of(shape_name)
         for key in keys:
             if key in trait and trait[key].split(".")[0] not in members:
                 diag.warn(where, f"{key} {trait[key]!r} is not a member of the {side}")

@@ -48,7 +48,7 @@ def primitive_default(ctx: Context, name: str) -> tuple[bool, object]:
     Some C2J files never say ``box`` at all (it then tells nothing): all their shapes stay
     nullable, and ``convert_c2j`` warns once.
     """
-    c2j = ctx.shapes.get(name, {})
+    c2j = ctx.peek(name)
     kind = SIMPLE_TYPES.get(str(c2j.get("type")))
     if kind not in PRIMITIVE_ZERO or c2j.get("box") or not ctx.uses_box:
         return False, None
