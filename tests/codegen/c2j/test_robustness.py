@@ -32,7 +32,13 @@ JSONISH = st.recursive(
     ),
     max_leaves=12,
 )
-REF = st.one_of(st.fixed_dictionaries({"shape": NAMES}, optional={"location": JSONISH}), JSONISH)
+REF = st.one_of(
+    st.fixed_dictionaries(
+        {"shape": NAMES},
+        optional={"location": JSONISH, "locationName": JSONISH, "contextParam": JSONISH},
+    ),
+    JSONISH,
+)
 SHAPE = st.one_of(
     st.fixed_dictionaries(
         {"type": TYPES},
@@ -41,10 +47,10 @@ SHAPE = st.one_of(
             "member": REF,
             "key": REF,
             "value": REF,
-            "required": st.lists(NAMES, max_size=2),
+            "required": st.one_of(st.lists(NAMES, max_size=2), JSONISH),
             "enum": st.one_of(st.lists(NAMES, max_size=3), JSONISH),
             "min": SCALARS,
-            "payload": NAMES,
+            "payload": st.one_of(NAMES, JSONISH),
             "exception": st.booleans(),
             "error": JSONISH,
             "retryable": JSONISH,

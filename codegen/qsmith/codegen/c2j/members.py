@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qsmith.codegen.c2j.context import IDENTIFIER, Context, JsonObject
+from qsmith.codegen.c2j.context import IDENTIFIER, Context, JsonObject, as_object, as_strings
 from qsmith.codegen.c2j.typemap import (
     deprecated_trait,
     is_deprecated,
@@ -67,7 +67,7 @@ def convert_structure_members(
     if required and is_union:
         ctx.diag.warn(where, "a union has no required members: 'required' not converted")
     payload = c2j.get("payload")
-    if payload is not None and payload not in members:
+    if payload is not None and (not isinstance(payload, str) or payload not in members):
         ctx.diag.problem(where, f"payload names {payload!r}, which is not a member")
     out: JsonObject = {}
     for member_name, ref in members.items():
@@ -103,10 +103,7 @@ def _is_event_stream(ctx: Context, ref: JsonObject) -> bool:
 def _names_in(
     ctx: Context, c2j: JsonObject, key: str, members: JsonObject, where: str
 ) -> list[str]:
-    names = c2j.get(key, [])
-    if not isinstance(names, list):
-        ctx.diag.problem(where, f"{key} must be a list of member names")
-        return []
+    names = as_strings(c2j.get(key, []), ctx.diag, f"{where}.{key}")
     for missing in [n for n in names if n not in members]:
         ctx.diag.problem(where, f"{key} names {missing!r}, which is not a member")
     return [n for n in names if n in members]
@@ -130,8 +127,12 @@ def _member_traits(
         traits["smithy.api#eventHeader"] = {}
     if ref.get("hostLabel"):
         traits["smithy.api#hostLabel"] = {}
-    if isinstance(ref.get("contextParam"), dict):
-        traits["smithy.rules#contextParam"] = {"name": ref["contextParam"].get("name")}
+    if "contextParam" in ref:
+        name = as_object(ref["contextParam"], ctx.diag, where).get("name")
+        if isinstance(name, str):
+            traits["smithy.rules#contextParam"] = {"name": name}
+        else:
+            ctx.diag.problem(where, "contextParam needs a string 'name'")
     traits.update(_binding_traits(ctx, member_name, ref, where))
     has_default, zero = primitive_default(ctx, str(ref.get("shape")))
     if has_default and not is_union:
@@ -143,6 +144,9 @@ def _member_traits(
 def _binding_traits(ctx: Context, member_name: str, ref: JsonObject, where: str) -> JsonObject:
     location = ref.get("location")
     wire = ref.get("locationName", member_name)
+    if not isinstance(wire, str):
+        ctx.diag.problem(where, f"locationName must be a string, got {wire!r}")
+        return {}
     if location is None:
         if wire == member_name:
             return {}
@@ -152,7 +156,7 @@ def _binding_traits(ctx: Context, member_name: str, ref: JsonObject, where: str)
     if location == "header":
         return {"smithy.api#httpHeader": wire}
     if location == "headers":
-        return {"smithy.api#httpPrefixHeaders": ref.get("locationName", "")}
+        return {"smithy.api#httpPrefixHeaders": "" if "locationName" not in ref else wire}
     if location == "querystring":
         target = ctx.peek(ref.get("shape"))
         if target.get("type") == "map":
