@@ -17,7 +17,7 @@ from qsmith.codegen.c2j.context import (
 from qsmith.codegen.c2j.diagnostics import Diagnostics
 from qsmith.codegen.c2j.members import uri_labels
 from qsmith.codegen.c2j.service import BEARER, NO_AUTH, SIGV4
-from qsmith.codegen.c2j.typemap import deprecated_trait
+from qsmith.codegen.c2j.typemap import deprecated_trait, is_deprecated
 
 _KNOWN_OPERATION = frozenset(
     {
@@ -80,7 +80,7 @@ def _operation(ctx: Context, op: JsonObject, where: str) -> JsonObject:
         traits["smithy.api#documentation"] = op["documentation"]
     if op.get("idempotent"):
         traits["smithy.api#idempotent"] = {}
-    if op.get("deprecated") or "deprecatedMessage" in op or "deprecatedSince" in op:
+    if is_deprecated(op):
         traits["smithy.api#deprecated"] = deprecated_trait(op)
     if op.get("httpChecksumRequired"):
         traits["smithy.api#httpChecksumRequired"] = {}
