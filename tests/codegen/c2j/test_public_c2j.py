@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -140,7 +139,7 @@ def summary(conversion: C2JConversion) -> dict[str, Any]:
     }
 
 
-def test_member_order_survives_rendering(tmp_path: Path) -> None:
+def test_member_order_survives_rendering() -> None:
     source = PUBLIC_C2J[3]  # the streaming model: event stream members in declaration order
     raw, conversion = converted(source)
     rendered = json.loads(conversion.to_json())
