@@ -1,13 +1,16 @@
-"""The ``import-c2j`` click command, driven through click's CliRunner."""
+"""The ``import-c2j`` click command: directly, through the ``qsmith`` group, and as a process."""
 
 from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from qsmith.cli.main import cli
 from qsmith.cli.model_c2j import import_c2j
 from qsmith.codegen.c2j import load_c2j
 from qsmith.runtime.errors import ModelError
@@ -90,3 +93,26 @@ def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(import_c2j, [str(tmp_path / "nope.json")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_runs_as_qsmith_model_import_c2j(tmp_path: Path) -> None:
+    """Registered in MODEL_SUBCOMMANDS: the real ``qsmith`` group finds and runs it."""
+    source = write(tmp_path / "service-2.json", c2j(PAGED_SHAPES, PAGED_OPERATIONS))
+    result = CliRunner().invoke(cli, ["model", "import-c2j", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == load_c2j(source).to_json()
+    listing = CliRunner().invoke(cli, ["model", "--help"])
+    assert "import-c2j" in listing.stdout
+
+
+def test_qsmith_entry_point_reports_a_bad_c2j_as_one_error_line(tmp_path: Path) -> None:
+    """Through ``main()``, as the installed ``qsmith`` script runs: exit 1, no traceback."""
+    document = c2j({"Holder": {"type": "structure", "members": {"x": {"shape": "Missing"}}}})
+    source = write(tmp_path / "service-2.json", document)
+    command = [sys.executable, "-m", "qsmith.cli.main", "model", "import-c2j", str(source)]
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert out.returncode == 1
+    assert out.stdout == ""
+    assert out.stderr.startswith("error: ")
+    assert f"{source}: shapes.Holder$x: refers to undefined shape 'Missing'" in out.stderr
+    assert "Traceback" not in out.stderr
