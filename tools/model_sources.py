@@ -360,9 +360,12 @@ def build_toolkit_telemetry(upstream: Path) -> JSON:
 
 # --------------------------------------------------------------------------- the five models
 
+# Newest first, by the date each file last changed (SOURCES.md): vscode 2025-09-19, then
+# language-servers 2025-09-03, then JetBrains 2025-05-19. Where vscode and language-servers give
+# one member different constraints, vscode's is the later step of the same change (models/README).
 CW_C2J = [
-    "amzn-codewhisperer-client/aws-language-servers/bearer-token-service.json",
     "amzn-codewhisperer-client/aws-toolkit-vscode/user-service-2.json",
+    "amzn-codewhisperer-client/aws-language-servers/bearer-token-service.json",
     "amzn-codewhisperer-client/aws-toolkit-jetbrains/service-2.json",
 ]
 STREAMING_C2J = ["amzn-codewhisperer-streaming-client/aws-toolkit-jetbrains/service-2.json"]

@@ -1,4 +1,4 @@
-"""``qsmith model validate|stats|show`` and the build's model check."""
+"""``qsmith model validate|stats|show``, the group's command list, and the build's model check."""
 
 from __future__ import annotations
 
@@ -44,13 +44,14 @@ def test_model_group_loads_its_commands_lazily() -> None:
         "import sys\n"
         "from qsmith.cli.model import model, MODEL_SUBCOMMANDS\n"
         "model.list_commands(None)\n"
-        "print('qsmith.cli.model_commands' in sys.modules, 'qsmith.codegen.model' in sys.modules)\n"
+        "loaded = ('qsmith.cli.model_commands', 'qsmith.codegen.model', 'qsmith.codegen.c2j')\n"
+        "print(*(name in sys.modules for name in loaded))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False False"
+    assert out.stdout.strip() == "False False False"
     code, output = run("--help")
     assert code == 0
-    assert set(MODEL_SUBCOMMANDS) == {"validate", "stats", "show", "convert"}
+    assert set(MODEL_SUBCOMMANDS) == {"validate", "stats", "show", "convert", "import-c2j"}
     for name in MODEL_SUBCOMMANDS:
         assert name in output
 

@@ -112,7 +112,7 @@ ALLOWED: dict[tuple[str, str, str, str], str] = {
     ("toolkit-telemetry", "PostMetricsRequest", "SessionID", "extra"): _TELEMETRY_C2J,
     # The C2J requires MetricData (min 1, max 20); the Rust crate leaves it optional.
     ("toolkit-telemetry", "PostMetricsRequest", "MetricData", "required"): _TELEMETRY_C2J,
-    # OSArchitecture exists only in the Rust crate, in no C2J.
+    # OSArchitecture: the Rust crate and the 2024-04 C2J files have it; the 2025-07 C2J dropped it.
     ("toolkit-telemetry", "PostMetricsRequest", "OSArchitecture", "missing"): _TELEMETRY_C2J,
 }
 

@@ -1,4 +1,4 @@
-"""``qsmith model``: inspect Smithy JSON AST models (validate, stats, show).
+"""``qsmith model``: inspect Smithy JSON AST models (validate, stats, show), import C2J ones.
 
 The group loads its sub-commands on first use, like ``qsmith`` itself: add a command
 by adding one line to ``MODEL_SUBCOMMANDS``.
@@ -16,9 +16,10 @@ MODEL_SUBCOMMANDS: dict[str, str] = {
     "stats": "qsmith.cli.model_commands:stats",
     "show": "qsmith.cli.model_commands:show",
     "convert": "qsmith.cli.model_convert:convert",
+    "import-c2j": "qsmith.cli.model_c2j:import_c2j",
 }
 
 
 @click.group(cls=LazyGroup, lazy=MODEL_SUBCOMMANDS)
 def model() -> None:
-    """Validate and inspect Smithy JSON AST models."""
+    """Validate and inspect Smithy JSON AST models; convert C2J models to them."""

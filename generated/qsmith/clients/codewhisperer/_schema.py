@@ -185,7 +185,7 @@ ASSISTANT_RESPONSE_MESSAGE_CONTENT_STRING = Schema(
     id="com.amazon.aws.codewhisperer#AssistantResponseMessageContentString",
     type=ShapeType.STRING,
     sensitive=True,
-    constraints=Constraints(min_length=0, max_length=100000),
+    constraints=Constraints(min_length=0),
 )
 
 SUPPLEMENTARY_WEB_LINK_URL_STRING = Schema(
@@ -405,7 +405,6 @@ TOOL_USES = Schema(
     id="com.amazon.aws.codewhisperer#ToolUses",
     type=ShapeType.LIST,
     members={"member": MemberSchema(name="member", python_name="member", target_ref=TOOL_USE)},
-    constraints=Constraints(min_length=0, max_length=10),
 )
 
 CACHE_POINT_TYPE = Schema(
@@ -523,7 +522,7 @@ USER_INPUT_MESSAGE_CONTENT_STRING = Schema(
     id="com.amazon.aws.codewhisperer#UserInputMessageContentString",
     type=ShapeType.STRING,
     sensitive=True,
-    constraints=Constraints(min_length=0, max_length=600000),
+    constraints=Constraints(min_length=0, max_length=10000000),
 )
 
 TEXT_DOCUMENT_RELATIVE_FILE_PATH_STRING = Schema(
@@ -1310,7 +1309,7 @@ TOOL_RESULT_CONTENT_BLOCK_TEXT_STRING = Schema(
     id="com.amazon.aws.codewhisperer#ToolResultContentBlockTextString",
     type=ShapeType.STRING,
     sensitive=True,
-    constraints=Constraints(min_length=0, max_length=800000),
+    constraints=Constraints(min_length=0, max_length=10000000),
 )
 
 TOOL_RESULT_CONTENT_BLOCK = Schema(
@@ -1376,7 +1375,6 @@ TOOL_RESULTS = Schema(
     id="com.amazon.aws.codewhisperer#ToolResults",
     type=ShapeType.LIST,
     members={"member": MemberSchema(name="member", python_name="member", target_ref=TOOL_RESULT)},
-    constraints=Constraints(min_length=0, max_length=10),
 )
 
 TOOL_INPUT_SCHEMA = Schema(
@@ -1527,7 +1525,7 @@ IMAGE_FORMAT = Schema(
 IMAGE_SOURCE_BYTES_BLOB = Schema(
     id="com.amazon.aws.codewhisperer#ImageSourceBytesBlob",
     type=ShapeType.BLOB,
-    constraints=Constraints(min_length=1, max_length=2800000),
+    constraints=Constraints(min_length=1, max_length=10000000),
 )
 
 IMAGE_SOURCE = Schema(
@@ -1722,7 +1720,7 @@ CHAT_HISTORY = Schema(
     id="com.amazon.aws.codewhisperer#ChatHistory",
     type=ShapeType.LIST,
     members={"member": MemberSchema(name="member", python_name="member", target_ref=CHAT_MESSAGE)},
-    constraints=Constraints(min_length=0, max_length=250),
+    constraints=Constraints(min_length=0),
 )
 
 CHAT_TRIGGER_TYPE = Schema(
@@ -2010,7 +2008,7 @@ WORKSPACE_STATE = Schema(
 ACTIVATION_TOKEN = Schema(
     id="com.amazon.aws.codewhisperer.runtime#ActivationToken",
     type=ShapeType.STRING,
-    constraints=Constraints(min_length=8, max_length=16),
+    constraints=Constraints(min_length=11, max_length=11),
 )
 
 FUNCTIONALITY_NAME = Schema(
@@ -4901,6 +4899,18 @@ USER_CONTEXT_PRODUCT_STRING = Schema(
     constraints=Constraints(min_length=1, max_length=128, pattern="[-a-zA-Z0-9._]*"),
 )
 
+USER_CONTEXT_PLUGIN_VERSION_STRING = Schema(
+    id="com.amazon.aws.codewhisperer.runtime#UserContextPluginVersionString",
+    type=ShapeType.STRING,
+    constraints=Constraints(min_length=0, max_length=50),
+)
+
+USER_CONTEXT_LSP_VERSION_STRING = Schema(
+    id="com.amazon.aws.codewhisperer.runtime#UserContextLspVersionString",
+    type=ShapeType.STRING,
+    constraints=Constraints(min_length=0, max_length=50),
+)
+
 USER_CONTEXT = Schema(
     id="com.amazon.aws.codewhisperer.runtime#UserContext",
     type=ShapeType.STRUCTURE,
@@ -4932,12 +4942,12 @@ USER_CONTEXT = Schema(
         "pluginVersion": MemberSchema(
             name="pluginVersion",
             python_name="plugin_version",
-            target_ref=prelude.STRING,
+            target_ref=USER_CONTEXT_PLUGIN_VERSION_STRING,
         ),
         "lspVersion": MemberSchema(
             name="lspVersion",
             python_name="lsp_version",
-            target_ref=prelude.STRING,
+            target_ref=USER_CONTEXT_LSP_VERSION_STRING,
         ),
     },
     python_type=models.UserContext,
@@ -7234,7 +7244,13 @@ LIST_AVAILABLE_MODELS_REQUEST = Schema(
 MODEL_NAME = Schema(
     id="com.amazon.aws.codewhisperer.runtime#ModelName",
     type=ShapeType.STRING,
-    constraints=Constraints(min_length=1, max_length=1024, pattern="[a-zA-Z0-9-_.]+"),
+    constraints=Constraints(min_length=1, max_length=1024, pattern="[a-zA-Z0-9-_. ]+"),
+)
+
+MODEL_DESCRIPTION = Schema(
+    id="com.amazon.aws.codewhisperer.runtime#ModelDescription",
+    type=ShapeType.STRING,
+    constraints=Constraints(min_length=0, max_length=256, pattern="[\\sa-zA-Z0-9_.-]*"),
 )
 
 MODEL_RATE_MULTIPLIER_DOUBLE = Schema(
@@ -7327,7 +7343,7 @@ MODEL = Schema(
         "description": MemberSchema(
             name="description",
             python_name="description",
-            target_ref=DESCRIPTION,
+            target_ref=MODEL_DESCRIPTION,
         ),
         "rateMultiplier": MemberSchema(
             name="rateMultiplier",
