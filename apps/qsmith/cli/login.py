@@ -80,14 +80,7 @@ def _choose_profile(paths: LoginPaths, state: LoginState, profile_arn: str | Non
         return replace(state, profile_arn=profile_arn)
     if state.kind != IDENTITY_CENTER:
         return state
-    lister = default_profile_lister(session.login_token_provider(paths))
-    if lister is None:
-        click.echo(
-            "Choose a Q Developer profile with `qsmith login ... --profile-arn ARN` (listing "
-            "profiles needs the generated codewhisperer client, not installed yet)."
-        )
-        return state
-    listing = list_profiles(lister)
+    listing = list_profiles(default_profile_lister(session.login_token_provider(paths)))
     for region, why in listing.failures.items():
         click.echo(f"warning: cannot list profiles in {region}: {why}", err=True)
     profile = choose_profile(listing, _pick)
