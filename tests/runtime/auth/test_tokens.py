@@ -363,7 +363,11 @@ def test_token_chain_order_and_reasons(
     with pytest.raises(NoTokenError) as info:
         default_token_chain().resolve_token()
     assert "QSMITH_BEARER_TOKEN is not set" in str(info.value)
-    (isolated_home / ".aws").mkdir()
+    assert "qsmith login" in str(info.value)
+    _write_token(sso_cache_path("qsmith"), timedelta(hours=1), accessToken="from-login")
+    token = default_token_chain().resolve_token()
+    assert token.token == "from-login" and token.source == "qsmith login"
+    (isolated_home / ".aws").mkdir(exist_ok=True)
     (isolated_home / ".aws" / "config").write_text("[default]\nsso_session = corp\n")
     _write_token(sso_cache_path("corp"), timedelta(hours=1))
     token = default_token_chain().resolve_token()

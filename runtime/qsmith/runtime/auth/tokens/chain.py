@@ -2,7 +2,10 @@
 
 In order: the ``QSMITH_BEARER_TOKEN`` variable; a token file (argument or
 ``QSMITH_TOKEN_FILE``); the AWS SSO cache of an sso-session (argument, or the
-``sso_session`` of the selected profile). File sources refresh through the OIDC refresher.
+``sso_session`` of the selected profile); last, the login ``qsmith login`` saved, which
+lives in the same cache as sso-session ``qsmith``. File sources refresh through the OIDC
+refresher. (Logins imported from other tools are read by ``qsmith.login``, which the
+runtime cannot import: pass ``qsmith.login.session.login_token_provider()`` as the token.)
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from qsmith.runtime.auth.tokens.provider import EnvTokenProvider, TokenProvider
 from qsmith.runtime.auth.tokens.refreshing import RefreshingTokenProvider
 from qsmith.runtime.auth.tokens.token_file import JsonTokenFile, sso_cache_path
 
-__all__ = ["TOKEN_FILE_ENV_VAR", "TokenChain", "default_token_chain"]
+__all__ = ["QSMITH_LOGIN_SESSION", "TOKEN_FILE_ENV_VAR", "TokenChain", "default_token_chain"]
 
 TOKEN_FILE_ENV_VAR = "QSMITH_TOKEN_FILE"
+# The sso-session name under which `qsmith login` saves its token in the AWS SSO cache.
+QSMITH_LOGIN_SESSION = "qsmith"
 
 
 class TokenChain:
@@ -73,5 +78,8 @@ def default_token_chain(
         store = JsonTokenFile(
             sso_cache_path(session), source=f"AWS SSO cache for session {session!r}"
         )
+        providers.append(RefreshingTokenProvider(store, OidcRefresher()))
+    if session != QSMITH_LOGIN_SESSION:
+        store = JsonTokenFile(sso_cache_path(QSMITH_LOGIN_SESSION), source="qsmith login")
         providers.append(RefreshingTokenProvider(store, OidcRefresher()))
     return TokenChain(providers)
