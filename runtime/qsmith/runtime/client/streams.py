@@ -3,6 +3,10 @@
 Both classes close the HTTP response when iteration ends, when the caller leaves the
 ``with`` block or breaks out of the loop and closes, and when they are garbage
 collected, so an abandoned stream never holds a connection.
+
+The shells read each stream up to its first event before handing it over
+(``prefetch_first_event``), so a failure before that event is retried like any failed
+attempt; from then on the stream belongs to the caller and is never retried.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from qsmith.runtime.client.events import StreamDecoding
+from qsmith.runtime.errors import RequestTimeoutError, TransportError
+from qsmith.runtime.eventstream.message import Message
 from qsmith.runtime.eventstream.readers import AsyncEventStreamReader, EventStreamReader
 from qsmith.runtime.eventstream.semantics import InitialResponse
 from qsmith.runtime.schema import OperationSchema
 from qsmith.runtime.transport.deadlines import Deadline, aiter_with_deadlines, iter_with_deadlines
+from qsmith.runtime.transport.errors import map_httpx_error
 
 if TYPE_CHECKING:
     from qsmith.runtime.client.core import ClientCore
@@ -43,7 +50,7 @@ class EventStreamResponse(Generic[O, E]):
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         self._reader = EventStreamReader(response)
         self._messages = iter_with_deadlines(
-            iter(self._reader),
+            _transport_errors(iter(self._reader), operation.name, response),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,
@@ -58,6 +65,10 @@ class EventStreamResponse(Generic[O, E]):
             self._pending.extend(self._next_events(stop_at_first=True))
         result: O = self._decoding.output()
         return result
+
+    def prefetch_first_event(self) -> None:
+        """Read until the first event (kept for the caller) or the end of the stream."""
+        self._pending.extend(self._next_events(stop_at_first=True))
 
     def __iter__(self) -> Iterator[E]:
         while self._pending:
@@ -103,7 +114,7 @@ class AsyncEventStreamResponse(Generic[O, E]):
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         self._reader = AsyncEventStreamReader(response)
         self._messages = aiter_with_deadlines(
-            self._reader.__aiter__(),
+            _atransport_errors(self._reader.__aiter__(), operation.name, response),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,
@@ -118,6 +129,11 @@ class AsyncEventStreamResponse(Generic[O, E]):
                 self._pending.append(event)
         result: O = self._decoding.output()
         return result
+
+    async def prefetch_first_event(self) -> None:
+        """Read until the first event (kept for the caller) or the end of the stream."""
+        async for event in self._next_events(stop_at_first=True):
+            self._pending.append(event)
 
     async def __aiter__(self) -> AsyncIterator[E]:
         while self._pending:
@@ -147,3 +163,43 @@ class AsyncEventStreamResponse(Generic[O, E]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _unwrapped(error: TransportError, operation: str, response: httpx.Response) -> Exception:
+    """The reader's generic transport error as the transport layer's own classes.
+
+    A read timeout goes back to httpx's, which the deadline helpers turn into an idle or
+    whole-call timeout; a dropped connection becomes ``ConnectionDroppedError`` naming the
+    operation. Errors that say more (a message cut in half) are kept.
+    """
+    cause = error.__cause__
+    if type(error) not in (TransportError, RequestTimeoutError):
+        return error
+    if isinstance(cause, httpx.ReadTimeout):
+        return cause
+    if isinstance(cause, httpx.TransportError):
+        return map_httpx_error(cause, operation=operation, response=response)
+    return error
+
+
+def _transport_errors(
+    messages: Iterator[Message], operation: str, response: httpx.Response
+) -> Iterator[Message]:
+    try:
+        yield from messages
+    except TransportError as error:
+        raise _unwrapped(
+            error, operation, response
+        )  # noqa: B904 - the context is the reader's error
+
+
+async def _atransport_errors(
+    messages: AsyncIterator[Message], operation: str, response: httpx.Response
+) -> AsyncIterator[Message]:
+    try:
+        async for message in messages:
+            yield message
+    except TransportError as error:
+        raise _unwrapped(
+            error, operation, response
+        )  # noqa: B904 - the context is the reader's error
