@@ -43,6 +43,8 @@ from qsmith.runtime.transport.deadlines import Deadline
 if TYPE_CHECKING:
     import httpx
 
+    from qsmith.runtime.endpoints.model import Endpoint
+
 __all__ = ["CallOptions", "ClientCore", "raw_response"]
 
 log = get_logger("qsmith.runtime.client")
@@ -100,7 +102,9 @@ class ClientCore:
             or os.environ.get("AWS_DEFAULT_REGION")
             or self.profile_settings.get("region")
         )
-        self.endpoint_url = _resolve_endpoint(service, config, self.region, self.profile_settings)
+        endpoint = _resolve_endpoint(service, config, self.region, self.profile_settings)
+        self.endpoint_url = endpoint.url
+        self.signing_region = _signing_region(endpoint) or self.region
         self.retry: StandardRetryStrategy = config.retry_strategy or create_retry_strategy(
             resolve_retry_settings(
                 mode=config.retry_mode,
@@ -110,7 +114,7 @@ class ClientCore:
         )
         self.transport = config.transport or TransportConfig.resolve(config=self.profile_settings)
         self.interceptors = InterceptorChain(config.interceptors)
-        self.auth = _auth_resolver(config, self.region)
+        self.auth = _auth_resolver(config, self.signing_region)
         self.user_agent = _user_agent(service, config.user_agent_extra)
         self.retry_rules_key = RETRY_RULE_KEYS.get(service.sdk_id or "", service.sdk_id)
 
@@ -319,11 +323,17 @@ def _choose_protocol(service: ServiceSchema, requested: str | None) -> str:
 
 def _resolve_endpoint(
     service: ServiceSchema, config: ClientConfig, region: str | None, profile: Mapping[str, str]
-) -> str:
+) -> Endpoint:
     """The endpoint: the argument, the environment, the config file, then the model's rules."""
-    from qsmith.runtime.client.endpoint import resolve_client_endpoint
+    from qsmith.runtime.client.endpoint import resolve_endpoint
 
-    return resolve_client_endpoint(service, config, region, profile=profile)
+    return resolve_endpoint(service, config, region, profile=profile)
+
+
+def _signing_region(endpoint: Endpoint) -> str | None:
+    from qsmith.runtime.client.endpoint import sigv4_signing_region
+
+    return sigv4_signing_region(endpoint)
 
 
 def _user_agent(service: ServiceSchema, extra: str | None) -> str:

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
+from qsmith.runtime.client.core import attach_response
 from qsmith.runtime.client.events import StreamDecoding
-from qsmith.runtime.errors import RequestTimeoutError, TransportError
+from qsmith.runtime.errors import QsmithError, RequestTimeoutError, TransportError
 from qsmith.runtime.eventstream.message import Message
 from qsmith.runtime.eventstream.readers import AsyncEventStreamReader, EventStreamReader
 from qsmith.runtime.eventstream.semantics import InitialResponse
@@ -76,13 +77,17 @@ class EventStreamResponse(Generic[O, E]):
         yield from self._next_events(stop_at_first=False)  # type: ignore[misc]
 
     def _next_events(self, *, stop_at_first: bool) -> Iterator[object]:
-        for message in self._messages:
-            event = self._decoding.decode(message)
-            if isinstance(event, InitialResponse):
-                continue
-            yield event
-            if stop_at_first:
-                return
+        try:
+            for message in self._messages:
+                event = self._decoding.decode(message)
+                if isinstance(event, InitialResponse):
+                    continue
+                yield event
+                if stop_at_first:
+                    return
+        except QsmithError as error:
+            attach_response(error, self.response)
+            raise
 
     def close(self) -> None:
         self._reader.close()
@@ -142,13 +147,17 @@ class AsyncEventStreamResponse(Generic[O, E]):
             yield event
 
     async def _next_events(self, *, stop_at_first: bool) -> AsyncIterator[Any]:
-        async for message in self._messages:
-            event = self._decoding.decode(message)
-            if isinstance(event, InitialResponse):
-                continue
-            yield event
-            if stop_at_first:
-                return
+        try:
+            async for message in self._messages:
+                event = self._decoding.decode(message)
+                if isinstance(event, InitialResponse):
+                    continue
+                yield event
+                if stop_at_first:
+                    return
+        except QsmithError as error:
+            attach_response(error, self.response)
+            raise
 
     async def aclose(self) -> None:
         await self._reader.aclose()
@@ -188,9 +197,11 @@ def _transport_errors(
     try:
         yield from messages
     except TransportError as error:
-        raise _unwrapped(
-            error, operation, response
-        )  # noqa: B904 - the context is the reader's error
+        replacement = _unwrapped(error, operation, response)
+        if replacement is error:
+            raise
+        cause = error.__cause__ if replacement is not error.__cause__ else None
+        raise replacement from cause
 
 
 async def _atransport_errors(
@@ -200,6 +211,8 @@ async def _atransport_errors(
         async for message in messages:
             yield message
     except TransportError as error:
-        raise _unwrapped(
-            error, operation, response
-        )  # noqa: B904 - the context is the reader's error
+        replacement = _unwrapped(error, operation, response)
+        if replacement is error:
+            raise
+        cause = error.__cause__ if replacement is not error.__cause__ else None
+        raise replacement from cause
