@@ -226,7 +226,7 @@ def client_config(
 
 def run_call(
     target: Target,
-    fake: FakeService,
+    endpoint: str,
     mode: str,
     *,
     quota: int = 500,
@@ -237,7 +237,7 @@ def run_call(
     interceptor = RecordingInterceptor()
     config = client_config(
         target,
-        fake.url,
+        endpoint,
         strategy=strategy,
         transport=transport,
         interceptors=(interceptor,),

@@ -13,6 +13,7 @@ error's text.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from qsmith.testing.event_streams import event_stream_encoder
 from qsmith.testing.fake_service import Step
 from tests.runtime.resilience.clients import (
     CANARIES,
+    CONSOLAS,
     EVENTS,
     STREAMING,
     TARGETS,
@@ -415,7 +417,7 @@ def test_fault(
     fake = fakes[target.package]
     _script(fake, target, case)
     transport = TransportConfig(trust_env=False, **case.transport)  # type: ignore[arg-type]
-    run = run_call(target, fake, mode, quota=case.quota, transport=transport)
+    run = run_call(target, fake.url, mode, quota=case.quota, transport=transport)
     _check_outcome(target, case, run)
     _check_attempts(fake, target, case, run)
     _check_backoff(case, sleeps)
@@ -426,3 +428,66 @@ def test_fault(
         for n in range(1, case.attempts + 1)
     ]
     _check_secrets(fake, target, run, redacted_logs)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_connection_refused_is_retried_then_raised(
+    mode: str, sleeps: list[float], redacted_logs: pytest.LogCaptureFixture
+) -> None:
+    from qsmith.runtime.transport import ConnectionFailedError
+    from qsmith.testing import LoopbackServer
+
+    with LoopbackServer() as server:
+        url = server.url  # the port is closed once the server stops
+    run = run_call(CONSOLAS, url, mode)
+    assert isinstance(run.outcome, ConnectionFailedError), run.outcome
+    assert CONSOLAS.operation in str(run.outcome)
+    assert [i.kind for i in run.strategy.seen] == [R, R, R]
+    assert sleeps == [0.0, 0.5, 1.0]
+    for record in redacted_logs.records:
+        assert all(c not in record.getMessage() for c in CANARIES)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_adaptive_mode_waits_at_least_the_backoff(
+    mode: str, fakes: dict[str, FakeService], sleeps: list[float]
+) -> None:
+    from qsmith.runtime.retry import AdaptiveRetryStrategy
+    from tests.runtime.resilience.clients import client_config
+
+    fake = fakes[CONSOLAS.package]
+    _script(fake, CONSOLAS, Case("adaptive", times(throttle(), 2), 3))
+    strategy = AdaptiveRetryStrategy(max_attempts=3, random=lambda: 0.5)
+    config = client_config(CONSOLAS, fake.url, strategy=strategy)
+    module = CONSOLAS.module("client")
+    if mode == "sync":
+        with module.Client(config=config) as client:
+            assert client.list_profiles().profiles == []
+    else:
+
+        async def call() -> None:
+            async with module.AsyncClient(config=config) as client:
+                assert (await client.list_profiles()).profiles == []
+
+        asyncio.run(call())
+    assert fake.attempts(CONSOLAS.operation) == 3
+    assert strategy.limiter.enabled
+    # Each retry waits its backoff plus the rate limiter's queue (0.5 tokens/s floor).
+    assert sleeps[0] == 0.0 and sleeps[1] >= 0.5 and sleeps[2] >= 1.0
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_the_whole_call_deadline_cuts_retries_short(
+    mode: str, fakes: dict[str, FakeService]
+) -> None:
+    from qsmith.runtime.transport import CallTimeoutError
+
+    fake = fakes[CONSOLAS.package]
+    _script(fake, CONSOLAS, Case("deadline", times(stall(3.0), 3), 3))
+    transport = TransportConfig(trust_env=False, read_timeout=0.3)
+    run = run_call(CONSOLAS, fake.url, mode, transport=transport, call_timeout=0.5)
+    assert isinstance(run.outcome, CallTimeoutError), run.outcome
+    assert CONSOLAS.operation in str(run.outcome)
+    # The first attempt times out after 0.3 s; the backoff (0.5 s at this jitter) is cut to
+    # the 0.2 s left, after which the deadline has passed: no second attempt is sent.
+    assert fake.attempts(CONSOLAS.operation) == 1

@@ -178,7 +178,7 @@ def test_whole_call_deadline_stops_a_slow_stream(environment: Path, mode: str) -
         )
         run = run_call(
             STREAMING,
-            fake,
+            fake.url,
             mode,
             transport=TransportConfig(trust_env=False, idle_timeout=1.0),
             call_timeout=0.3,
