@@ -14,6 +14,7 @@ error's text.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ import pytest
 from qsmith.runtime.client.core import raw_response
 from qsmith.runtime.errors import EventStreamError, ServiceError
 from qsmith.runtime.eventstream.errors import UnmodeledStreamError
+from qsmith.runtime.eventstream.headers import HeaderValue
+from qsmith.runtime.eventstream.message import Message, encode_message
 from qsmith.runtime.retry import ErrorKind
 from qsmith.runtime.transport import (
     ConnectionDroppedError,
@@ -88,6 +91,17 @@ def error_chunks(position: int, code: str = "ThrottlingException") -> list[bytes
     encoder = event_stream_encoder(STREAMING.schema, "aws.protocols#awsJson1_0")
     chunks = stream_chunks()
     return [*chunks[: position + 1], encoder.encode_unmodeled_error(code, "slow down")]
+
+
+def exception_chunks(reason: str) -> list[bytes]:
+    """The stream with a ThrottlingException message (carrying ``reason``) first."""
+    payload = json.dumps({"message": "Rate exceeded", "reason": reason}).encode()
+    headers: dict[str, HeaderValue] = {
+        ":message-type": "exception",
+        ":exception-type": "ThrottlingException",
+        ":content-type": "application/json",
+    }
+    return [stream_chunks()[0], encode_message(Message(headers, payload))]
 
 
 Q = ("consolas", "codewhisperer_streaming")
@@ -249,6 +263,23 @@ CASES = [
         only=STREAM_ONLY,
     ),
     Case(
+        "Q monthly quota inside the stream is raised after one attempt",
+        times(event_stream_response(exception_chunks("MONTHLY_REQUEST_COUNT")), 1),
+        1,
+        UnmodeledStreamError,
+        kinds=[N],
+        delivered=0,
+        only=STREAM_ONLY,
+    ),
+    Case(
+        "Q model capacity inside the stream is retried as throttling",
+        times(event_stream_response(exception_chunks("INSUFFICIENT_MODEL_CAPACITY")), 1),
+        2,
+        kinds=[T],
+        delivered=2,
+        only=STREAM_ONLY,
+    ),
+    Case(
         "corrupt CRC before the first event is not retried",
         times(corrupt_crc(stream_chunks(), message=0), 1),
         1,
@@ -342,7 +373,7 @@ def _check_outcome(target: Target, case: Case, run: Run) -> None:
     if isinstance(run.outcome, ServiceError):
         assert isinstance(response, httpx.Response)
         assert run.outcome.request_id and run.outcome.request_id.startswith("fake-")
-    if "MONTHLY" in case.name:
+    if "MONTHLY" in case.name and case.error == "ThrottlingException":
         assert run.outcome.reason == "MONTHLY_REQUEST_COUNT"  # type: ignore[attr-defined]
 
 

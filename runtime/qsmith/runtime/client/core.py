@@ -9,6 +9,7 @@ send requests, read bodies and sleep, so the two never drift apart.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import time
@@ -27,7 +28,7 @@ from qsmith.runtime.auth.tokens.chain import default_token_chain
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.customizations import customize_request, protocol_options
-from qsmith.runtime.errors import ConfigError, ServiceError
+from qsmith.runtime.errors import ConfigError, EventStreamError, ServiceError
 from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols import Protocol, protocol_for
@@ -302,8 +303,19 @@ def _profile_settings(profile: str | None) -> dict[str, str]:
 
 
 def _reason(error: ServiceError) -> str | None:
+    """A modeled error's ``reason`` member; for an exception message the stream's union
+    does not model, the ``reason`` of its JSON payload (kept as the error's message)."""
     reason = getattr(error, "reason", None)
-    return reason if isinstance(reason, str) else None
+    if isinstance(reason, str):
+        return reason
+    if isinstance(error, EventStreamError) and (error.message or "").startswith("{"):
+        try:
+            document = json.loads(error.message or "")
+        except ValueError:
+            return None
+        found = document.get("reason") if isinstance(document, dict) else None
+        return found if isinstance(found, str) else None
+    return None
 
 
 def _choose_protocol(service: ServiceSchema, requested: str | None) -> str:
