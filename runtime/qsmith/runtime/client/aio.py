@@ -13,14 +13,15 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from qsmith.runtime.client.config import ClientConfig
-from qsmith.runtime.client.core import CallOptions, ClientCore
+from qsmith.runtime.client.core import CallOptions, ClientCore, attach_response
 from qsmith.runtime.client.streams import AsyncEventStreamResponse
 from qsmith.runtime.client.sync import merged_config
-from qsmith.runtime.errors import ServiceError, TransportError
+from qsmith.runtime.errors import QsmithError, TransportError
+from qsmith.runtime.hooks import AttemptContext
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.retry.standard import NoRetryError
+from qsmith.runtime.retry.standard import NoRetryError, RetryToken
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
-from qsmith.runtime.transport.config import TransportConfig, build_async_client
+from qsmith.runtime.transport.config import build_async_client
 from qsmith.runtime.transport.deadlines import Deadline
 from qsmith.runtime.transport.errors import map_httpx_error
 
@@ -43,7 +44,7 @@ class AsyncClientBase:
     ) -> None:
         cfg = merged_config(config, region, endpoint_url, protocol)
         self._core = ClientCore(service, cfg)
-        self._transport = cfg.transport or TransportConfig.resolve()
+        self._transport = self._core.transport
         self._owns_http = cfg.async_http_client is None
         self._http = cfg.async_http_client or build_async_client(self._transport)
 
@@ -80,11 +81,8 @@ class AsyncClientBase:
         timeout: float | None = None,
         extra_headers: Any = None,
     ) -> T:
-        response, _ = await self._send_with_retries(
+        result: T = await self._with_retries(
             operation, value, CallOptions(timeout, extra_headers), stream=False
-        )
-        result: T = self._core.read_response(
-            operation, response.status_code, response.headers.multi_items(), response.content
         )
         return result
 
@@ -96,49 +94,97 @@ class AsyncClientBase:
         timeout: float | None = None,
         extra_headers: Any = None,
     ) -> AsyncEventStreamResponse[Any, Any]:
-        response, deadline = await self._send_with_retries(
+        stream: AsyncEventStreamResponse[Any, Any] = await self._with_retries(
             operation, value, CallOptions(timeout, extra_headers), stream=True
         )
-        return AsyncEventStreamResponse(
-            self._core,
-            operation,
-            response,
-            idle_timeout=self._transport.idle_timeout,
-            deadline=deadline,
-        )
+        return stream
 
-    async def _send_with_retries(
+    async def _with_retries(
         self, operation: OperationSchema, value: Any, options: CallOptions, *, stream: bool
-    ) -> tuple[httpx.Response, Deadline]:
+    ) -> Any:
         core = self._core
         request = core.build_request(operation, value, options)
-        deadline = Deadline(options.timeout or core.config.call_timeout)
+        deadline = core.deadline(options)
         token = core.retry.acquire_initial_token()
         while True:
             await _sleep(token.delay, deadline)
-            attempt = core.sign(
-                await core.auth.resolve_async(core.service, operation),
-                core.attempt_request(request, token.attempt, token.max_attempts),
-            )
-            headers: list[tuple[str, str]] = []
+            deadline.check(operation.name)
+            auth = await core.auth.resolve_async(core.service, operation)
+            context = core.prepare_attempt(operation, auth, request, token)
             try:
-                response = await self._send(operation, attempt, deadline, stream=stream)
-                headers = response.headers.multi_items()
-                if response.status_code < 300:
-                    core.retry.record_success(token)
-                    return response, deadline
+                result, response = await self._attempt(operation, context.request, deadline, stream)
+            except QsmithError as error:
+                token = self._next_token(context, token, error)
+                continue
+            core.retry.record_success(token)
+            if stream:
+                token.mark_first_event_delivered()
+            try:
+                core.finish_attempt(context, response=response)
+            except BaseException:
+                if isinstance(result, AsyncEventStreamResponse):
+                    await result.aclose()
+                raise
+            return result
+
+    def _next_token(
+        self, context: AttemptContext, token: RetryToken, error: QsmithError
+    ) -> RetryToken:
+        """The token of the next attempt; raises ``error`` when there is none."""
+        core = self._core
+        try:
+            following: RetryToken | None = core.retry.refresh_token_for_retry(
+                token, core.classify(error)
+            )
+        except NoRetryError:
+            following = None
+        core.finish_attempt(context, error=error, will_retry=following is not None)
+        if following is None:
+            raise error
+        return following
+
+    async def _attempt(
+        self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, stream: bool
+    ) -> tuple[Any, httpx.Response]:
+        """One attempt: the decoded output, or the stream read up to its first event."""
+        response = await self._send(operation, request, deadline, stream=stream)
+        core = self._core
+        try:
+            if response.status_code >= 300 or not stream:
                 body = await response.aread()
                 await response.aclose()
-                core.read_response(operation, response.status_code, headers, body)
-                raise TransportError(
-                    f"unexpected HTTP {response.status_code} from {operation.name}"
+                output = core.read_response(
+                    operation, response.status_code, response.headers.multi_items(), body
                 )
-            except (ServiceError, TransportError) as error:
-                try:
-                    token = core.retry.refresh_token_for_retry(token, core.classify(error, headers))
-                except NoRetryError:
-                    raise error from None
-                deadline.check(operation.name)
+                if response.status_code >= 300:
+                    raise TransportError(
+                        f"{operation.name}: unexpected HTTP {response.status_code}"
+                    )
+                return output, response
+            events: AsyncEventStreamResponse[Any, Any] = AsyncEventStreamResponse(
+                core,
+                operation,
+                response,
+                idle_timeout=self._transport.idle_timeout,
+                deadline=deadline,
+            )
+            try:
+                await events.prefetch_first_event()
+            except BaseException:
+                await events.aclose()
+                raise
+            return events, response
+        except QsmithError as error:
+            await response.aclose()
+            attach_response(error, response)
+            raise
+        except httpx.HTTPError as error:
+            await response.aclose()
+            mapped = map_httpx_error(error, operation=operation.name, response=response)
+            raise mapped from error
+        except BaseException:
+            await response.aclose()
+            raise
 
     async def _send(
         self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, *, stream: bool
@@ -151,7 +197,7 @@ class AsyncClientBase:
             timeout=self._transport.timeout(streaming=stream, remaining=deadline.remaining()),
         )
         try:
-            return await self._http.send(http_request, stream=stream)
+            return await self._http.send(http_request, stream=True)
         except httpx.HTTPError as error:
             raise map_httpx_error(error, operation=operation.name) from error
 

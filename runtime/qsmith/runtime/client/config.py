@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from qsmith.runtime.auth.credentials.provider import CredentialProvider
     from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
     from qsmith.runtime.auth.tokens.provider import TokenProvider
+    from qsmith.runtime.retry.standard import StandardRetryStrategy
     from qsmith.runtime.transport.config import TransportConfig
 
 __all__ = ["ClientConfig"]
@@ -32,6 +33,11 @@ class ClientConfig:
     model's length/range/pattern checks before sending (required members and types are
     always checked). ``share_content`` is the Amazon Q data-sharing choice, sent as the
     ``x-amzn-codewhisperer-optout`` header (default: do not share).
+
+    ``retry_strategy`` replaces the strategy built from ``retry_mode``/``max_attempts``
+    (share one between clients to share its retry quota, or give one an injected clock
+    and random source in tests). ``interceptors`` are objects with ``before_send`` and/or
+    ``after_receive`` methods (``qsmith.runtime.hooks``), told about every attempt.
     """
 
     region: str | None = None
@@ -42,13 +48,13 @@ class ClientConfig:
     token: BearerToken | str | TokenProvider | None = None
     retry_mode: str | None = None
     max_attempts: int | None = None
+    retry_strategy: StandardRetryStrategy | None = None
     call_timeout: float | None = None
     transport: TransportConfig | None = None
     validate: bool = False
     share_content: bool = False
     user_agent_extra: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
-    # Objects with before_send / after_receive methods (qsmith.runtime.hooks).
     interceptors: Sequence[object] = ()
     idempotency_token: Callable[[], str] | None = None
     http_client: httpx.Client | None = None

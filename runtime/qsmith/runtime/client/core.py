@@ -1,21 +1,26 @@
 """The sans-I/O core of every generated client: all a call does but move bytes and sleep.
 
 ``ClientCore`` resolves the configuration once (protocol, region, endpoint, identity,
-retry strategy), then for each attempt builds the signed ``HttpRequest`` and turns the
-HTTP answer into an output value or a typed error. The sync and async shells only send
-requests, read bodies and sleep, so the two never drift apart.
+retry strategy, transport settings, interceptors, log redaction), then for each attempt
+builds the signed ``HttpRequest``, tells the interceptors and the log about it, and turns
+the HTTP answer into an output value or a typed error. The sync and async shells only
+send requests, read bodies and sleep, so the two never drift apart.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qsmith.runtime.auth.credentials.chain import default_credential_chain
+from qsmith.runtime.auth.credentials.config_file import load_shared_config
+from qsmith.runtime.auth.credentials.profile import selected_profile
 from qsmith.runtime.auth.credentials.provider import StaticCredentialsProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
 from qsmith.runtime.auth.schemes import AuthResolver, ResolvedAuth
@@ -23,15 +28,27 @@ from qsmith.runtime.auth.tokens.chain import default_token_chain
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.customizations import customize_request, protocol_options
-from qsmith.runtime.errors import ConfigError, ServiceError
+from qsmith.runtime.errors import ConfigError, EventStreamError, ServiceError
+from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols import Protocol, protocol_for
+from qsmith.runtime.redaction import get_logger, install_log_redaction, secrets
+from qsmith.runtime.retry import SDK_REQUEST_HEADER
 from qsmith.runtime.retry.classify import RetryErrorInfo
 from qsmith.runtime.retry.config import create_retry_strategy, resolve_retry_settings
-from qsmith.runtime.retry.standard import StandardRetryStrategy
+from qsmith.runtime.retry.standard import RetryToken, StandardRetryStrategy
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
+from qsmith.runtime.transport.config import TransportConfig
+from qsmith.runtime.transport.deadlines import Deadline
 
-__all__ = ["CallOptions", "ClientCore"]
+if TYPE_CHECKING:
+    import httpx
+
+    from qsmith.runtime.endpoints.model import Endpoint
+
+__all__ = ["CallOptions", "ClientCore", "raw_response"]
+
+log = get_logger("qsmith.runtime.client")
 
 VERSION = "0.1.0"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
@@ -47,6 +64,16 @@ PROTOCOL_ALIASES = {
     "awsJson1_1": "aws.protocols#awsJson1_1",
     "restJson1": "aws.protocols#restJson1",
 }
+# The key of each Amazon Q service's own retry rules in ``retry.classify.SERVICE_RULES``
+# (named after the model files), by the sdkId the generated schema carries.
+RETRY_RULE_KEYS = {
+    "CodeWhispererRuntime": "codewhisperer",
+    "CodeWhispererStreaming": "codewhisperer-streaming",
+    "CodeWhisperer": "consolas",
+    "QDeveloperStreaming": "qdeveloper-streaming",
+}
+# Settings of the shared config profile a client reads (the rest belong to auth).
+PROFILE_SETTINGS = ("region", "max_attempts", "retry_mode", "ca_bundle", "endpoint_url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,21 +88,36 @@ class ClientCore:
     """Configuration resolved once, and the per-attempt request/response logic."""
 
     def __init__(self, service: ServiceSchema, config: ClientConfig) -> None:
+        # Before anything can log: httpx and httpcore records pass the redacting filter.
+        install_log_redaction()
         self.service = service
         self.config = config
         self.protocol_id = _choose_protocol(service, config.protocol)
         self.protocol: Protocol = protocol_for(
             self.protocol_id, **protocol_options(service, self.protocol_id, config)
         )
+        self.profile_settings = _profile_settings(config.profile)
         self.region = (
-            config.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+            config.region
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or self.profile_settings.get("region")
         )
-        self.endpoint_url = _resolve_endpoint(service, config, self.region)
-        self.retry: StandardRetryStrategy = create_retry_strategy(
-            resolve_retry_settings(mode=config.retry_mode, max_attempts=config.max_attempts)
+        endpoint = _resolve_endpoint(service, config, self.region, self.profile_settings)
+        self.endpoint_url = endpoint.url
+        self.signing_region = _signing_region(endpoint) or self.region
+        self.retry: StandardRetryStrategy = config.retry_strategy or create_retry_strategy(
+            resolve_retry_settings(
+                mode=config.retry_mode,
+                max_attempts=config.max_attempts,
+                config=self.profile_settings,
+            )
         )
-        self.auth = _auth_resolver(config, self.region)
+        self.transport = config.transport or TransportConfig.resolve(config=self.profile_settings)
+        self.interceptors = InterceptorChain(config.interceptors)
+        self.auth = _auth_resolver(config, self.signing_region)
         self.user_agent = _user_agent(service, config.user_agent_extra)
+        self.retry_rules_key = RETRY_RULE_KEYS.get(service.sdk_id or "", service.sdk_id)
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -91,16 +133,87 @@ class ClientCore:
             request.set_header(name, header)
         return request
 
-    def attempt_request(self, request: HttpRequest, attempt: int, max_attempts: int) -> HttpRequest:
+    def deadline(self, options: CallOptions) -> Deadline:
+        """The whole-call deadline: per call, then the client's, then the transport's."""
+        return Deadline(
+            options.timeout
+            if options.timeout is not None
+            else self.config.call_timeout or self.transport.call_timeout
+        )
+
+    def attempt_request(self, request: HttpRequest, token: RetryToken) -> HttpRequest:
         """A copy of ``request`` for one attempt, carrying the attempt header."""
         copy = replace(request, headers=list(request.headers), query=list(request.query))
-        copy.set_header("amz-sdk-request", f"attempt={attempt}; max={max_attempts}")
+        copy.set_header(SDK_REQUEST_HEADER, token.sdk_request_header)
         return copy
 
     def sign(self, auth: ResolvedAuth, request: HttpRequest) -> HttpRequest:
-        """Apply the resolved auth scheme (a streamed body is signed as unsigned payload)."""
+        """Apply the resolved auth scheme (a streamed body is signed as unsigned payload).
+
+        The identity's secrets join the redaction registry first, so no log record
+        (ours, httpx's or httpcore's) can show them even in an unexpected place.
+        """
+        _register_secrets(auth)
         streamed = not isinstance(request.body, bytes)
         return auth.sign(request, payload_hash=UNSIGNED_PAYLOAD if streamed else None)
+
+    def prepare_attempt(
+        self,
+        operation: OperationSchema,
+        auth: ResolvedAuth,
+        request: HttpRequest,
+        token: RetryToken,
+    ) -> AttemptContext:
+        """Sign one attempt of ``request`` and tell the interceptors it is about to go."""
+        signed = self.sign(auth, self.attempt_request(request, token))
+        context = AttemptContext(
+            service=self.service.sdk_id or self.service.name,
+            operation=operation.name,
+            attempt=token.attempt,
+            max_attempts=token.max_attempts,
+            request=signed,
+        )
+        context.attributes["started"] = time.monotonic()
+        self.interceptors.before_send(context)
+        return context
+
+    def finish_attempt(
+        self,
+        context: AttemptContext,
+        *,
+        response: httpx.Response | None = None,
+        error: BaseException | None = None,
+        will_retry: bool = False,
+    ) -> None:
+        """Log the attempt at DEBUG (no secrets: names and numbers only) and tell the
+        interceptors how it ended."""
+        if response is None and error is not None:
+            response = raw_response(error)
+        status = response.status_code if response is not None else None
+        headers = response.headers.multi_items() if response is not None else []
+        request_id = _request_id(headers) or getattr(error, "request_id", None)
+        started = context.attributes.get("started")
+        elapsed = time.monotonic() - started if isinstance(started, float) else 0.0
+        log.debug(
+            "%s.%s attempt %d/%d: status=%s request_id=%s error=%s retry=%s elapsed=%.3fs",
+            context.service,
+            context.operation,
+            context.attempt,
+            context.max_attempts,
+            status,
+            request_id,
+            type(error).__name__ if error is not None else None,
+            will_retry,
+            elapsed,
+        )
+        outcome = AttemptOutcome(
+            http_status=status,
+            headers=headers,
+            error=error,
+            elapsed=elapsed,
+            will_retry=will_retry,
+        )
+        self.interceptors.after_receive(context, outcome)
 
     # -- responses -----------------------------------------------------------------------------
 
@@ -115,27 +228,94 @@ class ClientCore:
         output = self.protocol.deserialize_response(self.service, operation, status, headers, body)
         return None if operation.output.id == UNIT_ID else output
 
-    def classify(
-        self, error: BaseException, headers: Sequence[tuple[str, str]] = ()
-    ) -> RetryErrorInfo:
-        """What the retry strategy needs to know about a failed attempt."""
-        if isinstance(error, ServiceError) and error.http_status is not None:
-            return RetryErrorInfo.from_response(
-                http_status=error.http_status,
-                headers=headers,
-                code=error.code,
-                reason=_reason(error),
-                message=error.message,
-                modeled_retryable=error.retryable,
-                modeled_throttling=bool(getattr(type(error), "throttling", False)),
-                service=self.service.sdk_id,
-            )
+    def classify(self, error: BaseException) -> RetryErrorInfo:
+        """What the retry strategy needs to know about a failed attempt.
+
+        A service error raised from inside an event stream (an exception message) has
+        no status of its own: it is classified with the stream's HTTP status, by code.
+        """
+        response = raw_response(error)
+        if isinstance(error, ServiceError):
+            status = error.http_status
+            if status is None and response is not None:
+                status = response.status_code
+            if status is not None:
+                return RetryErrorInfo.from_response(
+                    http_status=status,
+                    headers=response.headers.multi_items() if response is not None else (),
+                    code=error.code,
+                    reason=_reason(error),
+                    message=error.message,
+                    modeled_retryable=error.retryable,
+                    modeled_throttling=bool(getattr(type(error), "throttling", False)),
+                    service=self.retry_rules_key,
+                )
         return RetryErrorInfo.from_exception(error)
 
 
+# Set on errors that carry an HTTP answer; read with ``raw_response``.
+RAW_RESPONSE_ATTRIBUTE = "raw_response"
+
+
+def attach_response(error: BaseException, response: httpx.Response) -> None:
+    """Keep the HTTP answer behind ``error`` reachable for debugging (``error.raw_response``).
+
+    Service errors also get the answer's request id when their own body had none.
+    """
+    setattr(error, RAW_RESPONSE_ATTRIBUTE, response)
+    if getattr(error, "response", False) is None:  # transport errors declare .response
+        error.response = response  # type: ignore[attr-defined]
+    if isinstance(error, ServiceError) and not error.request_id:
+        error.request_id = _request_id(response.headers.multi_items())
+
+
+def raw_response(error: BaseException) -> httpx.Response | None:
+    """The ``httpx.Response`` behind an error, when one had arrived (its body is read)."""
+    response = getattr(error, RAW_RESPONSE_ATTRIBUTE, None) or getattr(error, "response", None)
+    import httpx
+
+    return response if isinstance(response, httpx.Response) else None
+
+
+def _request_id(headers: list[tuple[str, str]]) -> str | None:
+    for name, value in headers:
+        if name.lower() in ("x-amzn-requestid", "x-amz-request-id"):
+            return value
+    return None
+
+
+def _register_secrets(auth: ResolvedAuth) -> None:
+    identity = auth.identity
+    if isinstance(identity, AwsCredentials):
+        secrets.add(identity.secret_access_key)
+        secrets.add(identity.session_token)
+    elif isinstance(identity, BearerToken):
+        secrets.add(identity.token)
+        secrets.add(identity.refresh_token)
+        secrets.add(identity.client_secret)
+
+
+def _profile_settings(profile: str | None) -> dict[str, str]:
+    """The client settings of the selected shared config profile (empty when absent)."""
+    name = profile or selected_profile(os.environ)[0]
+    settings = load_shared_config().profile(name) or {}
+    return {key: settings[key] for key in PROFILE_SETTINGS if settings.get(key)}
+
+
 def _reason(error: ServiceError) -> str | None:
+    """A modeled error's ``reason`` member; for an exception message the stream's union
+    does not model, the ``reason`` of its JSON payload (kept as the error's message)."""
     reason = getattr(error, "reason", None)
-    return reason if isinstance(reason, str) else None
+    if isinstance(reason, str):
+        return reason
+    if isinstance(error, EventStreamError) and (error.message or "").startswith("{"):
+        try:
+            document = json.loads(error.message or "")
+        except ValueError:
+            return None
+        found = document.get("reason") if isinstance(document, dict) else None
+        return found if isinstance(found, str) else None
+    return None
 
 
 def _choose_protocol(service: ServiceSchema, requested: str | None) -> str:
@@ -153,11 +333,19 @@ def _choose_protocol(service: ServiceSchema, requested: str | None) -> str:
     raise ConfigError(f"{service.name} declares no protocol qsmith supports: {service.protocols}")
 
 
-def _resolve_endpoint(service: ServiceSchema, config: ClientConfig, region: str | None) -> str:
-    """The endpoint: the argument, the environment, then the model's rules."""
-    from qsmith.runtime.client.endpoint import resolve_client_endpoint
+def _resolve_endpoint(
+    service: ServiceSchema, config: ClientConfig, region: str | None, profile: Mapping[str, str]
+) -> Endpoint:
+    """The endpoint: the argument, the environment, the config file, then the model's rules."""
+    from qsmith.runtime.client.endpoint import resolve_endpoint
 
-    return resolve_client_endpoint(service, config, region)
+    return resolve_endpoint(service, config, region, profile=profile)
+
+
+def _signing_region(endpoint: Endpoint) -> str | None:
+    from qsmith.runtime.client.endpoint import sigv4_signing_region
+
+    return sigv4_signing_region(endpoint)
 
 
 def _user_agent(service: ServiceSchema, extra: str | None) -> str:

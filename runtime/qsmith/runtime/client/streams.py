@@ -3,6 +3,10 @@
 Both classes close the HTTP response when iteration ends, when the caller leaves the
 ``with`` block or breaks out of the loop and closes, and when they are garbage
 collected, so an abandoned stream never holds a connection.
+
+The shells read each stream up to its first event before handing it over
+(``prefetch_first_event``), so a failure before that event is retried like any failed
+attempt; from then on the stream belongs to the caller and is never retried.
 """
 
 from __future__ import annotations
@@ -13,11 +17,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
+from qsmith.runtime.client.core import attach_response
 from qsmith.runtime.client.events import StreamDecoding
+from qsmith.runtime.errors import QsmithError, RequestTimeoutError, TransportError
+from qsmith.runtime.eventstream.message import Message
 from qsmith.runtime.eventstream.readers import AsyncEventStreamReader, EventStreamReader
 from qsmith.runtime.eventstream.semantics import InitialResponse
 from qsmith.runtime.schema import OperationSchema
 from qsmith.runtime.transport.deadlines import Deadline, aiter_with_deadlines, iter_with_deadlines
+from qsmith.runtime.transport.errors import map_httpx_error
 
 if TYPE_CHECKING:
     from qsmith.runtime.client.core import ClientCore
@@ -43,7 +51,7 @@ class EventStreamResponse(Generic[O, E]):
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         self._reader = EventStreamReader(response)
         self._messages = iter_with_deadlines(
-            iter(self._reader),
+            _transport_errors(iter(self._reader), operation.name, response),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,
@@ -59,19 +67,27 @@ class EventStreamResponse(Generic[O, E]):
         result: O = self._decoding.output()
         return result
 
+    def prefetch_first_event(self) -> None:
+        """Read until the first event (kept for the caller) or the end of the stream."""
+        self._pending.extend(self._next_events(stop_at_first=True))
+
     def __iter__(self) -> Iterator[E]:
         while self._pending:
             yield self._pending.pop(0)  # type: ignore[misc]
         yield from self._next_events(stop_at_first=False)  # type: ignore[misc]
 
     def _next_events(self, *, stop_at_first: bool) -> Iterator[object]:
-        for message in self._messages:
-            event = self._decoding.decode(message)
-            if isinstance(event, InitialResponse):
-                continue
-            yield event
-            if stop_at_first:
-                return
+        try:
+            for message in self._messages:
+                event = self._decoding.decode(message)
+                if isinstance(event, InitialResponse):
+                    continue
+                yield event
+                if stop_at_first:
+                    return
+        except QsmithError as error:
+            attach_response(error, self.response)
+            raise
 
     def close(self) -> None:
         self._reader.close()
@@ -103,7 +119,7 @@ class AsyncEventStreamResponse(Generic[O, E]):
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         self._reader = AsyncEventStreamReader(response)
         self._messages = aiter_with_deadlines(
-            self._reader.__aiter__(),
+            _atransport_errors(self._reader.__aiter__(), operation.name, response),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,
@@ -119,6 +135,11 @@ class AsyncEventStreamResponse(Generic[O, E]):
         result: O = self._decoding.output()
         return result
 
+    async def prefetch_first_event(self) -> None:
+        """Read until the first event (kept for the caller) or the end of the stream."""
+        async for event in self._next_events(stop_at_first=True):
+            self._pending.append(event)
+
     async def __aiter__(self) -> AsyncIterator[E]:
         while self._pending:
             yield self._pending.pop(0)  # type: ignore[misc]
@@ -126,13 +147,17 @@ class AsyncEventStreamResponse(Generic[O, E]):
             yield event
 
     async def _next_events(self, *, stop_at_first: bool) -> AsyncIterator[Any]:
-        async for message in self._messages:
-            event = self._decoding.decode(message)
-            if isinstance(event, InitialResponse):
-                continue
-            yield event
-            if stop_at_first:
-                return
+        try:
+            async for message in self._messages:
+                event = self._decoding.decode(message)
+                if isinstance(event, InitialResponse):
+                    continue
+                yield event
+                if stop_at_first:
+                    return
+        except QsmithError as error:
+            attach_response(error, self.response)
+            raise
 
     async def aclose(self) -> None:
         await self._reader.aclose()
@@ -147,3 +172,47 @@ class AsyncEventStreamResponse(Generic[O, E]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _unwrapped(error: TransportError, operation: str, response: httpx.Response) -> Exception:
+    """The reader's generic transport error as the transport layer's own classes.
+
+    A read timeout goes back to httpx's, which the deadline helpers turn into an idle or
+    whole-call timeout; a dropped connection becomes ``ConnectionDroppedError`` naming the
+    operation. Errors that say more (a message cut in half) are kept.
+    """
+    cause = error.__cause__
+    if type(error) not in (TransportError, RequestTimeoutError):
+        return error
+    if isinstance(cause, httpx.ReadTimeout):
+        return cause
+    if isinstance(cause, httpx.TransportError):
+        return map_httpx_error(cause, operation=operation, response=response)
+    return error
+
+
+def _transport_errors(
+    messages: Iterator[Message], operation: str, response: httpx.Response
+) -> Iterator[Message]:
+    try:
+        yield from messages
+    except TransportError as error:
+        replacement = _unwrapped(error, operation, response)
+        if replacement is error:
+            raise
+        cause = error.__cause__ if replacement is not error.__cause__ else None
+        raise replacement from cause
+
+
+async def _atransport_errors(
+    messages: AsyncIterator[Message], operation: str, response: httpx.Response
+) -> AsyncIterator[Message]:
+    try:
+        async for message in messages:
+            yield message
+    except TransportError as error:
+        replacement = _unwrapped(error, operation, response)
+        if replacement is error:
+            raise
+        cause = error.__cause__ if replacement is not error.__cause__ else None
+        raise replacement from cause

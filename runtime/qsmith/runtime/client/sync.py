@@ -1,4 +1,11 @@
-"""The blocking shell: sends what the core builds through httpx.Client, sleeps, retries."""
+"""The blocking shell: sends what the core builds through httpx.Client, sleeps, retries.
+
+One call is a loop of attempts driven by the client's retry strategy (see
+``docs/design/retries-and-transport.md``). An attempt ends with a decoded output, or, for
+a streaming operation, with the stream read up to its first event; any failure before
+that point is classified and retried while the strategy allows, and the attempt's own
+error is raised when it does not.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +17,14 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from qsmith.runtime.client.config import ClientConfig
-from qsmith.runtime.client.core import CallOptions, ClientCore
+from qsmith.runtime.client.core import CallOptions, ClientCore, attach_response
 from qsmith.runtime.client.streams import EventStreamResponse
-from qsmith.runtime.errors import ServiceError, TransportError
+from qsmith.runtime.errors import QsmithError, TransportError
+from qsmith.runtime.hooks import AttemptContext
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.retry.standard import NoRetryError
+from qsmith.runtime.retry.standard import NoRetryError, RetryToken
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
-from qsmith.runtime.transport.config import TransportConfig, build_sync_client
+from qsmith.runtime.transport.config import build_sync_client
 from qsmith.runtime.transport.deadlines import Deadline
 from qsmith.runtime.transport.errors import map_httpx_error
 
@@ -55,7 +63,7 @@ class ClientBase:
     ) -> None:
         cfg = merged_config(config, region, endpoint_url, protocol)
         self._core = ClientCore(service, cfg)
-        self._transport = cfg.transport or TransportConfig.resolve()
+        self._transport = self._core.transport
         self._owns_http = cfg.http_client is None
         self._http = cfg.http_client or build_sync_client(self._transport)
 
@@ -94,11 +102,8 @@ class ClientBase:
         timeout: float | None = None,
         extra_headers: Any = None,
     ) -> T:
-        response, _deadline = self._send_with_retries(
+        result: T = self._with_retries(
             operation, value, CallOptions(timeout, extra_headers), stream=False
-        )
-        result: T = self._core.read_response(
-            operation, response.status_code, response.headers.multi_items(), response.content
         )
         return result
 
@@ -110,50 +115,98 @@ class ClientBase:
         timeout: float | None = None,
         extra_headers: Any = None,
     ) -> EventStreamResponse[Any, Any]:
-        response, deadline = self._send_with_retries(
+        stream: EventStreamResponse[Any, Any] = self._with_retries(
             operation, value, CallOptions(timeout, extra_headers), stream=True
         )
-        return EventStreamResponse(
-            self._core,
-            operation,
-            response,
-            idle_timeout=self._transport.idle_timeout,
-            deadline=deadline,
-        )
+        return stream
 
-    def _send_with_retries(
+    def _with_retries(
         self, operation: OperationSchema, value: Any, options: CallOptions, *, stream: bool
-    ) -> tuple[httpx.Response, Deadline]:
-        """Send until a 2xx answer, retrying what the strategy allows; raise the last error."""
+    ) -> Any:
+        """Attempt until one succeeds, retrying what the strategy allows; raise the last error."""
         core = self._core
         request = core.build_request(operation, value, options)
-        deadline = Deadline(options.timeout or core.config.call_timeout)
+        deadline = core.deadline(options)
         token = core.retry.acquire_initial_token()
         while True:
             _sleep(token.delay, deadline)
-            attempt = core.sign(
-                core.auth.resolve(core.service, operation),
-                core.attempt_request(request, token.attempt, token.max_attempts),
-            )
-            headers: list[tuple[str, str]] = []
+            deadline.check(operation.name)
+            auth = core.auth.resolve(core.service, operation)
+            context = core.prepare_attempt(operation, auth, request, token)
             try:
-                response = self._send(operation, attempt, deadline, stream=stream)
-                headers = response.headers.multi_items()
-                if response.status_code < 300:
-                    core.retry.record_success(token)
-                    return response, deadline
+                result, response = self._attempt(operation, context.request, deadline, stream)
+            except QsmithError as error:
+                token = self._next_token(context, token, error)
+                continue
+            core.retry.record_success(token)
+            if stream:
+                token.mark_first_event_delivered()
+            try:
+                core.finish_attempt(context, response=response)
+            except BaseException:
+                if isinstance(result, EventStreamResponse):
+                    result.close()
+                raise
+            return result
+
+    def _next_token(
+        self, context: AttemptContext, token: RetryToken, error: QsmithError
+    ) -> RetryToken:
+        """The token of the next attempt; raises ``error`` when there is none."""
+        core = self._core
+        try:
+            following: RetryToken | None = core.retry.refresh_token_for_retry(
+                token, core.classify(error)
+            )
+        except NoRetryError:
+            following = None
+        core.finish_attempt(context, error=error, will_retry=following is not None)
+        if following is None:
+            raise error
+        return following
+
+    def _attempt(
+        self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, stream: bool
+    ) -> tuple[Any, httpx.Response]:
+        """One attempt: the decoded output, or the stream read up to its first event."""
+        response = self._send(operation, request, deadline, stream=stream)
+        core = self._core
+        try:
+            if response.status_code >= 300 or not stream:
                 body = response.read()
                 response.close()
-                core.read_response(operation, response.status_code, headers, body)
-                raise TransportError(
-                    f"unexpected HTTP {response.status_code} from {operation.name}"
+                output = core.read_response(
+                    operation, response.status_code, response.headers.multi_items(), body
                 )
-            except (ServiceError, TransportError) as error:
-                try:
-                    token = core.retry.refresh_token_for_retry(token, core.classify(error, headers))
-                except NoRetryError:
-                    raise error from None
-                deadline.check(operation.name)
+                if response.status_code >= 300:
+                    raise TransportError(
+                        f"{operation.name}: unexpected HTTP {response.status_code}"
+                    )
+                return output, response
+            events: EventStreamResponse[Any, Any] = EventStreamResponse(
+                core,
+                operation,
+                response,
+                idle_timeout=self._transport.idle_timeout,
+                deadline=deadline,
+            )
+            try:
+                events.prefetch_first_event()
+            except BaseException:
+                events.close()
+                raise
+            return events, response
+        except QsmithError as error:
+            response.close()
+            attach_response(error, response)
+            raise
+        except httpx.HTTPError as error:
+            response.close()
+            mapped = map_httpx_error(error, operation=operation.name, response=response)
+            raise mapped from error
+        except BaseException:
+            response.close()
+            raise
 
     def _send(
         self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, *, stream: bool
@@ -166,7 +219,7 @@ class ClientBase:
             timeout=self._transport.timeout(streaming=stream, remaining=deadline.remaining()),
         )
         try:
-            return self._http.send(http_request, stream=stream)
+            return self._http.send(http_request, stream=True)
         except httpx.HTTPError as error:
             raise map_httpx_error(error, operation=operation.name) from error
 
