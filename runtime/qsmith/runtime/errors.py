@@ -8,9 +8,20 @@ module that owns them (the event stream codec, the signer, the generated clients
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+
 
 class QsmithError(Exception):
-    """Base of every error qsmith raises on purpose."""
+    """Base of every error qsmith raises on purpose.
+
+    ``raw_response`` is the HTTP answer the error came from, when there was one (for
+    debugging: its headers and status; its body may already be read).
+    """
+
+    raw_response: httpx.Response | None = None
 
 
 class ModelError(QsmithError):
