@@ -157,10 +157,21 @@ class StreamDecoding:
 
 def encode_input_events(
     union: Schema, events: Iterable[object], *, use_json_name: bool
-) -> Iterator[bytes]:
+) -> Iterable[bytes]:
     """The frames of a caller's input events, encoded one by one as the body is sent."""
     encoder = EventStreamEncoder(
         union, JsonPayloadCodec(JsonCodec(use_json_name=use_json_name)), GeneratedEventFactory()
     )
-    for event in events:
-        yield encoder.encode(event)
+    return _EncodedEvents(encoder, events)
+
+
+class _EncodedEvents:
+    """Encodes afresh on each pass, so a retried attempt resends a re-iterable's events."""
+
+    def __init__(self, encoder: EventStreamEncoder, events: Iterable[object]) -> None:
+        self._encoder = encoder
+        self._events = events
+
+    def __iter__(self) -> Iterator[bytes]:
+        for event in self._events:
+            yield self._encoder.encode(event)
