@@ -10,10 +10,10 @@ from typing import Any, ClassVar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qsmith.codegen.conformance.protocol_values import comparable
 from qsmith.runtime.schema import MemberSchema, Schema, ShapeType, TimestampFormat
 from qsmith.runtime.serde.json import decode_structure, encode_structure
 from qsmith.runtime.values import UnionVariant
-from tests.protocols.cases import comparable
 
 
 def _m(name: str, target: Schema, **extra: Any) -> MemberSchema:

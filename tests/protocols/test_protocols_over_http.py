@@ -12,12 +12,15 @@ from typing import Any
 
 import httpx
 
+from qsmith.codegen.conformance.protocol_cases import PROTOCOLS
+from qsmith.codegen.conformance.protocol_checks import operation_of
+from qsmith.codegen.conformance.protocol_clients import schema_module
+from qsmith.codegen.conformance.protocol_values import comparable, to_value
 from qsmith.runtime.protocols import protocol_for
 from qsmith.runtime.protocols.base import Protocol
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.testing import LoopbackServer, RecordedRequest, ScriptedResponse
-from tests.protocols.cases import SERVICES, VECTORS, comparable, model, model_file, to_value
-from tests.support.shared import shared_path
+from tests.protocols.conftest import ProtocolClients
 
 
 def _call(
@@ -34,17 +37,19 @@ def _call(
     )
 
 
-def _schemas(protocol: str, operation: str) -> tuple[ServiceSchema, OperationSchema]:
-    root = shared_path(*VECTORS).parents[2]
-    schemas = model(model_file(root, protocol))
-    service = schemas.service(SERVICES[protocol][1][0])
-    return service, service.operations[operation]
+def _schemas(
+    clients: ProtocolClients, protocol: str, operation: str
+) -> tuple[ServiceSchema, OperationSchema]:
+    """The generated schema of one operation of the protocol's first test service."""
+    service_id = PROTOCOLS[protocol][1][0]
+    service: ServiceSchema = schema_module(clients.packages, service_id).SERVICE
+    return service, operation_of(service, f"{service_id.partition('#')[0]}#{operation}")
 
 
 def test_awsjson_kitchen_sink_round_trips_through_an_echo_server(
-    loopback: LoopbackServer,
+    loopback: LoopbackServer, protocol_clients: ProtocolClients
 ) -> None:
-    service, op = _schemas("awsJson1_1", "KitchenSinkOperation")
+    service, op = _schemas(protocol_clients, "awsJson1_1", "KitchenSinkOperation")
 
     def echo(request: RecordedRequest) -> ScriptedResponse:
         assert request.header("X-Amz-Target") == "JsonProtocol.KitchenSinkOperation"
@@ -66,14 +71,14 @@ def test_awsjson_kitchen_sink_round_trips_through_an_echo_server(
         "RecursiveStruct": {"RecursiveStruct": {"String": "deep"}},
     }
     value = to_value(op.input, params)
-    result = _call(protocol_for(SERVICES["awsJson1_1"][0]), service, op, value, loopback.url)
+    result = _call(protocol_for(PROTOCOLS["awsJson1_1"][0]), service, op, value, loopback.url)
     assert comparable(result) == comparable(value)
 
 
 def test_restjson_header_bindings_round_trip_through_an_echo_server(
-    loopback: LoopbackServer,
+    loopback: LoopbackServer, protocol_clients: ProtocolClients
 ) -> None:
-    service, op = _schemas("restJson1", "InputAndOutputWithHeaders")
+    service, op = _schemas(protocol_clients, "restJson1", "InputAndOutputWithHeaders")
 
     def echo(request: RecordedRequest) -> ScriptedResponse:
         assert request.method == "POST" and request.path == "/InputAndOutputWithHeaders"
@@ -92,6 +97,6 @@ def test_restjson_header_bindings_round_trip_through_an_echo_server(
         "headerEnum": "Foo",
     }
     value = to_value(op.input, params)
-    result = _call(protocol_for(SERVICES["restJson1"][0]), service, op, value, loopback.url)
+    result = _call(protocol_for(PROTOCOLS["restJson1"][0]), service, op, value, loopback.url)
     assert comparable(result) == comparable(value)
     assert result.header_timestamp_list[0] == dt.datetime(2019, 12, 16, 23, 48, 18, tzinfo=dt.UTC)

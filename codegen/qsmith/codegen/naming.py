@@ -10,17 +10,45 @@ import keyword
 import re
 
 __all__ = [
+    "ANNOTATION_NAMES",
+    "ERROR_ATTRIBUTES",
     "RESERVED_PARAMETERS",
     "constant_name",
     "isort_key",
     "module_name",
     "pascal_case",
     "python_identifier",
+    "reserved_member_names",
     "snake_case",
 ]
 
 # Keyword arguments every generated client method takes besides the input members.
+# The names generated annotations use: a field or method named like one would shadow it for
+# the annotations after it in the class body.
+ANNOTATION_NAMES = frozenset(
+    {"bool", "bytes", "dict", "float", "int", "list", "str", "datetime", "Decimal", "Document"}
+)
 RESERVED_PARAMETERS = frozenset({"self", "timeout", "extra_headers"})
+
+# Attributes and keyword arguments of ModeledServiceError that an error's members must not
+# shadow (``message`` is the one member the base class expects).
+ERROR_ATTRIBUTES = (
+    RESERVED_PARAMETERS
+    | ANNOTATION_NAMES
+    | frozenset({"code", "http_status", "request_id", "fault", "retryable", "member_names", "args"})
+)
+
+
+def reserved_member_names(*, is_error: bool, member_count: int) -> frozenset[str]:
+    """Names a structure's members may not take as attributes (they get a ``_`` suffix).
+
+    A field named like a type shadows it for the annotations after it in the class body,
+    so only a lone field may keep such a name; an error's ``__init__`` always uses them.
+    """
+    if is_error:
+        return ERROR_ATTRIBUTES
+    return RESERVED_PARAMETERS | ANNOTATION_NAMES if member_count > 1 else RESERVED_PARAMETERS
+
 
 _WORD_BOUNDARIES = (
     re.compile(r"([A-Z]+)([A-Z][a-z])"),  # "HTMLParser" -> "HTML_Parser"

@@ -1,75 +1,41 @@
 """Every vector of ``shared/vectors/eventstream/`` (see SOURCES.md there).
 
-Positive cases: the decoded headers (names, wire types, values, in order), payload and
-frame fields equal the vector's, the incremental decoder agrees when fed one byte at a
-time, and re-encoding reproduces the bytes exactly. Negative cases: an error of the
-class the case names. Where SOURCES.md says the outcome depends on check order (the
-smithy-rs negatives whose message CRC is stale), any ``EventStreamError`` is accepted
-for the bytes as stored, and the case's specific check is then exercised on the same
-bytes with the message CRC recomputed.
+The per-vector checks are ``qsmith.codegen.conformance.eventstream``'s, shared with
+``qsmith conformance``: positive vectors decode to the expected message (also one byte
+at a time) and re-encode to the same bytes; negative vectors raise the error class they
+name from both decoders (with the stale-CRC rule of SOURCES.md). The tests below them
+pin specific facts of named vectors.
 """
 
 from __future__ import annotations
 
-import base64
-import struct
-import zlib
+from typing import Any
 
 import pytest
 
+from qsmith.codegen.conformance.eventstream import check_negative, check_positive
+from qsmith.codegen.conformance.known_failures import KNOWN_FAILURES
 from qsmith.runtime.eventstream import (
-    ChecksumMismatchError,
-    DuplicateHeaderError,
-    EventStreamError,
-    InvalidHeaderNameError,
-    InvalidHeadersLengthError,
-    InvalidHeaderTypeError,
-    InvalidHeaderValueError,
     MessageChecksumMismatchError,
     MessageDecoder,
     PayloadTooLongError,
     PreludeChecksumMismatchError,
     TrailingBytesError,
     decode_message,
-    encode_message,
-    header_type,
 )
-from tests.runtime.eventstream.vectors import Case, expected_header, load_cases, require
+from tests.runtime.eventstream.vectors import Case, load_cases, require
 
 CASES = load_cases()
-
-# Known failures (name -> reason). Empty: every case passes. A case that starts failing
-# must be listed here with its reason, never skipped silently.
-KNOWN_FAILURES: dict[str, str] = {}
-
-# The error each case names (upstream spelling) -> our class.
-ERROR_CLASSES: dict[str, type[EventStreamError]] = {
-    "Prelude checksum mismatch": PreludeChecksumMismatchError,
-    "Message checksum mismatch": MessageChecksumMismatchError,
-    "ChecksumMismatch": ChecksumMismatchError,
-    "PreludeChecksumMismatch": PreludeChecksumMismatchError,
-    "MessageChecksumMismatch": MessageChecksumMismatchError,
-    "InvalidHeaderNameLength": InvalidHeaderNameError,
-    "InvalidHeaderValue": InvalidHeaderValueError,
-    "InvalidHeaderValueType": InvalidHeaderTypeError,
-    "InvalidHeadersLength": InvalidHeadersLengthError,
-    "DuplicateHeader": DuplicateHeaderError,
-    "InvalidPayloadLength": PayloadTooLongError,
-    # smithy-rs reads the 102-byte name past the headers section and fails on its
-    # UTF-8; we stop at the section's end first (see test_repaired_crc_...).
-    "InvalidUtf8String": InvalidHeaderNameError,
-}
+KNOWN = KNOWN_FAILURES["eventstream"]
 
 
-def _params(cases: list[Case]) -> list[object]:
+def _params(cases: list[Case]) -> list[Any]:
     return [
         pytest.param(
             case,
             id=case.id,
             marks=(
-                [pytest.mark.xfail(reason=KNOWN_FAILURES[case.id], strict=True)]
-                if case.id in KNOWN_FAILURES
-                else []
+                [pytest.mark.xfail(reason=KNOWN[case.id], strict=True)] if case.id in KNOWN else []
             ),
         )
         for case in cases
@@ -80,103 +46,30 @@ POSITIVE = _params([c for c in CASES if not c.raw or c.success])
 NEGATIVE = _params([c for c in CASES if not c.raw or not c.success])
 
 
-def _error_class(case: Case) -> type[EventStreamError]:
-    named = case.raw["expected_error"].split("(")[0]
-    return ERROR_CLASSES[named]
-
-
-def _stale_crc(case: Case) -> bool:
-    return "stale" in case.raw.get("note", "")
-
-
 @pytest.mark.parametrize("case", POSITIVE)
-def test_positive_vector_decodes_to_the_expected_message(case: Case) -> None:
+def test_positive_vector(case: Case) -> None:
     require(case)
-    data = case.encoded()
-    expected = case.raw["expected"]
-    message = decode_message(data)
-
-    got = [(name, header_type(value), value) for name, value in message.headers.items()]
-    want = [(h["name"], *expected_header(h)) for h in expected["headers"]]
-    assert got == want
-    assert message.payload == base64.b64decode(expected["payload_b64"])
-
-    total, headers_length, prelude_crc = struct.unpack_from(">III", data)
-    assert (total, headers_length) == (expected["total_length"], expected["headers_length"])
-    assert len(data) == total
-    assert prelude_crc == expected["prelude_crc"] & 0xFFFFFFFF
-    assert struct.unpack_from(">I", data, total - 4)[0] == expected["message_crc"] & 0xFFFFFFFF
-
-    # Re-encoding gives the same bytes (smithy-rs asserts this for its all-headers case).
-    assert encode_message(message) == data
-
-
-@pytest.mark.parametrize("case", POSITIVE)
-def test_positive_vector_decodes_the_same_when_dribbled(case: Case) -> None:
-    require(case)
-    data = case.encoded()
-    decoder = MessageDecoder()
-    messages = [m for i in range(len(data)) for m in decoder.feed(data[i : i + 1])]
-    decoder.finish()
-    assert messages == [decode_message(data)]
+    check_positive(case)
 
 
 @pytest.mark.parametrize("case", NEGATIVE)
-def test_negative_vector_raises_the_named_error(case: Case) -> None:
+def test_negative_vector(case: Case) -> None:
     require(case)
-    data = case.encoded()
-    with pytest.raises(EventStreamError) as caught:
-        decode_message(data)
-    error = caught.value
-    if _stale_crc(case):
-        # Outcome depends on check order (SOURCES.md): we verify the message CRC
-        # before parsing headers, so the stale CRC is what we report.
-        assert isinstance(error, _error_class(case) | MessageChecksumMismatchError)
-    else:
-        assert isinstance(error, _error_class(case)), error
-        reference = case.raw.get("reference_decoder_error")
-        if reference in ERROR_CLASSES:
-            assert isinstance(error, ERROR_CLASSES[reference])
+    check_negative(case)
 
 
-@pytest.mark.parametrize("case", NEGATIVE)
-def test_negative_vector_fails_the_stream_decoder_too(case: Case) -> None:
-    require(case)
-    data = case.encoded()
-    decoder = MessageDecoder()
-    with pytest.raises(EventStreamError) as caught:
-        decoder.feed(data)
-        decoder.finish()
-    assert caught.value.message_index == 0  # type: ignore[attr-defined]
-
-
-STALE = _params([c for c in CASES if not c.raw or (not c.success and _stale_crc(c))])
-
-
-@pytest.mark.parametrize("case", STALE)
-def test_repaired_crc_exposes_the_specific_error(case: Case) -> None:
-    """The same bytes with a correct message CRC fail on the check the case is about."""
-    require(case)
-    data = case.encoded()
-    total = struct.unpack_from(">I", data)[0]
-    body = data[: total - 4]
-    repaired = body + struct.pack(">I", zlib.crc32(body))
-    with pytest.raises(EventStreamError) as caught:
-        decode_message(repaired)
-    assert isinstance(caught.value, _error_class(case)), caught.value
-    if case.raw["expected_error"].startswith("InvalidHeaderValueType(0x60)"):
-        assert isinstance(caught.value, InvalidHeaderTypeError)
-        assert caught.value.type_id == 0x60
+def test_known_failures_name_real_cases() -> None:
+    require(CASES[0])
+    assert set(KNOWN) <= {case.id for case in CASES}
 
 
 def test_named_checksums_match_the_smithy_rs_expectations() -> None:
     cases = {c.name: c for c in CASES if c.source == "smithy-rs.json"}
     if not cases:
         require(CASES[0])
-    for name, stored in (("invalid_prelude_checksum", 0xDEADBEEF),):
-        with pytest.raises(PreludeChecksumMismatchError) as prelude:
-            decode_message(cases[name].encoded())
-        assert (prelude.value.expected, prelude.value.actual) == (0x8BB495FB, stored)
+    with pytest.raises(PreludeChecksumMismatchError) as prelude:
+        decode_message(cases["invalid_prelude_checksum"].encoded())
+    assert (prelude.value.expected, prelude.value.actual) == (0x8BB495FB, 0xDEADBEEF)
     with pytest.raises(MessageChecksumMismatchError) as message:
         decode_message(cases["invalid_message_checksum"].encoded())
     assert (message.value.expected, message.value.actual) == (0x01A05860, 0xDEADBEEF)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from qsmith.codegen.model import Member, Model, ModelIndex, Shape, ShapeKind
 from qsmith.codegen.model import traits as t
 from qsmith.codegen.naming import (
+    ANNOTATION_NAMES,
     RESERVED_PARAMETERS,
     pascal_case,
     python_identifier,
+    reserved_member_names,
     snake_case,
 )
 from qsmith.codegen.plan.docs import clean_doc
@@ -49,6 +53,10 @@ def build_service_plan(model: Model, service_id: str, package: str) -> ServicePl
         protocols=tuple(index.protocols(service_id)),
     )
     fields = _FieldBuilder(model, annotations)
+    # Inputs keep their event stream member (the caller's events); outputs hand theirs over
+    # to the EventStreamResponse instead.
+    inputs = {index.input(op.id).id for op in index.operations(service_id)}
+    union_aliases = {class_names[s.id] for s in user_shapes if s.kind is ShapeKind.UNION}
     for shape in user_shapes:
         if shape.kind in (ShapeKind.ENUM, ShapeKind.INT_ENUM):
             plan.enums.append(_enum_plan(shape, class_names[shape.id]))
@@ -60,11 +68,13 @@ def build_service_plan(model: Model, service_id: str, package: str) -> ServicePl
                     class_name=class_names[shape.id],
                     shape_id=shape.id,
                     doc=clean_doc(t.DOCUMENTATION.get(shape)),
-                    fields=fields.of_structure(shape, skip_event_streams=True),
+                    fields=fields.of_structure(shape, skip_event_streams=shape.id not in inputs),
                 )
             )
         elif shape.kind is ShapeKind.UNION:
-            plan.unions.append(_union_plan(model, shape, class_names[shape.id], annotations))
+            plan.unions.append(
+                _union_plan(model, shape, class_names[shape.id], annotations, union_aliases)
+            )
     emitter = SchemaEmitter(model, index, service_id, class_names, plan.base_error)
     plan.schemas = emitter.shape_constants(closure)
     operations = index.operations(service_id)
@@ -107,13 +117,16 @@ class _FieldBuilder:
     ) -> tuple[FieldPlan, ...]:
         plans: list[FieldPlan] = []
         seen: dict[str, str] = {}
+        reserved = reserved_member_names(
+            is_error=t.ERROR.has(shape), member_count=len(shape.members)
+        )
         for member in shape.members.values():
             if member.name in skip:
                 continue
             target = self._model.target(member)
             if skip_event_streams and target.kind is ShapeKind.UNION and t.STREAMING.has(target):
                 continue
-            plan = self.of_member(member)
+            plan = self.of_member(member, reserved)
             if plan.python_name in seen:
                 raise CodegenError(
                     f"{shape.source}: {member.id}: its Python name {plan.python_name} clashes "
@@ -123,7 +136,9 @@ class _FieldBuilder:
             plans.append(plan)
         return tuple(plans)
 
-    def of_member(self, member: Member) -> FieldPlan:
+    def of_member(
+        self, member: Member, reserved: frozenset[str] = RESERVED_PARAMETERS
+    ) -> FieldPlan:
         annotation = self._annotations.of_member(member)
         default: str | None
         if t.DEFAULT.has(member):
@@ -138,7 +153,7 @@ class _FieldBuilder:
         target = self._model.target(member)
         return FieldPlan(
             member_name=member.name,
-            python_name=python_identifier(snake_case(member.name), RESERVED_PARAMETERS),
+            python_name=python_identifier(snake_case(member.name), reserved),
             annotation=annotation,
             default=default,
             doc=clean_doc(t.DOCUMENTATION.get(member) or t.DOCUMENTATION.get(target)),
@@ -168,7 +183,9 @@ def _enum_plan(shape: Shape, class_name: str) -> EnumPlan:
     )
 
 
-def _union_plan(model: Model, shape: Shape, alias: str, annotations: Annotations) -> UnionPlan:
+def _union_plan(
+    model: Model, shape: Shape, alias: str, annotations: Annotations, union_aliases: set[str]
+) -> UnionPlan:
     variants = []
     for member in shape.members.values():
         target = model.target(member)
@@ -178,7 +195,7 @@ def _union_plan(model: Model, shape: Shape, alias: str, annotations: Annotations
             VariantPlan(
                 class_name=f"{alias}{pascal_case(member.name)}",
                 member_name=member.name,
-                annotation=annotations.of_shape(target),
+                annotation=_variant_base_argument(annotations.of_shape(target), union_aliases),
                 doc=clean_doc(t.DOCUMENTATION.get(member) or t.DOCUMENTATION.get(target)),
                 sensitive=t.SENSITIVE.has(member) or t.SENSITIVE.has(target),
             )
@@ -190,6 +207,16 @@ def _union_plan(model: Model, shape: Shape, alias: str, annotations: Annotations
         variants=tuple(variants),
         unknown_class=f"{alias}Unknown",
     )
+
+
+def _variant_base_argument(annotation: str, union_aliases: set[str]) -> str:
+    """The annotation in ``UnionVariant[...]``, quoted when it names a union alias.
+
+    A base class is evaluated when the class is created, and the union aliases are only
+    defined after every variant class, so a variant holding a union refers to it ahead.
+    """
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", annotation))
+    return f'"{annotation}"' if names & union_aliases else annotation
 
 
 def _error_plan(shape: Shape, class_name: str, fields: _FieldBuilder) -> ErrorPlan:
@@ -252,7 +279,9 @@ def _operation_plan(
     )
     page_input, page_output = _page_tokens(model, index, service_id, operation, output_shape)
     return OperationPlan(
-        method_name=python_identifier(snake_case(operation.name), RESERVED_PARAMETERS),
+        method_name=python_identifier(
+            snake_case(operation.name), RESERVED_PARAMETERS | ANNOTATION_NAMES
+        ),
         schema_const=emitter.operation_const_name(operation),
         input_class="None" if input_shape.id == UNIT else class_names[input_shape.id],
         params=params,

@@ -116,6 +116,7 @@ class ErrorPlan:
 class SchemaConstPlan:
     name: str
     source: str  # Python expression building the Schema
+    annotated: bool = False  # declared `: Schema` (needed when referred to before definition)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,10 @@ from typing import Any
 from qsmith.codegen.model import Member, Model, ModelIndex, Shape, ShapeKind
 from qsmith.codegen.model import traits as t
 from qsmith.codegen.naming import (
-    RESERVED_PARAMETERS,
     constant_name,
     pascal_case,
     python_identifier,
+    reserved_member_names,
     snake_case,
 )
 from qsmith.codegen.plan.ir import SchemaConstPlan
@@ -100,7 +100,9 @@ class SchemaEmitter:
         self._class_names = class_names
         self._base_error = base_error
         self._names: dict[str, str] = {}
-        self._forward_referenced: set[str] = set()
+        # Constants named in a lambda before their definition: mypy cannot infer their
+        # type through the cycle, so they are declared ``: Schema``.
+        self._forward_refs: set[str] = set()
 
     # -- names ---------------------------------------------------------------------------------
 
@@ -131,13 +133,11 @@ class SchemaEmitter:
                 target = self._model.target(member)
                 if target.id not in started and _needs_constant(target):
                     visit(target)
-            done.add(shape.id)
             name = self.const_name(shape.id)
-            call = self._shape_source(shape, done)
-            # mypy cannot infer a constant that a lambda above refers to: annotate it.
-            if shape.id in self._forward_referenced:
-                name += ": Schema"
-            plans.append(SchemaConstPlan(name, render(call, 0, len(name) + 3)))
+            # Not yet in `done`: a shape that refers to itself must do so through a lambda.
+            source = render(self._shape_source(shape, done), 0, len(name) + 3)
+            done.add(shape.id)
+            plans.append(SchemaConstPlan(name, source, annotated=name in self._forward_refs))
 
         for shape in closure:
             if shape.id not in started and _needs_constant(shape):
@@ -200,7 +200,7 @@ class SchemaEmitter:
             target_ref = target_const
         else:
             target_ref = f"lambda: {target_const}"
-            self._forward_referenced.add(target.id)
+            self._forward_refs.add(target_const)
         binding = next(((spec, name) for spec, name in _BINDINGS if spec.has(member)), None)
         http_name = None
         if binding is not None and isinstance(binding[0].get(member), str):
@@ -208,7 +208,10 @@ class SchemaEmitter:
         variant = None
         if container.kind is ShapeKind.UNION and not t.ERROR.has(target):
             variant = f"models.{self._class_names[container.id]}{pascal_case(member.name)}"
-        python_name = python_identifier(snake_case(member.name), RESERVED_PARAMETERS)
+        reserved = reserved_member_names(
+            is_error=t.ERROR.has(container), member_count=len(container.members)
+        )
+        python_name = python_identifier(snake_case(member.name), reserved)
         if container.kind in (ShapeKind.LIST, ShapeKind.SET, ShapeKind.MAP):
             python_name = member.name
         return _call(

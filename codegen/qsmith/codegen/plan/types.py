@@ -47,6 +47,9 @@ class Annotations:
         if shape.kind is ShapeKind.MAP:
             value = self.of_member(shape.value)
             return f"dict[str, {value} | None]" if t.SPARSE.has(shape) else f"dict[str, {value}]"
+        if shape.id == "smithy.api#Unit":
+            # A unit union member has no class: serde reads its (empty) object as a dict.
+            return "dict[str, object]"
         if shape.kind in (ShapeKind.STRUCTURE, ShapeKind.UNION):
             return self._class_names[shape.id]
         raise CodegenError(f"{shape.source}: {shape.id}: a {shape.kind.value} has no value type")

@@ -28,6 +28,7 @@ from qsmith.runtime.auth.tokens.chain import default_token_chain
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.customizations import customize_request, protocol_options
+from qsmith.runtime.client.events import encode_input_events
 from qsmith.runtime.errors import ConfigError, EventStreamError, ServiceError
 from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
 from qsmith.runtime.http import HttpRequest
@@ -59,6 +60,7 @@ PROTOCOL_PREFERENCE = (
     "aws.protocols#awsJson1_1",
     "aws.protocols#restJson1",
 )
+_RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 PROTOCOL_ALIASES = {
     "awsJson1_0": "aws.protocols#awsJson1_0",
     "awsJson1_1": "aws.protocols#awsJson1_1",
@@ -126,6 +128,16 @@ class ClientCore:
     ) -> HttpRequest:
         """The unsigned request of one call (the same for every attempt)."""
         request = self.protocol.serialize_request(self.service, operation, value, self.endpoint_url)
+        stream = operation.streaming_member("input")
+        # The protocol hands over the caller's events; they go out framed, one by one.
+        if (
+            stream is not None
+            and stream.target.is_event_stream
+            and not isinstance(request.body, bytes)
+        ):
+            request.body = encode_input_events(
+                stream.target, request.body, use_json_name=self.protocol_id not in _RPC
+            )
         customize_request(self, operation, value, request)
         request.set_header("User-Agent", self.user_agent)
         request.set_header("amz-sdk-invocation-id", str(uuid.uuid4()))

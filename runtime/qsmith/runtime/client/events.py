@@ -8,13 +8,17 @@ builds the operation's non-stream output members (HTTP headers under restJson1, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from qsmith.runtime.eventstream.message import Message
-from qsmith.runtime.eventstream.semantics import EventStreamDecoder, InitialResponse
+from qsmith.runtime.eventstream.semantics import (
+    EventStreamDecoder,
+    EventStreamEncoder,
+    InitialResponse,
+)
 from qsmith.runtime.schema import MemberSchema, OperationSchema, Schema
 from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
 from qsmith.runtime.values import UnknownUnionMember
@@ -22,7 +26,7 @@ from qsmith.runtime.values import UnknownUnionMember
 if TYPE_CHECKING:
     from qsmith.runtime.client.core import ClientCore
 
-__all__ = ["GeneratedEventFactory", "JsonPayloadCodec", "StreamDecoding"]
+__all__ = ["GeneratedEventFactory", "JsonPayloadCodec", "StreamDecoding", "encode_input_events"]
 
 _RPC_PROTOCOLS = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 
@@ -149,3 +153,25 @@ class StreamDecoding:
         fill_missing(self._operation.output, kwargs)
         kwargs.pop(self._stream_member.python_name, None)
         return build_structure(self._operation.output, kwargs)
+
+
+def encode_input_events(
+    union: Schema, events: Iterable[object], *, use_json_name: bool
+) -> Iterable[bytes]:
+    """The frames of a caller's input events, encoded one by one as the body is sent."""
+    encoder = EventStreamEncoder(
+        union, JsonPayloadCodec(JsonCodec(use_json_name=use_json_name)), GeneratedEventFactory()
+    )
+    return _EncodedEvents(encoder, events)
+
+
+class _EncodedEvents:
+    """Encodes afresh on each pass, so a retried attempt resends a re-iterable's events."""
+
+    def __init__(self, encoder: EventStreamEncoder, events: Iterable[object]) -> None:
+        self._encoder = encoder
+        self._events = events
+
+    def __iter__(self) -> Iterator[bytes]:
+        for event in self._events:
+            yield self._encoder.encode(event)

@@ -1,0 +1,97 @@
+"""The client-side cases of the Smithy protocol tests, read from their JSON AST models.
+
+Cases come from ``smithy.test#httpRequestTests`` / ``httpResponseTests`` on the
+operations of each test service and on the errors those operations can raise, plus the
+``smithy.test#eventStreamTests``, keeping those for the service's protocol that are not
+server-only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["PROTOCOLS", "VECTORS", "ProtocolCase", "collect", "model_file"]
+
+VECTORS = ("vectors", "smithy-protocol-tests", "json-ast")
+
+# protocol name -> (protocol trait id, test services). The file stem is the protocol name.
+# QueryCompatibleJsonRpc10 is the awsJson1_0 service that tests `awsQueryCompatible`.
+PROTOCOLS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "restJson1": ("aws.protocols#restJson1", ("aws.protocoltests.restjson#RestJson",)),
+    "awsJson1_0": (
+        "aws.protocols#awsJson1_0",
+        ("aws.protocoltests.json10#JsonRpc10", "aws.protocoltests.json10#QueryCompatibleJsonRpc10"),
+    ),
+    "awsJson1_1": ("aws.protocols#awsJson1_1", ("aws.protocoltests.json#JsonProtocol",)),
+}
+
+
+@dataclass(frozen=True)
+class ProtocolCase:
+    protocol: str
+    kind: str  # "request", "response", "error" or "event-stream"
+    service_id: str
+    operation_id: str
+    case: Mapping[str, Any]
+    error_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.protocol}:{self.kind}:{self.case['id']}"
+
+
+def model_file(shared: Path, protocol: str) -> Path:
+    return shared.joinpath(*VECTORS, f"{protocol}.flat.json")
+
+
+@cache
+def _shapes(path: Path) -> Mapping[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        shapes: Mapping[str, Any] = json.load(handle)["shapes"]
+    return shapes
+
+
+def collect(protocol: str, shared: Path) -> list[ProtocolCase]:
+    """Every client-side case of one protocol's test services (empty when data is missing)."""
+    path = model_file(shared, protocol)
+    if not path.exists():
+        return []
+    trait, service_ids = PROTOCOLS[protocol]
+    shapes = _shapes(path)
+    return [
+        case
+        for service_id in service_ids
+        for case in _service_cases(protocol, trait, service_id, shapes)
+    ]
+
+
+def _service_cases(
+    protocol: str, trait: str, service_id: str, shapes: Mapping[str, Any]
+) -> Iterator[ProtocolCase]:
+    error_owner: dict[str, str] = {}
+    for ref in shapes[service_id]["operations"]:
+        op_id = ref["target"]
+        traits = shapes[op_id].get("traits", {})
+        for error in shapes[op_id].get("errors", []):
+            error_owner.setdefault(error["target"], op_id)
+        for kind, key in (("request", "httpRequestTests"), ("response", "httpResponseTests")):
+            for case in traits.get(f"smithy.test#{key}", []):
+                if _client_side(case, trait):
+                    yield ProtocolCase(protocol, kind, service_id, op_id, case)
+        for case in traits.get("smithy.test#eventStreamTests", []):
+            if _client_side(case, trait):
+                yield ProtocolCase(protocol, "event-stream", service_id, op_id, case)
+    for error_id, op_id in error_owner.items():
+        traits = shapes[error_id].get("traits", {})
+        for case in traits.get("smithy.test#httpResponseTests", []):
+            if _client_side(case, trait):
+                yield ProtocolCase(protocol, "error", service_id, op_id, case, error_id)
+
+
+def _client_side(case: Mapping[str, Any], trait: str) -> bool:
+    return case.get("protocol") == trait and case.get("appliesTo") != "server"
