@@ -102,8 +102,8 @@ def phases(env: dict[str, str], rounds: int) -> None:
             best[label] = min(best.get(label, figures), figures)
     print(f"phases of the qsmith contender, in order (best of {rounds}; ms):")
     print(f"  {'':34} {'phase':>8} {'in @dataclass':>14} {'classes':>8}")
-    for label, (total, decorating, count) in best.items():
-        print(f"  {label:34} {total * 1000:8.1f} {decorating * 1000:14.1f} {count:8d}")
+    for name, (seconds, in_dataclass, classes) in best.items():
+        print(f"  {name:34} {seconds * 1000:8.1f} {in_dataclass * 1000:14.1f} {classes:8d}")
     print("  (asyncio on its own before qsmith.runtime.client, which imports it)")
 
 

@@ -62,7 +62,8 @@ def _class_surface(cls: type) -> list[str]:
     """The constructor, then every public method and property (inherited ones included)."""
     bases = ", ".join(b.__qualname__ for b in cls.__bases__)
     lines = [f"class {cls.__name__}({bases}):"]
-    lines.append(f"  def __init__{_signature(cls.__init__)}")
+    init = vars(cls)["__init__"]  # the generated class's own, not a base's
+    lines.append(f"  def __init__{_signature(init)}")
     for name, member in sorted(inspect.getmembers(cls)):
         if name.startswith("_"):
             continue
