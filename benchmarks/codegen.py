@@ -117,6 +117,10 @@ def _split_child(cache_arg: str) -> None:
     )
     figures["black"] = clock() - start
     figures["black_cpu"] = _cpu_seconds() - cpu
+    # How many files black changed at all: the templates aim at black's layout already.
+    unformatted = [packages[p][n] for p, n in keys]
+    figures["files"] = len(keys)
+    figures["changed_by_black"] = sum(a != b for a, b in zip(unformatted, formatted, strict=True))
     for (package, name), text in zip(keys, formatted, strict=True):
         packages[package][name] = text
     figures["lines"] = sum(t.count("\n") for files in packages.values() for t in files.values())
@@ -145,7 +149,7 @@ def _same_as_committed(packages: dict[str, dict[str, str]]) -> bool:
 def _row(label: str, seconds: float, target: float | None = None, cpu: float | None = None) -> None:
     ratio = f"  {seconds / target:5.2f}x of the {target:.0f} s target" if target else ""
     used = f"  (CPU {cpu:5.2f} s)" if cpu is not None else ""
-    print(f"  {label:34} {seconds:7.2f} s{ratio}{used}")
+    print(f"  {label:34} {seconds:8.3f} s{ratio}{used}")
 
 
 def main(argv: list[str]) -> int:
@@ -181,6 +185,8 @@ def main(argv: list[str]) -> int:
             _row("render (jinja2 + imports)", figures["render"])
             _row("= load + render", load_render)
             _row("black (format_many)", figures["black"], cpu=figures["black_cpu"])
+            changed, files = int(figures["changed_by_black"]), int(figures["files"])
+            print(f"  black changed {changed} of the {files} rendered Python files")
             if not figures["same_as_committed"]:
                 print("  WARNING: the split output differs from the committed generated/ tree")
     return 0
