@@ -101,8 +101,10 @@ def test_every_service_is_found() -> None:
     assert SERVICES == [
         "codewhisperer",
         "codewhisperer_streaming",
+        "cognito_identity",
         "consolas",
         "qdeveloper_streaming",
+        "sso_oidc",
         "toolkit_telemetry",
     ]
 

@@ -202,5 +202,9 @@ class ServicePlan:
 
     @property
     def error_names(self) -> list[str]:
-        """Sorted as isort sorts them, since the package __init__ imports them."""
-        return sorted([self.base_error, *(e.class_name for e in self.errors)], key=isort_key)
+        return sorted([self.base_error, *(e.class_name for e in self.errors)])
+
+    @property
+    def error_import_names(self) -> list[str]:
+        """The error names as isort orders them in an import."""
+        return sorted(self.error_names, key=isort_key)

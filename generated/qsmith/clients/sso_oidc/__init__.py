@@ -46,8 +46,8 @@ __all__ = [
     "InvalidRequestException",
     "InvalidRequestRegionException",
     "InvalidScopeException",
-    "SlowDownException",
     "SSOOIDCError",
+    "SlowDownException",
     "UnauthorizedClientException",
     "UnsupportedGrantTypeException",
 ]
@@ -66,8 +66,8 @@ _MODULE_OF = {
     "InvalidRequestException": "errors",
     "InvalidRequestRegionException": "errors",
     "InvalidScopeException": "errors",
-    "SlowDownException": "errors",
     "SSOOIDCError": "errors",
+    "SlowDownException": "errors",
     "UnauthorizedClientException": "errors",
     "UnsupportedGrantTypeException": "errors",
 }

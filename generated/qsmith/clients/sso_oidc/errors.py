@@ -19,8 +19,8 @@ __all__ = [
     "InvalidRequestException",
     "InvalidRequestRegionException",
     "InvalidScopeException",
-    "SlowDownException",
     "SSOOIDCError",
+    "SlowDownException",
     "UnauthorizedClientException",
     "UnsupportedGrantTypeException",
 ]
