@@ -6,7 +6,6 @@ in the shared ``ClientCore``.
 
 from __future__ import annotations
 
-import asyncio
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -46,7 +45,11 @@ class AsyncClientBase:
         self._core = ClientCore(service, cfg)
         self._transport = self._core.transport
         self._owns_http = cfg.async_http_client is None
-        self._http = cfg.async_http_client or build_async_client(self._transport)
+        # Built on first use: the pool and its TLS context cost more than the rest of a
+        # client's construction, and a client may never send.
+        self._http_client: httpx.AsyncClient | None = cfg.async_http_client
+        if self._transport.ca_bundle is not None:
+            self._transport.ssl_context()  # a bad CA bundle fails here, not at the first call
 
     @property
     def region(self) -> str | None:
@@ -56,10 +59,16 @@ class AsyncClientBase:
     def endpoint_url(self) -> str:
         return self._core.endpoint_url
 
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._http_client is None:
+            self._http_client = build_async_client(self._transport)
+        return self._http_client
+
     async def close(self) -> None:
         """Close the connection pool (when the client created it)."""
-        if self._owns_http:
-            await self._http.aclose()
+        if self._owns_http and self._http_client is not None:
+            await self._http_client.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -206,4 +215,6 @@ async def _sleep(seconds: float, deadline: Deadline) -> None:
     if seconds <= 0:
         return
     remaining = deadline.remaining()
+    import asyncio  # here, not at the top: a program that never awaits need not load it
+
     await asyncio.sleep(seconds if remaining is None else min(seconds, remaining))

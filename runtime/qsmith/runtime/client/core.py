@@ -18,13 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from qsmith.runtime.auth.credentials.chain import default_credential_chain
 from qsmith.runtime.auth.credentials.config_file import load_shared_config
 from qsmith.runtime.auth.credentials.profile import selected_profile
 from qsmith.runtime.auth.credentials.provider import StaticCredentialsProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
-from qsmith.runtime.auth.schemes import AuthResolver, ResolvedAuth
-from qsmith.runtime.auth.tokens.chain import default_token_chain
+from qsmith.runtime.auth.schemes import BEARER, SIGV4, AuthResolver, ResolvedAuth
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.customizations import customize_request, protocol_options
@@ -117,7 +115,7 @@ class ClientCore:
         )
         self.transport = config.transport or TransportConfig.resolve(config=self.profile_settings)
         self.interceptors = InterceptorChain(config.interceptors)
-        self.auth = _auth_resolver(config, self.signing_region)
+        self.auth = _auth_resolver(service, config, self.signing_region)
         self.user_agent = _user_agent(service, config.user_agent_extra)
         self.retry_rules_key = RETRY_RULE_KEYS.get(service.sdk_id or "", service.sdk_id)
 
@@ -371,16 +369,30 @@ def _user_agent(service: ServiceSchema, extra: str | None) -> str:
     return " ".join(parts)
 
 
-def _auth_resolver(config: ClientConfig, region: str | None) -> AuthResolver:
-    """The resolver over the configured identities, or the default chains."""
+def _auth_resolver(
+    service: ServiceSchema, config: ClientConfig, region: str | None
+) -> AuthResolver:
+    """The resolver over the configured identities, or the default chains of the schemes
+    the service uses (a chain is built, and its modules loaded, only when needed)."""
     credentials = config.credentials
     if isinstance(credentials, AwsCredentials):
         credentials = StaticCredentialsProvider(credentials)
+    elif credentials is None and SIGV4 in _all_schemes(service):
+        from qsmith.runtime.auth.credentials.chain import default_credential_chain
+
+        credentials = default_credential_chain(profile=config.profile)
     tokens = config.token
     if isinstance(tokens, BearerToken | str):
         tokens = StaticTokenProvider(tokens)
-    return AuthResolver(
-        region=region or "us-east-1",
-        credentials=credentials or default_credential_chain(profile=config.profile),
-        tokens=tokens or default_token_chain(profile=config.profile),
-    )
+    elif tokens is None and BEARER in _all_schemes(service):
+        from qsmith.runtime.auth.tokens.chain import default_token_chain
+
+        tokens = default_token_chain(profile=config.profile)
+    return AuthResolver(region=region or "us-east-1", credentials=credentials, tokens=tokens)
+
+
+def _all_schemes(service: ServiceSchema) -> set[str]:
+    schemes = set(service.auth)
+    for operation in service.operations.values():
+        schemes.update(operation.auth or ())
+    return schemes

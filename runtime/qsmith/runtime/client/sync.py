@@ -65,7 +65,11 @@ class ClientBase:
         self._core = ClientCore(service, cfg)
         self._transport = self._core.transport
         self._owns_http = cfg.http_client is None
-        self._http = cfg.http_client or build_sync_client(self._transport)
+        # Built on first use: the pool and its TLS context cost more than the rest of a
+        # client's construction, and a client may never send.
+        self._http_client: httpx.Client | None = cfg.http_client
+        if self._transport.ca_bundle is not None:
+            self._transport.ssl_context()  # a bad CA bundle fails here, not at the first call
 
     @property
     def region(self) -> str | None:
@@ -75,10 +79,16 @@ class ClientBase:
     def endpoint_url(self) -> str:
         return self._core.endpoint_url
 
+    @property
+    def _http(self) -> httpx.Client:
+        if self._http_client is None:
+            self._http_client = build_sync_client(self._transport)
+        return self._http_client
+
     def close(self) -> None:
         """Close the connection pool (when the client created it)."""
-        if self._owns_http:
-            self._http.close()
+        if self._owns_http and self._http_client is not None:
+            self._http_client.close()
 
     def __enter__(self) -> Self:
         return self
