@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Generator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 
@@ -218,7 +218,7 @@ class Conversation(_ConversationBase):
         *,
         images: Sequence[Image] = (),
         tool_results: Sequence[ToolResult] = (),
-    ) -> Iterator[ev.ChatEvent]:
+    ) -> Generator[ev.ChatEvent, None, None]:
         """Send a user turn and yield the answer's events; the last is ``TurnComplete``."""
         user, state = self._session.begin(prompt, images, tool_results)
         turn = TurnAssembler(self._session.route.model_id)
@@ -315,7 +315,7 @@ class AsyncConversation(_ConversationBase):
         *,
         images: Sequence[Image] = (),
         tool_results: Sequence[ToolResult] = (),
-    ) -> AsyncIterator[ev.ChatEvent]:
+    ) -> AsyncGenerator[ev.ChatEvent, None]:
         """Send a user turn and yield the answer's events; the last is ``TurnComplete``."""
         user, state = self._session.begin(prompt, images, tool_results)
         turn = TurnAssembler(self._session.route.model_id)

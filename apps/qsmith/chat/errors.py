@@ -10,6 +10,7 @@ an overloaded model, "Input is too long." a context overflow.
 from __future__ import annotations
 
 from qsmith.runtime.auth.errors import NoTokenError, TokenExpiredError, TokenRefreshError
+from qsmith.runtime.auth.schemes import NoIdentityError
 from qsmith.runtime.errors import (
     ConfigError,
     IdentityError,
@@ -96,8 +97,8 @@ def translate_error(exc: QsmithError, *, bearer: bool) -> QsmithError:
     """The actionable error for ``exc``, or ``exc`` itself when chat has nothing to add."""
     if isinstance(exc, ServiceError):
         return _translate_service_error(exc, bearer=bearer)
-    if bearer and isinstance(exc, TokenExpiredError | NoTokenError):
-        return LoginRequiredError(f"no valid login: {exc}; {LOGIN_HINT}")
+    if bearer and isinstance(exc, TokenExpiredError | NoTokenError | NoIdentityError):
+        return LoginRequiredError(f"no valid login ({exc}); {LOGIN_HINT}")
     if isinstance(exc, TokenRefreshError) and exc.login_required:
         return LoginRequiredError(f"the login has expired and cannot be renewed; {LOGIN_HINT}")
     return exc
