@@ -122,7 +122,7 @@ def test_corrupt_file_is_reported_and_never_overwritten(
     assert [r.id for r in listing.conversations] == [good]
     (problem,) = listing.corrupt
     assert problem.path == str(bad) and "invalid JSON" in str(problem)
-    with pytest.raises(CorruptConversationError, match="broken.json"):
+    with pytest.raises(CorruptConversationError, match=r"broken\.json"):
         store.load("broken")
     with pytest.raises(CorruptConversationError):
         s.conversation(loopback, store=store, resume="broken")
