@@ -246,3 +246,19 @@ async def test_async_conversation_tool_round_trip(loopback: LoopbackServer) -> N
     ]
     assert context["toolResults"][0]["toolUseId"] == "tu-9"
     await asyncio.sleep(0)
+
+
+async def test_async_stopping_early_keeps_a_cancelled_answer(loopback: LoopbackServer) -> None:
+    loopback.enqueue(s.answer(s.text("one", "two")))
+    conv = AsyncConversation(
+        endpoint_url=loopback.url,
+        token=s.TOKEN,
+        client_config=ClientConfig(max_attempts=1),
+        environ={},
+    )
+    async with conv:
+        stream = conv.send("count")
+        assert await stream.__anext__() == TextDelta("one")
+        await stream.aclose()
+    assert [(m.role, m.content) for m in conv.history] == [("user", "count"), ("assistant", "one")]
+    assert conv.history[-1].cancelled  # type: ignore[union-attr]

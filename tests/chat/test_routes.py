@@ -84,3 +84,21 @@ def test_default_route_is_bearer_in_us_east_1() -> None:
         "us-east-1",
         "m-1",
     )
+
+
+async def test_async_conversation_takes_the_sigv4_route(loopback: LoopbackServer) -> None:
+    from qsmith.chat import AsyncConversation
+
+    loopback.enqueue(s.answer(s.text("async", " signed"), sigv4=True))
+    conv = AsyncConversation(
+        model="custom:ap-southeast-2:bare-id",
+        endpoint_url=loopback.url,
+        credentials=CREDENTIALS,
+        client_config=ClientConfig(max_attempts=1),
+        environ={},
+    )
+    async with conv:
+        answer = await conv.ask("hi")
+    assert answer.content == "async signed"
+    assert answer.model_id == "bare-id"
+    assert _scope(loopback.requests[0]) == ("ap-southeast-2", "q")

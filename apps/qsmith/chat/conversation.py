@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncGenerator, Generator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
@@ -41,25 +42,49 @@ from qsmith.runtime.client import ClientConfig
 __all__ = ["AsyncConversation", "Conversation"]
 
 
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    route: Route
+    identity: Identity
+    model: str | None
+    store: ConversationStore | None
+    record: ConversationRecord | None
+
+
+def _setup(
+    *,
+    model: str | None,
+    region: str | None,
+    profile: str | None,
+    profile_arn: str | None,
+    token: BearerToken | str | TokenProvider | None,
+    credentials: AwsCredentials | CredentialProvider | None,
+    resume: str | None,
+    store: ConversationStore | None,
+    environ: Mapping[str, str] | None,
+) -> _Setup:
+    """Route and identity from the options; with ``resume``, the model and region stored."""
+    record = None
+    if resume is not None:
+        store = store if store is not None else ConversationStore()
+        record = store.load(resume)
+        model = model or record.model.get("model")
+        region = region or record.model.get("region")
+    route = resolve_route(model, region=region, environ=environ)
+    identity = Identity(token, credentials, profile, profile_arn)
+    return _Setup(route, identity, model, store, record)
+
+
 class _Session:
     """History, tools, model and store of one conversation; no I/O but the store."""
 
-    def __init__(
-        self,
-        route: Route,
-        identity: Identity,
-        *,
-        model: str | None,
-        tools: Sequence[ToolSpec],
-        limits: Limits,
-        store: ConversationStore | None,
-        record: ConversationRecord | None,
-    ) -> None:
+    def __init__(self, setup: _Setup, *, tools: Sequence[ToolSpec], limits: Limits) -> None:
+        route, model = setup.route, setup.model
         self.route = route
         self.tools = list(tools)
         self.limits = limits
-        self.store = store
-        self.record = record or ConversationRecord(
+        self.store = setup.store
+        self.record = setup.record or ConversationRecord(
             id=uuid.uuid4().hex,
             created_at=utc_now(),
             model={
@@ -68,7 +93,7 @@ class _Session:
                 "region": route.region,
                 "service": route.service,
             },
-            identity=identity.describe(route),
+            identity=setup.identity.describe(route),
         )
 
     def begin(
@@ -99,30 +124,6 @@ class _Session:
         if messages and isinstance(messages[-1], AssistantMessage):
             return messages[-1].tool_uses
         return ()
-
-
-def _setup(
-    *,
-    model: str | None,
-    region: str | None,
-    profile: str | None,
-    profile_arn: str | None,
-    token: BearerToken | str | TokenProvider | None,
-    credentials: AwsCredentials | CredentialProvider | None,
-    resume: str | None,
-    store: ConversationStore | None,
-    environ: Mapping[str, str] | None,
-) -> tuple[Route, Identity, ConversationRecord | None, str | None]:
-    record = None
-    if resume is not None:
-        if store is None:
-            store = ConversationStore()
-        record = store.load(resume)
-        model = model or record.model.get("model")
-        region = region or (record.model.get("region") if model is None else None)
-    route = resolve_route(model, region=region, environ=environ)
-    identity = Identity(token, credentials, profile, profile_arn)
-    return route, identity, record, model
 
 
 class _ConversationBase:
@@ -192,7 +193,7 @@ class Conversation(_ConversationBase):
         resume: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        route, identity, record, model = _setup(
+        setup = _setup(
             model=model,
             region=region,
             profile=profile,
@@ -203,11 +204,8 @@ class Conversation(_ConversationBase):
             store=store,
             environ=environ,
         )
-        if resume is not None and store is None:
-            store = ConversationStore()
-        self._session = _Session(
-            route, identity, model=model, tools=tools, limits=limits, store=store, record=record
-        )
+        self._session = _Session(setup, tools=tools, limits=limits)
+        route, identity = setup.route, setup.identity
         self._backend = ChatBackend(
             route, identity, endpoint_url=endpoint_url, config=client_config
         )
@@ -289,7 +287,7 @@ class AsyncConversation(_ConversationBase):
         resume: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        route, identity, record, model = _setup(
+        setup = _setup(
             model=model,
             region=region,
             profile=profile,
@@ -300,11 +298,8 @@ class AsyncConversation(_ConversationBase):
             store=store,
             environ=environ,
         )
-        if resume is not None and store is None:
-            store = ConversationStore()
-        self._session = _Session(
-            route, identity, model=model, tools=tools, limits=limits, store=store, record=record
-        )
+        self._session = _Session(setup, tools=tools, limits=limits)
+        route, identity = setup.route, setup.identity
         self._backend = AsyncChatBackend(
             route, identity, endpoint_url=endpoint_url, config=client_config
         )
