@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
+import pytest
+
 from qsmith.chat import (
+    AssistantMessage,
     AsyncConversation,
     Citation,
     ContextUsage,
     FollowupPrompt,
+    HistoryError,
     Image,
     InvalidState,
     Metering,
@@ -17,8 +22,10 @@ from qsmith.chat import (
     TextDelta,
     ToolResult,
     ToolSpec,
+    ToolUse,
     ToolUseRequest,
     TurnComplete,
+    UserMessage,
     event_to_dict,
 )
 from qsmith.chat.history import CANCELLED_TOOL_RESULT
@@ -205,8 +212,6 @@ def test_list_models_pages_through_list_available_models(loopback: LoopbackServe
         "nextToken": "p2",
     }
     page_2 = {"models": [{"modelId": "m-b", "modelName": "B"}], "defaultModel": {"modelId": "m-b"}}
-    import json
-
     loopback.enqueue(
         s.ScriptedResponse.json(200, json.dumps(page_1)),
         s.ScriptedResponse.json(200, json.dumps(page_2)),
@@ -262,3 +267,42 @@ async def test_async_stopping_early_keeps_a_cancelled_answer(loopback: LoopbackS
         await stream.aclose()
     assert [(m.role, m.content) for m in conv.history] == [("user", "count"), ("assistant", "one")]
     assert conv.history[-1].cancelled  # type: ignore[union-attr]
+
+
+def test_a_given_history_is_repaired_and_sent(loopback: LoopbackServer) -> None:
+    given = [
+        AssistantMessage("stray greeting"),
+        UserMessage("time?"),
+        AssistantMessage("", (ToolUse("t1", "get_time", {"tz": "UTC"}),)),
+    ]
+    loopback.enqueue(s.answer(s.text("ok")))
+    with s.conversation(loopback, history=given, tools=[CLOCK]) as conv:
+        conv.ask(tool_results=[ToolResult.text("t1", "noon")])
+    state = s.request_state(loopback.requests[0])
+    assert [next(iter(m)) for m in state["history"]] == [
+        "userInputMessage",
+        "assistantResponseMessage",
+    ]
+    results = state["currentMessage"]["userInputMessage"]["userInputMessageContext"]["toolResults"]
+    assert results[0]["toolUseId"] == "t1"
+
+
+def test_an_empty_message_is_refused(loopback: LoopbackServer) -> None:
+    with s.conversation(loopback) as conv, pytest.raises(HistoryError, match="nothing to send"):
+        list(conv.send(""))
+    assert loopback.requests == []
+
+
+def test_redacted_reasoning_is_replayed_as_it_came(loopback: LoopbackServer) -> None:
+    redacted = cw.ChatResponseStreamReasoningContentEvent(
+        cw.ReasoningContentEvent(redacted_content=b"\x00secret-blob")
+    )
+    loopback.enqueue(s.answer([redacted, *s.text("fine")]), s.answer(s.text("ok")))
+    with s.conversation(loopback) as conv:
+        events = list(conv.send("q"))
+        assert [e.redacted for e in events if isinstance(e, ReasoningDelta)] == [b"\x00secret-blob"]
+        conv.ask("again")
+    history = s.request_state(loopback.requests[1])["history"]
+    assert history[1]["assistantResponseMessage"]["reasoningContent"] == {
+        "redactedContent": "AHNlY3JldC1ibG9i"
+    }

@@ -20,7 +20,8 @@ Conversations
     ``tools`` (``ToolSpec`` list), ``token`` (``TokenProvider`` | ``BearerToken`` | str: the
     injection point for ``qsmith.login``), ``credentials`` (SigV4), ``endpoint_url``,
     ``client_config`` (a base ``ClientConfig``), ``limits`` (``Limits``), ``store``
-    (``ConversationStore``: every turn saved), ``resume`` (a stored id), ``environ``.
+    (``ConversationStore``: every turn saved), ``resume`` (a stored id), ``history`` (start
+    from these messages: a stateless gateway passes the request's prior turns), ``environ``.
     ``send(prompt="", images=(), tool_results=())`` yields ``ChatEvent`` values ending with
     ``TurnComplete``; ``ask(...)`` returns the ``AssistantMessage``; ``history``,
     ``pending_tool_uses``, ``tools`` (settable), ``id``, ``route``, ``record``,

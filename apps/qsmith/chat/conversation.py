@@ -18,6 +18,7 @@ from types import TracebackType
 
 from qsmith.chat import events as ev
 from qsmith.chat.backend import AsyncChatBackend, ChatBackend, Identity, ModelInfo
+from qsmith.chat.errors import HistoryError
 from qsmith.chat.history import DEFAULT_LIMITS, Limits, plan_request
 from qsmith.chat.messages import (
     AssistantMessage,
@@ -48,7 +49,7 @@ class _Setup:
     identity: Identity
     model: str | None
     store: ConversationStore | None
-    record: ConversationRecord | None
+    record: ConversationRecord
 
 
 def _setup(
@@ -60,31 +61,23 @@ def _setup(
     token: BearerToken | str | TokenProvider | None,
     credentials: AwsCredentials | CredentialProvider | None,
     resume: str | None,
+    history: Sequence[Message],
     store: ConversationStore | None,
     environ: Mapping[str, str] | None,
 ) -> _Setup:
     """Route and identity from the options; with ``resume``, the model and region stored."""
     record = None
     if resume is not None:
+        if history:
+            raise HistoryError("give either resume or history, not both")
         store = store if store is not None else ConversationStore()
         record = store.load(resume)
         model = model or record.model.get("model")
         region = region or record.model.get("region")
     route = resolve_route(model, region=region, environ=environ)
     identity = Identity(token, credentials, profile, profile_arn)
-    return _Setup(route, identity, model, store, record)
-
-
-class _Session:
-    """History, tools, model and store of one conversation; no I/O but the store."""
-
-    def __init__(self, setup: _Setup, *, tools: Sequence[ToolSpec], limits: Limits) -> None:
-        route, model = setup.route, setup.model
-        self.route = route
-        self.tools = list(tools)
-        self.limits = limits
-        self.store = setup.store
-        self.record = setup.record or ConversationRecord(
+    if record is None:
+        record = ConversationRecord(
             id=uuid.uuid4().hex,
             created_at=utc_now(),
             model={
@@ -93,8 +86,22 @@ class _Session:
                 "region": route.region,
                 "service": route.service,
             },
-            identity=setup.identity.describe(route),
+            identity=identity.describe(route),
+            # A caller's history (e.g. a stateless API request) is repaired on each send.
+            messages=list(history),
         )
+    return _Setup(route, identity, model, store, record)
+
+
+class _Session:
+    """History, tools, model and store of one conversation; no I/O but the store."""
+
+    def __init__(self, setup: _Setup, *, tools: Sequence[ToolSpec], limits: Limits) -> None:
+        self.route = setup.route
+        self.tools = list(tools)
+        self.limits = limits
+        self.store = setup.store
+        self.record = setup.record
 
     def begin(
         self, prompt: str, images: Sequence[Image], tool_results: Sequence[ToolResult]
@@ -173,7 +180,8 @@ class Conversation(_ConversationBase):
 
     ``model``: a model id, ``custom:<region>:<model-id>`` (qdeveloper-streaming, SigV4), or
     ``None`` for the service's default. ``token``/``credentials`` inject the identity.
-    ``store`` saves every turn; ``resume`` loads a stored conversation by id.
+    ``store`` saves every turn; ``resume`` loads a stored conversation by id; ``history``
+    starts from given messages instead (repaired by the service's rules on each send).
     """
 
     def __init__(
@@ -191,6 +199,7 @@ class Conversation(_ConversationBase):
         limits: Limits = DEFAULT_LIMITS,
         store: ConversationStore | None = None,
         resume: str | None = None,
+        history: Sequence[Message] = (),
         environ: Mapping[str, str] | None = None,
     ) -> None:
         setup = _setup(
@@ -201,6 +210,7 @@ class Conversation(_ConversationBase):
             token=token,
             credentials=credentials,
             resume=resume,
+            history=history,
             store=store,
             environ=environ,
         )
@@ -285,6 +295,7 @@ class AsyncConversation(_ConversationBase):
         limits: Limits = DEFAULT_LIMITS,
         store: ConversationStore | None = None,
         resume: str | None = None,
+        history: Sequence[Message] = (),
         environ: Mapping[str, str] | None = None,
     ) -> None:
         setup = _setup(
@@ -295,6 +306,7 @@ class AsyncConversation(_ConversationBase):
             token=token,
             credentials=credentials,
             resume=resume,
+            history=history,
             store=store,
             environ=environ,
         )

@@ -78,6 +78,8 @@ def plan_request(history: Sequence[Message], current: UserMessage, limits: Limit
         assert isinstance(merged, UserMessage)
         current = merged
     current = _answer_tool_uses(repaired, current)
+    if not (current.content or current.images or current.tool_results):
+        raise HistoryError("nothing to send: the message has no text, image or tool result")
     check_user_message(current, limits)
     trimmed = _trim(repaired, limits.max_history_messages)
     dropped = len(repaired) - len(trimmed)
