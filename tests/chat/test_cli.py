@@ -96,10 +96,12 @@ class _Terminal:
         if self.pid == 0:  # the child: becomes the command, on the pty
             os.execve(argv[0], argv, env)
         self.output = ""
+        self._seen = 0  # output before this offset was matched already
 
     def expect(self, text: str, timeout: float = 30.0) -> None:
+        """Wait for ``text`` in the output not yet matched, and move past it."""
         deadline = time.monotonic() + timeout
-        while text not in self.output:
+        while text not in self.output[self._seen :]:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise AssertionError(f"{text!r} never appeared; output so far:\n{self.output}")
@@ -112,6 +114,7 @@ class _Terminal:
                 if not chunk:
                     raise AssertionError(f"{text!r} never appeared; output:\n{self.output}")
                 self.output += chunk.decode("utf-8", "replace")
+        self._seen = self.output.index(text, self._seen) + len(text)
 
     def send(self, text: str) -> None:
         os.write(self.fd, text.encode())
@@ -135,12 +138,15 @@ class _Terminal:
 def test_interactive_session_streams_and_ctrl_c_cancels_only_the_answer(
     loopback: LoopbackServer, tmp_path: Path
 ) -> None:
-    slow_tail = s.answer(s.text("Once upon", " a time", " there was", " a end"), chunk_delay=0.5)
+    story = ["Once upon", " a time", *[" and then"] * 6, " the end"]
+    slow_tail = s.answer(s.text(*story), chunk_delay=0.4)
     loopback.enqueue(s.answer(s.text("Hi", " there")), slow_tail, s.answer(s.text("Still here")))
     terminal = _Terminal([*COMMAND, "--endpoint-url", loopback.url], _env(tmp_path))
     terminal.expect("> ")
     terminal.send("hello\r")
     terminal.expect("Hi there")
+    terminal.expect("> ")
+    terminal.send("\x03")  # Ctrl-C at the prompt: a fresh prompt, the session goes on
     terminal.expect("> ")
     terminal.send("tell a story\r")
     terminal.expect("Once upon")
@@ -151,8 +157,25 @@ def test_interactive_session_streams_and_ctrl_c_cancels_only_the_answer(
     terminal.expect("Still here")
     terminal.send("/quit\r")
     assert terminal.wait() == 0
-    assert "a end" not in terminal.output
+    assert "the end" not in terminal.output
     third = s.request_state(loopback.requests[2])
     contents = [next(iter(m.values()))["content"] for m in third["history"]]
     assert contents[:3] == ["hello", "Hi there", "tell a story"]
-    assert contents[3].startswith("Once upon") and "a end" not in contents[3]
+    assert contents[3].startswith("Once upon") and "the end" not in contents[3]
+
+
+def test_list_models(loopback: LoopbackServer, tmp_path: Path) -> None:
+    page = {
+        "models": [{"modelId": "m-a", "modelName": "Model A"}],
+        "defaultModel": {"modelId": "m-a"},
+    }
+    loopback.enqueue(s.ScriptedResponse.json(200, json.dumps(page)))
+    result = subprocess.run(
+        [*COMMAND, "--list-models", "--endpoint-url", loopback.url],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "m-a (default)\tModel A\n"
