@@ -123,6 +123,8 @@ def test_missing_login_says_qsmith_login(
     for name in ("QSMITH_BEARER_TOKEN", "QSMITH_TOKEN_FILE", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path) + "/none")
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):  # no real `qsmith login` found
+        monkeypatch.setenv(name, str(tmp_path))
     conv = s.conversation(loopback, token=None)
     with conv, pytest.raises(LoginRequiredError, match="qsmith login"):
         list(conv.send("hi"))

@@ -17,8 +17,9 @@ Conversations
     ``Conversation(**options)`` / ``AsyncConversation(**options)`` (``async for`` / ``await``).
     Options: ``model`` (id, ``custom:<region>:<model-id>`` or None for the default),
     ``region``, ``profile`` (AWS profile), ``profile_arn`` (Q Developer profile),
-    ``tools`` (``ToolSpec`` list), ``token`` (``TokenProvider`` | ``BearerToken`` | str: the
-    injection point for ``qsmith.login``), ``credentials`` (SigV4), ``endpoint_url``,
+    ``tools`` (``ToolSpec`` list), ``token`` (``TokenProvider`` | ``BearerToken`` | str; unset:
+    ``QSMITH_BEARER_TOKEN``/``QSMITH_TOKEN_FILE``, then the ``qsmith login`` session, then
+    the default chain), ``credentials`` (SigV4; unset: the AWS chain), ``endpoint_url``,
     ``client_config`` (a base ``ClientConfig``), ``limits`` (``Limits``), ``store``
     (``ConversationStore``: every turn saved), ``resume`` (a stored id), ``history`` (start
     from these messages: a stateless gateway passes the request's prior turns), ``environ``.

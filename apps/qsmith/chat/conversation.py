@@ -10,6 +10,7 @@ answer; if the request fails, the turn is rolled back and the error is raised.
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncGenerator, Generator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from qsmith.chat import events as ev
 from qsmith.chat.backend import AsyncChatBackend, ChatBackend, Identity, ModelInfo
 from qsmith.chat.errors import HistoryError
 from qsmith.chat.history import DEFAULT_LIMITS, Limits, plan_request
+from qsmith.chat.login_bridge import login_token_provider
 from qsmith.chat.messages import (
     AssistantMessage,
     Image,
@@ -75,6 +77,8 @@ def _setup(
         model = model or record.model.get("model")
         region = region or record.model.get("region")
     route = resolve_route(model, region=region, environ=environ)
+    if token is None and route.bearer:
+        token = login_token_provider(os.environ if environ is None else environ)
     identity = Identity(token, credentials, profile, profile_arn)
     if record is None:
         record = ConversationRecord(
