@@ -15,6 +15,7 @@ from qsmith.chat import (
     CorruptConversationError,
     Image,
     ToolResult,
+    UserMessage,
     default_conversations_dir,
 )
 from qsmith.clients.codewhisperer_streaming import models as cw
@@ -149,3 +150,19 @@ def test_unknown_ids_and_exports(loopback: LoopbackServer, tmp_path: Path) -> No
 def test_store_location_follows_the_environment(tmp_path: Path) -> None:
     assert default_conversations_dir({"QSMITH_CONVERSATIONS_DIR": str(tmp_path)}) == tmp_path
     assert default_conversations_dir({"XDG_DATA_HOME": "/x"}) == Path("/x/qsmith/conversations")
+
+
+def test_an_unanswered_prompt_in_a_file_is_merged_once(
+    loopback: LoopbackServer, tmp_path: Path
+) -> None:
+    store = ConversationStore(tmp_path)
+    conversation_id = _chat_once(loopback, store)
+    record = store.load(conversation_id)
+    record.messages.append(UserMessage("lost question"))
+    store.save(record)
+    loopback.enqueue(s.answer(s.text("answer")))
+    with s.conversation(loopback, store=store, resume=conversation_id) as conv:
+        conv.ask("again")
+    assert [m.content for m in conv.history] == ["hi", "Hello", "lost question\n\nagain", "answer"]
+    current = s.request_state(loopback.requests[1])["currentMessage"]["userInputMessage"]
+    assert current["content"] == "lost question\n\nagain"

@@ -123,7 +123,10 @@ class _Session:
         return plan.current, state
 
     def commit(self, user: UserMessage, turn: TurnAssembler, complete: ev.TurnComplete) -> None:
-        self.record.messages += [user, complete.message]
+        messages = self.record.messages
+        if messages and isinstance(messages[-1], UserMessage):
+            messages.pop()  # an unanswered prompt: ``plan_request`` merged it into ``user``
+        messages += [user, complete.message]
         self.record.service_conversation_id = (
             turn.conversation_id or self.record.service_conversation_id
         )
