@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qsmith.chat import (
     AssistantMessage,
@@ -116,3 +120,35 @@ def test_history_over_the_cap_is_trimmed_in_the_request_only(loopback: LoopbackS
         m.get("userInputMessage", m.get("assistantResponseMessage"))["content"]
         for m in last["history"]
     ] == ["q1", "a1", "q2", "a2"]
+
+
+_IDS = st.sampled_from(["t1", "t2", "t3"])
+_USER = st.builds(
+    UserMessage,
+    st.sampled_from(["", "q"]),
+    tool_results=st.lists(_IDS.map(lambda i: ToolResult.text(i, "r")), max_size=2).map(tuple),
+)
+_ASSISTANT = st.builds(
+    AssistantMessage,
+    st.sampled_from(["", "a"]),
+    st.lists(
+        _IDS.map(lambda i: ToolUse(i, "tool", {})), max_size=2, unique_by=lambda u: u.tool_use_id
+    ).map(tuple),
+)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.one_of(_USER, _ASSISTANT), max_size=12), st.integers(1, 8))
+def test_any_history_becomes_one_the_service_accepts(
+    history: list[UserMessage | AssistantMessage], cap: int
+) -> None:
+    plan = plan_request(history, UserMessage("now"), Limits(max_history_messages=cap))
+    sent = [*plan.history, plan.current]
+    assert len(plan.history) <= cap
+    assert isinstance(sent[0], UserMessage) and (not plan.history or not sent[0].tool_results)
+    assert [m.role for m in sent] == ["user", "assistant"] * (len(plan.history) // 2) + ["user"]
+    for previous, message in itertools.pairwise(sent):
+        if isinstance(message, UserMessage):
+            uses = previous.tool_uses if isinstance(previous, AssistantMessage) else ()
+            answered = [r.tool_use_id for r in message.tool_results]
+            assert sorted(answered) == sorted(u.tool_use_id for u in uses)

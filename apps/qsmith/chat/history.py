@@ -29,6 +29,7 @@ from qsmith.chat.messages import (
     Message,
     TextBlock,
     ToolResult,
+    ToolUse,
     UserMessage,
 )
 
@@ -142,16 +143,29 @@ def repair_history(history: Sequence[Message]) -> list[Message]:
 
 
 def _merge(first: Message, second: Message) -> Message:
+    """One message from two neighbours of one role; a tool use id appears once."""
     content = "\n\n".join(part for part in (first.content, second.content) if part)
     if isinstance(first, UserMessage) and isinstance(second, UserMessage):
+        results: dict[str, ToolResult] = {}
+        for result in first.tool_results + second.tool_results:
+            kept = results.get(result.tool_use_id)
+            if kept is None or _is_cancelled(kept):  # a real result beats a synthetic one
+                results[result.tool_use_id] = result
         return replace(
             first,
             content=content,
             images=first.images + second.images,
-            tool_results=first.tool_results + second.tool_results,
+            tool_results=tuple(results.values()),
         )
     assert isinstance(first, AssistantMessage) and isinstance(second, AssistantMessage)
-    return replace(first, content=content, tool_uses=first.tool_uses + second.tool_uses)
+    uses: dict[str, ToolUse] = {}
+    for use in first.tool_uses + second.tool_uses:
+        uses.setdefault(use.tool_use_id, use)
+    return replace(first, content=content, tool_uses=tuple(uses.values()))
+
+
+def _is_cancelled(result: ToolResult) -> bool:
+    return result.status == "error" and result.content == (TextBlock(CANCELLED_TOOL_RESULT),)
 
 
 def _fit_results(previous: Message | None, message: UserMessage) -> UserMessage:
