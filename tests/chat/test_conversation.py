@@ -306,3 +306,16 @@ def test_redacted_reasoning_is_replayed_as_it_came(loopback: LoopbackServer) -> 
     assert history[1]["assistantResponseMessage"]["reasoningContent"] == {
         "redactedContent": "AHNlY3JldC1ibG9i"
     }
+
+
+def test_tool_uses_of_undeclared_tools_go_under_the_placeholder(loopback: LoopbackServer) -> None:
+    loopback.enqueue(s.answer(s.tool_use("tu-1", "get_time", ["{}"])), s.answer(s.text("ok")))
+    with s.conversation(loopback, tools=[CLOCK]) as conv:
+        list(conv.send("time?"))
+        conv.tools = []  # the caller withdraws the tool
+        conv.ask(tool_results=[ToolResult.text("tu-1", "noon")])
+        assert conv.history[1].tool_uses[0].name == "get_time"  # type: ignore[union-attr]
+    state = s.request_state(loopback.requests[1])
+    assert state["history"][1]["assistantResponseMessage"]["toolUses"][0]["name"] == "dummy"
+    tools = state["currentMessage"]["userInputMessage"]["userInputMessageContext"]["tools"]
+    assert [t["toolSpecification"]["name"] for t in tools] == ["dummy"]

@@ -39,8 +39,9 @@ __all__ = [
 ]
 
 ORIGIN = "CLI"
-# Sent when the history holds tool uses but the caller declares no tools: the service
-# refuses tool uses in history without a tool configuration (the Amazon Q CLI does the same).
+# The service refuses a history whose tool uses name tools the request does not declare
+# (e.g. tools removed mid-conversation): such uses are sent under this placeholder's name
+# and the placeholder is declared, as the Amazon Q CLI does. The stored history is unchanged.
 PLACEHOLDER_TOOL = ToolSpec(
     "dummy", "A placeholder: this tool does nothing and must not be called.", {"type": "object"}
 )
@@ -65,22 +66,24 @@ def build_conversation_state(
     conversation_id: str | None,
 ) -> cw.ConversationState:
     """The request's ``conversationState``: history, current message, tools, model."""
-    if not tools and any(isinstance(m, AssistantMessage) and m.tool_uses for m in history):
-        tools = [PLACEHOLDER_TOOL]
+    declared = {tool.name for tool in tools}
+    used = {u.name for m in history if isinstance(m, AssistantMessage) for u in m.tool_uses}
+    if used - declared:
+        tools = [*tools, PLACEHOLDER_TOOL]
     return cw.ConversationState(
         chat_trigger_type=cw.ChatTriggerType.MANUAL,
         conversation_id=conversation_id,
-        history=[_chat_message(m) for m in history] or None,
+        history=[_chat_message(m, declared) for m in history] or None,
         current_message=cw.ChatMessageUserInputMessage(
             _user_input(current, tools=tools, model_id=model_id)
         ),
     )
 
 
-def _chat_message(message: Message) -> cw.ChatMessage:
+def _chat_message(message: Message, declared: set[str]) -> cw.ChatMessage:
     if isinstance(message, UserMessage):
         return cw.ChatMessageUserInputMessage(_user_input(message, tools=(), model_id=None))
-    return cw.ChatMessageAssistantResponseMessage(_assistant_response(message))
+    return cw.ChatMessageAssistantResponseMessage(_assistant_response(message, declared))
 
 
 def _user_input(
@@ -126,7 +129,9 @@ def _tool_result(result: ToolResult) -> cw.ToolResult:
     return cw.ToolResult(tool_use_id=result.tool_use_id, content=blocks, status=result.status)
 
 
-def _assistant_response(message: AssistantMessage) -> cw.AssistantResponseMessage:
+def _assistant_response(
+    message: AssistantMessage, declared: set[str]
+) -> cw.AssistantResponseMessage:
     reasoning: cw.ReasoningContent | None = None
     if message.reasoning is not None:
         if message.reasoning.redacted is not None:
@@ -136,7 +141,12 @@ def _assistant_response(message: AssistantMessage) -> cw.AssistantResponseMessag
                 cw.ReasoningText(text=message.reasoning.text, signature=message.reasoning.signature)
             )
     uses = [
-        cw.ToolUse(tool_use_id=u.tool_use_id, name=u.name, input=u.input) for u in message.tool_uses
+        cw.ToolUse(
+            tool_use_id=u.tool_use_id,
+            name=u.name if u.name in declared else PLACEHOLDER_TOOL.name,
+            input=u.input,
+        )
+        for u in message.tool_uses
     ]
     return cw.AssistantResponseMessage(
         content=message.content,
