@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
+from tests.support.isolated import link_distributions, requirement_closure
 from tests.support.shared import REPO_ROOT
 
 CODE_DIRS = ["runtime", "codegen", "generated", "apps"]
@@ -36,3 +39,27 @@ def test_runtime_never_imports_codegen_generated_or_apps() -> None:
         text = path.read_text()
         for name in forbidden:
             assert f"import {name}" not in text and f"from {name}" not in text, (path, name)
+
+
+def test_runtime_and_a_generated_client_run_with_only_httpx_installed(tmp_path: Path) -> None:
+    """The promise to users: a program using a client pays for httpx and the stdlib only."""
+    allowed = requirement_closure("httpx")
+    site = link_distributions(allowed, tmp_path / "site")
+    probe = (
+        "import sys, pkgutil\n"
+        f"sys.path[:0] = {[str(REPO_ROOT / 'runtime'), str(REPO_ROOT / 'generated'), str(site)]!r}\n"
+        "import qsmith.runtime\n"
+        "from qsmith.clients.codewhisperer_streaming import Client\n"
+        "from qsmith.runtime.client import ClientConfig\n"
+        "Client(region='us-east-1', config=ClientConfig(token='t')).close()\n"
+        "std = sys.stdlib_module_names\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} - set(std) - {'__main__'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", probe], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(ast.literal_eval(result.stdout))
+    allowed_modules = {p.name.removesuffix(".py") for p in site.iterdir()} | {"qsmith"}
+    assert loaded <= allowed_modules, loaded - allowed_modules
+    assert {"qsmith", "httpx"} <= loaded

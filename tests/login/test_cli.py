@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from qsmith.cli.main import cli
 from qsmith.login.paths import LoginPaths, own_token_path
-from qsmith.testing import LoopbackServer
+from qsmith.login.state import LoginState
+from qsmith.testing import LoopbackServer, ScriptedResponse
 from tests.login.fake_oidc import CANARY, FakeOidc
 from tests.login.test_imports import PROFILE_ARN, q_cli_store
 
@@ -73,15 +74,26 @@ def test_identity_center_login_with_a_profile(
     assert "identity: IAM Identity Center" in whoami.output and PROFILE_ARN in whoami.output
 
 
-def test_identity_center_without_a_profile_says_how_to_choose(
-    paths: LoginPaths, fake_oidc: tuple[FakeOidc, LoopbackServer], monkeypatch: pytest.MonkeyPatch
+def test_identity_center_login_lists_profiles_and_keeps_the_only_one(
+    paths: LoginPaths,
+    fake_oidc: tuple[FakeOidc, LoopbackServer],
+    loopback: LoopbackServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _, server = fake_oidc
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", server.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CODEWHISPERERRUNTIME", loopback.url)
+    arn = "arn:aws:codewhisperer:eu-central-1:111122223333:profile/EU"
+    loopback.enqueue(
+        ScriptedResponse.json(200, json.dumps({"profiles": []})),  # us-east-1
+        ScriptedResponse.json(200, json.dumps({"profiles": [{"arn": arn, "profileName": "eu"}]})),
+    )
     args = ["login", "--no-browser", "--start-url", "https://corp.awsapps.com/start"]
     result = CliRunner().invoke(cli, [*args, "--region", "eu-west-1"])
     assert result.exit_code == 0, result.output
-    assert "--profile-arn ARN" in result.output
+    state = LoginState.load(paths.state_file)
+    assert (state.profile_arn, state.profile_name) == (arn, "eu")
+    assert len(loopback.requests) == 2
 
 
 @pytest.mark.parametrize(

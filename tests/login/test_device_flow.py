@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from qsmith.clients.sso_oidc import Client as OidcClient
 from qsmith.login.device_flow import SCOPES, DeviceCodeLogin
 from qsmith.login.errors import AuthorizationDeniedError, DeviceCodeExpiredError, OidcApiError
 from qsmith.login.oidc import DEVICE_CODE_GRANT, DeviceAuthorization
-from qsmith.login.oidc_http import HttpOidcApi
+from qsmith.login.oidc_client_adapter import OidcClientAdapter
 from qsmith.login.registration import RegistrationCache
 from qsmith.testing import LoopbackServer, ScriptedResponse
 from tests.login.fake_oidc import CANARY, FakeOidc
@@ -49,11 +50,16 @@ class Recorder:
         return False  # no browser here: the flow must carry on
 
 
+def oidc_api(region: str, endpoint: str) -> OidcClientAdapter:
+    """The login's OIDC calls through the generated sso-oidc client, against ``endpoint``."""
+    return OidcClientAdapter(OidcClient(region=region, endpoint_url=endpoint), region)
+
+
 def make_flow(
     server: LoopbackServer, cache_dir: Path, clock: FakeClock, recorder: Recorder
 ) -> DeviceCodeLogin:
     return DeviceCodeLogin(
-        HttpOidcApi("eu-west-1", endpoint=server.url),
+        oidc_api("eu-west-1", server.url),
         RegistrationCache(cache_dir),
         show=recorder.show,
         open_browser=recorder.open,
@@ -142,7 +148,7 @@ def test_another_error_is_raised_with_its_oauth_code(
 
 def test_error_code_read_from_a_type_only_body(loopback: LoopbackServer) -> None:
     loopback.enqueue(ScriptedResponse.json(400, json.dumps({"__type": "com.x#SlowDownException"})))
-    api = HttpOidcApi("us-east-1", endpoint=loopback.url)
+    api = oidc_api("us-east-1", loopback.url)
     with pytest.raises(OidcApiError) as info:
         api.start_device_authorization(client_id="c", client_secret="s", start_url=START_URL)
     assert info.value.code == "slow_down"
@@ -154,7 +160,7 @@ def test_a_transport_failure_is_a_transport_error() -> None:
     with LoopbackServer() as server:
         url = server.url
     with pytest.raises(TransportError, match="ConnectError"):
-        HttpOidcApi("us-east-1", endpoint=url).register_client(
+        oidc_api("us-east-1", url).register_client(
             client_name="qsmith", client_type="public", scopes=SCOPES
         )
 

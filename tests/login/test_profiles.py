@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from qsmith.login.paths import LoginPaths
+from qsmith.login.profile_adapter import CodeWhispererProfileLister
 from qsmith.login.profiles import (
     PROFILE_REGIONS,
     Profile,
     choose_profile,
-    default_profile_lister,
     list_profiles,
     profile_region,
     remember_profile,
@@ -17,6 +19,7 @@ from qsmith.login.profiles import (
 from qsmith.login.state import IDENTITY_CENTER, LoginState
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.errors import ConfigError, TransportError
+from qsmith.testing import LoopbackServer, ScriptedResponse
 
 US = Profile("arn:aws:codewhisperer:us-east-1:111122223333:profile/US", "us-team")
 EU = Profile("arn:aws:codewhisperer:eu-central-1:111122223333:profile/EU", "eu-team")
@@ -78,6 +81,16 @@ def test_the_choice_is_remembered(paths: LoginPaths) -> None:
     )
 
 
-def test_no_adapter_yet_means_no_lister() -> None:
-    # The adapter over the generated codewhisperer client is not there yet.
-    assert default_profile_lister(StaticTokenProvider("t")) is None
+def test_the_generated_client_lists_profiles_of_a_region_across_pages(
+    loopback: LoopbackServer,
+) -> None:
+    page = {"profiles": [{"arn": EU.arn, "profileName": EU.name}], "nextToken": "n"}
+    last = {"profiles": [{"arn": US.arn, "profileName": US.name}]}
+    loopback.enqueue(
+        ScriptedResponse.json(200, json.dumps(page)), ScriptedResponse.json(200, json.dumps(last))
+    )
+    lister = CodeWhispererProfileLister(StaticTokenProvider("t"), endpoint_url=loopback.url)
+    assert lister.list_available_profiles("eu-central-1") == [EU, US]
+    targets = [r.header("X-Amz-Target") for r in loopback.requests]
+    assert targets == ["AmazonCodeWhispererService.ListAvailableProfiles"] * 2
+    assert [r.header("Authorization") for r in loopback.requests] == ["Bearer t"] * 2

@@ -15,14 +15,13 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-import httpx
 
 from qsmith.login import session
 from qsmith.login.device_flow import DeviceCodeLogin
 from qsmith.login.errors import NotLoggedInError
 from qsmith.login.imports import IMPORT_SOURCES, ImportedLogin, read_import
 from qsmith.login.oidc import DeviceAuthorization
-from qsmith.login.oidc_http import HttpOidcApi
+from qsmith.login.oidc_client_adapter import OidcClientAdapter
 from qsmith.login.paths import LoginPaths
 from qsmith.login.profiles import (
     Profile,
@@ -81,14 +80,7 @@ def _choose_profile(paths: LoginPaths, state: LoginState, profile_arn: str | Non
         return replace(state, profile_arn=profile_arn)
     if state.kind != IDENTITY_CENTER:
         return state
-    lister = default_profile_lister(session.login_token_provider(paths))
-    if lister is None:
-        click.echo(
-            "Choose a Q Developer profile with `qsmith login ... --profile-arn ARN` (listing "
-            "profiles needs the generated codewhisperer client, not installed yet)."
-        )
-        return state
-    listing = list_profiles(lister)
+    listing = list_profiles(default_profile_lister(session.login_token_provider(paths)))
     for region, why in listing.failures.items():
         click.echo(f"warning: cannot list profiles in {region}: {why}", err=True)
     profile = choose_profile(listing, _pick)
@@ -101,9 +93,13 @@ def _choose_profile(paths: LoginPaths, state: LoginState, profile_arn: str | Non
 def _device_login(
     paths: LoginPaths, start_url: str, region: str, browser: bool, profile_arn: str | None
 ) -> None:
-    with httpx.Client(timeout=15.0) as http:
+    from qsmith.clients.sso_oidc import Client as OidcClient
+
+    # The generated sso-oidc client: its endpoint follows the model's rules for the region,
+    # or AWS_ENDPOINT_URL_SSO_OIDC; these operations are unsigned, so no credentials.
+    with OidcClient(region=region) as oidc:
         flow = DeviceCodeLogin(
-            HttpOidcApi(region, client=http),
+            OidcClientAdapter(oidc, region),
             RegistrationCache(paths.sso_cache_dir),
             show=_show_prompt,
             open_browser=_open_browser if browser else None,

@@ -1,8 +1,8 @@
 """The three SSO OIDC calls the device-code login needs, as an interface of our own.
 
-``OidcApi`` is what the login flow talks to. ``qsmith.login.oidc_http`` implements it with
-httpx; an adapter over the generated ``sso-oidc`` client can replace it without touching the
-flow. Implementations raise ``OidcApiError`` whose ``code`` is the OAuth error code in
+``OidcApi`` is what the login flow talks to; ``qsmith.login.oidc_client_adapter`` implements
+it over the generated ``sso-oidc`` client, and tests can put a fake in its place.
+Implementations raise ``OidcApiError`` whose ``code`` is the OAuth error code in
 snake_case (``authorization_pending``, ``slow_down``, ``expired_token``, ``access_denied``,
 ``invalid_grant``, ``invalid_client``...), whatever the wire spelled.
 """

@@ -11,29 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
+from qsmith.clients.sso_oidc import Client
 from qsmith.login.errors import OidcApiError
 from qsmith.login.oidc import ERROR_CODES, ClientRegistration, DeviceAuthorization, TokenGrant
 from qsmith.runtime.errors import ServiceError
 
-__all__ = ["GeneratedOidcClient", "OidcClientAdapter"]
+__all__ = ["OidcClientAdapter"]
 
 _T = TypeVar("_T")
 
 
-class GeneratedOidcClient(Protocol):
-    """The three methods of the generated client the login uses (outputs duck-typed)."""
-
-    def register_client(self, **kwargs: Any) -> Any: ...
-
-    def start_device_authorization(self, **kwargs: Any) -> Any: ...
-
-    def create_token(self, **kwargs: Any) -> Any: ...
-
-
 class OidcClientAdapter:
-    def __init__(self, client: GeneratedOidcClient, region: str) -> None:
+    def __init__(self, client: Client, region: str) -> None:
         self._client = client
         self._region = region
 
@@ -53,8 +44,8 @@ class OidcClientAdapter:
             )
         )
         return ClientRegistration(
-            client_id=out.client_id,
-            client_secret=out.client_secret,
+            client_id=_present(out.client_id, "clientId"),
+            client_secret=_present(out.client_secret, "clientSecret"),
             expires_at=datetime.fromtimestamp(out.client_secret_expires_at, UTC),
         )
 
@@ -67,9 +58,9 @@ class OidcClientAdapter:
             )
         )
         return DeviceAuthorization(
-            device_code=out.device_code,
-            user_code=out.user_code,
-            verification_uri=out.verification_uri,
+            device_code=_present(out.device_code, "deviceCode"),
+            user_code=_present(out.user_code, "userCode"),
+            verification_uri=_present(out.verification_uri, "verificationUri"),
             verification_uri_complete=out.verification_uri_complete,
             expires_in=out.expires_in,
             interval=out.interval,
@@ -87,10 +78,17 @@ class OidcClientAdapter:
             )
         )
         return TokenGrant(
-            access_token=out.access_token,
+            access_token=_present(out.access_token, "accessToken"),
             expires_in=out.expires_in,
             refresh_token=out.refresh_token,
         )
+
+
+def _present(value: str | None, member: str) -> str:
+    """A member the login cannot go on without; the model leaves it optional."""
+    if value is None:
+        raise OidcApiError("invalid_response", f"SSO OIDC's answer has no {member}")
+    return value
 
 
 def _call(operation: Callable[[], _T]) -> _T:

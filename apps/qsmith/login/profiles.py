@@ -2,13 +2,12 @@
 
 Identity Center users must send a profile ARN with each call, and each call must go to the
 endpoint of the profile's region. ``ProfileLister`` is our interface to
-ListAvailableProfiles (one region per call); the adapter over the generated codewhisperer
-client implements it (module ``qsmith.login.profile_adapter``, provided with that client).
+ListAvailableProfiles (one region per call); ``qsmith.login.profile_adapter`` implements it
+with the generated codewhisperer client.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +32,6 @@ __all__ = [
 
 # The regions that serve Q Developer profiles today.
 PROFILE_REGIONS = ("us-east-1", "eu-central-1")
-ADAPTER_MODULE = "qsmith.login.profile_adapter"
 _log = logging.getLogger("qsmith.login")
 
 
@@ -104,16 +102,8 @@ def remember_profile(paths: LoginPaths, profile: Profile) -> LoginState:
     return state
 
 
-def default_profile_lister(token_provider: TokenProvider) -> ProfileLister | None:
-    """The lister over the generated codewhisperer client, when that adapter exists.
+def default_profile_lister(token_provider: TokenProvider) -> ProfileLister:
+    """The lister over the generated codewhisperer client."""
+    from qsmith.login.profile_adapter import CodeWhispererProfileLister
 
-    The adapter module provides ``make_profile_lister(token_provider) -> ProfileLister``.
-    """
-    try:
-        module = importlib.import_module(ADAPTER_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != ADAPTER_MODULE:
-            raise  # the adapter exists but something it needs is missing: say so
-        return None
-    lister: ProfileLister = module.make_profile_lister(token_provider)
-    return lister
+    return CodeWhispererProfileLister(token_provider)

@@ -6,6 +6,7 @@ the templates only lay them out. All lists are in a deterministic order.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 from qsmith.codegen.naming import isort_key
@@ -132,6 +133,15 @@ class OperationPlan:
     page_input_token: str | None = None
     page_output_token: str | None = None
 
+    @property
+    def default_doc(self) -> str:
+        """What the method does, for operations the model does not document."""
+        name = self.schema_const.removesuffix("_OPERATION").replace("_", " ").lower()
+        if self.event_stream:
+            text = f"The {name} operation; its answer streams {self.event_stream} events."
+            return textwrap.fill(text, width=88)
+        return f"The {name} operation."
+
     def returns(self, stream_class: str) -> str:
         """The return annotation, split the way black splits ``    ) -> ...:``."""
         if self.event_stream is None:
@@ -158,6 +168,26 @@ class ServicePlan:
     schemas: list[SchemaConstPlan] = field(default_factory=list)
     service_schema_source: str = ""
     operations: list[OperationPlan] = field(default_factory=list)
+
+    def client_doc(self, mode: str) -> str:
+        """The docstring of ``Client`` (mode "sync") or ``AsyncClient`` ("async")."""
+        kind = "Blocking" if mode == "sync" else "Asyncio"
+        names = [p.rpartition("#")[2] for p in self.protocols]
+        spoken = (
+            f"It speaks {names[0]}."
+            if len(names) == 1
+            else f"It speaks {', '.join(names)}: {names[0]} unless `protocol=` picks another."
+        )
+        parts = [self.doc] if self.doc else []
+        parts.append(f"{kind} client of {self.service_id}.")
+        parts.append(
+            textwrap.fill(
+                "Configuration comes from the arguments, then the environment and the shared "
+                f"AWS config, as the AWS SDKs do. {spoken}",
+                width=88,
+            )
+        )
+        return "\n\n".join(parts)
 
     @property
     def model_names(self) -> list[str]:

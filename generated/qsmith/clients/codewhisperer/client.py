@@ -116,7 +116,9 @@ class Client(ClientBase):
 
     Blocking client of com.amazon.aws.codewhisperer.runtime#AmazonCodeWhispererService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_0, aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_0, restJson1: awsJson1_0 unless `protocol=` picks
+    another.
     """
 
     def __init__(
@@ -150,7 +152,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUploadUrlResponse:
-        """Call create_artifact_upload_url."""
+        """The create artifact upload url operation."""
         request = CreateUploadUrlRequest(
             content_md5=content_md5,
             content_checksum=content_checksum,
@@ -183,7 +185,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateSubscriptionTokenResponse:
-        """Call create_subscription_token."""
+        """The create subscription token operation."""
         request = CreateSubscriptionTokenRequest(
             client_token=client_token,
             profile_arn=profile_arn,
@@ -208,7 +210,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateTaskAssistConversationResponse:
-        """Call create_task_assist_conversation."""
+        """The create task assist conversation operation."""
         request = CreateTaskAssistConversationRequest(
             profile_arn=profile_arn,
         )
@@ -235,7 +237,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUploadUrlResponse:
-        """Call create_upload_url."""
+        """The create upload url operation."""
         request = CreateUploadUrlRequest(
             content_md5=content_md5,
             content_checksum=content_checksum,
@@ -265,7 +267,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUserMemoryEntryOutput:
-        """Call create_user_memory_entry."""
+        """The create user memory entry operation."""
         request = CreateUserMemoryEntryInput(
             memory_entry_string=memory_entry_string,
             origin=origin,
@@ -288,7 +290,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateWorkspaceResponse:
-        """Call create_workspace."""
+        """The create workspace operation."""
         request = CreateWorkspaceRequest(
             workspace_root=workspace_root,
             profile_arn=profile_arn,
@@ -309,7 +311,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteTaskAssistConversationResponse:
-        """Call delete_task_assist_conversation."""
+        """The delete task assist conversation operation."""
         request = DeleteTaskAssistConversationRequest(
             conversation_id=conversation_id,
             profile_arn=profile_arn,
@@ -330,7 +332,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteUserMemoryEntryOutput:
-        """Call delete_user_memory_entry."""
+        """The delete user memory entry operation."""
         request = DeleteUserMemoryEntryInput(
             id=id,
             profile_arn=profile_arn,
@@ -351,7 +353,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteWorkspaceResponse:
-        """Call delete_workspace."""
+        """The delete workspace operation."""
         request = DeleteWorkspaceRequest(
             workspace_id=workspace_id,
             profile_arn=profile_arn,
@@ -383,7 +385,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GenerateCompletionsResponse:
-        """Call generate_completions."""
+        """The generate completions operation."""
         request = GenerateCompletionsRequest(
             file_context=file_context,
             editor_state=editor_state,
@@ -460,7 +462,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCodeAnalysisResponse:
-        """Call get_code_analysis."""
+        """The get code analysis operation."""
         request = GetCodeAnalysisRequest(
             job_id=job_id,
             profile_arn=profile_arn,
@@ -481,7 +483,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCodeFixJobResponse:
-        """Call get_code_fix_job."""
+        """The get code fix job operation."""
         request = GetCodeFixJobRequest(
             job_id=job_id,
             profile_arn=profile_arn,
@@ -501,7 +503,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetProfileResponse:
-        """Call get_profile."""
+        """The get profile operation."""
         request = GetProfileRequest(
             profile_arn=profile_arn,
         )
@@ -523,7 +525,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetRetrievalsResponse:
-        """Call get_retrievals."""
+        """The get retrievals operation."""
         request = GetRetrievalsRequest(
             customization_arn=customization_arn,
             query=query,
@@ -547,7 +549,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTaskAssistCodeGenerationResponse:
-        """Call get_task_assist_code_generation."""
+        """The get task assist code generation operation."""
         request = GetTaskAssistCodeGenerationRequest(
             conversation_id=conversation_id,
             code_generation_id=code_generation_id,
@@ -570,7 +572,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTestGenerationResponse:
-        """Call get_test_generation."""
+        """The get test generation operation."""
         request = GetTestGenerationRequest(
             test_generation_job_group_name=test_generation_job_group_name,
             test_generation_job_id=test_generation_job_id,
@@ -592,7 +594,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTransformationResponse:
-        """Call get_transformation."""
+        """The get transformation operation."""
         request = GetTransformationRequest(
             transformation_job_id=transformation_job_id,
             profile_arn=profile_arn,
@@ -613,7 +615,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTransformationPlanResponse:
-        """Call get_transformation_plan."""
+        """The get transformation plan operation."""
         request = GetTransformationPlanRequest(
             transformation_job_id=transformation_job_id,
             profile_arn=profile_arn,
@@ -636,7 +638,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetUsageLimitsResponse:
-        """Call get_usage_limits."""
+        """The get usage limits operation."""
         request = GetUsageLimitsRequest(
             profile_arn=profile_arn,
             origin=origin,
@@ -660,7 +662,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableCustomizationsResponse:
-        """Call list_available_customizations."""
+        """The list available customizations operation."""
         request = ListAvailableCustomizationsRequest(
             max_results=max_results,
             next_token=next_token,
@@ -710,7 +712,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableModelsResponse:
-        """Call list_available_models."""
+        """The list available models operation."""
         request = ListAvailableModelsRequest(
             origin=origin,
             max_results=max_results,
@@ -763,7 +765,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableProfilesResponse:
-        """Call list_available_profiles."""
+        """The list available profiles operation."""
         request = ListAvailableProfilesRequest(
             max_results=max_results,
             next_token=next_token,
@@ -806,7 +808,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableSubscriptionsResponse:
-        """Call list_available_subscriptions."""
+        """The list available subscriptions operation."""
         request = ListAvailableSubscriptionsRequest(
             profile_arn=profile_arn,
         )
@@ -828,7 +830,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCodeAnalysisFindingsResponse:
-        """Call list_code_analysis_findings."""
+        """The list code analysis findings operation."""
         request = ListCodeAnalysisFindingsRequest(
             job_id=job_id,
             next_token=next_token,
@@ -879,7 +881,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListEventsResponse:
-        """Call list_events."""
+        """The list events operation."""
         request = ListEventsRequest(
             conversation_id=conversation_id,
             max_results=max_results,
@@ -926,7 +928,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListFeatureEvaluationsResponse:
-        """Call list_feature_evaluations."""
+        """The list feature evaluations operation."""
         request = ListFeatureEvaluationsRequest(
             user_context=user_context,
             profile_arn=profile_arn,
@@ -948,7 +950,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListUserMemoryEntriesOutput:
-        """Call list_user_memory_entries."""
+        """The list user memory entries operation."""
         request = ListUserMemoryEntriesInput(
             max_results=max_results,
             profile_arn=profile_arn,
@@ -997,7 +999,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListWorkspaceMetadataResponse:
-        """Call list_workspace_metadata."""
+        """The list workspace metadata operation."""
         request = ListWorkspaceMetadataRequest(
             workspace_root=workspace_root,
             next_token=next_token,
@@ -1048,7 +1050,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> PushTelemetryEventResponse:
-        """Call push_telemetry_event."""
+        """The push telemetry event operation."""
         request = PushTelemetryEventRequest(
             client_token=client_token,
             event_type=event_type,
@@ -1071,7 +1073,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ResumeTransformationResponse:
-        """Call resume_transformation."""
+        """The resume transformation operation."""
         request = ResumeTransformationRequest(
             transformation_job_id=transformation_job_id,
             user_action_status=user_action_status,
@@ -1097,7 +1099,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SendTelemetryEventResponse:
-        """Call send_telemetry_event."""
+        """The send telemetry event operation."""
         request = SendTelemetryEventRequest(
             client_token=client_token,
             telemetry_event=telemetry_event,
@@ -1122,7 +1124,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SetUserPreferenceResponse:
-        """Call set_user_preference."""
+        """The set user preference operation."""
         request = SetUserPreferenceRequest(
             overage_configuration=overage_configuration,
             profile_arn=profile_arn,
@@ -1150,7 +1152,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartCodeAnalysisResponse:
-        """Call start_code_analysis."""
+        """The start code analysis operation."""
         request = StartCodeAnalysisRequest(
             artifacts=artifacts,
             programming_language=programming_language,
@@ -1183,7 +1185,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartCodeFixJobResponse:
-        """Call start_code_fix_job."""
+        """The start code fix job operation."""
         request = StartCodeFixJobRequest(
             snippet_range=snippet_range,
             upload_id=upload_id,
@@ -1215,7 +1217,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTaskAssistCodeGenerationResponse:
-        """Call start_task_assist_code_generation."""
+        """The start task assist code generation operation."""
         request = StartTaskAssistCodeGenerationRequest(
             conversation_state=conversation_state,
             workspace_state=workspace_state,
@@ -1247,7 +1249,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTestGenerationResponse:
-        """Call start_test_generation."""
+        """The start test generation operation."""
         request = StartTestGenerationRequest(
             upload_id=upload_id,
             target_code_list=target_code_list,
@@ -1274,7 +1276,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTransformationResponse:
-        """Call start_transformation."""
+        """The start transformation operation."""
         request = StartTransformationRequest(
             workspace_state=workspace_state,
             transformation_spec=transformation_spec,
@@ -1296,7 +1298,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StopTransformationResponse:
-        """Call stop_transformation."""
+        """The stop transformation operation."""
         request = StopTransformationRequest(
             transformation_job_id=transformation_job_id,
             profile_arn=profile_arn,
@@ -1322,7 +1324,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateUsageLimitsResponse:
-        """Call update_usage_limits."""
+        """The update usage limits operation."""
         request = UpdateUsageLimitsRequest(
             account_id=account_id,
             accountless_user_id=accountless_user_id,
@@ -1347,7 +1349,9 @@ class AsyncClient(AsyncClientBase):
 
     Asyncio client of com.amazon.aws.codewhisperer.runtime#AmazonCodeWhispererService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_0, aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_0, restJson1: awsJson1_0 unless `protocol=` picks
+    another.
     """
 
     def __init__(
@@ -1381,7 +1385,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUploadUrlResponse:
-        """Call create_artifact_upload_url."""
+        """The create artifact upload url operation."""
         request = CreateUploadUrlRequest(
             content_md5=content_md5,
             content_checksum=content_checksum,
@@ -1414,7 +1418,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateSubscriptionTokenResponse:
-        """Call create_subscription_token."""
+        """The create subscription token operation."""
         request = CreateSubscriptionTokenRequest(
             client_token=client_token,
             profile_arn=profile_arn,
@@ -1439,7 +1443,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateTaskAssistConversationResponse:
-        """Call create_task_assist_conversation."""
+        """The create task assist conversation operation."""
         request = CreateTaskAssistConversationRequest(
             profile_arn=profile_arn,
         )
@@ -1466,7 +1470,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUploadUrlResponse:
-        """Call create_upload_url."""
+        """The create upload url operation."""
         request = CreateUploadUrlRequest(
             content_md5=content_md5,
             content_checksum=content_checksum,
@@ -1496,7 +1500,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUserMemoryEntryOutput:
-        """Call create_user_memory_entry."""
+        """The create user memory entry operation."""
         request = CreateUserMemoryEntryInput(
             memory_entry_string=memory_entry_string,
             origin=origin,
@@ -1519,7 +1523,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateWorkspaceResponse:
-        """Call create_workspace."""
+        """The create workspace operation."""
         request = CreateWorkspaceRequest(
             workspace_root=workspace_root,
             profile_arn=profile_arn,
@@ -1540,7 +1544,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteTaskAssistConversationResponse:
-        """Call delete_task_assist_conversation."""
+        """The delete task assist conversation operation."""
         request = DeleteTaskAssistConversationRequest(
             conversation_id=conversation_id,
             profile_arn=profile_arn,
@@ -1561,7 +1565,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteUserMemoryEntryOutput:
-        """Call delete_user_memory_entry."""
+        """The delete user memory entry operation."""
         request = DeleteUserMemoryEntryInput(
             id=id,
             profile_arn=profile_arn,
@@ -1582,7 +1586,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteWorkspaceResponse:
-        """Call delete_workspace."""
+        """The delete workspace operation."""
         request = DeleteWorkspaceRequest(
             workspace_id=workspace_id,
             profile_arn=profile_arn,
@@ -1614,7 +1618,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GenerateCompletionsResponse:
-        """Call generate_completions."""
+        """The generate completions operation."""
         request = GenerateCompletionsRequest(
             file_context=file_context,
             editor_state=editor_state,
@@ -1691,7 +1695,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCodeAnalysisResponse:
-        """Call get_code_analysis."""
+        """The get code analysis operation."""
         request = GetCodeAnalysisRequest(
             job_id=job_id,
             profile_arn=profile_arn,
@@ -1712,7 +1716,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCodeFixJobResponse:
-        """Call get_code_fix_job."""
+        """The get code fix job operation."""
         request = GetCodeFixJobRequest(
             job_id=job_id,
             profile_arn=profile_arn,
@@ -1732,7 +1736,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetProfileResponse:
-        """Call get_profile."""
+        """The get profile operation."""
         request = GetProfileRequest(
             profile_arn=profile_arn,
         )
@@ -1754,7 +1758,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetRetrievalsResponse:
-        """Call get_retrievals."""
+        """The get retrievals operation."""
         request = GetRetrievalsRequest(
             customization_arn=customization_arn,
             query=query,
@@ -1778,7 +1782,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTaskAssistCodeGenerationResponse:
-        """Call get_task_assist_code_generation."""
+        """The get task assist code generation operation."""
         request = GetTaskAssistCodeGenerationRequest(
             conversation_id=conversation_id,
             code_generation_id=code_generation_id,
@@ -1801,7 +1805,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTestGenerationResponse:
-        """Call get_test_generation."""
+        """The get test generation operation."""
         request = GetTestGenerationRequest(
             test_generation_job_group_name=test_generation_job_group_name,
             test_generation_job_id=test_generation_job_id,
@@ -1823,7 +1827,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTransformationResponse:
-        """Call get_transformation."""
+        """The get transformation operation."""
         request = GetTransformationRequest(
             transformation_job_id=transformation_job_id,
             profile_arn=profile_arn,
@@ -1844,7 +1848,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTransformationPlanResponse:
-        """Call get_transformation_plan."""
+        """The get transformation plan operation."""
         request = GetTransformationPlanRequest(
             transformation_job_id=transformation_job_id,
             profile_arn=profile_arn,
@@ -1867,7 +1871,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetUsageLimitsResponse:
-        """Call get_usage_limits."""
+        """The get usage limits operation."""
         request = GetUsageLimitsRequest(
             profile_arn=profile_arn,
             origin=origin,
@@ -1891,7 +1895,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableCustomizationsResponse:
-        """Call list_available_customizations."""
+        """The list available customizations operation."""
         request = ListAvailableCustomizationsRequest(
             max_results=max_results,
             next_token=next_token,
@@ -1943,7 +1947,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableModelsResponse:
-        """Call list_available_models."""
+        """The list available models operation."""
         request = ListAvailableModelsRequest(
             origin=origin,
             max_results=max_results,
@@ -1996,7 +2000,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableProfilesResponse:
-        """Call list_available_profiles."""
+        """The list available profiles operation."""
         request = ListAvailableProfilesRequest(
             max_results=max_results,
             next_token=next_token,
@@ -2039,7 +2043,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableSubscriptionsResponse:
-        """Call list_available_subscriptions."""
+        """The list available subscriptions operation."""
         request = ListAvailableSubscriptionsRequest(
             profile_arn=profile_arn,
         )
@@ -2061,7 +2065,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCodeAnalysisFindingsResponse:
-        """Call list_code_analysis_findings."""
+        """The list code analysis findings operation."""
         request = ListCodeAnalysisFindingsRequest(
             job_id=job_id,
             next_token=next_token,
@@ -2112,7 +2116,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListEventsResponse:
-        """Call list_events."""
+        """The list events operation."""
         request = ListEventsRequest(
             conversation_id=conversation_id,
             max_results=max_results,
@@ -2159,7 +2163,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListFeatureEvaluationsResponse:
-        """Call list_feature_evaluations."""
+        """The list feature evaluations operation."""
         request = ListFeatureEvaluationsRequest(
             user_context=user_context,
             profile_arn=profile_arn,
@@ -2181,7 +2185,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListUserMemoryEntriesOutput:
-        """Call list_user_memory_entries."""
+        """The list user memory entries operation."""
         request = ListUserMemoryEntriesInput(
             max_results=max_results,
             profile_arn=profile_arn,
@@ -2230,7 +2234,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListWorkspaceMetadataResponse:
-        """Call list_workspace_metadata."""
+        """The list workspace metadata operation."""
         request = ListWorkspaceMetadataRequest(
             workspace_root=workspace_root,
             next_token=next_token,
@@ -2281,7 +2285,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> PushTelemetryEventResponse:
-        """Call push_telemetry_event."""
+        """The push telemetry event operation."""
         request = PushTelemetryEventRequest(
             client_token=client_token,
             event_type=event_type,
@@ -2304,7 +2308,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ResumeTransformationResponse:
-        """Call resume_transformation."""
+        """The resume transformation operation."""
         request = ResumeTransformationRequest(
             transformation_job_id=transformation_job_id,
             user_action_status=user_action_status,
@@ -2330,7 +2334,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SendTelemetryEventResponse:
-        """Call send_telemetry_event."""
+        """The send telemetry event operation."""
         request = SendTelemetryEventRequest(
             client_token=client_token,
             telemetry_event=telemetry_event,
@@ -2355,7 +2359,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SetUserPreferenceResponse:
-        """Call set_user_preference."""
+        """The set user preference operation."""
         request = SetUserPreferenceRequest(
             overage_configuration=overage_configuration,
             profile_arn=profile_arn,
@@ -2383,7 +2387,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartCodeAnalysisResponse:
-        """Call start_code_analysis."""
+        """The start code analysis operation."""
         request = StartCodeAnalysisRequest(
             artifacts=artifacts,
             programming_language=programming_language,
@@ -2416,7 +2420,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartCodeFixJobResponse:
-        """Call start_code_fix_job."""
+        """The start code fix job operation."""
         request = StartCodeFixJobRequest(
             snippet_range=snippet_range,
             upload_id=upload_id,
@@ -2448,7 +2452,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTaskAssistCodeGenerationResponse:
-        """Call start_task_assist_code_generation."""
+        """The start task assist code generation operation."""
         request = StartTaskAssistCodeGenerationRequest(
             conversation_state=conversation_state,
             workspace_state=workspace_state,
@@ -2480,7 +2484,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTestGenerationResponse:
-        """Call start_test_generation."""
+        """The start test generation operation."""
         request = StartTestGenerationRequest(
             upload_id=upload_id,
             target_code_list=target_code_list,
@@ -2507,7 +2511,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTransformationResponse:
-        """Call start_transformation."""
+        """The start transformation operation."""
         request = StartTransformationRequest(
             workspace_state=workspace_state,
             transformation_spec=transformation_spec,
@@ -2529,7 +2533,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StopTransformationResponse:
-        """Call stop_transformation."""
+        """The stop transformation operation."""
         request = StopTransformationRequest(
             transformation_job_id=transformation_job_id,
             profile_arn=profile_arn,
@@ -2555,7 +2559,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateUsageLimitsResponse:
-        """Call update_usage_limits."""
+        """The update usage limits operation."""
         request = UpdateUsageLimitsRequest(
             account_id=account_id,
             accountless_user_id=accountless_user_id,

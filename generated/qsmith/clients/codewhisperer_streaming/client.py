@@ -46,7 +46,9 @@ class Client(ClientBase):
 
     Blocking client of com.amazon.aws.codewhisperer.streaming#AmazonCodeWhispererStreamingService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_0, aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_0, restJson1: awsJson1_0 unless `protocol=` picks
+    another.
     """
 
     def __init__(
@@ -75,7 +77,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[ExportResultArchiveResponse, ResultArchiveStream]:
-        """Call export_result_archive."""
+        """The export result archive operation; its answer streams ResultArchiveStream events."""
         request = ExportResultArchiveRequest(
             export_id=export_id,
             export_intent=export_intent,
@@ -99,7 +101,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[GenerateAssistantResponseResponse, ChatResponseStream]:
-        """Call generate_assistant_response."""
+        """The generate assistant response operation; its answer streams ChatResponseStream events."""
         request = GenerateAssistantResponseRequest(
             conversation_state=conversation_state,
             profile_arn=profile_arn,
@@ -122,7 +124,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[GenerateTaskAssistPlanResponse, ChatResponseStream]:
-        """Call generate_task_assist_plan."""
+        """The generate task assist plan operation; its answer streams ChatResponseStream events."""
         request = GenerateTaskAssistPlanRequest(
             conversation_state=conversation_state,
             workspace_state=workspace_state,
@@ -146,7 +148,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> InvokeMCPResponse:
-        """Call invoke_mcp."""
+        """The invoke mcp operation."""
         request = InvokeMCPRequest(
             id=id,
             method=method,
@@ -173,7 +175,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[InvokeMCPStreamResponse, MCPStreamOutput]:
-        """Call invoke_mcp_stream."""
+        """The invoke mcp stream operation; its answer streams MCPStreamOutput events."""
         request = InvokeMCPStreamRequest(
             method=method,
             profile_arn=profile_arn,
@@ -198,7 +200,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[SendMessageResponse, ChatResponseStream]:
-        """Call send_message."""
+        """The send message operation; its answer streams ChatResponseStream events."""
         request = SendMessageRequest(
             conversation_state=conversation_state,
             profile_arn=profile_arn,
@@ -219,7 +221,9 @@ class AsyncClient(AsyncClientBase):
 
     Asyncio client of com.amazon.aws.codewhisperer.streaming#AmazonCodeWhispererStreamingService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_0, aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_0, restJson1: awsJson1_0 unless `protocol=` picks
+    another.
     """
 
     def __init__(
@@ -248,7 +252,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[ExportResultArchiveResponse, ResultArchiveStream]:
-        """Call export_result_archive."""
+        """The export result archive operation; its answer streams ResultArchiveStream events."""
         request = ExportResultArchiveRequest(
             export_id=export_id,
             export_intent=export_intent,
@@ -272,7 +276,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[GenerateAssistantResponseResponse, ChatResponseStream]:
-        """Call generate_assistant_response."""
+        """The generate assistant response operation; its answer streams ChatResponseStream events."""
         request = GenerateAssistantResponseRequest(
             conversation_state=conversation_state,
             profile_arn=profile_arn,
@@ -295,7 +299,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[GenerateTaskAssistPlanResponse, ChatResponseStream]:
-        """Call generate_task_assist_plan."""
+        """The generate task assist plan operation; its answer streams ChatResponseStream events."""
         request = GenerateTaskAssistPlanRequest(
             conversation_state=conversation_state,
             workspace_state=workspace_state,
@@ -319,7 +323,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> InvokeMCPResponse:
-        """Call invoke_mcp."""
+        """The invoke mcp operation."""
         request = InvokeMCPRequest(
             id=id,
             method=method,
@@ -346,7 +350,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[InvokeMCPStreamResponse, MCPStreamOutput]:
-        """Call invoke_mcp_stream."""
+        """The invoke mcp stream operation; its answer streams MCPStreamOutput events."""
         request = InvokeMCPStreamRequest(
             method=method,
             profile_arn=profile_arn,
@@ -371,7 +375,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[SendMessageResponse, ChatResponseStream]:
-        """Call send_message."""
+        """The send message operation; its answer streams ChatResponseStream events."""
         request = SendMessageRequest(
             conversation_state=conversation_state,
             profile_arn=profile_arn,

@@ -26,7 +26,8 @@ class Client(ClientBase):
 
     Blocking client of com.amazonaws.cognitoidentity#AWSCognitoIdentityService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_1.
     """
 
     def __init__(
@@ -54,7 +55,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCredentialsForIdentityResponse:
-        """Call get_credentials_for_identity."""
+        """The get credentials for identity operation."""
         request = GetCredentialsForIdentityInput(
             identity_id=identity_id,
             logins=logins,
@@ -77,7 +78,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetIdResponse:
-        """Call get_id."""
+        """The get id operation."""
         request = GetIdInput(
             account_id=account_id,
             identity_pool_id=identity_pool_id,
@@ -99,7 +100,8 @@ class AsyncClient(AsyncClientBase):
 
     Asyncio client of com.amazonaws.cognitoidentity#AWSCognitoIdentityService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_1.
     """
 
     def __init__(
@@ -127,7 +129,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCredentialsForIdentityResponse:
-        """Call get_credentials_for_identity."""
+        """The get credentials for identity operation."""
         request = GetCredentialsForIdentityInput(
             identity_id=identity_id,
             logins=logins,
@@ -150,7 +152,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetIdResponse:
-        """Call get_id."""
+        """The get id operation."""
         request = GetIdInput(
             account_id=account_id,
             identity_pool_id=identity_pool_id,

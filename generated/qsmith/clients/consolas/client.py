@@ -75,7 +75,9 @@ class Client(ClientBase):
 
     Blocking client of com.amazon.aws.codewhisperer#AWSCodeWhispererService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_0, aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_0, restJson1: awsJson1_0 unless `protocol=` picks
+    another.
     """
 
     def __init__(
@@ -102,7 +104,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AllowVendedLogDeliveryForResourceResponse:
-        """Call allow_vended_log_delivery_for_resource."""
+        """The allow vended log delivery for resource operation."""
         request = AllowVendedLogDeliveryForResourceRequest(
             resource_arn_being_authorized=resource_arn_being_authorized,
             delivery_source_arn=delivery_source_arn,
@@ -123,7 +125,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AssociateCustomizationPermissionResponse:
-        """Call associate_customization_permission."""
+        """The associate customization permission operation."""
         request = AssociateCustomizationPermissionRequest(
             identifier=identifier,
             permission=permission,
@@ -149,7 +151,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateCustomizationResponse:
-        """Call create_customization."""
+        """The create customization operation."""
         request = CreateCustomizationRequest(
             data_reference=data_reference,
             customization_name=customization_name,
@@ -184,7 +186,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateProfileResponse:
-        """Call create_profile."""
+        """The create profile operation."""
         request = CreateProfileRequest(
             identity_source=identity_source,
             profile_name=profile_name,
@@ -214,7 +216,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteCustomizationResponse:
-        """Call delete_customization."""
+        """The delete customization operation."""
         request = DeleteCustomizationRequest(
             identifier=identifier,
             client_token=client_token,
@@ -234,7 +236,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteCustomizationPermissionsResponse:
-        """Call delete_customization_permissions."""
+        """The delete customization permissions operation."""
         request = DeleteCustomizationPermissionsRequest(
             identifier=identifier,
         )
@@ -253,7 +255,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteProfileResponse:
-        """Call delete_profile."""
+        """The delete profile operation."""
         request = DeleteProfileRequest(
             profile_arn=profile_arn,
         )
@@ -273,7 +275,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DisassociateCustomizationPermissionResponse:
-        """Call disassociate_customization_permission."""
+        """The disassociate customization permission operation."""
         request = DisassociateCustomizationPermissionRequest(
             identifier=identifier,
             permission=permission,
@@ -297,7 +299,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GenerateRecommendationsResponse:
-        """Call generate_recommendations."""
+        """The generate recommendations operation."""
         request = GenerateRecommendationsRequest(
             file_context=file_context,
             max_results=max_results,
@@ -320,7 +322,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCustomizationResponse:
-        """Call get_customization."""
+        """The get customization operation."""
         request = GetCustomizationRequest(
             identifier=identifier,
         )
@@ -341,7 +343,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationPermissionsResponse:
-        """Call list_customization_permissions."""
+        """The list customization permissions operation."""
         request = ListCustomizationPermissionsRequest(
             identifier=identifier,
             max_results=max_results,
@@ -389,7 +391,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationVersionsResponse:
-        """Call list_customization_versions."""
+        """The list customization versions operation."""
         request = ListCustomizationVersionsRequest(
             identifier=identifier,
             max_results=max_results,
@@ -436,7 +438,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationsResponse:
-        """Call list_customizations."""
+        """The list customizations operation."""
         request = ListCustomizationsRequest(
             max_results=max_results,
             next_token=next_token,
@@ -482,7 +484,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListProfilesResponse:
-        """Call list_profiles."""
+        """The list profiles operation."""
         request = ListProfilesRequest(
             max_results=max_results,
             include_management_account=include_management_account,
@@ -531,7 +533,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListTagsForResourceResponse:
-        """Call list_tags_for_resource."""
+        """The list tags for resource operation."""
         request = ListTagsForResourceRequest(
             resource_arn=resource_arn,
         )
@@ -551,7 +553,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> LockServiceLinkedRoleResponse:
-        """Call lock_service_linked_role."""
+        """The lock service linked role operation."""
         request = LockServiceLinkedRoleRequest(
             role_arn=role_arn,
             timeout_=timeout_,
@@ -572,7 +574,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> TagResourceResponse:
-        """Call tag_resource."""
+        """The tag resource operation."""
         request = TagResourceRequest(
             resource_arn=resource_arn,
             tags=tags,
@@ -593,7 +595,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UnlockServiceLinkedRoleResponse:
-        """Call unlock_service_linked_role."""
+        """The unlock service linked role operation."""
         request = UnlockServiceLinkedRoleRequest(
             role_arn=role_arn,
             deletion_status=deletion_status,
@@ -614,7 +616,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UntagResourceResponse:
-        """Call untag_resource."""
+        """The untag resource operation."""
         request = UntagResourceRequest(
             resource_arn=resource_arn,
             tag_keys=tag_keys,
@@ -639,7 +641,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateCustomizationResponse:
-        """Call update_customization."""
+        """The update customization operation."""
         request = UpdateCustomizationRequest(
             identifier=identifier,
             operation=operation,
@@ -673,7 +675,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateProfileResponse:
-        """Call update_profile."""
+        """The update profile operation."""
         request = UpdateProfileRequest(
             profile_arn=profile_arn,
             identity_source=identity_source,
@@ -703,7 +705,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> VendKeyGrantResponse:
-        """Call vend_key_grant."""
+        """The vend key grant operation."""
         request = VendKeyGrantRequest(
             account_id=account_id,
             usecase=usecase,
@@ -723,7 +725,9 @@ class AsyncClient(AsyncClientBase):
 
     Asyncio client of com.amazon.aws.codewhisperer#AWSCodeWhispererService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_0, aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_0, restJson1: awsJson1_0 unless `protocol=` picks
+    another.
     """
 
     def __init__(
@@ -750,7 +754,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AllowVendedLogDeliveryForResourceResponse:
-        """Call allow_vended_log_delivery_for_resource."""
+        """The allow vended log delivery for resource operation."""
         request = AllowVendedLogDeliveryForResourceRequest(
             resource_arn_being_authorized=resource_arn_being_authorized,
             delivery_source_arn=delivery_source_arn,
@@ -771,7 +775,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AssociateCustomizationPermissionResponse:
-        """Call associate_customization_permission."""
+        """The associate customization permission operation."""
         request = AssociateCustomizationPermissionRequest(
             identifier=identifier,
             permission=permission,
@@ -797,7 +801,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateCustomizationResponse:
-        """Call create_customization."""
+        """The create customization operation."""
         request = CreateCustomizationRequest(
             data_reference=data_reference,
             customization_name=customization_name,
@@ -832,7 +836,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateProfileResponse:
-        """Call create_profile."""
+        """The create profile operation."""
         request = CreateProfileRequest(
             identity_source=identity_source,
             profile_name=profile_name,
@@ -862,7 +866,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteCustomizationResponse:
-        """Call delete_customization."""
+        """The delete customization operation."""
         request = DeleteCustomizationRequest(
             identifier=identifier,
             client_token=client_token,
@@ -882,7 +886,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteCustomizationPermissionsResponse:
-        """Call delete_customization_permissions."""
+        """The delete customization permissions operation."""
         request = DeleteCustomizationPermissionsRequest(
             identifier=identifier,
         )
@@ -901,7 +905,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteProfileResponse:
-        """Call delete_profile."""
+        """The delete profile operation."""
         request = DeleteProfileRequest(
             profile_arn=profile_arn,
         )
@@ -921,7 +925,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DisassociateCustomizationPermissionResponse:
-        """Call disassociate_customization_permission."""
+        """The disassociate customization permission operation."""
         request = DisassociateCustomizationPermissionRequest(
             identifier=identifier,
             permission=permission,
@@ -945,7 +949,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GenerateRecommendationsResponse:
-        """Call generate_recommendations."""
+        """The generate recommendations operation."""
         request = GenerateRecommendationsRequest(
             file_context=file_context,
             max_results=max_results,
@@ -968,7 +972,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCustomizationResponse:
-        """Call get_customization."""
+        """The get customization operation."""
         request = GetCustomizationRequest(
             identifier=identifier,
         )
@@ -989,7 +993,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationPermissionsResponse:
-        """Call list_customization_permissions."""
+        """The list customization permissions operation."""
         request = ListCustomizationPermissionsRequest(
             identifier=identifier,
             max_results=max_results,
@@ -1039,7 +1043,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationVersionsResponse:
-        """Call list_customization_versions."""
+        """The list customization versions operation."""
         request = ListCustomizationVersionsRequest(
             identifier=identifier,
             max_results=max_results,
@@ -1086,7 +1090,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationsResponse:
-        """Call list_customizations."""
+        """The list customizations operation."""
         request = ListCustomizationsRequest(
             max_results=max_results,
             next_token=next_token,
@@ -1132,7 +1136,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListProfilesResponse:
-        """Call list_profiles."""
+        """The list profiles operation."""
         request = ListProfilesRequest(
             max_results=max_results,
             include_management_account=include_management_account,
@@ -1181,7 +1185,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListTagsForResourceResponse:
-        """Call list_tags_for_resource."""
+        """The list tags for resource operation."""
         request = ListTagsForResourceRequest(
             resource_arn=resource_arn,
         )
@@ -1201,7 +1205,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> LockServiceLinkedRoleResponse:
-        """Call lock_service_linked_role."""
+        """The lock service linked role operation."""
         request = LockServiceLinkedRoleRequest(
             role_arn=role_arn,
             timeout_=timeout_,
@@ -1222,7 +1226,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> TagResourceResponse:
-        """Call tag_resource."""
+        """The tag resource operation."""
         request = TagResourceRequest(
             resource_arn=resource_arn,
             tags=tags,
@@ -1243,7 +1247,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UnlockServiceLinkedRoleResponse:
-        """Call unlock_service_linked_role."""
+        """The unlock service linked role operation."""
         request = UnlockServiceLinkedRoleRequest(
             role_arn=role_arn,
             deletion_status=deletion_status,
@@ -1264,7 +1268,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UntagResourceResponse:
-        """Call untag_resource."""
+        """The untag resource operation."""
         request = UntagResourceRequest(
             resource_arn=resource_arn,
             tag_keys=tag_keys,
@@ -1289,7 +1293,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateCustomizationResponse:
-        """Call update_customization."""
+        """The update customization operation."""
         request = UpdateCustomizationRequest(
             identifier=identifier,
             operation=operation,
@@ -1323,7 +1327,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateProfileResponse:
-        """Call update_profile."""
+        """The update profile operation."""
         request = UpdateProfileRequest(
             profile_arn=profile_arn,
             identity_source=identity_source,
@@ -1353,7 +1357,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> VendKeyGrantResponse:
-        """Call vend_key_grant."""
+        """The vend key grant operation."""
         request = VendKeyGrantRequest(
             account_id=account_id,
             usecase=usecase,

@@ -34,7 +34,8 @@ class Client(ClientBase):
 
     Blocking client of com.amazon.aws.q.streaming#AmazonQDeveloperStreamingService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_0.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_0.
     """
 
     def __init__(
@@ -63,7 +64,9 @@ class Client(ClientBase):
     ) -> EventStreamResponse[
         GenerateCodeFromCommandsResponse, GenerateCodeFromCommandsResponseStream
     ]:
-        """Call generate_code_from_commands."""
+        """The generate code from commands operation; its answer streams
+        GenerateCodeFromCommandsResponseStream events.
+        """
         request = GenerateCodeFromCommandsRequest(
             output_format=output_format,
             commands=commands,
@@ -85,7 +88,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[SendMessageResponse, ChatResponseStream]:
-        """Call send_message."""
+        """The send message operation; its answer streams ChatResponseStream events."""
         request = SendMessageRequest(
             conversation_state=conversation_state,
             profile_arn=profile_arn,
@@ -105,7 +108,8 @@ class AsyncClient(AsyncClientBase):
 
     Asyncio client of com.amazon.aws.q.streaming#AmazonQDeveloperStreamingService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#awsJson1_0.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks awsJson1_0.
     """
 
     def __init__(
@@ -134,7 +138,9 @@ class AsyncClient(AsyncClientBase):
     ) -> AsyncEventStreamResponse[
         GenerateCodeFromCommandsResponse, GenerateCodeFromCommandsResponseStream
     ]:
-        """Call generate_code_from_commands."""
+        """The generate code from commands operation; its answer streams
+        GenerateCodeFromCommandsResponseStream events.
+        """
         request = GenerateCodeFromCommandsRequest(
             output_format=output_format,
             commands=commands,
@@ -156,7 +162,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[SendMessageResponse, ChatResponseStream]:
-        """Call send_message."""
+        """The send message operation; its answer streams ChatResponseStream events."""
         request = SendMessageRequest(
             conversation_state=conversation_state,
             profile_arn=profile_arn,

@@ -30,7 +30,8 @@ class Client(ClientBase):
 
     Blocking client of com.amazonaws.ssooidc#AWSSSOOIDCService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks restJson1.
     """
 
     def __init__(
@@ -189,7 +190,8 @@ class AsyncClient(AsyncClientBase):
 
     Asyncio client of com.amazonaws.ssooidc#AWSSSOOIDCService.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks restJson1.
     """
 
     def __init__(

@@ -28,7 +28,8 @@ class Client(ClientBase):
 
     Blocking client of com.amazon.aws.toolkit.telemetry#ToolkitTelemetry.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks restJson1.
     """
 
     def __init__(
@@ -58,7 +59,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """Call post_error_report."""
+        """The post error report operation."""
         request = PostErrorReportRequest(
             aws_product=aws_product,
             aws_product_version=aws_product_version,
@@ -90,7 +91,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """Call post_feedback."""
+        """The post feedback operation."""
         request = PostFeedbackRequest(
             aws_product=aws_product,
             aws_product_version=aws_product_version,
@@ -128,7 +129,7 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """Call post_metrics."""
+        """The post metrics operation."""
         request = PostMetricsRequest(
             aws_product=aws_product,
             aws_product_version=aws_product_version,
@@ -157,7 +158,8 @@ class AsyncClient(AsyncClientBase):
 
     Asyncio client of com.amazon.aws.toolkit.telemetry#ToolkitTelemetry.
 
-    Configuration comes from the arguments, then the environment and the shared AWS config, as the AWS SDKs do; `protocol` selects among aws.protocols#restJson1.
+    Configuration comes from the arguments, then the environment and the shared AWS config,
+    as the AWS SDKs do. It speaks restJson1.
     """
 
     def __init__(
@@ -187,7 +189,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """Call post_error_report."""
+        """The post error report operation."""
         request = PostErrorReportRequest(
             aws_product=aws_product,
             aws_product_version=aws_product_version,
@@ -219,7 +221,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """Call post_feedback."""
+        """The post feedback operation."""
         request = PostFeedbackRequest(
             aws_product=aws_product,
             aws_product_version=aws_product_version,
@@ -257,7 +259,7 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """Call post_metrics."""
+        """The post metrics operation."""
         request = PostMetricsRequest(
             aws_product=aws_product,
             aws_product_version=aws_product_version,

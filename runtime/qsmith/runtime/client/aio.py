@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -60,7 +60,7 @@ class AsyncClientBase:
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncClientBase:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -72,7 +72,7 @@ class ClientBase:
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self) -> ClientBase:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
