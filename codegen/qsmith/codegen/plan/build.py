@@ -29,8 +29,14 @@ from qsmith.runtime.errors import CodegenError
 UNIT = "smithy.api#Unit"
 
 
-def build_service_plan(model: Model, service_id: str, package: str) -> ServicePlan:
-    """Everything the templates need to render the client package of one service."""
+def build_service_plan(
+    model: Model, service_id: str, package: str, *, module: str = ""
+) -> ServicePlan:
+    """Everything the templates need to render the client package of one service.
+
+    ``module`` is the dotted name the package is imported as (default
+    ``qsmith.clients.<package>``); generated modules import their siblings through it.
+    """
     index = ModelIndex(model)
     service = model.shape(service_id)
     closure = [model.shape(i) for i in index.closure(service_id)]
@@ -41,6 +47,7 @@ def build_service_plan(model: Model, service_id: str, package: str) -> ServicePl
     title = pascal_case(aws.sdk_id if aws and aws.sdk_id else service.name)
     plan = ServicePlan(
         package=package,
+        module=module,
         service_id=service_id,
         service_name=service.name,
         title=title,

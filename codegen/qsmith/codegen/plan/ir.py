@@ -151,6 +151,8 @@ class ServicePlan:
     doc: str | None
     base_error: str
     protocols: tuple[str, ...]
+    # The full dotted name the package is imported as; "" means qsmith.clients.<package>.
+    module: str = ""
     enums: list[EnumPlan] = field(default_factory=list)
     structures: list[StructurePlan] = field(default_factory=list)
     unions: list[UnionPlan] = field(default_factory=list)
@@ -158,6 +160,10 @@ class ServicePlan:
     schemas: list[SchemaConstPlan] = field(default_factory=list)
     service_schema_source: str = ""
     operations: list[OperationPlan] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.module:
+            self.module = f"qsmith.clients.{self.package}"
 
     @property
     def model_names(self) -> list[str]:
