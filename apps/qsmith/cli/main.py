@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "login": "qsmith.cli.login:login",
     "logout": "qsmith.cli.login:logout",
     "whoami": "qsmith.cli.login:whoami",
+    "vendor": "qsmith.cli.vendor:vendor",
 }
 
 
