@@ -175,6 +175,24 @@ def _enum_plan(shape: Shape, class_name: str) -> EnumPlan:
     )
 
 
+def _variant_annotation(model: Model, target: Shape, annotations: Annotations) -> str:
+    """The type argument of a variant's ``UnionVariant[...]`` base, which Python evaluates
+    when the class is defined: union aliases come after every variant class in models.py,
+    so an argument naming one is quoted (a forward reference mypy resolves)."""
+    annotation = annotations.of_shape(target)
+    return f'"{annotation}"' if _reaches_union(model, target, set()) else annotation
+
+
+def _reaches_union(model: Model, shape: Shape, seen: set[str]) -> bool:
+    """Whether the annotation of ``shape`` names a union alias (directly or in a collection)."""
+    if shape.kind is ShapeKind.UNION:
+        return True
+    if shape.kind not in (ShapeKind.LIST, ShapeKind.SET, ShapeKind.MAP) or shape.id in seen:
+        return False
+    seen.add(shape.id)
+    return any(_reaches_union(model, model.target(m), seen) for m in shape.members.values())
+
+
 def _union_plan(model: Model, shape: Shape, alias: str, annotations: Annotations) -> UnionPlan:
     variants = []
     for member in shape.members.values():
@@ -185,7 +203,7 @@ def _union_plan(model: Model, shape: Shape, alias: str, annotations: Annotations
             VariantPlan(
                 class_name=f"{alias}{pascal_case(member.name)}",
                 member_name=member.name,
-                annotation=annotations.of_shape(target),
+                annotation=_variant_annotation(model, target, annotations),
                 doc=clean_doc(t.DOCUMENTATION.get(member) or t.DOCUMENTATION.get(target)),
                 sensitive=t.SENSITIVE.has(member) or t.SENSITIVE.has(target),
             )

@@ -109,7 +109,10 @@ class SchemaEmitter:
             return f"prelude.{_PRELUDE_CONSTANTS[shape_id]}"
         if shape_id not in self._names:
             name = constant_name(self._index.name(self._service_id, shape_id))
-            while name in self._names.values():
+            # A constant may not shadow another constant, SERVICE, or a class _schema.py
+            # imports (a shape named S3 or CSV has an all-capitals class name too).
+            taken = {*self._names.values(), *self._class_names.values(), "SERVICE"}
+            while name in taken:
                 name += "_"
             self._names[shape_id] = name
         return self._names[shape_id]
@@ -131,9 +134,10 @@ class SchemaEmitter:
                 target = self._model.target(member)
                 if target.id not in started and _needs_constant(target):
                     visit(target)
-            done.add(shape.id)
             name = self.const_name(shape.id)
+            # Not yet in ``done``: a member targeting the shape itself needs a lambda too.
             call = self._shape_source(shape, done)
+            done.add(shape.id)
             # mypy cannot infer a constant that a lambda above refers to: annotate it.
             if shape.id in self._forward_referenced:
                 name += ": Schema"
