@@ -185,3 +185,144 @@ def test_smoke_call(generated: Path, name: str, loopback: LoopbackServer) -> Non
         assert request.header("X-Amz-Target") == f"{service.name}.{operation.name}"
     if request.body:
         assert isinstance(json.loads(request.body), dict)
+
+
+# -- a small model of our own, through the CLI and as a Smithy build run:: plugin ---------------
+
+WEATHER_ID = "example.weather#Weather"
+WEATHER: dict[str, Any] = {
+    "smithy": "2.0",
+    "shapes": {
+        WEATHER_ID: {
+            "type": "service",
+            "version": "2006-03-01",
+            "operations": [{"target": "example.weather#GetCity"}],
+            "traits": {"aws.protocols#restJson1": {}},
+        },
+        "example.weather#GetCity": {
+            "type": "operation",
+            "input": {"target": "example.weather#GetCityInput"},
+            "output": {"target": "example.weather#GetCityOutput"},
+            "traits": {
+                "smithy.api#readonly": {},
+                "smithy.api#http": {"method": "GET", "uri": "/cities/{cityId}", "code": 200},
+            },
+        },
+        "example.weather#GetCityInput": {
+            "type": "structure",
+            "members": {
+                "cityId": {
+                    "target": "smithy.api#String",
+                    "traits": {"smithy.api#required": {}, "smithy.api#httpLabel": {}},
+                }
+            },
+            "traits": {"smithy.api#input": {}},
+        },
+        "example.weather#GetCityOutput": {
+            "type": "structure",
+            "members": {"name": {"target": "smithy.api#String"}},
+            "traits": {"smithy.api#output": {}},
+        },
+    },
+}
+# What Smithy sends with "sendPrelude": true: the prelude's shapes too.
+PRELUDE_SAMPLE = {
+    "smithy.api#String": {"type": "string"},
+    "smithy.api#required": {
+        "type": "structure",
+        "members": {},
+        "traits": {"smithy.api#trait": {"selector": "structure > member"}},
+    },
+}
+
+
+def _run_plugin(plugin_dir: Path, model: dict[str, Any], *, prelude: bool) -> None:
+    """Run qsmith as smithy-build's run plugin would: model on stdin, SMITHY_* variables,
+    the plugin folder as working directory, only the configured arguments."""
+    plugin_dir.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "SMITHY_ROOT_DIR": str(plugin_dir.parent),
+        "SMITHY_PLUGIN_DIR": str(plugin_dir),
+        "SMITHY_PROJECTION_NAME": "source",
+        "SMITHY_ARTIFACT_NAME": "qsmith-client",
+        "SMITHY_INCLUDES_PRELUDE": "true" if prelude else "false",
+    }
+    command = ["-", "--service", WEATHER_ID, "--package", "weather.client"]
+    result = subprocess.run(
+        [sys.executable, "-m", "qsmith.cli.main", "codegen", *command],
+        input=json.dumps(model),
+        cwd=plugin_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "example.weather#Weather -> weather.client" in result.stdout
+
+
+@pytest.mark.parametrize("prelude", [False, True], ids=["without-prelude", "with-prelude"])
+def test_smithy_run_plugin(tmp_path: Path, prelude: bool, loopback: LoopbackServer) -> None:
+    plugin_dir = tmp_path / "build" / "smithy" / "source" / "qsmith-client"
+    model = dict(WEATHER)
+    if prelude:
+        model["shapes"] = {**PRELUDE_SAMPLE, **WEATHER["shapes"]}
+    _run_plugin(plugin_dir, model, prelude=prelude)
+    package = plugin_dir / "weather" / "client"
+    assert not (plugin_dir / "weather" / "__init__.py").exists()  # the user's namespace
+    assert "from weather.client.models import" in (package / "client.py").read_text()
+    sys.path.insert(0, str(plugin_dir))
+    try:
+        client_module = importlib.import_module("weather.client.client")
+        loopback.enqueue(ScriptedResponse(status=200, body=b'{"name": "Lyon"}'))
+        with client_module.Client(endpoint_url=loopback.url) as client:
+            output = client.get_city(city_id="lyon-69")
+        assert output.name == "Lyon"
+        assert loopback.requests[0].target == "/cities/lyon-69"
+    finally:
+        sys.path.remove(str(plugin_dir))
+        for module in [m for m in sys.modules if m.split(".")[0] == "weather"]:
+            del sys.modules[module]
+
+
+def test_idl_model_and_default_package(tmp_path: Path) -> None:
+    model = tmp_path / "weather.smithy"
+    model.write_text(
+        '$version: "2"\nnamespace example.weather\n\nuse aws.protocols#awsJson1_0\n\n'
+        '@awsJson1_0\nservice Weather {\n    version: "1"\n    operations: [Ping]\n}\n\n'
+        "operation Ping {\n    input := {}\n    output := {}\n}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["codegen", str(model), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "weather" / "client.py").is_file()  # snake case of the service name
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--package", "my-project.x"], "'my-project' cannot be a module name"),
+        (["--package", "x.class"], "'class' cannot be a module name"),
+        (["--service", "example.weather#Nope", "--package", "x"], "not in the model"),
+    ],
+)
+def test_bad_arguments_are_clear_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    model = tmp_path / "weather.json"
+    model.write_text(json.dumps(WEATHER), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["codegen", str(model), "--out", str(tmp_path), *args])
+    assert result.exit_code != 0
+    assert message in str(result.exception)
+
+
+def test_out_is_required_outside_smithy_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SMITHY_PLUGIN_DIR", raising=False)
+    model = tmp_path / "weather.json"
+    model.write_text(json.dumps(WEATHER), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["codegen", str(model)])
+    assert result.exit_code == 2
+    assert "--out" in result.output

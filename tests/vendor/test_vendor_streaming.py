@@ -77,7 +77,10 @@ def test_vendored_tree_has_no_qsmith_import(project: tuple[Path, VendorReport]) 
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            assert not [n for n in names if n.split(".")[0] == "qsmith"], (path, getattr(node, "lineno", 0))
+            assert not [n for n in names if n.split(".")[0] == "qsmith"], (
+                path,
+                getattr(node, "lineno", 0),
+            )
     # Only what the client needs: nothing of the test doubles, telemetry or paginators.
     assert not (report.directory / "testing").exists()
     assert "qsmith.runtime.telemetry" not in report.runtime_modules
