@@ -40,6 +40,18 @@ def test_cli_writes_the_documented_layout(tmp_path: Path) -> None:
     assert "requires httpx" in result.output
 
 
+def test_two_clients_share_one_runtime(tmp_path: Path) -> None:
+    report = vendor(["consolas", "codewhisperer"], "app.q", tmp_path)
+    root = tmp_path / "app" / "q"
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == [
+        "codewhisperer",
+        "consolas",
+        "runtime",
+    ]
+    assert report.clients == ["consolas", "codewhisperer"]
+    assert 'CLIENTS = ("consolas", "codewhisperer")' in (root / "__init__.py").read_text()
+
+
 def test_vendoring_again_replaces_the_tree(tmp_path: Path) -> None:
     vendor(["toolkit-telemetry"], "app.q", tmp_path)
     stale = tmp_path / "app" / "q" / "runtime" / "stale.py"

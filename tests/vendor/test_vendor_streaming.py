@@ -136,3 +136,30 @@ def test_streaming_call_in_an_interpreter_without_qsmith(
     assert json.loads(request.body)["conversationState"]["currentMessage"] == {
         "userInputMessage": {"content": "hi"}
     }
+
+
+def test_vendored_tree_is_mypy_strict_clean_on_its_own(
+    project: tuple[Path, VendorReport],
+) -> None:
+    root, _ = project
+    env = {**os.environ, "MYPYPATH": str(root / "src")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(root / ".mypy"),
+            "-p",
+            PACKAGE,
+        ],
+        cwd=root,  # outside the repository: none of its mypy settings apply
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout

@@ -39,6 +39,11 @@ class CodegenGroup(LazyGroup):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         if args and args[0] not in self.list_commands(ctx):
+            if args[0] != "-" and not Path(args[0]).exists():
+                ctx.fail(
+                    f"{args[0]!r} is neither a model file nor a sub-command "
+                    f"({', '.join(self.list_commands(ctx))})"
+                )
             return "MODEL", own_model, args
         return super().resolve_command(ctx, args)
 
