@@ -66,9 +66,7 @@ INPUT_STREAM = (
     "such field (client-to-server event streams are not generated)"
 )
 MYPY_KNOWN_FAILURES: dict[str, str] = {
-    "aws_qbusiness": "class names collide: a shape named Document shadows the runtime "
-    "Document alias (and its schema's python_type becomes the alias), union variants "
-    "PrincipalUser/PrincipalGroup clash with structures of those names; and Chat's " + INPUT_STREAM,
+    "aws_qbusiness": "Chat's " + INPUT_STREAM,
     "aws_transcribe_streaming": INPUT_STREAM,
     "rs_transcribe_streaming": INPUT_STREAM,
     "rs_bedrock_runtime": "InvokeModelWithBidirectionalStream: " + INPUT_STREAM,
@@ -326,3 +324,64 @@ def test_out_is_required_outside_smithy_build(
     result = CliRunner().invoke(cli, ["codegen", str(model)])
     assert result.exit_code == 2
     assert "--out" in result.output
+
+
+def test_class_names_never_shadow_imports_or_each_other(tmp_path: Path) -> None:
+    """A structure named Document (the runtime's alias) and a union variant whose name is
+    a structure's (Principal.user vs PrincipalUser), as in the qbusiness model."""
+    shapes = dict(WEATHER["shapes"])
+    shapes["example.weather#GetCityOutput"] = {
+        "type": "structure",
+        "members": {
+            "document": {"target": "example.weather#Document"},
+            "principal": {"target": "example.weather#Principal"},
+            "user": {"target": "example.weather#PrincipalUser"},
+        },
+    }
+    shapes["example.weather#Document"] = {
+        "type": "structure",
+        "members": {"id": {"target": "smithy.api#String"}},
+    }
+    shapes["example.weather#PrincipalUser"] = {
+        "type": "structure",
+        "members": {"name": {"target": "smithy.api#String"}},
+    }
+    shapes["example.weather#Principal"] = {
+        "type": "union",
+        "members": {"user": {"target": "example.weather#PrincipalUser"}},
+    }
+    model = tmp_path / "weather.json"
+    model.write_text(json.dumps({"smithy": "2.0", "shapes": shapes}), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["codegen", str(model), "--package", "clash.w", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    sys.path.insert(0, str(tmp_path))
+    try:
+        models = importlib.import_module("clash.w.models")
+        schema = importlib.import_module("clash.w._schema")
+        assert models.Document_.__dataclass_fields__.keys() == {"id"}
+        variant = models.PrincipalUserVariant(models.PrincipalUser(name="n"))
+        assert variant.value.name == "n"
+        output = schema.SERVICE.operations["GetCity"].output
+        assert output.member("document").target.python_type is models.Document_
+        union = output.member("principal").target
+        assert union.member("user").variant_type is models.PrincipalUserVariant
+    finally:
+        sys.path.remove(str(tmp_path))
+        for module in [m for m in sys.modules if m.split(".")[0] == "clash"]:
+            del sys.modules[module]
+
+
+def test_reserved_class_names_cover_every_name_generated_modules_import() -> None:
+    from qsmith.codegen import render
+    from qsmith.codegen.plan.build import IMPORTED_CLASS_NAMES
+
+    imported = {
+        name
+        for table in (render._RUNTIME_IMPORTS, render._STDLIB_IMPORTS)
+        for names in table.values()
+        for name in names
+        if name[0].isupper()
+    }
+    assert imported <= IMPORTED_CLASS_NAMES

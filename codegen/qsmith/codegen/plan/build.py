@@ -21,6 +21,7 @@ from qsmith.codegen.plan.ir import (
     StructurePlan,
     UnionPlan,
     VariantPlan,
+    variant_key,
 )
 from qsmith.codegen.plan.schemas import SchemaEmitter
 from qsmith.codegen.plan.types import Annotations, default_source
@@ -71,7 +72,7 @@ def build_service_plan(
                 )
             )
         elif shape.kind is ShapeKind.UNION:
-            plan.unions.append(_union_plan(model, shape, class_names[shape.id], annotations))
+            plan.unions.append(_union_plan(model, shape, class_names, annotations))
     emitter = SchemaEmitter(model, index, service_id, class_names, plan.base_error)
     plan.schemas = emitter.shape_constants(closure)
     operations = index.operations(service_id)
@@ -91,6 +92,8 @@ def _class_names(index: ModelIndex, service_id: str, shapes: list[Shape]) -> dic
         if shape.kind not in _CLASS_KINDS:
             continue
         name = python_identifier(pascal_case(index.name(service_id, shape.id)))
+        while name in IMPORTED_CLASS_NAMES:
+            name += "_"
         if name in seen:
             raise CodegenError(
                 f"{shape.source}: {shape.id}: its class name {name} clashes with {seen[name]}; "
@@ -98,7 +101,61 @@ def _class_names(index: ModelIndex, service_id: str, shapes: list[Shape]) -> dic
             )
         seen[name] = shape.id
         names[shape.id] = name
+    for shape in shapes:
+        if shape.kind is ShapeKind.UNION:
+            for member in shape.members.values():
+                names[variant_key(shape.id, member.name)] = _variant_name(
+                    names[shape.id], member.name, seen
+                )
     return names
+
+
+def _variant_name(alias: str, member_name: str, taken: dict[str, str]) -> str:
+    """``<Union><Member>``, unless a shape's class (or an import) already has that name."""
+    name = f"{alias}{pascal_case(member_name)}"
+    if name in taken or name in IMPORTED_CLASS_NAMES:
+        name += "Variant"
+    while name in taken or name in IMPORTED_CLASS_NAMES:
+        name += "_"
+    taken[name] = alias
+    return name
+
+
+# Capitalised names the generated modules import (render.py's tables, the typing names the
+# templates use): a shape class of the same name would shadow them.
+IMPORTED_CLASS_NAMES = frozenset(
+    {
+        "Any",
+        "AsyncClient",
+        "AsyncClientBase",
+        "AsyncEventStreamResponse",
+        "AsyncIterator",
+        "Client",
+        "ClientBase",
+        "ClientConfig",
+        "Constraints",
+        "Decimal",
+        "Document",
+        "EventStreamResponse",
+        "HttpBinding",
+        "HttpTrait",
+        "IntEnum",
+        "Iterable",
+        "Iterator",
+        "Mapping",
+        "MemberSchema",
+        "ModeledServiceError",
+        "OperationSchema",
+        "Schema",
+        "ServiceSchema",
+        "ShapeType",
+        "StrEnum",
+        "TimestampFormat",
+        "TypeAlias",
+        "UnionVariant",
+        "UnknownUnionMember",
+    }
+)
 
 
 _CLASS_KINDS = frozenset({ShapeKind.STRUCTURE, ShapeKind.UNION, ShapeKind.ENUM, ShapeKind.INT_ENUM})
@@ -193,7 +250,10 @@ def _reaches_union(model: Model, shape: Shape, seen: set[str]) -> bool:
     return any(_reaches_union(model, model.target(m), seen) for m in shape.members.values())
 
 
-def _union_plan(model: Model, shape: Shape, alias: str, annotations: Annotations) -> UnionPlan:
+def _union_plan(
+    model: Model, shape: Shape, class_names: dict[str, str], annotations: Annotations
+) -> UnionPlan:
+    alias = class_names[shape.id]
     variants = []
     for member in shape.members.values():
         target = model.target(member)
@@ -201,7 +261,7 @@ def _union_plan(model: Model, shape: Shape, alias: str, annotations: Annotations
             continue  # an event stream's error members are raised, never yielded
         variants.append(
             VariantPlan(
-                class_name=f"{alias}{pascal_case(member.name)}",
+                class_name=class_names[variant_key(shape.id, member.name)],
                 member_name=member.name,
                 annotation=_variant_annotation(model, target, annotations),
                 doc=clean_doc(t.DOCUMENTATION.get(member) or t.DOCUMENTATION.get(target)),

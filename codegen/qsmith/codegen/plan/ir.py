@@ -44,6 +44,11 @@ class StructurePlan:
         return render(Call("redacted_repr", [("", "self"), ("", names)]), 8, len("return "))
 
 
+def variant_key(union_id: str, member_name: str) -> str:
+    """The key of a union member's variant class in the class-name table (plan.build)."""
+    return f"{union_id}${member_name}"
+
+
 @dataclass(frozen=True, slots=True)
 class VariantPlan:
     class_name: str

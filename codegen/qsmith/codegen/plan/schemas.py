@@ -16,11 +16,10 @@ from qsmith.codegen.model import traits as t
 from qsmith.codegen.naming import (
     RESERVED_PARAMETERS,
     constant_name,
-    pascal_case,
     python_identifier,
     snake_case,
 )
-from qsmith.codegen.plan.ir import SchemaConstPlan
+from qsmith.codegen.plan.ir import SchemaConstPlan, variant_key
 from qsmith.codegen.plan.source import (
     Call,
     DictSource,
@@ -211,7 +210,7 @@ class SchemaEmitter:
             http_name = py_repr(binding[0].get(member))
         variant = None
         if container.kind is ShapeKind.UNION and not t.ERROR.has(target):
-            variant = f"models.{self._class_names[container.id]}{pascal_case(member.name)}"
+            variant = f"models.{self._class_names[variant_key(container.id, member.name)]}"
         python_name = python_identifier(snake_case(member.name), RESERVED_PARAMETERS)
         if container.kind in (ShapeKind.LIST, ShapeKind.SET, ShapeKind.MAP):
             python_name = member.name
