@@ -115,7 +115,7 @@ def _names_used(body: str) -> set[str]:
 def _imports_for(body: str, plan: ServicePlan, local: tuple[str, ...]) -> str:
     """The import block, sorted as isort (ruff) sorts it: stdlib, then qsmith."""
     used = _names_used(body)
-    package = f"qsmith.clients.{plan.package}"
+    package = plan.module
     stdlib = [f"import {module}" for module in _PLAIN_IMPORTS if module in used]
     stdlib += _from_imports(_STDLIB_IMPORTS, used)
     first_party = dict(_RUNTIME_IMPORTS)

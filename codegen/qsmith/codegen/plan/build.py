@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from qsmith.codegen.model import Member, Model, ModelIndex, Shape, ShapeKind
 from qsmith.codegen.model import traits as t
@@ -25,6 +24,7 @@ from qsmith.codegen.plan.ir import (
     StructurePlan,
     UnionPlan,
     VariantPlan,
+    variant_key,
 )
 from qsmith.codegen.plan.schemas import SchemaEmitter
 from qsmith.codegen.plan.types import Annotations, default_source
@@ -33,8 +33,14 @@ from qsmith.runtime.errors import CodegenError
 UNIT = "smithy.api#Unit"
 
 
-def build_service_plan(model: Model, service_id: str, package: str) -> ServicePlan:
-    """Everything the templates need to render the client package of one service."""
+def build_service_plan(
+    model: Model, service_id: str, package: str, *, module: str = ""
+) -> ServicePlan:
+    """Everything the templates need to render the client package of one service.
+
+    ``module`` is the dotted name the package is imported as (default
+    ``qsmith.clients.<package>``); generated modules import their siblings through it.
+    """
     index = ModelIndex(model)
     service = model.shape(service_id)
     closure = [model.shape(i) for i in index.closure(service_id)]
@@ -45,6 +51,7 @@ def build_service_plan(model: Model, service_id: str, package: str) -> ServicePl
     title = pascal_case(aws.sdk_id if aws and aws.sdk_id else service.name)
     plan = ServicePlan(
         package=package,
+        module=module,
         service_id=service_id,
         service_name=service.name,
         title=title,
@@ -56,7 +63,6 @@ def build_service_plan(model: Model, service_id: str, package: str) -> ServicePl
     # Inputs keep their event stream member (the caller's events); outputs hand theirs over
     # to the EventStreamResponse instead.
     inputs = {index.input(op.id).id for op in index.operations(service_id)}
-    union_aliases = {class_names[s.id] for s in user_shapes if s.kind is ShapeKind.UNION}
     for shape in user_shapes:
         if shape.kind in (ShapeKind.ENUM, ShapeKind.INT_ENUM):
             plan.enums.append(_enum_plan(shape, class_names[shape.id]))
@@ -72,9 +78,7 @@ def build_service_plan(model: Model, service_id: str, package: str) -> ServicePl
                 )
             )
         elif shape.kind is ShapeKind.UNION:
-            plan.unions.append(
-                _union_plan(model, shape, class_names[shape.id], annotations, union_aliases)
-            )
+            plan.unions.append(_union_plan(model, shape, class_names, annotations))
     emitter = SchemaEmitter(model, index, service_id, class_names, plan.base_error)
     plan.schemas = emitter.shape_constants(closure)
     operations = index.operations(service_id)
@@ -94,6 +98,8 @@ def _class_names(index: ModelIndex, service_id: str, shapes: list[Shape]) -> dic
         if shape.kind not in _CLASS_KINDS:
             continue
         name = python_identifier(pascal_case(index.name(service_id, shape.id)))
+        while name in IMPORTED_CLASS_NAMES:
+            name += "_"
         if name in seen:
             raise CodegenError(
                 f"{shape.source}: {shape.id}: its class name {name} clashes with {seen[name]}; "
@@ -101,7 +107,61 @@ def _class_names(index: ModelIndex, service_id: str, shapes: list[Shape]) -> dic
             )
         seen[name] = shape.id
         names[shape.id] = name
+    for shape in shapes:
+        if shape.kind is ShapeKind.UNION:
+            for member in shape.members.values():
+                names[variant_key(shape.id, member.name)] = _variant_name(
+                    names[shape.id], member.name, seen
+                )
     return names
+
+
+def _variant_name(alias: str, member_name: str, taken: dict[str, str]) -> str:
+    """``<Union><Member>``, unless a shape's class (or an import) already has that name."""
+    name = f"{alias}{pascal_case(member_name)}"
+    if name in taken or name in IMPORTED_CLASS_NAMES:
+        name += "Variant"
+    while name in taken or name in IMPORTED_CLASS_NAMES:
+        name += "_"
+    taken[name] = alias
+    return name
+
+
+# Capitalised names the generated modules import (render.py's tables, the typing names the
+# templates use): a shape class of the same name would shadow them.
+IMPORTED_CLASS_NAMES = frozenset(
+    {
+        "Any",
+        "AsyncClient",
+        "AsyncClientBase",
+        "AsyncEventStreamResponse",
+        "AsyncIterator",
+        "Client",
+        "ClientBase",
+        "ClientConfig",
+        "Constraints",
+        "Decimal",
+        "Document",
+        "EventStreamResponse",
+        "HttpBinding",
+        "HttpTrait",
+        "IntEnum",
+        "Iterable",
+        "Iterator",
+        "Mapping",
+        "MemberSchema",
+        "ModeledServiceError",
+        "OperationSchema",
+        "Schema",
+        "ServiceSchema",
+        "ShapeType",
+        "StrEnum",
+        "TimestampFormat",
+        "TypeAlias",
+        "UnionVariant",
+        "UnknownUnionMember",
+    }
+)
 
 
 _CLASS_KINDS = frozenset({ShapeKind.STRUCTURE, ShapeKind.UNION, ShapeKind.ENUM, ShapeKind.INT_ENUM})
@@ -183,9 +243,28 @@ def _enum_plan(shape: Shape, class_name: str) -> EnumPlan:
     )
 
 
+def _variant_annotation(model: Model, target: Shape, annotations: Annotations) -> str:
+    """The type argument of a variant's ``UnionVariant[...]`` base, which Python evaluates
+    when the class is defined: union aliases come after every variant class in models.py,
+    so an argument naming one is quoted (a forward reference mypy resolves)."""
+    annotation = annotations.of_shape(target)
+    return f'"{annotation}"' if _reaches_union(model, target, set()) else annotation
+
+
+def _reaches_union(model: Model, shape: Shape, seen: set[str]) -> bool:
+    """Whether the annotation of ``shape`` names a union alias (directly or in a collection)."""
+    if shape.kind is ShapeKind.UNION:
+        return True
+    if shape.kind not in (ShapeKind.LIST, ShapeKind.SET, ShapeKind.MAP) or shape.id in seen:
+        return False
+    seen.add(shape.id)
+    return any(_reaches_union(model, model.target(m), seen) for m in shape.members.values())
+
+
 def _union_plan(
-    model: Model, shape: Shape, alias: str, annotations: Annotations, union_aliases: set[str]
+    model: Model, shape: Shape, class_names: dict[str, str], annotations: Annotations
 ) -> UnionPlan:
+    alias = class_names[shape.id]
     variants = []
     for member in shape.members.values():
         target = model.target(member)
@@ -193,9 +272,9 @@ def _union_plan(
             continue  # an event stream's error members are raised, never yielded
         variants.append(
             VariantPlan(
-                class_name=f"{alias}{pascal_case(member.name)}",
+                class_name=class_names[variant_key(shape.id, member.name)],
                 member_name=member.name,
-                annotation=_variant_base_argument(annotations.of_shape(target), union_aliases),
+                annotation=_variant_annotation(model, target, annotations),
                 doc=clean_doc(t.DOCUMENTATION.get(member) or t.DOCUMENTATION.get(target)),
                 sensitive=t.SENSITIVE.has(member) or t.SENSITIVE.has(target),
             )
@@ -207,16 +286,6 @@ def _union_plan(
         variants=tuple(variants),
         unknown_class=f"{alias}Unknown",
     )
-
-
-def _variant_base_argument(annotation: str, union_aliases: set[str]) -> str:
-    """The annotation in ``UnionVariant[...]``, quoted when it names a union alias.
-
-    A base class is evaluated when the class is created, and the union aliases are only
-    defined after every variant class, so a variant holding a union refers to it ahead.
-    """
-    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", annotation))
-    return f'"{annotation}"' if names & union_aliases else annotation
 
 
 def _error_plan(shape: Shape, class_name: str, fields: _FieldBuilder) -> ErrorPlan:

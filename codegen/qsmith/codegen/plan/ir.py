@@ -45,6 +45,11 @@ class StructurePlan:
         return render(Call("redacted_repr", [("", "self"), ("", names)]), 8, len("return "))
 
 
+def variant_key(union_id: str, member_name: str) -> str:
+    """The key of a union member's variant class in the class-name table (plan.build)."""
+    return f"{union_id}${member_name}"
+
+
 @dataclass(frozen=True, slots=True)
 class VariantPlan:
     class_name: str
@@ -162,6 +167,8 @@ class ServicePlan:
     doc: str | None
     base_error: str
     protocols: tuple[str, ...]
+    # The full dotted name the package is imported as; "" means qsmith.clients.<package>.
+    module: str = ""
     enums: list[EnumPlan] = field(default_factory=list)
     structures: list[StructurePlan] = field(default_factory=list)
     unions: list[UnionPlan] = field(default_factory=list)
@@ -169,6 +176,10 @@ class ServicePlan:
     schemas: list[SchemaConstPlan] = field(default_factory=list)
     service_schema_source: str = ""
     operations: list[OperationPlan] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.module:
+            self.module = f"qsmith.clients.{self.package}"
 
     def client_doc(self, mode: str) -> str:
         """The docstring of ``Client`` (mode "sync") or ``AsyncClient`` ("async")."""

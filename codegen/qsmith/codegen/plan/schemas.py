@@ -15,12 +15,11 @@ from qsmith.codegen.model import Member, Model, ModelIndex, Shape, ShapeKind
 from qsmith.codegen.model import traits as t
 from qsmith.codegen.naming import (
     constant_name,
-    pascal_case,
     python_identifier,
     reserved_member_names,
     snake_case,
 )
-from qsmith.codegen.plan.ir import SchemaConstPlan
+from qsmith.codegen.plan.ir import SchemaConstPlan, variant_key
 from qsmith.codegen.plan.source import (
     Call,
     DictSource,
@@ -111,7 +110,10 @@ class SchemaEmitter:
             return f"prelude.{_PRELUDE_CONSTANTS[shape_id]}"
         if shape_id not in self._names:
             name = constant_name(self._index.name(self._service_id, shape_id))
-            while name in self._names.values():
+            # A constant may not shadow another constant, SERVICE, or a class _schema.py
+            # imports (a shape named S3 or CSV has an all-capitals class name too).
+            taken = {*self._names.values(), *self._class_names.values(), "SERVICE"}
+            while name in taken:
                 name += "_"
             self._names[shape_id] = name
         return self._names[shape_id]
@@ -207,7 +209,7 @@ class SchemaEmitter:
             http_name = py_repr(binding[0].get(member))
         variant = None
         if container.kind is ShapeKind.UNION and not t.ERROR.has(target):
-            variant = f"models.{self._class_names[container.id]}{pascal_case(member.name)}"
+            variant = f"models.{self._class_names[variant_key(container.id, member.name)]}"
         reserved = reserved_member_names(
             is_error=t.ERROR.has(container), member_count=len(container.members)
         )
