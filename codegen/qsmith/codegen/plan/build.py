@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from qsmith.codegen.model import Member, Model, ModelIndex, Shape, ShapeKind
 from qsmith.codegen.model import traits as t
 from qsmith.codegen.naming import (
