@@ -14,6 +14,7 @@ from qsmith.chat import (
     HistoryError,
     Image,
     Limits,
+    TextBlock,
     ToolResult,
     ToolUse,
     UserMessage,
@@ -152,3 +153,20 @@ def test_any_history_becomes_one_the_service_accepts(
             uses = previous.tool_uses if isinstance(previous, AssistantMessage) else ()
             answered = [r.tool_use_id for r in message.tool_results]
             assert sorted(answered) == sorted(u.tool_use_id for u in uses)
+
+
+def test_a_second_result_for_one_tool_use_is_kept_as_text_not_sent_twice() -> None:
+    use = ToolUse("t2", "tool", {})
+    first = ToolResult("t2", (TextBlock("first"),), "success")
+    second = ToolResult("t2", (TextBlock("second"),), "success")
+    history = [
+        UserMessage("go"),
+        AssistantMessage("", (use,)),
+        UserMessage("", tool_results=(first, second)),
+        AssistantMessage("done", ()),
+    ]
+    repaired = repair_history(history)
+    answer = repaired[2]
+    assert isinstance(answer, UserMessage)
+    assert answer.tool_results == (first,)
+    assert "second" in answer.content

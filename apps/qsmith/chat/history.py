@@ -172,9 +172,15 @@ def _fit_results(previous: Message | None, message: UserMessage) -> UserMessage:
     """Answer every use of ``previous``; turn results answering nothing into text."""
     uses = previous.tool_uses if isinstance(previous, AssistantMessage) else ()
     wanted = {use.tool_use_id for use in uses}
-    orphans = [r for r in message.tool_results if r.tool_use_id not in wanted]
-    kept = [r for r in message.tool_results if r.tool_use_id in wanted]
-    given = {r.tool_use_id for r in kept}
+    kept: list[ToolResult] = []
+    orphans: list[ToolResult] = []  # answering nothing, or a second answer: kept as text
+    given: set[str] = set()
+    for result in message.tool_results:
+        if result.tool_use_id in wanted and result.tool_use_id not in given:
+            kept.append(result)
+            given.add(result.tool_use_id)
+        else:
+            orphans.append(result)
     kept += [_cancelled(use.tool_use_id) for use in uses if use.tool_use_id not in given]
     if orphans:
         message = _results_as_text(replace(message, tool_results=tuple(orphans)))
