@@ -112,6 +112,9 @@ def png_bytes() -> bytes:
 class FakeQ(FakeService):
     def __init__(self) -> None:
         super().__init__("awsJson1_0")
+        self.script_defaults()
+
+    def script_defaults(self) -> None:
         self.set_default(LIST_MODELS, models_response())
 
 

@@ -9,6 +9,8 @@ import pytest
 
 openai = pytest.importorskip("openai", reason="the openai SDK (a dev dependency) is missing")
 
+from qsmith.gateway.app import GatewayConfig  # noqa: E402
+from qsmith.gateway.q_backend import AmazonQBackend  # noqa: E402
 from tests.gateway.harness import (  # noqa: E402
     GENERATE,
     FakeQ,
@@ -202,11 +204,22 @@ def test_remote_image_urls_are_refused_naming_the_field(gateway: ServedGateway) 
     assert "messages[0].content[0].image_url.url" in str(caught.value)
 
 
-def test_models_listed_live_and_cached(gateway: ServedGateway, fake_q: FakeQ) -> None:
-    sdk = client(gateway)
-    ids = [m.id for m in sdk.models.list()]
+def test_models_listed_live(gateway: ServedGateway, fake_q: FakeQ) -> None:
+    ids = [m.id for m in client(gateway).models.list()]
     assert ids == ["claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5"]
-    assert [m.id for m in sdk.models.list()] == ids
+    assert fake_q.attempts("ListAvailableModels") == 1
+
+
+def test_models_cached_within_ttl(fake_q: FakeQ) -> None:
+    backend = AmazonQBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
+    fake_q.respond(GENERATE, answer(text("ok")))
+    with ServedGateway(backend, GatewayConfig(models_ttl=60.0)) as cached:
+        sdk = client(cached)
+        first = [m.id for m in sdk.models.list()]
+        assert [m.id for m in sdk.models.list()] == first
+        sdk.chat.completions.create(
+            model="claude-sonnet-4", messages=[{"role": "user", "content": "x"}]
+        )
     assert fake_q.attempts("ListAvailableModels") == 1
 
 
