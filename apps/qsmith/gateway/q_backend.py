@@ -22,10 +22,14 @@ from qsmith.runtime.auth.tokens.chain import default_token_chain
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider, TokenProvider
 from qsmith.runtime.client import ClientConfig
 from qsmith.runtime.errors import IdentityError, QsmithError
+from qsmith.runtime.transport import TransportConfig
 
 __all__ = ["AmazonQBackend"]
 
 EXPIRY_MARGIN = timedelta(minutes=1)
+# A model may think for minutes before its first word; the client keeps its own
+# connection alive with keep-alive comments meanwhile.
+SILENCE_TIMEOUT = 300.0
 
 
 class AmazonQBackend:
@@ -34,6 +38,7 @@ class AmazonQBackend:
     ``token`` is a token, a provider (``qsmith login`` gives one) or None for the default
     chain. ``models`` replaces the live model list (for identities that cannot list).
     ``endpoint_url``/``models_endpoint_url`` point the two clients elsewhere (tests).
+    ``max_streams`` bounds the upstream connections, so the concurrent turns.
     """
 
     def __init__(
@@ -46,6 +51,7 @@ class AmazonQBackend:
         endpoint_url: str | None = None,
         models_endpoint_url: str | None = None,
         max_attempts: int | None = None,
+        max_streams: int = 100,
     ) -> None:
         if token is None:
             self._tokens: TokenProvider = default_token_chain()
@@ -55,7 +61,15 @@ class AmazonQBackend:
             self._tokens = token
         self._profile_arn = profile_arn
         self._configured_models = tuple(models)
-        config = ClientConfig(region=region, token=self._tokens, max_attempts=max_attempts)
+        transport = TransportConfig(
+            max_connections=max_streams,
+            max_keepalive_connections=max_streams,
+            read_timeout=SILENCE_TIMEOUT,
+            idle_timeout=SILENCE_TIMEOUT,
+        )
+        config = ClientConfig(
+            region=region, token=self._tokens, max_attempts=max_attempts, transport=transport
+        )
         self._chat = codewhisperer_streaming.AsyncClient(endpoint_url=endpoint_url, config=config)
         self._models = codewhisperer.AsyncClient(
             endpoint_url=models_endpoint_url or endpoint_url, config=config

@@ -1,0 +1,151 @@
+"""Serving behaviour: API keys, concurrent streams, keep-alives, client disconnects."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator, Sequence
+
+import httpx
+import pytest
+
+openai = pytest.importorskip("openai", reason="the openai SDK (a dev dependency) is missing")
+anthropic = pytest.importorskip(
+    "anthropic", reason="the anthropic SDK (a dev dependency) is missing"
+)
+
+from qsmith.gateway.app import GatewayConfig  # noqa: E402
+from qsmith.gateway.q_backend import AmazonQBackend  # noqa: E402
+from qsmith.testing import ScriptedResponse  # noqa: E402
+from qsmith.testing.fake_service import EVENT_STREAM_TYPE, StepContext  # noqa: E402
+from tests.gateway.harness import (
+    GENERATE,
+    FakeQ,
+    ServedGateway,
+    answer,
+    stream_body,
+    text,
+)  # noqa: E402
+
+KEY = "gateway-key-canary"
+USER = [{"role": "user", "content": "hi"}]
+
+
+@pytest.fixture
+def keyed(fake_q: FakeQ) -> Iterator[ServedGateway]:
+    backend = AmazonQBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
+    with ServedGateway(backend, GatewayConfig(api_keys=frozenset({KEY}))) as served:
+        yield served
+
+
+def test_api_keys_enforced_on_every_route(keyed: ServedGateway, fake_q: FakeQ) -> None:
+    wrong_openai = openai.OpenAI(base_url=f"{keyed.url}/v1", api_key="wrong", max_retries=0)
+    with pytest.raises(openai.AuthenticationError) as caught:
+        wrong_openai.chat.completions.create(model="claude-sonnet-4", messages=USER)  # type: ignore[arg-type]
+    assert caught.value.code == "invalid_api_key"
+    assert KEY not in str(caught.value) and "wrong" not in str(caught.value)
+    wrong_anthropic = anthropic.Anthropic(base_url=keyed.url, api_key="wrong", max_retries=0)
+    with pytest.raises(anthropic.AuthenticationError):
+        wrong_anthropic.messages.create(model="claude-sonnet-4", max_tokens=5, messages=USER)  # type: ignore[arg-type]
+    with pytest.raises(anthropic.AuthenticationError):
+        wrong_anthropic.models.list()
+    for path in ("/health", "/v1/models"):
+        assert httpx.get(f"{keyed.url}{path}").status_code == 401
+    assert fake_q.attempts(GENERATE) == 0
+
+    fake_q.respond(GENERATE, answer(text("in")), answer(text("in")))
+    right_openai = openai.OpenAI(base_url=f"{keyed.url}/v1", api_key=KEY, max_retries=0)
+    done = right_openai.chat.completions.create(model="claude-sonnet-4", messages=USER)  # type: ignore[arg-type]
+    assert done.choices[0].message.content == "in"
+    right_anthropic = anthropic.Anthropic(base_url=keyed.url, api_key=KEY, max_retries=0)
+    message = right_anthropic.messages.create(model="claude-sonnet-4", max_tokens=5, messages=USER)  # type: ignore[arg-type]
+    assert message.content[0].text == "in"  # type: ignore[union-attr]
+    assert httpx.get(f"{keyed.url}/health", headers={"x-api-key": KEY}).status_code == 200
+
+
+def test_many_concurrent_streams(gateway: ServedGateway, fake_q: FakeQ) -> None:
+    """Every upstream call waits at a barrier for all the others: served one at a time,
+    the barrier would break and the streams fail."""
+    count = 20
+    barrier = threading.Barrier(count, timeout=10)
+
+    def together(context: StepContext) -> ScriptedResponse:
+        index = barrier.wait()
+        return answer(text(f"s{index}"), text("-end"), chunk_delay=0.01)(context)
+
+    fake_q.set_default(GENERATE, together)
+
+    async def one(sdk: openai.AsyncOpenAI) -> str:
+        stream = await sdk.chat.completions.create(
+            model="claude-sonnet-4", messages=USER, stream=True  # type: ignore[arg-type]
+        )
+        return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+
+    async def all_of_them() -> list[str]:
+        sdk = openai.AsyncOpenAI(base_url=f"{gateway.url}/v1", api_key="k", max_retries=0)
+        async with sdk:
+            return await asyncio.gather(*[one(sdk) for _ in range(count)])
+
+    results = asyncio.run(all_of_them())
+    assert sorted(results) == sorted(f"s{i}-end" for i in range(count))
+
+
+def test_keepalive_comments_during_silence(fake_q: FakeQ) -> None:
+    backend = AmazonQBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
+    fake_q.respond(GENERATE, answer(text("late"), chunk_delay=0.35))
+    config = GatewayConfig(keepalive_interval=0.1)
+    with ServedGateway(backend, config) as served:
+        body = {"model": "claude-sonnet-4", "messages": USER, "stream": True}
+        with httpx.stream("POST", f"{served.url}/v1/chat/completions", json=body) as response:
+            lines = [line for line in response.iter_lines() if line]
+    assert response.status_code == 200
+    assert ": keep-alive" in lines
+    assert lines[-1] == "data: [DONE]"
+    assert any('"late"' in line for line in lines)
+
+
+class _Progress(Sequence[bytes]):
+    """Chunks of a scripted body that count how many the fake service sent."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+        self.sent = 0
+        self.finished = threading.Event()
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def __getitem__(self, index: int) -> bytes:  # type: ignore[override]
+        return self.chunks[index]
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            for chunk in self.chunks:
+                self.sent += 1
+                yield chunk
+        finally:
+            self.finished.set()
+
+
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/messages"])
+def test_client_disconnect_cancels_the_upstream_call(
+    gateway: ServedGateway, fake_q: FakeQ, path: str
+) -> None:
+    events = [text(f"piece {i} ") for i in range(200)]
+    progress = _Progress(stream_body(events))
+    fake_q.respond(
+        GENERATE,
+        ScriptedResponse(
+            status=200,
+            headers=[("Content-Type", EVENT_STREAM_TYPE)],
+            body=progress,
+            chunk_delay=0.02,
+        ),
+    )
+    body = {"model": "claude-sonnet-4", "messages": USER, "stream": True, "max_tokens": 5}
+    with httpx.stream("POST", f"{gateway.url}{path}", json=body) as response:
+        for line in response.iter_lines():
+            if "piece 2" in line:
+                break  # hang up after a few pieces
+    assert progress.finished.wait(timeout=5), "the upstream kept streaming after the client left"
+    assert progress.sent < len(progress.chunks) // 2
