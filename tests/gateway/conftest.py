@@ -1,22 +1,25 @@
-"""One fake Amazon Q and one served gateway per test module; scripts reset per test."""
+"""One fake Amazon Q and one served gateway per test module; scripts reset per test.
+
+Nothing here imports the gateway extra at import time: each test module skips itself
+(with the install hint) when the extra or an SDK is missing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-pytest.importorskip(
-    "starlette", reason="the gateway extra is not installed: pip install 'qsmith[gateway]'"
-)
-
-from qsmith.gateway.app import GatewayConfig  # noqa: E402
-from qsmith.gateway.q_backend import AmazonQBackend  # noqa: E402
-from tests.gateway.harness import FakeQ, ServedGateway  # noqa: E402
+if TYPE_CHECKING:
+    from qsmith.gateway.q_backend import AmazonQBackend
+    from tests.gateway.harness import FakeQ, ServedGateway
 
 
 @pytest.fixture(scope="module")
 def fake_q_server() -> Iterator[FakeQ]:
+    from tests.gateway.harness import FakeQ
+
     with FakeQ() as service:
         yield service
 
@@ -30,10 +33,15 @@ def fake_q(fake_q_server: FakeQ) -> FakeQ:
 
 @pytest.fixture(scope="module")
 def backend(fake_q_server: FakeQ) -> AmazonQBackend:
+    from qsmith.gateway.q_backend import AmazonQBackend
+
     return AmazonQBackend(token="token-canary", endpoint_url=fake_q_server.url, max_attempts=1)
 
 
 @pytest.fixture(scope="module")
 def gateway(backend: AmazonQBackend) -> Iterator[ServedGateway]:
+    from qsmith.gateway.app import GatewayConfig
+    from tests.gateway.harness import ServedGateway
+
     with ServedGateway(backend, GatewayConfig(keepalive_interval=5.0, models_ttl=0.0)) as served:
         yield served

@@ -7,6 +7,10 @@ import json
 
 import pytest
 
+GATEWAY_EXTRA_HINT = "the gateway extra is not installed: pip install 'qsmith[gateway]'"
+
+pytest.importorskip("starlette", reason=GATEWAY_EXTRA_HINT)
+pytest.importorskip("uvicorn", reason=GATEWAY_EXTRA_HINT)
 openai = pytest.importorskip("openai", reason="the openai SDK (a dev dependency) is missing")
 
 from qsmith.gateway.app import GatewayConfig  # noqa: E402

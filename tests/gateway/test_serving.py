@@ -9,6 +9,10 @@ from collections.abc import Iterator, Sequence
 import httpx
 import pytest
 
+GATEWAY_EXTRA_HINT = "the gateway extra is not installed: pip install 'qsmith[gateway]'"
+
+pytest.importorskip("starlette", reason=GATEWAY_EXTRA_HINT)
+pytest.importorskip("uvicorn", reason=GATEWAY_EXTRA_HINT)
 openai = pytest.importorskip("openai", reason="the openai SDK (a dev dependency) is missing")
 anthropic = pytest.importorskip(
     "anthropic", reason="the anthropic SDK (a dev dependency) is missing"
@@ -18,14 +22,14 @@ from qsmith.gateway.app import GatewayConfig  # noqa: E402
 from qsmith.gateway.q_backend import AmazonQBackend  # noqa: E402
 from qsmith.testing import ScriptedResponse  # noqa: E402
 from qsmith.testing.fake_service import EVENT_STREAM_TYPE, StepContext  # noqa: E402
-from tests.gateway.harness import (
+from tests.gateway.harness import (  # noqa: E402
     GENERATE,
     FakeQ,
     ServedGateway,
     answer,
     stream_body,
     text,
-)  # noqa: E402
+)
 
 KEY = "gateway-key-canary"
 USER = [{"role": "user", "content": "hi"}]

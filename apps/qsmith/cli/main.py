@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "model": "qsmith.cli.model:model",
     "auth": "qsmith.cli.auth:auth",
     "eventstream": "qsmith.cli.eventstream:eventstream",
+    "serve": "qsmith.cli.serve:serve",
 }
 
 

@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import hmac
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
@@ -175,6 +176,19 @@ async def _empty() -> AsyncIterator[BackendEvent | Keepalive]:
     yield
 
 
+def _closing(backend: Backend) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """A lifespan that closes the backend's connections when the server stops."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        aclose = getattr(backend, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    return lifespan
+
+
 def create_app(backend: Backend, config: GatewayConfig | None = None) -> Starlette:
     gateway = Gateway(backend, config or GatewayConfig())
     routes = [
@@ -192,6 +206,6 @@ def create_app(backend: Backend, config: GatewayConfig | None = None) -> Starlet
         Route("/v1/models", gateway.guarded(gateway.list_models), methods=["GET"]),
         Route("/health", gateway.guarded(gateway.health), methods=["GET"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=_closing(backend))
     app.state.gateway = gateway
     return app
