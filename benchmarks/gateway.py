@@ -35,6 +35,12 @@ CHUNKS = 200
 CONCURRENT = 50
 ROUNDS = 5
 MODEL = "claude-sonnet-4"
+# QSMITH_BENCH_PROFILE=<file> runs the gateway under cProfile, writing its stats there.
+PROFILE = (
+    ["-m", "cProfile", "-o", os.environ["QSMITH_BENCH_PROFILE"]]
+    if os.environ.get("QSMITH_BENCH_PROFILE")
+    else []
+)
 
 
 def free_port() -> int:
@@ -46,7 +52,7 @@ def free_port() -> int:
 def start_gateway(fake_url: str, port: int) -> subprocess.Popen[bytes]:
     environ = {**os.environ, "QSMITH_BEARER_TOKEN": "bench-token"}
     command = [
-        sys.executable, "-m", "qsmith.cli.main", "serve", "--port", str(port),
+        sys.executable, *PROFILE, "-m", "qsmith.cli.main", "serve", "--port", str(port),
         "--endpoint-url", fake_url, "--model", MODEL, "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=environ)
