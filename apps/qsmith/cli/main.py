@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "auth": "qsmith.cli.auth:auth",
     "eventstream": "qsmith.cli.eventstream:eventstream",
     "serve": "qsmith.cli.serve:serve",
+    "chat": "qsmith.cli.chat:chat",
 }
 
 

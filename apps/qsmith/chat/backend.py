@@ -1,0 +1,263 @@
+"""The clients a conversation sends through, built from its route and identity choices.
+
+``identity`` is the injection point for logins: ``token`` takes a ``TokenProvider``
+(``qsmith.login`` gives one), a ``BearerToken`` or a string; ``credentials`` an
+``AwsCredentials`` or a ``CredentialProvider``. Left unset, the clients' default chains
+are used (``QSMITH_BEARER_TOKEN``, ``QSMITH_TOKEN_FILE``, the SSO cache; the AWS chain).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from qsmith.chat.errors import RouteError, translate_error
+from qsmith.chat.routing import Route
+from qsmith.chat.translate import retarget
+from qsmith.clients import codewhisperer_streaming as cw_client
+from qsmith.clients import qdeveloper_streaming as qd_client
+from qsmith.clients.codewhisperer_streaming import models as cw
+from qsmith.clients.qdeveloper_streaming import models as qd
+from qsmith.runtime.auth.credentials.provider import CredentialProvider
+from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
+from qsmith.runtime.auth.tokens.provider import TokenProvider
+from qsmith.runtime.client import ClientConfig
+from qsmith.runtime.errors import QsmithError
+
+__all__ = ["AsyncChatBackend", "ChatBackend", "Identity", "ModelInfo", "client_config"]
+
+# ListAvailableModels asks which client is calling; chat calls as the CLI does.
+MODELS_ORIGIN = "CLI"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """How to sign in: a token or credentials (value or provider), a profile, a profile ARN."""
+
+    token: BearerToken | str | TokenProvider | None = None
+    credentials: AwsCredentials | CredentialProvider | None = None
+    profile: str | None = None
+    profile_arn: str | None = None
+
+    def describe(self, route: Route) -> dict[str, str | None]:
+        """Metadata for the store: which auth and source, never a secret."""
+        if route.bearer:
+            source = getattr(self.token, "source", None)
+            given = "default token chain" if self.token is None else (source or "given token")
+        else:
+            given = "default credential chain" if self.credentials is None else "given credentials"
+        return {
+            "auth": route.auth,
+            "source": given,
+            "profile": self.profile,
+            "profile_arn": self.profile_arn,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """A model the account may use (ListAvailableModels)."""
+
+    model_id: str
+    name: str | None
+    description: str | None
+    is_default: bool
+
+
+def client_config(route: Route, identity: Identity, base: ClientConfig | None) -> ClientConfig:
+    """The client configuration: ``base`` with the route's region and the identity set."""
+    config = dataclasses.replace(base) if base is not None else ClientConfig()
+    config.region = route.region or config.region
+    config.profile = identity.profile or config.profile
+    if route.bearer:
+        config.token = identity.token if identity.token is not None else config.token
+    else:
+        config.credentials = identity.credentials or config.credentials
+    return config
+
+
+class ChatBackend:
+    """Blocking: one client for the conversation's life; ``stream`` yields cw events."""
+
+    def __init__(
+        self,
+        route: Route,
+        identity: Identity,
+        *,
+        endpoint_url: str | None = None,
+        config: ClientConfig | None = None,
+    ) -> None:
+        self.route = route
+        self.identity = identity
+        self._endpoint_url = endpoint_url
+        self._base_config = config
+        self._client: Any = None
+
+    def _ensure_client(self) -> Any:
+        if self._client is None:
+            module: Any = cw_client if self.route.bearer else qd_client
+            self._client = module.Client(
+                endpoint_url=self._endpoint_url,
+                config=client_config(self.route, self.identity, self._base_config),
+            )
+        return self._client
+
+    @contextlib.contextmanager
+    def stream(self, state: cw.ConversationState) -> Iterator[Iterator[object]]:
+        """Send the request; the events come as codewhisperer-streaming classes."""
+        try:
+            client = self._ensure_client()
+            if self.route.bearer:
+                response = client.generate_assistant_response(
+                    conversation_state=state, profile_arn=self.identity.profile_arn
+                )
+            else:
+                response = client.send_message(
+                    conversation_state=retarget(state, qd),
+                    profile_arn=self.identity.profile_arn,
+                )
+        except QsmithError as exc:
+            raise translate_error(exc, bearer=self.route.bearer) from exc
+        with response as events:
+            yield self._events(events)
+
+    def _events(self, events: Iterator[object]) -> Iterator[object]:
+        try:
+            for event in events:
+                yield event if self.route.bearer else retarget(event, cw)
+        except QsmithError as exc:
+            raise translate_error(exc, bearer=self.route.bearer) from exc
+
+    def list_models(self) -> list[ModelInfo]:
+        if not self.route.bearer:
+            raise RouteError(
+                "listing models needs a bearer login: ListAvailableModels exists only on the "
+                "bearer service (unset AMAZON_Q_SIGV4, or give a model id)"
+            )
+        from qsmith.clients.codewhisperer.client import Client
+
+        config = client_config(self.route, self.identity, self._base_config)
+        models: list[ModelInfo] = []
+        try:
+            client = Client(endpoint_url=self._endpoint_url, config=config)
+            with client:
+                next_token: str | None = None
+                while True:
+                    page = client.list_available_models(
+                        origin=MODELS_ORIGIN,
+                        profile_arn=self.identity.profile_arn,
+                        next_token=next_token,
+                    )
+                    models.extend(_model_infos(page))
+                    next_token = page.next_token
+                    if not next_token:
+                        return _dedupe(models)
+        except QsmithError as exc:
+            raise translate_error(exc, bearer=True) from exc
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+class AsyncChatBackend:
+    """The asyncio twin of ``ChatBackend``."""
+
+    def __init__(
+        self,
+        route: Route,
+        identity: Identity,
+        *,
+        endpoint_url: str | None = None,
+        config: ClientConfig | None = None,
+    ) -> None:
+        self.route = route
+        self.identity = identity
+        self._endpoint_url = endpoint_url
+        self._base_config = config
+        self._client: Any = None
+
+    def _ensure_client(self) -> Any:
+        if self._client is None:
+            module: Any = cw_client if self.route.bearer else qd_client
+            self._client = module.AsyncClient(
+                endpoint_url=self._endpoint_url,
+                config=client_config(self.route, self.identity, self._base_config),
+            )
+        return self._client
+
+    @contextlib.asynccontextmanager
+    async def stream(self, state: cw.ConversationState) -> AsyncIterator[AsyncIterator[object]]:
+        try:
+            client = self._ensure_client()
+            if self.route.bearer:
+                response = await client.generate_assistant_response(
+                    conversation_state=state, profile_arn=self.identity.profile_arn
+                )
+            else:
+                response = await client.send_message(
+                    conversation_state=retarget(state, qd),
+                    profile_arn=self.identity.profile_arn,
+                )
+        except QsmithError as exc:
+            raise translate_error(exc, bearer=self.route.bearer) from exc
+        async with response as events:
+            yield self._events(events)
+
+    async def _events(self, events: AsyncIterator[object]) -> AsyncIterator[object]:
+        try:
+            async for event in events:
+                yield event if self.route.bearer else retarget(event, cw)
+        except QsmithError as exc:
+            raise translate_error(exc, bearer=self.route.bearer) from exc
+
+    async def list_models(self) -> list[ModelInfo]:
+        if not self.route.bearer:
+            raise RouteError(
+                "listing models needs a bearer login: ListAvailableModels exists only on the "
+                "bearer service (unset AMAZON_Q_SIGV4, or give a model id)"
+            )
+        from qsmith.clients.codewhisperer.client import AsyncClient
+
+        config = client_config(self.route, self.identity, self._base_config)
+        models: list[ModelInfo] = []
+        try:
+            client = AsyncClient(endpoint_url=self._endpoint_url, config=config)
+            async with client:
+                next_token: str | None = None
+                while True:
+                    page = await client.list_available_models(
+                        origin=MODELS_ORIGIN,
+                        profile_arn=self.identity.profile_arn,
+                        next_token=next_token,
+                    )
+                    models.extend(_model_infos(page))
+                    next_token = page.next_token
+                    if not next_token:
+                        return _dedupe(models)
+        except QsmithError as exc:
+            raise translate_error(exc, bearer=True) from exc
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+
+def _model_infos(page: Any) -> list[ModelInfo]:
+    default_id = page.default_model.model_id
+    return [
+        ModelInfo(m.model_id, m.model_name, m.description, m.model_id == default_id)
+        for m in [*page.models, page.default_model]
+    ]
+
+
+def _dedupe(models: list[ModelInfo]) -> list[ModelInfo]:
+    seen: dict[str, ModelInfo] = {}
+    for model in models:
+        seen.setdefault(model.model_id, model)
+    return list(seen.values())

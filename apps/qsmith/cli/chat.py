@@ -1,0 +1,159 @@
+"""``qsmith chat [PROMPT]``: talk to Amazon Q Developer from the terminal.
+
+One-shot with ``--non-interactive`` (the answer streams to stdout, exit 0), otherwise a
+prompt loop: answers stream as they arrive, Ctrl-C cancels the current answer and keeps
+the session, ``/quit`` or end of input leaves. ``--json`` prints one JSON object per
+event. Conversations are saved in the store (``--no-save`` to skip) and reopened with
+``--resume ID``; ``--list``, ``--show ID`` and ``--export ID`` read the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from typing import Any
+
+import click
+
+from qsmith.chat import (
+    Conversation,
+    ConversationStore,
+    ReasoningDelta,
+    TextDelta,
+    TurnComplete,
+    event_to_dict,
+)
+from qsmith.chat.store import ConversationRecord
+
+QUIT_COMMANDS = frozenset({"/quit", "/exit", "/q"})
+
+
+@click.command()
+@click.argument("prompt", required=False)
+@click.option("--non-interactive", is_flag=True, help="Answer PROMPT (or stdin) and exit.")
+@click.option("--model", help="Model id, or custom:<region>:<model-id> (SigV4).")
+@click.option("--region", help="AWS region of the service.")
+@click.option("--profile", help="AWS profile for credentials or the SSO token.")
+@click.option("--profile-arn", envvar="QSMITH_PROFILE_ARN", help="Q Developer profile ARN.")
+@click.option("--resume", "resume_id", metavar="ID", help="Continue a stored conversation.")
+@click.option("--json", "as_json", is_flag=True, help="Print events as JSON lines.")
+@click.option("--endpoint-url", help="Send requests to this URL (tests, proxies).")
+@click.option("--no-save", is_flag=True, help="Do not save this conversation.")
+@click.option("--list-models", is_flag=True, help="List the models this login may use.")
+@click.option("--list", "list_stored", is_flag=True, help="List stored conversations.")
+@click.option("--show", "show_id", metavar="ID", help="Print a stored conversation.")
+@click.option("--export", "export_id", metavar="ID", help="Export a stored conversation.")
+@click.option("--format", "export_format", type=click.Choice(["json", "markdown"]), default="json")
+def chat(
+    prompt: str | None,
+    non_interactive: bool,
+    model: str | None,
+    region: str | None,
+    profile: str | None,
+    profile_arn: str | None,
+    resume_id: str | None,
+    as_json: bool,
+    endpoint_url: str | None,
+    no_save: bool,
+    list_models: bool,
+    list_stored: bool,
+    show_id: str | None,
+    export_id: str | None,
+    export_format: str,
+) -> None:
+    """Chat with Amazon Q Developer; PROMPT starts the conversation."""
+    store = ConversationStore()
+    if list_stored or show_id or export_id:
+        _store_command(store, list_stored, show_id, export_id, export_format)
+        return
+    conversation = Conversation(
+        model=model,
+        region=region,
+        profile=profile,
+        profile_arn=profile_arn,
+        endpoint_url=endpoint_url,
+        store=None if no_save else store,
+        resume=resume_id,
+    )
+    with conversation:
+        if list_models:
+            for info in conversation.list_models():
+                mark = " (default)" if info.is_default else ""
+                click.echo(f"{info.model_id}{mark}\t{info.name or ''}")
+            return
+        if non_interactive:
+            text = prompt if prompt is not None else sys.stdin.read()
+            _answer(conversation, text, as_json)
+            return
+        _interactive(conversation, prompt, as_json)
+
+
+def _answer(conversation: Conversation, prompt: str, as_json: bool) -> None:
+    """Stream one answer to stdout; closing the generator early keeps a cancelled turn."""
+    with contextlib.closing(conversation.send(prompt)) as events:
+        for event in events:
+            if as_json:
+                click.echo(json.dumps(event_to_dict(event)))
+            elif isinstance(event, TextDelta):
+                click.echo(event.text, nl=False)
+            elif isinstance(event, ReasoningDelta) and event.text:
+                click.secho(event.text, nl=False, dim=True, err=True)
+            elif isinstance(event, TurnComplete):
+                click.echo()
+
+
+def _interactive(conversation: Conversation, first: str | None, as_json: bool) -> None:
+    click.echo(
+        f"qsmith chat — conversation {conversation.id}. " "Ctrl-C cancels an answer; /quit leaves.",
+        err=True,
+    )
+    pending = first
+    while True:
+        if pending is None:
+            try:
+                pending = input("> ")
+            except EOFError:
+                click.echo(err=True)
+                return
+            except KeyboardInterrupt:
+                click.echo(err=True)
+                pending = None
+                continue
+        line, pending = pending.strip(), None
+        if line in QUIT_COMMANDS:
+            return
+        if not line:
+            continue
+        try:
+            _answer(conversation, line, as_json)
+        except KeyboardInterrupt:
+            click.echo("\n[answer cancelled]", err=True)
+
+
+def _store_command(
+    store: ConversationStore,
+    list_stored: bool,
+    show_id: str | None,
+    export_id: str | None,
+    export_format: str,
+) -> None:
+    if list_stored:
+        listing = store.list()
+        for record in listing.conversations:
+            click.echo(_summary(record))
+        for problem in listing.corrupt:
+            click.echo(f"warning: {problem}", err=True)
+        return
+    if show_id:
+        click.echo(store.export(show_id, fmt="markdown"), nl=False)
+        return
+    assert export_id is not None
+    click.echo(store.export(export_id, fmt=export_format))
+
+
+def _summary(record: ConversationRecord) -> str:
+    first = next((m.content for m in record.messages if m.role == "user"), "")
+    title = first.splitlines()[0][:60] if first else "(empty)"
+    model: Any = record.model.get("model") or "default model"
+    return f"{record.id}  {record.updated_at:%Y-%m-%d %H:%M}  {model}  {title}"
