@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from qsmith.gateway.q_backend import AmazonQBackend
+    from qsmith.gateway.chat_backend import ChatBackend
     from tests.gateway.harness import FakeQ, ServedGateway
 
 
@@ -32,14 +32,14 @@ def fake_q(fake_q_server: FakeQ) -> FakeQ:
 
 
 @pytest.fixture(scope="module")
-def backend(fake_q_server: FakeQ) -> AmazonQBackend:
-    from qsmith.gateway.q_backend import AmazonQBackend
+def backend(fake_q_server: FakeQ) -> ChatBackend:
+    from qsmith.gateway.chat_backend import ChatBackend
 
-    return AmazonQBackend(token="token-canary", endpoint_url=fake_q_server.url, max_attempts=1)
+    return ChatBackend(token="token-canary", endpoint_url=fake_q_server.url, max_attempts=1)
 
 
 @pytest.fixture(scope="module")
-def gateway(backend: AmazonQBackend) -> Iterator[ServedGateway]:
+def gateway(backend: ChatBackend) -> Iterator[ServedGateway]:
     from qsmith.gateway.app import GatewayConfig
     from tests.gateway.harness import ServedGateway
 

@@ -17,7 +17,7 @@ anthropic = pytest.importorskip(
 )
 
 from qsmith.gateway.app import GatewayConfig  # noqa: E402
-from qsmith.gateway.q_backend import AmazonQBackend  # noqa: E402
+from qsmith.gateway.chat_backend import ChatBackend  # noqa: E402
 from qsmith.runtime.auth.errors import TokenExpiredError  # noqa: E402
 from qsmith.runtime.auth.identity import BearerToken  # noqa: E402
 from qsmith.testing import error_response, stop_mid_stream, throttle  # noqa: E402
@@ -179,7 +179,7 @@ class ExpiredLogin:
 
 @pytest.fixture
 def logged_out(fake_q: FakeQ) -> Iterator[ServedGateway]:
-    backend = AmazonQBackend(token=ExpiredLogin(), endpoint_url=fake_q.url, max_attempts=1)
+    backend = ChatBackend(token=ExpiredLogin(), endpoint_url=fake_q.url, max_attempts=1)
     with ServedGateway(backend, GatewayConfig(models_ttl=0)) as served:
         yield served
 

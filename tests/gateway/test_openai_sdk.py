@@ -14,7 +14,7 @@ pytest.importorskip("uvicorn", reason=GATEWAY_EXTRA_HINT)
 openai = pytest.importorskip("openai", reason="the openai SDK (a dev dependency) is missing")
 
 from qsmith.gateway.app import GatewayConfig  # noqa: E402
-from qsmith.gateway.q_backend import AmazonQBackend  # noqa: E402
+from qsmith.gateway.chat_backend import ChatBackend  # noqa: E402
 from tests.gateway.harness import (  # noqa: E402
     GENERATE,
     FakeQ,
@@ -215,7 +215,7 @@ def test_models_listed_live(gateway: ServedGateway, fake_q: FakeQ) -> None:
 
 
 def test_models_cached_within_ttl(fake_q: FakeQ) -> None:
-    backend = AmazonQBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
+    backend = ChatBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
     fake_q.respond(GENERATE, answer(text("ok")))
     with ServedGateway(backend, GatewayConfig(models_ttl=60.0)) as cached:
         sdk = client(cached)

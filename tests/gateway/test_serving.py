@@ -19,7 +19,7 @@ anthropic = pytest.importorskip(
 )
 
 from qsmith.gateway.app import GatewayConfig  # noqa: E402
-from qsmith.gateway.q_backend import AmazonQBackend  # noqa: E402
+from qsmith.gateway.chat_backend import ChatBackend  # noqa: E402
 from qsmith.testing import ScriptedResponse  # noqa: E402
 from qsmith.testing.fake_service import EVENT_STREAM_TYPE, StepContext  # noqa: E402
 from tests.gateway.harness import (  # noqa: E402
@@ -37,7 +37,7 @@ USER = [{"role": "user", "content": "hi"}]
 
 @pytest.fixture
 def keyed(fake_q: FakeQ) -> Iterator[ServedGateway]:
-    backend = AmazonQBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
+    backend = ChatBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
     with ServedGateway(backend, GatewayConfig(api_keys=frozenset({KEY}))) as served:
         yield served
 
@@ -95,7 +95,7 @@ def test_many_concurrent_streams(gateway: ServedGateway, fake_q: FakeQ) -> None:
 
 
 def test_keepalive_comments_during_silence(fake_q: FakeQ) -> None:
-    backend = AmazonQBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
+    backend = ChatBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
     fake_q.respond(GENERATE, answer(text("late"), chunk_delay=0.35))
     config = GatewayConfig(keepalive_interval=0.1)
     with ServedGateway(backend, config) as served:

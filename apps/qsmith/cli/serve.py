@@ -48,9 +48,9 @@ def server_config(
     import uvicorn
 
     from qsmith.gateway.app import GatewayConfig, create_app
-    from qsmith.gateway.q_backend import AmazonQBackend
+    from qsmith.gateway.chat_backend import ChatBackend
 
-    backend = AmazonQBackend(
+    backend = ChatBackend(
         region=region, profile_arn=profile_arn, models=models, endpoint_url=endpoint_url
     )
     app = create_app(backend, GatewayConfig(api_keys=keys, keepalive_interval=keepalive))

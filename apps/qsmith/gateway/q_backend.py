@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from qsmith.clients import codewhisperer, codewhisperer_streaming
 from qsmith.gateway.backend import BackendEvent, HealthStatus, ModelInfo, TurnRequest
-from qsmith.gateway.q_errors import gateway_error
+from qsmith.gateway.chat_errors import gateway_error
 from qsmith.gateway.q_translate import ORIGIN, TurnTranslation
 from qsmith.gateway.tokens import estimate_request
 from qsmith.runtime.auth.identity import BearerToken

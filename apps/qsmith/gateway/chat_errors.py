@@ -1,8 +1,10 @@
-"""Amazon Q's failures as gateway errors, read the way the Amazon Q CLI reads them.
+"""Chat's and Amazon Q's failures as gateway errors.
 
-The modeled errors of codewhisperer and codewhisperer-streaming share names, so they are
-read by code and ``reason``: ``INSUFFICIENT_MODEL_CAPACITY`` throttling is an overloaded
-model; other throttling and spent quotas are rate limits; a validation error with reason
+Chat already names the cases it recognises (``MonthlyQuotaError``, ``ModelCapacityError``,
+``ContextTooLongError``, ``LoginRequiredError``, its limits and history errors); they map
+one to one. Other service errors are read by code and ``reason``, the way the Amazon Q
+CLI reads them: ``INSUFFICIENT_MODEL_CAPACITY`` throttling is an overloaded model; other
+throttling and spent quotas are rate limits; a validation error with reason
 ``CONTENT_LENGTH_EXCEEDS_THRESHOLD`` or the message "Input is too long" is a context
 overflow; an invalid or expired bearer token, or no identity at all, means logging in
 again. The original error stays as ``__cause__``.
@@ -10,6 +12,7 @@ again. The original error stays as ``__cause__``.
 
 from __future__ import annotations
 
+from qsmith import chat
 from qsmith.gateway.errors import (
     BadRequestError,
     ContextTooLongError,
@@ -39,6 +42,9 @@ def gateway_error(error: QsmithError) -> GatewayError:
     """The gateway error a failure of an upstream call stands for."""
     if isinstance(error, GatewayError):
         return error
+    chat_error = _chat_error(error)
+    if chat_error is not None:
+        return chat_error
     if isinstance(error, IdentityError):
         return LoginRequiredError(type(error).__name__)
     if isinstance(error, ServiceError):
@@ -48,6 +54,23 @@ def gateway_error(error: QsmithError) -> GatewayError:
     if isinstance(error, EventStreamError):
         return UpstreamError(f"the Amazon Q answer stream broke off: {error}")
     return UpstreamError(f"the Amazon Q call failed: {error}")
+
+
+def _chat_error(error: QsmithError) -> GatewayError | None:
+    message = str(error)
+    if isinstance(error, chat.MonthlyQuotaError):
+        return ThrottledError(message)
+    if isinstance(error, chat.ModelCapacityError):
+        return OverloadedError(message)
+    if isinstance(error, chat.ContextTooLongError):
+        return ContextTooLongError(f"prompt is too long: {message}", param="messages")
+    if isinstance(error, chat.LoginRequiredError):
+        return LoginRequiredError(message)
+    if isinstance(error, chat.ChatLimitError | chat.HistoryError):
+        return BadRequestError(message, param="messages")
+    if isinstance(error, chat.RouteError):
+        return BadRequestError(message, param="model")
+    return None
 
 
 def _service_error(error: ServiceError) -> GatewayError:
