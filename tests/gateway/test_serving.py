@@ -153,3 +153,24 @@ def test_client_disconnect_cancels_the_upstream_call(
                 break  # hang up after a few pieces
     assert progress.finished.wait(timeout=5), "the upstream kept streaming after the client left"
     assert progress.sent < len(progress.chunks) // 2
+
+
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/messages"])
+def test_client_giving_up_on_a_whole_answer_cancels_the_upstream_call(
+    gateway: ServedGateway, fake_q: FakeQ, path: str
+) -> None:
+    progress = _Progress(stream_body([text(f"piece {i} ") for i in range(200)]))
+    fake_q.respond(
+        GENERATE,
+        ScriptedResponse(
+            status=200,
+            headers=[("Content-Type", EVENT_STREAM_TYPE)],
+            body=progress,
+            chunk_delay=0.02,
+        ),
+    )
+    body = {"model": "claude-sonnet-4", "messages": USER, "max_tokens": 5}
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(f"{gateway.url}{path}", json=body, timeout=0.3)
+    assert progress.finished.wait(timeout=5), "the upstream kept streaming after the client left"
+    assert progress.sent < len(progress.chunks) // 2

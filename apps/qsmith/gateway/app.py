@@ -14,13 +14,16 @@ import hmac
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import TypeVar
 
+import anyio
+import anyio.abc
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from qsmith.gateway.aggregate import collect
+from qsmith.gateway.aggregate import CompletedTurn, collect
 from qsmith.gateway.anthropic_api import message_body, message_events, parse_messages_request
 from qsmith.gateway.backend import Backend, BackendEvent, ModelInfo, TurnRequest
 from qsmith.gateway.errors import ApiKeyError, GatewayError, anthropic_error, openai_error
@@ -32,7 +35,10 @@ from qsmith.gateway.streaming import EventStreamResponse
 
 __all__ = ["GatewayConfig", "create_app"]
 
+T = TypeVar("T")
 Handler = Callable[[Request], Awaitable[Response]]
+# Written to the access log when a client left before its answer (nginx's convention).
+CLIENT_GONE = 499
 ErrorFormat = Callable[[GatewayError], tuple[int, dict[str, object]]]
 
 
@@ -92,6 +98,10 @@ class Gateway:
             raise
         return _prepend(first, ticks)
 
+    async def _collect(self, turn: TurnRequest) -> CompletedTurn:
+        async with contextlib.aclosing(self.backend.stream_turn(turn)) as stream:
+            return await collect(stream)
+
     # Routes ----------------------------------------------------------------------
     async def chat_completions(self, request: Request) -> Response:
         parsed = parse_chat_request(parse_body(await request.body()))
@@ -100,8 +110,9 @@ class Gateway:
         if parsed.stream:
             events = await self.started(turn)
             return EventStreamResponse(completion_chunks(parsed, name, events))
-        async with contextlib.aclosing(self.backend.stream_turn(turn)) as stream:
-            completed = await collect(stream)
+        completed = await _unless_disconnected(request, self._collect(turn))
+        if completed is None:
+            return Response(status_code=CLIENT_GONE)
         return JSONResponse(completion_body(parsed, name, completed))
 
     async def messages(self, request: Request) -> Response:
@@ -112,8 +123,9 @@ class Gateway:
             estimate = self.backend.count_tokens(turn)
             events = await self.started(turn)
             return EventStreamResponse(message_events(parsed, name, estimate, events))
-        async with contextlib.aclosing(self.backend.stream_turn(turn)) as stream:
-            completed = await collect(stream)
+        completed = await _unless_disconnected(request, self._collect(turn))
+        if completed is None:
+            return Response(status_code=CLIENT_GONE)
         return JSONResponse(message_body(parsed, name, completed))
 
     async def count_tokens(self, request: Request) -> Response:
@@ -139,6 +151,32 @@ class Gateway:
         body = {"status": "ok" if status.ok else "unavailable", "auth": status.auth}
         body["detail"] = status.detail
         return JSONResponse(body, status_code=200 if status.ok else 503)
+
+
+async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T | None:
+    """``work``'s result, or None when the client hung up first (``work`` is cancelled,
+    which closes the upstream call)."""
+    results: list[T] = []
+    failures: list[Exception] = []
+
+    async def run(group: anyio.abc.TaskGroup) -> None:
+        try:
+            results.append(await work)
+        except Exception as error:  # raised below, not as a task group's ExceptionGroup
+            failures.append(error)
+        group.cancel_scope.cancel()
+
+    async def watch(group: anyio.abc.TaskGroup) -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        group.cancel_scope.cancel()
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(run, group)
+        group.start_soon(watch, group)
+    if failures:
+        raise failures[0]
+    return results[0] if results else None
 
 
 def _model_entry(model: ModelInfo) -> dict[str, object]:
