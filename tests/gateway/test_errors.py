@@ -137,6 +137,10 @@ def test_bad_requests_name_the_field(gateway: ServedGateway) -> None:
     assert answer.status_code == 400
     assert answer.json()["error"]["type"] == "invalid_request_error"
     assert "messages[0].role" in answer.json()["error"]["message"]
+    two = httpx.post(
+        f"{gateway.url}/v1/chat/completions", json={"model": "m", "messages": [], "n": 2}
+    )
+    assert two.status_code == 400 and two.json()["error"]["param"] == "n"
     not_json = httpx.post(f"{gateway.url}/v1/messages", content=b"{nope")
     assert not_json.status_code == 400 and "not valid JSON" in not_json.json()["error"]["message"]
 

@@ -86,6 +86,8 @@ def parse_chat_request(body: dict[str, Any]) -> ChatRequest:
             messages.append(Message("user", (ToolResultPart(call_id, text),)))
         else:
             raise BadRequestError(f"{path}.role: unknown role {role!r}", param=f"{path}.role")
+    if get(body, "n", int, "") not in (None, 1):
+        raise BadRequestError("n: only one choice per request is supported", param="n")
     stream = bool(get(body, "stream", bool, ""))
     options = get(body, "stream_options", dict, "") or {}
     effort = get(body, "reasoning_effort", str, "")
