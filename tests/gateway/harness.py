@@ -124,7 +124,7 @@ class ServedGateway:
     def __init__(self, backend: Backend, config: GatewayConfig | None = None) -> None:
         self.app = create_app(backend, config)
         server_config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"
+            self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"
         )
         self.server = uvicorn.Server(server_config)
         self.thread = threading.Thread(target=self.server.run, name="gateway", daemon=True)
