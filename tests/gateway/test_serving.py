@@ -174,3 +174,42 @@ def test_client_giving_up_on_a_whole_answer_cancels_the_upstream_call(
         httpx.post(f"{gateway.url}{path}", json=body, timeout=0.3)
     assert progress.finished.wait(timeout=5), "the upstream kept streaming after the client left"
     assert progress.sent < len(progress.chunks) // 2
+
+
+def test_sigv4_route_serves_the_configured_models_and_signs(fake_q: FakeQ) -> None:
+    from qsmith.chat.translate import retarget
+    from qsmith.clients.qdeveloper_streaming import _schema as qd_schema
+    from qsmith.clients.qdeveloper_streaming import models as qd
+    from qsmith.runtime.auth.identity import AwsCredentials
+    from qsmith.testing import event_stream_response
+    from qsmith.testing.event_streams import event_stream_body
+
+    body = event_stream_body(qd_schema.SEND_MESSAGE_OPERATION, [retarget(text("signed"), qd)])
+    fake_q.respond("SendMessage", event_stream_response(body))
+    backend = ChatBackend(
+        region="us-west-2",
+        credentials=AwsCredentials("AKIDEXAMPLE", "secret-canary"),
+        models=("claude-sonnet-4",),
+        endpoint_url=fake_q.url,
+        max_attempts=1,
+        environ={"AMAZON_Q_SIGV4": "1"},
+    )
+    with ServedGateway(backend) as served:
+        sdk = openai.OpenAI(base_url=f"{served.url}/v1", api_key="k", max_retries=0)
+        assert [m.id for m in sdk.models.list()] == ["claude-sonnet-4"]
+        done = sdk.chat.completions.create(model="claude-sonnet-4", messages=USER)  # type: ignore[arg-type]
+        health = httpx.get(f"{served.url}/health").json()
+    assert done.choices[0].message.content == "signed"
+    assert health == {"status": "ok", "auth": "sigv4", "detail": "AWS credentials given"}
+    assert fake_q.attempts("ListAvailableModels") == 0
+    (request,) = fake_q.calls("SendMessage")
+    auth = request.header("Authorization") or ""
+    assert auth.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+    assert "/us-west-2/q/aws4_request" in auth
+
+
+def test_sigv4_without_configured_models_is_refused_at_start() -> None:
+    from qsmith.runtime.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="--model"):
+        ChatBackend(environ={"AMAZON_Q_SIGV4": "1"})

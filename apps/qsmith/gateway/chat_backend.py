@@ -46,7 +46,8 @@ from qsmith.gateway.chat_errors import gateway_error
 from qsmith.gateway.tokens import estimate_chars, estimate_request
 from qsmith.gateway.toolnames import ToolNames, fit_description
 from qsmith.runtime.auth.credentials.chain import default_credential_chain
-from qsmith.runtime.auth.identity import BearerToken
+from qsmith.runtime.auth.credentials.provider import CredentialProvider
+from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
 from qsmith.runtime.auth.tokens.chain import default_token_chain
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider, TokenProvider
 from qsmith.runtime.client import ClientConfig
@@ -68,7 +69,8 @@ class ChatBackend:
     """Turns through ``qsmith.chat``; models listed by the service or given (``models``).
 
     ``token``: a token, a provider, or None for the ``qsmith login`` session, then the
-    default token chain. ``endpoint_url`` points both services elsewhere (tests).
+    default token chain; ``credentials`` (SigV4 routes): given or the AWS chain.
+    ``endpoint_url`` points both services elsewhere (tests).
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class ChatBackend:
         *,
         region: str | None = None,
         token: BearerToken | str | TokenProvider | None = None,
+        credentials: AwsCredentials | CredentialProvider | None = None,
         profile_arn: str | None = None,
         models: Sequence[str] = (),
         endpoint_url: str | None = None,
@@ -95,6 +98,7 @@ class ChatBackend:
         self._configured_models = tuple(models)
         self._endpoint_url = endpoint_url
         self._tokens = _token_provider(token, self._environ)
+        self._credentials = credentials
         transport = TransportConfig(
             max_connections=max_streams,
             max_keepalive_connections=max_streams,
@@ -115,6 +119,7 @@ class ChatBackend:
             region=self._region,
             profile_arn=self._profile_arn,
             token=self._tokens if self._route.bearer else None,
+            credentials=self._credentials,
             endpoint_url=self._endpoint_url,
             client_config=self._config,
             environ=self._environ,
@@ -187,7 +192,10 @@ class ChatBackend:
                 if token.expires_within(EXPIRY_MARGIN):
                     return HealthStatus(False, auth, "the login has expired; run `qsmith login`")
                 return HealthStatus(True, auth, f"token from {token.source}")
-            chain = default_credential_chain(environ=self._environ)
+            given = self._credentials
+            if isinstance(given, AwsCredentials):
+                return HealthStatus(True, auth, "AWS credentials given")
+            chain = given or default_credential_chain(environ=self._environ)
             await asyncio.to_thread(chain.resolve_credentials)
             return HealthStatus(True, auth, "AWS credentials resolved")
         except IdentityError as error:
