@@ -77,7 +77,9 @@ OPENAI_CASES = [
 
 
 @pytest.mark.parametrize("stream", [False, True])
-@pytest.mark.parametrize(("fault", "error", "status", "code"), OPENAI_CASES)
+@pytest.mark.parametrize(
+    ("fault", "error", "status", "code"), OPENAI_CASES, ids=[c[3] for c in OPENAI_CASES]
+)
 def test_openai_error_mapping(
     gateway: ServedGateway,
     fake_q: FakeQ,
@@ -105,7 +107,11 @@ ANTHROPIC_CASES = [
 
 
 @pytest.mark.parametrize("stream", [False, True])
-@pytest.mark.parametrize(("fault", "error", "status", "kind"), ANTHROPIC_CASES)
+@pytest.mark.parametrize(
+    ("fault", "error", "status", "kind"),
+    ANTHROPIC_CASES,
+    ids=["rate_limit", "overloaded", "prompt_too_long", "login"],
+)
 def test_anthropic_error_mapping(
     gateway: ServedGateway,
     fake_q: FakeQ,

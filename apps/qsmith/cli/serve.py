@@ -42,6 +42,7 @@ def server_config(
     endpoint_url: str | None,
     keepalive: float,
     log_level: str,
+    max_streams: int = 100,
 ) -> Any:
     """The uvicorn configuration of the gateway (a ``uvicorn.Config``)."""
     require_gateway_extra()
@@ -51,7 +52,11 @@ def server_config(
     from qsmith.gateway.chat_backend import ChatBackend
 
     backend = ChatBackend(
-        region=region, profile_arn=profile_arn, models=models, endpoint_url=endpoint_url
+        region=region,
+        profile_arn=profile_arn,
+        models=models,
+        endpoint_url=endpoint_url,
+        max_streams=max_streams,
     )
     app = create_app(backend, GatewayConfig(api_keys=keys, keepalive_interval=keepalive))
     return uvicorn.Config(app, host=host, port=port, log_level=log_level)
@@ -79,6 +84,9 @@ def server_config(
 @click.option(
     "--keepalive", default=15.0, show_default=True, help="Seconds of silence before a keep-alive."
 )
+@click.option(
+    "--max-streams", default=100, show_default=True, help="Concurrent upstream calls at most."
+)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -89,6 +97,7 @@ def serve(
     profile_arn: str | None,
     endpoint_url: str | None,
     keepalive: float,
+    max_streams: int,
     log_level: str,
 ) -> None:
     """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`)."""
@@ -109,6 +118,7 @@ def serve(
         endpoint_url=endpoint_url,
         keepalive=keepalive,
         log_level=log_level,
+        max_streams=max_streams,
     )
     import uvicorn
 
