@@ -3,8 +3,9 @@
 Requests: ``system`` (text or text blocks); messages whose content is text or blocks
 (``text``, ``image`` with a base64 source, ``tool_use``, ``tool_result``, ``thinking``;
 ``redacted_thinking`` cannot be replayed upstream and is refused); ``tools`` and
-``tool_choice`` (``auto``/``any``/``tool``/``none``); ``thinking.type == "enabled"`` asks
-for reasoning. Sampling settings and ``stop_sequences`` have no upstream equivalent and
+``tool_choice`` (``auto``/``any``/``tool``/``none``); ``thinking`` is recorded on the turn
+(``TurnRequest.thinking``) but Amazon Q has no request field for it: the model reasons when
+the service decides, and whatever reasoning streams back is passed on. Sampling settings and ``stop_sequences`` have no upstream equivalent and
 are ignored; ``metadata`` likewise.
 
 Streaming answers follow the API's event sequence: ``message_start``; per content block

@@ -115,6 +115,7 @@ class TurnRequest:
     tools: tuple[ToolSpec, ...] = ()
     tool_choice: ToolChoice = ToolChoice()
     max_tokens: int | None = None
+    # The client asked for reasoning; a backend without such a switch may ignore it.
     thinking: bool = False
 
 

@@ -4,7 +4,8 @@ Requests: ``system``/``developer`` messages become the system prompt; ``user`` c
 text or parts (``text``, ``image_url`` with a data URL); ``assistant`` messages carry text,
 ``tool_calls`` and optionally ``reasoning_content``; ``tool`` messages are tool results.
 ``tool_choice`` ``none``/``auto``/``required``/a named function maps to the backend's
-choice; ``reasoning_effort`` other than ``none`` asks for reasoning. Sampling settings
+choice; ``reasoning_effort`` other than ``none`` sets ``TurnRequest.thinking``, which the
+service has no field for (reasoning streams back when the service reasons). Sampling settings
 (``temperature``, ``top_p``, ...) have no upstream equivalent and are ignored.
 
 Answers: reasoning is sent as ``reasoning_content`` (the field reasoning-capable
