@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "logout": "qsmith.cli.login:logout",
     "whoami": "qsmith.cli.login:whoami",
     "conformance": "qsmith.cli.conformance:conformance",
+    "serve": "qsmith.cli.serve:serve",
     "chat": "qsmith.cli.chat:chat",
     "vendor": "qsmith.cli.vendor:vendor",
 }

@@ -1,0 +1,125 @@
+"""``qsmith serve``: the OpenAI- and Anthropic-compatible gateway in front of Amazon Q.
+
+The ASGI stack (starlette, uvicorn) is the optional ``qsmith[gateway]`` extra; it is
+imported only when the command runs, and its absence is reported with the install line.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from typing import Any
+
+import click
+
+GATEWAY_MODULES = ("starlette", "uvicorn", "anyio")
+INSTALL_HINT = "the gateway needs the optional extra: pip install 'qsmith[gateway]'"
+API_KEYS_ENV = "QSMITH_GATEWAY_API_KEYS"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def require_gateway_extra() -> None:
+    missing = [name for name in GATEWAY_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise click.ClickException(f"{INSTALL_HINT} (missing: {', '.join(missing)})")
+
+
+def api_keys(given: tuple[str, ...], environ: dict[str, str] | None = None) -> frozenset[str]:
+    """Keys from ``--api-key`` and from the comma-separated ``QSMITH_GATEWAY_API_KEYS``."""
+    environ = dict(os.environ) if environ is None else environ
+    from_env = [k.strip() for k in environ.get(API_KEYS_ENV, "").split(",")]
+    return frozenset(k for k in (*given, *from_env) if k)
+
+
+def server_config(
+    *,
+    host: str,
+    port: int,
+    keys: frozenset[str],
+    region: str,
+    models: tuple[str, ...],
+    profile_arn: str | None,
+    endpoint_url: str | None,
+    keepalive: float,
+    log_level: str,
+    max_streams: int = 100,
+) -> Any:
+    """The uvicorn configuration of the gateway (a ``uvicorn.Config``)."""
+    require_gateway_extra()
+    import uvicorn
+
+    from qsmith.gateway.app import GatewayConfig, create_app
+    from qsmith.gateway.chat_backend import ChatBackend
+
+    backend = ChatBackend(
+        region=region,
+        profile_arn=profile_arn,
+        models=models,
+        endpoint_url=endpoint_url,
+        max_streams=max_streams,
+    )
+    app = create_app(backend, GatewayConfig(api_keys=keys, keepalive_interval=keepalive))
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--api-key",
+    "given_keys",
+    multiple=True,
+    help=f"A key clients must send (repeatable); prefer ${API_KEYS_ENV} (comma-separated), "
+    "which stays out of process listings.",
+)
+@click.option("--region", default="us-east-1", show_default=True, help="Amazon Q region.")
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    help="Serve these model ids instead of asking the service for its list (repeatable).",
+)
+@click.option("--profile-arn", default=None, help="The Amazon Q profile ARN, if any.")
+@click.option("--endpoint-url", default=None, help="Send Amazon Q calls to this URL instead.")
+@click.option(
+    "--keepalive", default=15.0, show_default=True, help="Seconds of silence before a keep-alive."
+)
+@click.option(
+    "--max-streams", default=100, show_default=True, help="Concurrent upstream calls at most."
+)
+@click.option("--log-level", default="info", show_default=True)
+def serve(
+    host: str,
+    port: int,
+    given_keys: tuple[str, ...],
+    region: str,
+    models: tuple[str, ...],
+    profile_arn: str | None,
+    endpoint_url: str | None,
+    keepalive: float,
+    max_streams: int,
+    log_level: str,
+) -> None:
+    """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`)."""
+    keys = api_keys(given_keys)
+    if host not in LOOPBACK_HOSTS and not keys:
+        click.echo(
+            f"warning: serving on {host} without API keys: anyone who can reach it uses your "
+            f"Amazon Q login (set ${API_KEYS_ENV})",
+            err=True,
+        )
+    config = server_config(
+        host=host,
+        port=port,
+        keys=keys,
+        region=region,
+        models=models,
+        profile_arn=profile_arn,
+        endpoint_url=endpoint_url,
+        keepalive=keepalive,
+        log_level=log_level,
+        max_streams=max_streams,
+    )
+    import uvicorn
+
+    uvicorn.Server(config).run()

@@ -1,0 +1,312 @@
+"""The Anthropic Messages API, translated to and from the backend's types.
+
+Requests: ``system`` (text or text blocks); messages whose content is text or blocks
+(``text``, ``image`` with a base64 source, ``tool_use``, ``tool_result``, ``thinking``;
+``redacted_thinking`` cannot be replayed upstream and is refused); ``tools`` and
+``tool_choice`` (``auto``/``any``/``tool``/``none``); ``thinking`` is recorded on the turn
+(``TurnRequest.thinking``) but Amazon Q has no request field for it: the model reasons when
+the service decides, and whatever reasoning streams back is passed on. Sampling settings and ``stop_sequences`` have no upstream equivalent and
+are ignored; ``metadata`` likewise.
+
+Streaming answers follow the API's event sequence: ``message_start``; per content block
+``content_block_start``, its deltas (``text_delta``, ``thinking_delta`` then
+``signature_delta``, ``input_json_delta``) and ``content_block_stop``; ``message_delta``
+with the stop reason and usage; ``message_stop``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from qsmith.gateway.aggregate import CompletedTurn
+from qsmith.gateway.backend import (
+    BackendEvent,
+    Message,
+    Part,
+    ReasoningDelta,
+    ReasoningPart,
+    TextDelta,
+    TextPart,
+    ToolCall,
+    ToolChoice,
+    ToolResultPart,
+    ToolSpec,
+    ToolUsePart,
+    TurnEnd,
+    TurnRequest,
+    Usage,
+)
+from qsmith.gateway.errors import BadRequestError, GatewayError, anthropic_error
+from qsmith.gateway.fields import decode_image, get, require
+from qsmith.gateway.history import normalize
+from qsmith.gateway.sse import KEEPALIVE_COMMENT, Keepalive, encode_event
+
+__all__ = ["MessagesRequest", "message_body", "message_events", "parse_messages_request"]
+
+
+class MessagesRequest:
+    def __init__(self, turn: TurnRequest, *, stream: bool) -> None:
+        self.turn = turn
+        self.stream = stream
+        self.id = f"msg_{uuid.uuid4().hex}"
+
+
+def parse_messages_request(body: dict[str, Any]) -> MessagesRequest:
+    model = require(body, "model", str, "")
+    raw_messages = require(body, "messages", list, "")
+    messages = []
+    for index, raw in enumerate(raw_messages):
+        path = f"messages[{index}]"
+        if not isinstance(raw, dict):
+            raise BadRequestError(f"{path}: expected an object", param=path)
+        role = require(raw, "role", str, path)
+        if role not in ("user", "assistant"):
+            raise BadRequestError(f"{path}.role: expected user or assistant", param=f"{path}.role")
+        parts = _content(raw.get("content"), f"{path}.content")
+        messages.append(Message("user" if role == "user" else "assistant", parts))
+    thinking = get(body, "thinking", dict, "") or {}
+    turn = TurnRequest(
+        model=model,
+        messages=normalize(messages),
+        system=_system(body.get("system")),
+        tools=_tools(get(body, "tools", list, "") or []),
+        tool_choice=_tool_choice(get(body, "tool_choice", dict, "")),
+        max_tokens=get(body, "max_tokens", int, ""),
+        thinking=thinking.get("type") == "enabled",
+    )
+    return MessagesRequest(turn, stream=bool(get(body, "stream", bool, "")))
+
+
+def _system(raw: object) -> str | None:
+    if raw is None or isinstance(raw, str):
+        return raw or None
+    if not isinstance(raw, list):
+        raise BadRequestError("system: expected a string or text blocks", param="system")
+    texts = []
+    for index, block in enumerate(raw):
+        where = f"system[{index}]"
+        if not isinstance(block, dict) or block.get("type") != "text":
+            raise BadRequestError(f"{where}: only text blocks are allowed", param=where)
+        texts.append(require(block, "text", str, where))
+    return "\n\n".join(texts) or None
+
+
+def _content(raw: object, path: str) -> tuple[Part, ...]:
+    if isinstance(raw, str):
+        return (TextPart(raw),)
+    if not isinstance(raw, list):
+        raise BadRequestError(f"{path}: expected a string or content blocks", param=path)
+    parts = []
+    for index, block in enumerate(raw):
+        where = f"{path}[{index}]"
+        if not isinstance(block, dict):
+            raise BadRequestError(f"{where}: expected an object", param=where)
+        parts.append(_block(block, where))
+    return tuple(parts)
+
+
+def _block(block: dict[str, Any], where: str) -> Part:
+    kind = require(block, "type", str, where)
+    if kind == "text":
+        return TextPart(require(block, "text", str, where))
+    if kind == "image":
+        source = require(block, "source", dict, where)
+        if source.get("type") != "base64":
+            raise BadRequestError(
+                f"{where}.source.type: only base64 images are accepted (the gateway fetches nothing)",
+                param=f"{where}.source.type",
+            )
+        media_type = require(source, "media_type", str, f"{where}.source")
+        return decode_image(media_type, require(source, "data", str, f"{where}.source"), where)
+    if kind == "tool_use":
+        tool_input = get(block, "input", dict, where) or {}
+        return ToolUsePart(
+            require(block, "id", str, where), require(block, "name", str, where), tool_input
+        )
+    if kind == "tool_result":
+        text = _result_text(block.get("content"), f"{where}.content")
+        call_id = require(block, "tool_use_id", str, where)
+        return ToolResultPart(call_id, text, bool(get(block, "is_error", bool, where)))
+    if kind == "thinking":
+        thinking = require(block, "thinking", str, where)
+        return ReasoningPart(thinking, get(block, "signature", str, where))
+    raise BadRequestError(
+        f"{where}.type: unsupported content block {kind!r}", param=f"{where}.type"
+    )
+
+
+def _result_text(raw: object, path: str) -> str:
+    if raw is None or isinstance(raw, str):
+        return raw or ""
+    if not isinstance(raw, list):
+        raise BadRequestError(f"{path}: expected a string or text blocks", param=path)
+    texts = []
+    for index, block in enumerate(raw):
+        where = f"{path}[{index}]"
+        if not isinstance(block, dict) or block.get("type") != "text":
+            raise BadRequestError(f"{where}: tool results may hold text blocks only", param=where)
+        texts.append(require(block, "text", str, where))
+    return "\n".join(texts)
+
+
+def _tools(raw_tools: list[Any]) -> tuple[ToolSpec, ...]:
+    tools = []
+    for index, tool in enumerate(raw_tools):
+        where = f"tools[{index}]"
+        if not isinstance(tool, dict):
+            raise BadRequestError(f"{where}: expected an object", param=where)
+        schema = get(tool, "input_schema", dict, where)
+        if schema is None:
+            raise BadRequestError(
+                f"{where}: server tools are not supported; give input_schema", param=where
+            )
+        name = require(tool, "name", str, where)
+        tools.append(ToolSpec(name, get(tool, "description", str, where) or "", schema))
+    return tuple(tools)
+
+
+def _tool_choice(raw: dict[str, Any] | None) -> ToolChoice:
+    if raw is None:
+        return ToolChoice("auto")
+    kind = require(raw, "type", str, "tool_choice")
+    if kind in ("auto", "any", "none"):
+        return ToolChoice(kind)  # type: ignore[arg-type]
+    if kind == "tool":
+        return ToolChoice("tool", require(raw, "name", str, "tool_choice"))
+    raise BadRequestError(f"tool_choice.type: unknown choice {kind!r}", param="tool_choice.type")
+
+
+def _usage(usage: Usage) -> dict[str, int]:
+    return {
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cache_read_input_tokens": usage.cache_read_input_tokens,
+        "cache_creation_input_tokens": usage.cache_write_input_tokens,
+    }
+
+
+def message_body(request: MessagesRequest, model: str, turn: CompletedTurn) -> dict[str, object]:
+    content: list[dict[str, object]] = []
+    if turn.reasoning:
+        content.append(
+            {"type": "thinking", "thinking": turn.reasoning, "signature": turn.signature or ""}
+        )
+    if turn.text:
+        content.append({"type": "text", "text": turn.text})
+    for call in turn.tool_calls:
+        content.append(
+            {
+                "type": "tool_use",
+                "id": call.id,
+                "name": call.name,
+                "input": json.loads(call.arguments),
+            }
+        )
+    return {
+        "id": request.id,
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": content,
+        "stop_reason": turn.stop_reason,
+        "stop_sequence": None,
+        "usage": _usage(turn.usage),
+    }
+
+
+class _Blocks:
+    """Tracks the open content block, so each kind of delta opens and closes its own."""
+
+    def __init__(self) -> None:
+        self.index = -1
+        self.open: str | None = None
+
+    def switch(self, kind: str, start: dict[str, object]) -> list[bytes]:
+        if self.open == kind:
+            return []
+        frames = self.close()
+        self.index += 1
+        self.open = kind
+        frames.append(_event("content_block_start", index=self.index, content_block=start))
+        return frames
+
+    def close(self) -> list[bytes]:
+        if self.open is None:
+            return []
+        self.open = None
+        return [_event("content_block_stop", index=self.index)]
+
+
+def _event(kind: str, **fields: object) -> bytes:
+    return encode_event({"type": kind, **fields}, event=kind)
+
+
+async def message_events(
+    request: MessagesRequest,
+    model: str,
+    input_estimate: int,
+    events: AsyncIterator[BackendEvent | Keepalive],
+) -> AsyncIterator[bytes]:
+    """The SSE body of a streamed message."""
+    start: dict[str, object] = {
+        "id": request.id,
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [],
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {"input_tokens": input_estimate, "output_tokens": 0},
+    }
+    yield _event("message_start", message=start)
+    blocks = _Blocks()
+    try:
+        async for event in events:
+            for frame in _frames(event, blocks):
+                yield frame
+    except GatewayError as error:
+        yield encode_event(anthropic_error(error)[1], event="error")
+
+
+def _frames(event: BackendEvent | Keepalive, blocks: _Blocks) -> list[bytes]:
+    match event:
+        case Keepalive():
+            return [KEEPALIVE_COMMENT]
+        case TextDelta(text):
+            frames = blocks.switch("text", {"type": "text", "text": ""})
+            delta = {"type": "text_delta", "text": text}
+            return [*frames, _event("content_block_delta", index=blocks.index, delta=delta)]
+        case ReasoningDelta(text, signature):
+            frames = blocks.switch(
+                "thinking", {"type": "thinking", "thinking": "", "signature": ""}
+            )
+            if text:
+                delta = {"type": "thinking_delta", "thinking": text}
+                frames.append(_event("content_block_delta", index=blocks.index, delta=delta))
+            if signature:
+                delta = {"type": "signature_delta", "signature": signature}
+                frames.append(_event("content_block_delta", index=blocks.index, delta=delta))
+            return frames
+        case ToolCall(call_id, name, arguments):
+            frames = blocks.close()
+            start: dict[str, object] = {
+                "type": "tool_use",
+                "id": call_id,
+                "name": name,
+                "input": {},
+            }
+            frames += blocks.switch(f"tool:{call_id}", start)
+            delta = {"type": "input_json_delta", "partial_json": arguments}
+            frames.append(_event("content_block_delta", index=blocks.index, delta=delta))
+            return frames + blocks.close()
+        case TurnEnd(stop_reason, usage):
+            end: dict[str, object] = {"stop_reason": stop_reason, "stop_sequence": None}
+            return [
+                *blocks.close(),
+                _event("message_delta", delta=end, usage=_usage(usage)),
+                _event("message_stop"),
+            ]
+    return []

@@ -1,0 +1,249 @@
+"""The ASGI application: routes, API keys, and errors in each API's own format.
+
+``create_app(backend, config)`` builds a Starlette app over any ``Backend``. Streaming
+routes wait for the first upstream event before answering, so failures that happen
+before any output (throttling, an expired login, a context overflow) get their real HTTP
+status; a failure later in the stream is sent as the API's in-stream error event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hmac
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import TypeVar
+
+import anyio
+import anyio.abc
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from qsmith.gateway.aggregate import CompletedTurn, collect
+from qsmith.gateway.anthropic_api import message_body, message_events, parse_messages_request
+from qsmith.gateway.backend import Backend, BackendEvent, ModelInfo, TurnRequest
+from qsmith.gateway.errors import ApiKeyError, GatewayError, anthropic_error, openai_error
+from qsmith.gateway.fields import parse_body
+from qsmith.gateway.models import ModelCatalog
+from qsmith.gateway.openai_api import completion_body, completion_chunks, parse_chat_request
+from qsmith.gateway.sse import Keepalive, with_keepalive
+from qsmith.gateway.streaming import EventStreamResponse
+
+__all__ = ["GatewayConfig", "create_app"]
+
+T = TypeVar("T")
+Handler = Callable[[Request], Awaitable[Response]]
+# Written to the access log when a client left before its answer (nginx's convention).
+CLIENT_GONE = 499
+ErrorFormat = Callable[[GatewayError], tuple[int, dict[str, object]]]
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayConfig:
+    """``api_keys``: when not empty, every request must carry one of them."""
+
+    api_keys: frozenset[str] = frozenset()
+    keepalive_interval: float = 15.0
+    models_ttl: float = 300.0
+
+
+class Gateway:
+    def __init__(self, backend: Backend, config: GatewayConfig) -> None:
+        self.backend = backend
+        self.config = config
+        self.catalog = ModelCatalog(backend, ttl=config.models_ttl)
+
+    def guarded(self, handler: Handler, errors: ErrorFormat | None = None) -> Handler:
+        """``handler`` behind the API-key check, its GatewayErrors rendered as ``errors``."""
+
+        async def endpoint(request: Request) -> Response:
+            render = errors or _format_for(request)
+            try:
+                self.check_key(request)
+                return await handler(request)
+            except GatewayError as error:
+                status, body = render(error)
+                return JSONResponse(body, status_code=status)
+
+        return endpoint
+
+    def check_key(self, request: Request) -> None:
+        if not self.config.api_keys:
+            return
+        given = request.headers.get("x-api-key")
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if given is None and scheme.lower() == "bearer":
+            given = token.strip()
+        if given is None:
+            raise ApiKeyError("an API key is required (Authorization: Bearer or x-api-key)")
+        if not any(hmac.compare_digest(given.encode(), k.encode()) for k in self.config.api_keys):
+            raise ApiKeyError("the API key is not valid")
+
+    async def resolved(self, turn: TurnRequest) -> TurnRequest:
+        return dataclasses.replace(turn, model=await self.catalog.resolve(turn.model))
+
+    async def started(self, turn: TurnRequest) -> AsyncIterator[BackendEvent | Keepalive]:
+        """The turn's events with keep-alives, its first item already received."""
+        ticks = with_keepalive(self.backend.stream_turn(turn), self.config.keepalive_interval)
+        try:
+            first = await anext(ticks)
+        except StopAsyncIteration:
+            return _empty()
+        except BaseException:
+            await ticks.aclose()
+            raise
+        return _prepend(first, ticks)
+
+    async def _collect(self, turn: TurnRequest) -> CompletedTurn:
+        async with contextlib.aclosing(self.backend.stream_turn(turn)) as stream:
+            return await collect(stream)
+
+    # Routes ----------------------------------------------------------------------
+    async def chat_completions(self, request: Request) -> Response:
+        parsed = parse_chat_request(parse_body(await request.body()))
+        turn = await self.resolved(parsed.turn)
+        name = parsed.turn.model
+        if parsed.stream:
+            events = await self.started(turn)
+            return EventStreamResponse(completion_chunks(parsed, name, events))
+        completed = await _unless_disconnected(request, self._collect(turn))
+        if completed is None:
+            return Response(status_code=CLIENT_GONE)
+        return JSONResponse(completion_body(parsed, name, completed))
+
+    async def messages(self, request: Request) -> Response:
+        parsed = parse_messages_request(parse_body(await request.body()))
+        turn = await self.resolved(parsed.turn)
+        name = parsed.turn.model
+        if parsed.stream:
+            estimate = self.backend.count_tokens(turn)
+            events = await self.started(turn)
+            return EventStreamResponse(message_events(parsed, name, estimate, events))
+        completed = await _unless_disconnected(request, self._collect(turn))
+        if completed is None:
+            return Response(status_code=CLIENT_GONE)
+        return JSONResponse(message_body(parsed, name, completed))
+
+    async def count_tokens(self, request: Request) -> Response:
+        parsed = parse_messages_request(parse_body(await request.body()))
+        turn = await self.resolved(parsed.turn)
+        return JSONResponse({"input_tokens": self.backend.count_tokens(turn)})
+
+    async def list_models(self, request: Request) -> Response:
+        models = await self.catalog.models()
+        data = [_model_entry(m) for m in models]
+        return JSONResponse(
+            {
+                "object": "list",
+                "data": data,
+                "has_more": False,
+                "first_id": data[0]["id"] if data else None,
+                "last_id": data[-1]["id"] if data else None,
+            }
+        )
+
+    async def health(self, request: Request) -> Response:
+        status = await self.backend.health()
+        body = {"status": "ok" if status.ok else "unavailable", "auth": status.auth}
+        body["detail"] = status.detail
+        return JSONResponse(body, status_code=200 if status.ok else 503)
+
+
+async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T | None:
+    """``work``'s result, or None when the client hung up first (``work`` is cancelled,
+    which closes the upstream call)."""
+    results: list[T] = []
+    failures: list[Exception] = []
+
+    async def run(group: anyio.abc.TaskGroup) -> None:
+        try:
+            results.append(await work)
+        except Exception as error:  # raised below, not as a task group's ExceptionGroup
+            failures.append(error)
+        group.cancel_scope.cancel()
+
+    async def watch(group: anyio.abc.TaskGroup) -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        group.cancel_scope.cancel()
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(run, group)
+        group.start_soon(watch, group)
+    if failures:
+        raise failures[0]
+    return results[0] if results else None
+
+
+def _model_entry(model: ModelInfo) -> dict[str, object]:
+    """One entry readable by both SDKs' model list types."""
+    return {
+        "id": model.id,
+        "object": "model",
+        "created": 0,
+        "owned_by": "amazon-q",
+        "type": "model",
+        "display_name": model.description or model.id,
+        "created_at": "1970-01-01T00:00:00Z",
+    }
+
+
+def _format_for(request: Request) -> ErrorFormat:
+    """Shared routes answer errors in Anthropic's format when the client is an Anthropic one."""
+    anthropic = "anthropic-version" in request.headers or "x-api-key" in request.headers
+    return anthropic_error if anthropic else openai_error
+
+
+async def _prepend(
+    first: BackendEvent | Keepalive, rest: AsyncGenerator[BackendEvent | Keepalive, None]
+) -> AsyncIterator[BackendEvent | Keepalive]:
+    try:
+        yield first
+        async for item in rest:
+            yield item
+    finally:
+        await rest.aclose()
+
+
+async def _empty() -> AsyncIterator[BackendEvent | Keepalive]:
+    return
+    yield
+
+
+def _closing(backend: Backend) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """A lifespan that closes the backend's connections when the server stops."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        aclose = getattr(backend, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    return lifespan
+
+
+def create_app(backend: Backend, config: GatewayConfig | None = None) -> Starlette:
+    gateway = Gateway(backend, config or GatewayConfig())
+    routes = [
+        Route(
+            "/v1/chat/completions",
+            gateway.guarded(gateway.chat_completions, openai_error),
+            methods=["POST"],
+        ),
+        Route("/v1/messages", gateway.guarded(gateway.messages, anthropic_error), methods=["POST"]),
+        Route(
+            "/v1/messages/count_tokens",
+            gateway.guarded(gateway.count_tokens, anthropic_error),
+            methods=["POST"],
+        ),
+        Route("/v1/models", gateway.guarded(gateway.list_models), methods=["GET"]),
+        Route("/health", gateway.guarded(gateway.health), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=_closing(backend))
+    app.state.gateway = gateway
+    return app

@@ -1,0 +1,192 @@
+"""The gateway's backend interface: normalized requests in, normalized events out.
+
+Both wire APIs (OpenAI, Anthropic) translate to and from these types only, so each side
+can be built and tested alone: the translators against a scripted backend, the backend
+adapter against a fake service. A backend answers four questions: which models exist,
+how a turn streams, roughly how many tokens a request holds, and whether the upstream
+identity is usable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeAlias
+
+__all__ = [
+    "Backend",
+    "BackendEvent",
+    "HealthStatus",
+    "ImagePart",
+    "Message",
+    "ModelInfo",
+    "Part",
+    "ReasoningDelta",
+    "ReasoningPart",
+    "StopReason",
+    "TextDelta",
+    "TextPart",
+    "ToolCall",
+    "ToolChoice",
+    "ToolResultPart",
+    "ToolSpec",
+    "ToolUsePart",
+    "TurnEnd",
+    "TurnRequest",
+    "Usage",
+]
+
+Role = Literal["user", "assistant"]
+StopReason = Literal["end_turn", "tool_use", "max_tokens"]
+
+
+@dataclass(frozen=True, slots=True)
+class TextPart:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePart:
+    """An image sent inline; ``format`` is the service's name (png, jpeg, gif, webp)."""
+
+    format: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolUsePart:
+    """A tool call the assistant made earlier in the conversation."""
+
+    id: str
+    name: str
+    input: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResultPart:
+    """The caller's answer to a tool call."""
+
+    tool_use_id: str
+    text: str
+    is_error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReasoningPart:
+    """Reasoning the assistant showed earlier; replayed as context only."""
+
+    text: str
+    signature: str | None = None
+
+
+Part: TypeAlias = TextPart | ImagePart | ToolUsePart | ToolResultPart | ReasoningPart
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    role: Role
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    """A tool as the caller named it; the backend maps names to what the service accepts."""
+
+    name: str
+    description: str
+    input_schema: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolChoice:
+    """``auto`` (model decides), ``none`` (no tools), ``any`` (some tool), ``tool`` (``name``)."""
+
+    mode: Literal["auto", "none", "any", "tool"] = "auto"
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnRequest:
+    """One turn to run: ``messages`` is normalized (user first, alternating, ends with user)."""
+
+    model: str
+    messages: tuple[Message, ...]
+    system: str | None = None
+    tools: tuple[ToolSpec, ...] = ()
+    tool_choice: ToolChoice = ToolChoice()
+    max_tokens: int | None = None
+    # The client asked for reasoning; a backend without such a switch may ignore it.
+    thinking: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts; ``estimated`` when the service did not report them (see the design note)."""
+
+    input_tokens: int
+    output_tokens: int
+    cache_read_input_tokens: int = 0
+    cache_write_input_tokens: int = 0
+    estimated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReasoningDelta:
+    text: str
+    signature: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A complete tool call, its arguments as a JSON object text, named as the caller named it."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class TurnEnd:
+    stop_reason: StopReason
+    usage: Usage
+
+
+BackendEvent: TypeAlias = TextDelta | ReasoningDelta | ToolCall | TurnEnd
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """A model the backend can route to; ``id`` is the service's model id."""
+
+    id: str
+    description: str | None = None
+    context_window: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthStatus:
+    """Whether the upstream identity is usable, and a message saying why not."""
+
+    ok: bool
+    auth: str
+    detail: str
+
+
+class Backend(Protocol):
+    """What the gateway needs from an upstream. Errors raised are ``qsmith.gateway.errors``."""
+
+    async def list_models(self) -> list[ModelInfo]: ...
+
+    def stream_turn(self, request: TurnRequest) -> AsyncGenerator[BackendEvent, None]:
+        """Events of one turn, ending with exactly one ``TurnEnd``. Closing the iterator
+        early (a client that hung up) must cancel the upstream call."""
+        ...
+
+    def count_tokens(self, request: TurnRequest) -> int: ...
+
+    async def health(self) -> HealthStatus: ...

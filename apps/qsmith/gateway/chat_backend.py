@@ -1,0 +1,287 @@
+"""The gateway's backend on ``qsmith.chat``: each request is one stateless chat turn.
+
+A request carries its whole conversation, so every turn is an ``AsyncConversation``
+started from the request's earlier messages (``history=``) and sent the last user
+message. Chat owns routing (bearer codewhisperer-streaming, or SigV4 qdeveloper-streaming
+for ``custom:<region>:<model>`` and ``AMAZON_Q_SIGV4``), the service's history rules and
+limits, and the reading of service errors; this module maps messages, tool names and
+events both ways. All turns share one connection pool, so concurrent streams are bounded
+by ``max_streams``, and closing a turn's event iterator closes its upstream response.
+
+Requests: the service has no system prompt field, so the system prompt opens the first
+user message (``SYSTEM_TEMPLATE``); it has no ``tool_choice``, so ``any`` and ``tool``
+become an instruction at the end of the current message and ``none`` sends no tools.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from datetime import timedelta
+
+from qsmith import chat
+from qsmith.chat.login_bridge import login_token_provider
+from qsmith.gateway.backend import (
+    BackendEvent,
+    HealthStatus,
+    ImagePart,
+    Message,
+    ModelInfo,
+    ReasoningDelta,
+    ReasoningPart,
+    StopReason,
+    TextDelta,
+    TextPart,
+    ToolCall,
+    ToolResultPart,
+    ToolUsePart,
+    TurnEnd,
+    TurnRequest,
+    Usage,
+)
+from qsmith.gateway.chat_errors import gateway_error
+from qsmith.gateway.tokens import estimate_chars, estimate_request
+from qsmith.gateway.toolnames import ToolNames, fit_description
+from qsmith.runtime.auth.credentials.chain import default_credential_chain
+from qsmith.runtime.auth.credentials.provider import CredentialProvider
+from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
+from qsmith.runtime.auth.tokens.chain import default_token_chain
+from qsmith.runtime.auth.tokens.provider import StaticTokenProvider, TokenProvider
+from qsmith.runtime.client import ClientConfig
+from qsmith.runtime.errors import ConfigError, IdentityError, QsmithError
+from qsmith.runtime.transport import TransportConfig, build_async_client
+
+__all__ = ["SYSTEM_TEMPLATE", "ChatBackend"]
+
+SYSTEM_TEMPLATE = "<system_instructions>\n{system}\n</system_instructions>\n\n{content}"
+ANY_TOOL_HINT = "\n\n(Answer by calling one of the available tools.)"
+NAMED_TOOL_HINT = "\n\n(Answer by calling the tool `{name}`.)"
+EXPIRY_MARGIN = timedelta(minutes=1)
+# A model may think for minutes before its first word; the gateway keeps its own
+# client's connection alive with keep-alive comments meanwhile.
+SILENCE_TIMEOUT = 300.0
+
+
+class ChatBackend:
+    """Turns through ``qsmith.chat``; models listed by the service or given (``models``).
+
+    ``token``: a token, a provider, or None for the ``qsmith login`` session, then the
+    default token chain; ``credentials`` (SigV4 routes): given or the AWS chain.
+    ``endpoint_url`` points both services elsewhere (tests).
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        token: BearerToken | str | TokenProvider | None = None,
+        credentials: AwsCredentials | CredentialProvider | None = None,
+        profile_arn: str | None = None,
+        models: Sequence[str] = (),
+        endpoint_url: str | None = None,
+        max_attempts: int | None = None,
+        max_streams: int = 100,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self._environ = dict(os.environ if environ is None else environ)
+        self._route = chat.resolve_route(None, region=region, environ=self._environ)
+        if not self._route.bearer and not models:
+            raise ConfigError(
+                "with SigV4 (AMAZON_Q_SIGV4) the service cannot list models: name them "
+                "with --model"
+            )
+        self._region = region
+        self._profile_arn = profile_arn
+        self._configured_models = tuple(models)
+        self._endpoint_url = endpoint_url
+        self._tokens = _token_provider(token, self._environ)
+        self._credentials = credentials
+        transport = TransportConfig(
+            max_connections=max_streams,
+            max_keepalive_connections=max_streams,
+            read_timeout=SILENCE_TIMEOUT,
+            idle_timeout=SILENCE_TIMEOUT,
+        )
+        self._http = build_async_client(transport)
+        self._config = ClientConfig(
+            max_attempts=max_attempts, transport=transport, async_http_client=self._http
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def _conversation(self, model: str | None, **options: object) -> chat.AsyncConversation:
+        return chat.AsyncConversation(
+            model=model,
+            region=self._region,
+            profile_arn=self._profile_arn,
+            token=self._tokens if self._route.bearer else None,
+            credentials=self._credentials,
+            endpoint_url=self._endpoint_url,
+            client_config=self._config,
+            environ=self._environ,
+            **options,  # type: ignore[arg-type]
+        )
+
+    async def list_models(self) -> list[ModelInfo]:
+        if self._configured_models:
+            return [ModelInfo(name) for name in self._configured_models]
+        conversation = self._conversation(None)
+        try:
+            found = await conversation.list_models()
+        except QsmithError as error:
+            raise gateway_error(error) from error
+        finally:
+            await conversation.close()
+        return [ModelInfo(m.model_id, m.description or m.name) for m in found]
+
+    async def stream_turn(self, request: TurnRequest) -> AsyncGenerator[BackendEvent, None]:
+        names = ToolNames(t.name for t in request.tools)
+        *earlier, last = request.messages
+        history = [
+            _chat_message(m, names, request.system if i == 0 else None)
+            for i, m in enumerate(earlier)
+        ]
+        current = _chat_message(last, names, None if earlier else request.system)
+        assert isinstance(current, chat.UserMessage)  # normalized: the last turn is the user's
+        conversation = self._conversation(
+            request.model, tools=_tools(request, names), history=history
+        )
+        usage: chat.TokenUsage | None = None
+        output_chars = 0
+        try:
+            send = conversation.send(
+                current.content + _choice_hint(request, names),
+                images=current.images,
+                tool_results=current.tool_results,
+            )
+            async with contextlib.aclosing(send) as events:
+                async for event in events:
+                    match event:
+                        case chat.TextDelta(text=text):
+                            output_chars += len(text)
+                            yield TextDelta(text)
+                        case chat.ReasoningDelta(text=text, signature=signature):
+                            output_chars += len(text)
+                            yield ReasoningDelta(text, signature)
+                        case chat.ToolUseRequest(tool_use=use):
+                            call = _tool_call(use, names)
+                            output_chars += len(call.arguments)
+                            yield call
+                        case chat.TokenUsage():
+                            usage = event
+                        case chat.TurnComplete(stop_reason=stop):
+                            reason: StopReason = "tool_use" if stop == "tool_use" else "end_turn"
+                            yield TurnEnd(reason, _usage(usage, request, output_chars))
+        except QsmithError as error:
+            raise gateway_error(error) from error
+        finally:
+            await conversation.close()
+
+    def count_tokens(self, request: TurnRequest) -> int:
+        return estimate_request(request)
+
+    async def health(self) -> HealthStatus:
+        auth = self._route.auth
+        try:
+            if self._route.bearer:
+                token = await asyncio.to_thread(self._tokens.resolve_token)
+                if token.expires_within(EXPIRY_MARGIN):
+                    return HealthStatus(False, auth, "the login has expired; run `qsmith login`")
+                return HealthStatus(True, auth, f"token from {token.source}")
+            given = self._credentials
+            if isinstance(given, AwsCredentials):
+                return HealthStatus(True, auth, "AWS credentials given")
+            chain = given or default_credential_chain(environ=self._environ)
+            await asyncio.to_thread(chain.resolve_credentials)
+            return HealthStatus(True, auth, "AWS credentials resolved")
+        except IdentityError as error:
+            hint = "run `qsmith login`" if self._route.bearer else "check the AWS credentials"
+            return HealthStatus(False, auth, f"no usable identity ({type(error).__name__}); {hint}")
+
+
+def _token_provider(
+    token: BearerToken | str | TokenProvider | None, environ: Mapping[str, str]
+) -> TokenProvider:
+    if isinstance(token, BearerToken | str):
+        return StaticTokenProvider(token)
+    if token is not None:
+        return token
+    return login_token_provider(environ) or default_token_chain(environ=environ)
+
+
+def _chat_message(message: Message, names: ToolNames, system: str | None) -> chat.Message:
+    text = "".join(p.text for p in message.parts if isinstance(p, TextPart))
+    if message.role == "assistant":
+        reasoning = [p for p in message.parts if isinstance(p, ReasoningPart)]
+        return chat.AssistantMessage(
+            text,
+            tool_uses=tuple(
+                chat.ToolUse(p.id, names.to_service(p.name), dict(p.input))
+                for p in message.parts
+                if isinstance(p, ToolUsePart)
+            ),
+            reasoning=(
+                chat.Reasoning("".join(p.text for p in reasoning), reasoning[-1].signature)
+                if reasoning
+                else None
+            ),
+        )
+    texts = [p.text for p in message.parts if isinstance(p, TextPart)]
+    content = "\n\n".join(texts)
+    if system:
+        content = SYSTEM_TEMPLATE.format(system=system, content=content)
+    return chat.UserMessage(
+        content,
+        images=tuple(
+            chat.Image(p.format, p.data) for p in message.parts if isinstance(p, ImagePart)
+        ),
+        tool_results=tuple(
+            chat.ToolResult.text(p.tool_use_id, p.text, error=p.is_error)
+            for p in message.parts
+            if isinstance(p, ToolResultPart)
+        ),
+    )
+
+
+def _tools(request: TurnRequest, names: ToolNames) -> list[chat.ToolSpec]:
+    if request.tool_choice.mode == "none":
+        return []
+    return [
+        chat.ToolSpec(
+            names.to_service(t.name),
+            fit_description(t.description, t.name),
+            dict(t.input_schema),
+        )
+        for t in request.tools
+    ]
+
+
+def _choice_hint(request: TurnRequest, names: ToolNames) -> str:
+    choice = request.tool_choice
+    if not request.tools or choice.mode in ("auto", "none"):
+        return ""
+    if choice.mode == "tool" and choice.name:
+        return NAMED_TOOL_HINT.format(name=names.to_service(choice.name))
+    return ANY_TOOL_HINT
+
+
+def _tool_call(use: chat.ToolUse, names: ToolNames) -> ToolCall:
+    tool_input = use.input if use.input_error is None else {"_raw_input": use.input}
+    if not isinstance(tool_input, dict):
+        tool_input = {"_raw_input": tool_input}
+    return ToolCall(use.tool_use_id, names.to_client(use.name), json.dumps(tool_input))
+
+
+def _usage(reported: chat.TokenUsage | None, request: TurnRequest, output_chars: int) -> Usage:
+    if reported is not None:
+        return Usage(
+            reported.input_tokens,
+            reported.output_tokens,
+            reported.cache_read_input_tokens or 0,
+            reported.cache_write_input_tokens or 0,
+        )
+    return Usage(estimate_request(request), estimate_chars(output_chars), estimated=True)

@@ -1,0 +1,85 @@
+"""Reading a client's JSON body: every wrong field is a ``BadRequestError`` naming its path."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Any, TypeVar, overload
+
+from qsmith.gateway.backend import ImagePart
+from qsmith.gateway.errors import BadRequestError
+
+__all__ = ["decode_image", "get", "parse_body", "require"]
+
+T = TypeVar("T")
+_DATA_URL = re.compile(r"^data:(image/[a-zA-Z0-9.+-]+);base64,(.*)$", re.DOTALL)
+IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif", "image/webp": "webp"}
+_TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw)
+    except ValueError as exc:
+        raise BadRequestError(f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise BadRequestError("the request body must be a JSON object")
+    return body
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+
+
+@overload
+def get(obj: dict[str, Any], key: str, kind: type[T], path: str) -> T | None: ...
+@overload
+def get(obj: dict[str, Any], key: str, kind: tuple[type, ...], path: str) -> Any: ...
+def get(obj: dict[str, Any], key: str, kind: Any, path: str) -> Any:
+    """``obj[key]`` if present and not null, checked to be of ``kind``; else None."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    numeric = kind is int or (isinstance(kind, tuple) and int in kind)
+    if isinstance(value, bool) and numeric and kind is not bool:
+        value = object()  # a JSON true is not a number
+    if not isinstance(value, kind):
+        where = f"{path}.{key}" if path else key
+        raise BadRequestError(f"{where}: expected {_type_name(kind)}", param=where)
+    return value
+
+
+def require(obj: dict[str, Any], key: str, kind: type[T], path: str) -> T:
+    value = get(obj, key, kind, path)
+    if value is None:
+        where = f"{path}.{key}" if path else key
+        raise BadRequestError(f"{where}: this field is required", param=where)
+    return value
+
+
+def decode_image(media_type: str, data: str, path: str) -> ImagePart:
+    """An image from a media type and base64 text; the format must be one the service takes."""
+    image_format = IMAGE_FORMATS.get(media_type.lower())
+    if image_format is None:
+        supported = ", ".join(sorted(IMAGE_FORMATS))
+        raise BadRequestError(
+            f"{path}: unsupported image type {media_type!r} ({supported})", param=path
+        )
+    try:
+        payload = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequestError(f"{path}: the image data is not valid base64", param=path) from None
+    return ImagePart(image_format, payload)
+
+
+def image_from_data_url(url: str, path: str) -> ImagePart:
+    match = _DATA_URL.match(url)
+    if match is None:
+        raise BadRequestError(
+            f"{path}: only data: URLs with base64 images are accepted (the gateway fetches nothing)",
+            param=path,
+        )
+    return decode_image(match.group(1), match.group(2), path)

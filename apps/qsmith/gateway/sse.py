@@ -1,0 +1,120 @@
+"""Server-sent events: encoding, and keep-alive comments while the upstream is silent.
+
+``with_keepalive`` interleaves ``KEEPALIVE`` markers into an async iterator whenever no
+item arrived for ``interval`` seconds; the routes send them as SSE comment lines, which
+every SSE client ignores but which keep proxies and idle timeouts from closing the
+connection while a model thinks. Closing the wrapper closes the source, so a client
+that hangs up cancels the upstream call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Final, Generic, TypeVar
+
+__all__ = ["KEEPALIVE", "KEEPALIVE_COMMENT", "Keepalive", "encode_event", "with_keepalive"]
+
+T = TypeVar("T")
+
+KEEPALIVE_COMMENT: Final = b": keep-alive\n\n"
+# Items read ahead of a slow client; bounded so that one never buffers a whole answer.
+BUFFERED = 64
+
+
+class Keepalive:
+    """The marker ``with_keepalive`` yields when the source stayed silent."""
+
+    def __repr__(self) -> str:
+        return "KEEPALIVE"
+
+
+KEEPALIVE: Final = Keepalive()
+
+
+def encode_event(data: object, *, event: str | None = None) -> bytes:
+    """One SSE event: an optional ``event:`` line and one ``data:`` line of compact JSON."""
+    text = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {text}\n\n".encode()
+
+
+async def with_keepalive(
+    source: AsyncIterator[T], interval: float
+) -> AsyncGenerator[T | Keepalive, None]:
+    """The items of ``source``, with ``KEEPALIVE`` after each ``interval`` of silence.
+
+    A reader task moves ``source`` into a bounded queue (so the source always runs in
+    one task); a ticker task adds ``KEEPALIVE`` whenever nothing was queued for
+    ``interval``. This side only waits on the queue, which keeps the cost per item at
+    one queue hand-over. Closing this generator cancels both tasks and closes ``source``.
+    """
+    channel = _Channel[T](interval)
+    reader = asyncio.create_task(channel.read(source))
+    ticker = asyncio.create_task(channel.tick())
+    try:
+        while True:
+            item = await channel.queue.get()
+            if item.error is not None:
+                raise item.error
+            if item.done:
+                return
+            yield KEEPALIVE if item.keepalive else item.value  # type: ignore[misc]
+    finally:
+        for task in (ticker, reader):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+class _Item(Generic[T]):
+    __slots__ = ("done", "error", "keepalive", "value")
+
+    def __init__(
+        self,
+        value: T | None = None,
+        *,
+        done: bool = False,
+        error: BaseException | None = None,
+        keepalive: bool = False,
+    ) -> None:
+        self.value = value
+        self.done = done
+        self.error = error
+        self.keepalive = keepalive
+
+
+class _Channel(Generic[T]):
+    def __init__(self, interval: float) -> None:
+        self.queue: asyncio.Queue[_Item[T]] = asyncio.Queue(maxsize=BUFFERED)
+        self.interval = interval
+        self.last_put = time.monotonic()
+
+    async def put(self, item: _Item[T]) -> None:
+        await self.queue.put(item)
+        self.last_put = time.monotonic()
+
+    async def read(self, source: AsyncIterator[T]) -> None:
+        try:
+            async for value in source:
+                await self.put(_Item(value))
+            await self.put(_Item(done=True))
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # handed to the consumer, which raises it
+            await self.put(_Item(error=error))
+        finally:
+            aclose = getattr(source, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    async def tick(self) -> None:
+        while True:
+            silence = time.monotonic() - self.last_put
+            if silence >= self.interval:
+                await self.put(_Item(keepalive=True))
+            else:
+                await asyncio.sleep(self.interval - silence)

@@ -1,0 +1,60 @@
+"""``qsmith serve``: options, API keys, and a clear message when the extra is missing."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from click.testing import CliRunner
+
+from qsmith.cli import serve as serve_module
+from qsmith.cli.main import cli
+
+
+def test_missing_extra_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name: str, *args: object) -> object:
+        return None if name == "uvicorn" else real_find_spec(name)
+
+    monkeypatch.setattr(serve_module.importlib.util, "find_spec", find_spec)
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 1
+    assert "pip install 'qsmith[gateway]'" in result.output
+    assert "missing: uvicorn" in result.output
+
+
+def test_serve_is_listed_with_its_options() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--api-key", "--model", "--keepalive"):
+        assert option in result.output
+    assert "127.0.0.1" in result.output
+
+
+def test_api_keys_from_options_and_environment() -> None:
+    keys = serve_module.api_keys(("a",), {serve_module.API_KEYS_ENV: "b, c,,"})
+    assert keys == frozenset({"a", "b", "c"})
+    assert serve_module.api_keys((), {}) == frozenset()
+
+
+def test_server_config_binds_loopback_and_serves_configured_models() -> None:
+    pytest.importorskip("uvicorn", reason="the gateway extra is not installed")
+    from starlette.testclient import TestClient
+
+    config = serve_module.server_config(
+        host="127.0.0.1",
+        port=0,
+        keys=frozenset({"k"}),
+        region="us-east-1",
+        models=("claude-sonnet-4",),
+        profile_arn=None,
+        endpoint_url="http://127.0.0.1:9",
+        keepalive=15.0,
+        log_level="warning",
+    )
+    assert config.host == "127.0.0.1"
+    with TestClient(config.app) as http:
+        assert http.get("/v1/models").status_code == 401
+        listed = http.get("/v1/models", headers={"Authorization": "Bearer k"})
+    assert [m["id"] for m in listed.json()["data"]] == ["claude-sonnet-4"]

@@ -1,0 +1,133 @@
+"""The gateway's pure rules: history repair, tool names, model names, keep-alives."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from qsmith.gateway.backend import Message, TextPart, ToolResultPart, ToolUsePart
+from qsmith.gateway.errors import BadRequestError, ModelNotFoundError
+from qsmith.gateway.history import CONTINUE_TEXT, MISSING_RESULT, normalize
+from qsmith.gateway.models import resolve_model
+from qsmith.gateway.sse import KEEPALIVE, encode_event, with_keepalive
+from qsmith.gateway.toolnames import MAX_DESCRIPTION, MAX_NAME, ToolNames, fit_description
+
+
+def user(*parts: object) -> Message:
+    return Message("user", tuple(TextPart(p) if isinstance(p, str) else p for p in parts))  # type: ignore[misc]
+
+
+def assistant(*parts: object) -> Message:
+    return Message("assistant", tuple(TextPart(p) if isinstance(p, str) else p for p in parts))  # type: ignore[misc]
+
+
+def test_consecutive_turns_merge_and_ends_are_repaired() -> None:
+    history = normalize([assistant("hello"), user("a"), user("b"), assistant("c")])
+    assert [m.role for m in history] == ["user", "assistant", "user", "assistant", "user"]
+    assert history[0].parts == (TextPart(CONTINUE_TEXT),)
+    assert history[2].parts == (TextPart("a"), TextPart("b"))
+    assert history[-1].parts == (TextPart(CONTINUE_TEXT),)
+
+
+def test_unanswered_tool_call_gets_an_error_result() -> None:
+    call = ToolUsePart("t1", "f", {})
+    history = normalize([user("go"), assistant(call), user("never mind")])
+    assert history[-1].parts == (
+        ToolResultPart("t1", MISSING_RESULT, is_error=True),
+        TextPart("never mind"),
+    )
+
+
+def test_result_without_a_call_becomes_text_naming_the_call() -> None:
+    history = normalize([user(ToolResultPart("ghost", "42"), "and?")])
+    (message,) = history
+    assert message.parts[0] == TextPart("[result of tool call ghost]\n42")
+
+
+def test_empty_conversation_is_a_bad_request_naming_messages() -> None:
+    with pytest.raises(BadRequestError) as caught:
+        normalize([])
+    assert caught.value.param == "messages"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["read_file", "mcp__fs__read-file", "9lives", "a" * 100, "x.y:z", "ünïcode"],
+)
+def test_tool_names_fit_the_service_and_map_back(name: str) -> None:
+    names = ToolNames([name])
+    service = names.to_service(name)
+    assert len(service) <= MAX_NAME and service[0].isascii() and service[0].isalpha()
+    assert all(c.isascii() and (c.isalnum() or c == "_") for c in service)
+    assert names.to_client(service) == name
+    if name == "read_file":
+        assert service == name
+
+
+def test_colliding_tool_names_stay_distinct() -> None:
+    names = ToolNames(["a-b", "a_b", "a.b"])
+    mapped = {names.to_service(n) for n in ("a-b", "a_b", "a.b")}
+    assert len(mapped) == 3
+    assert {names.to_client(s) for s in mapped} == {"a-b", "a_b", "a.b"}
+
+
+def test_descriptions_are_never_empty_and_cut_to_the_limit() -> None:
+    assert fit_description("", "grep") == "The grep tool."
+    long = fit_description("x" * (MAX_DESCRIPTION + 50), "grep")
+    assert len(long) == MAX_DESCRIPTION and long.endswith("...")
+
+
+AVAILABLE = ["claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5", "claude-haiku-4.5"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("claude-sonnet-4", "claude-sonnet-4"),
+        ("claude-sonnet-4-20250514", "claude-sonnet-4"),
+        ("claude-sonnet-4-0", "claude-sonnet-4"),
+        ("us.anthropic.claude-sonnet-4-20250514-v1:0", "claude-sonnet-4"),
+        ("claude-3-7-sonnet-20250219", "claude-3.7-sonnet"),
+        ("claude-3-7-sonnet-latest", "claude-3.7-sonnet"),
+        ("claude-sonnet-4-5", "claude-sonnet-4.5"),
+        ("claude-sonnet-4-5-20250929", "claude-sonnet-4.5"),
+        ("claude-haiku-4-5", "claude-haiku-4.5"),
+    ],
+)
+def test_common_model_names_map_to_service_ids(name: str, expected: str) -> None:
+    assert resolve_model(name, AVAILABLE) == expected
+
+
+def test_unknown_model_names_are_refused_listing_what_exists() -> None:
+    with pytest.raises(ModelNotFoundError, match=r"claude-sonnet-4\.5") as caught:
+        resolve_model("gpt-4o", AVAILABLE)
+    assert caught.value.param == "model"
+    with pytest.raises(ModelNotFoundError):
+        resolve_model("claude-opus-4", AVAILABLE)  # not offered: never swapped for another
+
+
+def test_sse_encoding() -> None:
+    assert encode_event({"a": 1}, event="ping") == b'event: ping\ndata: {"a":1}\n\n'
+    assert encode_event("[DONE]") == b"data: [DONE]\n\n"
+
+
+async def test_keepalive_fills_silences_and_closes_the_source() -> None:
+    closed = asyncio.Event()
+
+    async def slow() -> AsyncIterator[str]:
+        try:
+            yield "first"
+            await asyncio.sleep(0.25)
+            yield "second"
+            await asyncio.sleep(10)
+            yield "never"
+        finally:
+            closed.set()
+
+    ticks = with_keepalive(slow(), 0.1)
+    seen = [await anext(ticks) for _ in range(4)]
+    assert seen[0] == "first" and seen[1] is KEEPALIVE and "second" in seen
+    await ticks.aclose()
+    assert closed.is_set()
