@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,3 +112,14 @@ def test_any_input_converts_or_raises_model_error(
         assert all(p.file == "<c2j>" or p.file == "<paginators>" for p in error.problems)
         return
     assert json.loads(conversion.to_json()) == conversion.model
+
+
+def test_a_timestamp_format_that_is_not_a_string_is_a_model_error() -> None:
+    """Found by the property test above: a list there used to raise TypeError."""
+    document = {
+        "metadata": {"apiVersion": "2024-01-01", "serviceId": "A"},
+        "shapes": {"A": {"type": "structure", "members": {"A": {"timestampFormat": []}}}},
+        "operations": {},
+    }
+    with pytest.raises(ModelError, match="timestampFormat"):
+        convert_c2j(document)

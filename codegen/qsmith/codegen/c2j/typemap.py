@@ -72,7 +72,7 @@ def deprecated_trait(c2j: JsonObject) -> JsonObject:
 
 def timestamp_format(ctx: Context, c2j: JsonObject, where: str) -> str:
     value = c2j["timestampFormat"]
-    if value not in TIMESTAMP_FORMATS:
+    if not isinstance(value, str) or value not in TIMESTAMP_FORMATS:
         ctx.diag.problem(where, f"unknown timestampFormat {value!r}")
         return str(value)
     return TIMESTAMP_FORMATS[value]
