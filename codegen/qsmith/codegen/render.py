@@ -8,6 +8,7 @@ actually uses, so every generated module imports exactly what it needs.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import black
@@ -61,7 +62,9 @@ _RUNTIME_IMPORTS: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """One environment per process: templates compile once, not once per service."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("qsmith.codegen", "templates"),
         trim_blocks=True,
