@@ -102,3 +102,14 @@ async def test_async_conversation_takes_the_sigv4_route(loopback: LoopbackServer
     assert answer.content == "async signed"
     assert answer.model_id == "bare-id"
     assert _scope(loopback.requests[0]) == ("ap-southeast-2", "q")
+
+
+def test_a_q_developer_profile_is_served_by_its_own_region() -> None:
+    arn = "arn:aws:codewhisperer:eu-central-1:111122223333:profile/EU"
+    conversation = Conversation(token="t", profile_arn=arn, endpoint_url="http://127.0.0.1:9")
+    assert conversation.route.region == "eu-central-1"
+    assert conversation.route.bearer
+    explicit = Conversation(
+        token="t", profile_arn=arn, region="us-east-1", endpoint_url="http://127.0.0.1:9"
+    )
+    assert explicit.route.region == "us-east-1"  # a region the caller names wins

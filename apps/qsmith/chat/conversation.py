@@ -21,7 +21,7 @@ from qsmith.chat import events as ev
 from qsmith.chat.backend import AsyncChatBackend, ChatBackend, Identity, ModelInfo
 from qsmith.chat.errors import HistoryError
 from qsmith.chat.history import DEFAULT_LIMITS, Limits, plan_request
-from qsmith.chat.login_bridge import login_token_provider
+from qsmith.chat.login_bridge import login_profile_arn, login_token_provider
 from qsmith.chat.messages import (
     AssistantMessage,
     Image,
@@ -37,6 +37,7 @@ from qsmith.chat.store import ConversationRecord, ConversationStore
 from qsmith.chat.translate import build_conversation_state, read_event
 from qsmith.chat.turn import TurnAssembler
 from qsmith.clients.codewhisperer_streaming import models as cw
+from qsmith.login.profiles import profile_region
 from qsmith.runtime.auth.credentials.provider import CredentialProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
 from qsmith.runtime.auth.tokens.provider import TokenProvider
@@ -79,6 +80,10 @@ def _setup(
     route = resolve_route(model, region=region, environ=environ)
     if token is None and route.bearer:
         token = login_token_provider(os.environ if environ is None else environ)
+        profile_arn = profile_arn or login_profile_arn()
+    if route.bearer and region is None and profile_arn:
+        # A Q Developer profile is served by its own region's endpoint.
+        route = resolve_route(model, region=profile_region(profile_arn), environ=environ)
     identity = Identity(token, credentials, profile, profile_arn)
     if record is None:
         record = ConversationRecord(

@@ -16,7 +16,7 @@ from qsmith.runtime.auth.tokens.chain import TOKEN_FILE_ENV_VAR
 from qsmith.runtime.auth.tokens.provider import DEFAULT_TOKEN_ENV_VAR, TokenProvider
 from qsmith.runtime.errors import QsmithError
 
-__all__ = ["LOGIN_SESSION_MODULE", "login_token_provider"]
+__all__ = ["LOGIN_SESSION_MODULE", "login_profile_arn", "login_token_provider"]
 
 LOGIN_SESSION_MODULE = "qsmith.login.session"
 
@@ -34,3 +34,18 @@ def login_token_provider(environ: Mapping[str, str]) -> TokenProvider | None:
     except QsmithError:  # not logged in, or an unreadable login record: the chain decides
         return None
     return provider if isinstance(provider, TokenProvider) else None
+
+
+def login_profile_arn() -> str | None:
+    """The Q Developer profile chosen at ``qsmith login``, if any (``None`` without a login)."""
+    try:
+        state_module = importlib.import_module("qsmith.login.state")
+        paths_module = importlib.import_module("qsmith.login.paths")
+    except ModuleNotFoundError:
+        return None
+    try:
+        state = state_module.LoginState.load(paths_module.LoginPaths.from_environment().state_file)
+    except QsmithError:
+        return None
+    arn = getattr(state, "profile_arn", None)
+    return arn if isinstance(arn, str) else None
