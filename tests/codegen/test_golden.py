@@ -8,6 +8,8 @@ call through the generated client must put each member where its binding says.
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import importlib
 import json
 import os
@@ -24,7 +26,8 @@ from syrupy.assertion import SnapshotAssertion
 import qsmith.clients
 from qsmith.codegen.build import generate_all
 from qsmith.runtime.auth.identity import AwsCredentials
-from qsmith.runtime.client import ClientConfig
+from qsmith.runtime.client import CallOptions, ClientConfig
+from qsmith.runtime.errors import ParamValidationError
 from qsmith.testing import LoopbackServer, ScriptedResponse
 from tests.support.shared import REPO_ROOT
 
@@ -132,14 +135,38 @@ def test_every_http_binding_lands_where_the_model_says(
     assert out.thing.created_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-def test_host_prefix_checksum_and_unit_output(generated: Path, loopback: LoopbackServer) -> None:
+def test_host_prefix_and_checksum_are_applied_and_a_bad_label_refused(
+    generated: Path, loopback: LoopbackServer
+) -> None:
     models = _module("models")
-    loopback.enqueue(ScriptedResponse(status=204))
+    schema = _module("_schema")
+    request_type = models.PutThingInput
+    thing = models.Thing(id="x", flag=None)
     with _client(loopback) as client:
-        with pytest.raises(Exception, match="region") as caught:
-            client.put_thing(thing=models.Thing(id="x", flag=None), region="bad host!")
-        assert "hostLabel" in str(caught.value) or "region" in str(caught.value)
+        core = client._core
+        request = core.build_request(
+            schema.PUT_THING_OPERATION, request_type(thing=thing, region="us-west-2"), CallOptions()
+        )
+        assert request.host == "us-west-2.127.0.0.1"
+        assert request.body and isinstance(request.body, bytes)
+        digest = base64.b64encode(hashlib.md5(request.body).digest()).decode()
+        assert request.header("Content-MD5") == digest
+        with pytest.raises(ParamValidationError, match="region"):
+            client.put_thing(thing=thing, region="bad host!")
     assert not loopback.requests
+
+
+def test_a_large_body_is_gzipped_unsigned_and_unit_output_is_none(
+    generated: Path, loopback: LoopbackServer
+) -> None:
+    loopback.enqueue(ScriptedResponse(status=200))
+    text = "compress me " * 2000
+    with _client(loopback) as client:
+        assert client.compress(text=text) is None
+    (request,) = loopback.requests
+    assert request.header("Content-Encoding") == "gzip"
+    assert gzip.decompress(request.body).decode() == text
+    assert request.header("Authorization") is None  # @auth([]): no identity needed
 
 
 def test_sensitive_members_are_masked_in_reprs(generated: Path) -> None:

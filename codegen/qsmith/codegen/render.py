@@ -77,14 +77,6 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_package(plan: ServicePlan) -> dict[str, str]:
-    """File name -> formatted source for every artifact of the service's package."""
-    files = render_unformatted(plan)
-    return {
-        name: format_source(text) if name.endswith(".py") else text for name, text in files.items()
-    }
-
-
 def render_unformatted(plan: ServicePlan) -> dict[str, str]:
     """File name -> source as the templates write it, before black."""
     env = _environment()

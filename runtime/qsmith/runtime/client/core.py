@@ -27,7 +27,7 @@ from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.customizations import customize_request, protocol_options
 from qsmith.runtime.client.events import encode_input_events
-from qsmith.runtime.errors import ConfigError, EventStreamError, ServiceError
+from qsmith.runtime.errors import ConfigError, EventStreamError, QsmithError, ServiceError
 from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols import Protocol, protocol_for
@@ -263,16 +263,12 @@ class ClientCore:
         return RetryErrorInfo.from_exception(error)
 
 
-# Set on errors that carry an HTTP answer; read with ``raw_response``.
-RAW_RESPONSE_ATTRIBUTE = "raw_response"
-
-
-def attach_response(error: BaseException, response: httpx.Response) -> None:
+def attach_response(error: QsmithError, response: httpx.Response) -> None:
     """Keep the HTTP answer behind ``error`` reachable for debugging (``error.raw_response``).
 
     Service errors also get the answer's request id when their own body had none.
     """
-    setattr(error, RAW_RESPONSE_ATTRIBUTE, response)
+    error.raw_response = response
     if getattr(error, "response", False) is None:  # transport errors declare .response
         error.response = response  # type: ignore[attr-defined]
     if isinstance(error, ServiceError) and not error.request_id:
@@ -281,7 +277,7 @@ def attach_response(error: BaseException, response: httpx.Response) -> None:
 
 def raw_response(error: BaseException) -> httpx.Response | None:
     """The ``httpx.Response`` behind an error, when one had arrived (its body is read)."""
-    response = getattr(error, RAW_RESPONSE_ATTRIBUTE, None) or getattr(error, "response", None)
+    response = getattr(error, "raw_response", None) or getattr(error, "response", None)
     import httpx
 
     return response if isinstance(response, httpx.Response) else None
