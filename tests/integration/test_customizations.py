@@ -15,7 +15,7 @@ from qsmith.clients.codewhisperer_streaming.models import (
 )
 from qsmith.runtime.client import ClientConfig
 from qsmith.testing import LoopbackServer, ScriptedResponse
-from qsmith.testing.event_streams import event_stream_body
+from qsmith.testing.event_streams import event_stream_body, event_stream_headers
 
 STATE = ConversationState(
     chat_trigger_type="MANUAL",
@@ -24,12 +24,13 @@ STATE = ConversationState(
 
 
 def _answer(protocol: str) -> ScriptedResponse:
+    operation = streaming_schema.GENERATE_ASSISTANT_RESPONSE_OPERATION
     events = [ChatResponseStreamAssistantResponseEvent(AssistantResponseEvent(content="ok"))]
-    body = event_stream_body(
-        streaming_schema.GENERATE_ASSISTANT_RESPONSE_OPERATION, events, protocol=protocol
-    )
+    initial = {"conversationId": "conv-1"}
+    body = event_stream_body(operation, events, protocol=protocol, initial=initial)
+    headers = event_stream_headers(operation, initial, protocol=protocol)
     return ScriptedResponse(
-        headers=[("Content-Type", "application/vnd.amazon.eventstream")], body=body
+        headers=[("Content-Type", "application/vnd.amazon.eventstream"), *headers], body=body
     )
 
 

@@ -23,7 +23,7 @@ from qsmith.runtime.client import ClientConfig
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.runtime.serde.json import JsonCodec
 from qsmith.testing import LoopbackServer, RecordedRequest, ScriptedResponse
-from qsmith.testing.event_streams import event_stream_body
+from qsmith.testing.event_streams import event_stream_body, event_stream_headers
 from tests.support.examples import example
 
 EVENT_STREAM = "application/vnd.amazon.eventstream"
@@ -79,11 +79,20 @@ def _answer(operation: OperationSchema, protocol: str) -> tuple[ScriptedResponse
         headers = [("Content-Type", "application/json"), ("x-amzn-RequestId", "req-1")]
         return ScriptedResponse(status=200, headers=headers, body=body), output
     events = [example(stream_member.target), example(stream_member.target)]
-    chunks = event_stream_body(operation, events, protocol=protocol)
-    return (
-        ScriptedResponse(status=200, headers=[("Content-Type", EVENT_STREAM)], body=chunks),
-        events,
-    )
+    # The required non-stream members, as a service sends them: restJson1 clients require
+    # them in the headers, awsJson ones find them in the initial-response event.
+    initial = {
+        m.name: example(m.target)
+        for m in operation.output.members.values()
+        if m.required and m is not stream_member
+    }
+    chunks = event_stream_body(operation, events, protocol=protocol, initial=initial)
+    headers = [
+        ("Content-Type", EVENT_STREAM),
+        *event_stream_headers(operation, initial, protocol=protocol),
+    ]
+    expected_output = {operation.output.member(n).python_name: v for n, v in initial.items()}
+    return ScriptedResponse(status=200, headers=headers, body=chunks), (expected_output, events)
 
 
 def _check_request(
@@ -118,7 +127,7 @@ def _invoke_sync(client: Any, method: str, value: Any, streaming: bool) -> Any:
     if not streaming:
         return result
     with result as stream:
-        return list(stream)
+        return stream.output, list(stream)
 
 
 async def _invoke_async(client: Any, method: str, value: Any, streaming: bool) -> Any:
@@ -127,7 +136,7 @@ async def _invoke_async(client: Any, method: str, value: Any, streaming: bool) -
     if not streaming:
         return result
     async with result as stream:
-        return [event async for event in stream]
+        return await stream.output(), [event async for event in stream]
 
 
 def _method_name(operation: OperationSchema) -> str:
@@ -164,6 +173,10 @@ def test_operation_round_trip(
                 return await _invoke_async(c, _method_name(operation), value, streaming)
 
         result = asyncio.run(run())
+    if streaming:
+        (output, events), (expected_members, expected) = result, expected
+        assert {name: getattr(output, name) for name in expected_members} == expected_members
+        result = events
     assert result == expected
     (request,) = loopback.requests
     _check_request(request, service, operation, protocol)

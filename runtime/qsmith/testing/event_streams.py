@@ -3,7 +3,8 @@
 ``event_stream_body(operation, events, protocol=...)`` gives the bytes a service would
 send for a streaming operation: under awsJson the ``initial-response`` event first
 (carrying the output's other members), then one message per event; a raised error
-can end the stream as the service's exception message.
+can end the stream as the service's exception message. Under restJson1 the output's
+other members travel as HTTP headers instead: ``event_stream_headers`` gives them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from collections.abc import Iterable, Mapping
 
 from qsmith.runtime.client.events import GeneratedEventFactory, JsonPayloadCodec
 from qsmith.runtime.eventstream.semantics import EventStreamEncoder
-from qsmith.runtime.schema import OperationSchema
+from qsmith.runtime.schema import HttpBinding, OperationSchema
 from qsmith.runtime.serde.json import JsonCodec
 
-__all__ = ["event_stream_body", "event_stream_encoder"]
+__all__ = ["event_stream_body", "event_stream_encoder", "event_stream_headers"]
 
 _RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 
@@ -38,7 +39,8 @@ def event_stream_body(
 ) -> list[bytes]:
     """One chunk per message: the initial response (awsJson) and then each event.
 
-    ``initial`` maps output member names to values; an event that is an exception
+    ``initial`` maps output member names to values; under restJson1 they are not in the
+    body: give the same mapping to ``event_stream_headers``. An event that is an exception
     instance is sent as an ``exception`` message of the union's matching error member.
     """
     encoder = event_stream_encoder(operation, protocol)
@@ -48,6 +50,35 @@ def event_stream_body(
     for event in events:
         chunks.append(encoder.encode(_as_union_member(encoder, event)))
     return chunks
+
+
+def event_stream_headers(
+    operation: OperationSchema, initial: Mapping[str, object], *, protocol: str
+) -> list[tuple[str, str]]:
+    """restJson1: the HTTP headers carrying ``initial``'s output members (all header-bound).
+
+    A restJson1 client fails a stream answer lacking a required one (see
+    ``docs/design/initial-response.md``). Under awsJson they travel in the
+    ``initial-response`` event of ``event_stream_body``, and this is empty.
+    """
+    if protocol in _RPC:
+        return []
+    headers = []
+    for name, value in initial.items():
+        member = operation.output.member(name)
+        if member.http_binding is not HttpBinding.HEADER:
+            raise TypeError(f"{operation.output.id}${name} is not bound to an HTTP header")
+        headers.append((member.http_name or name, _header_text(value)))
+    return headers
+
+
+def _header_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    kind = type(value).__name__
+    raise TypeError(f"event_stream_headers renders text, numbers and booleans, not {kind}")
 
 
 def _as_union_member(encoder: EventStreamEncoder, event: object) -> object:

@@ -131,12 +131,21 @@ def reset_connection() -> Step:
     return _constant(ScriptedResponse(status=200, body=[b"{}"], drop_after_chunks=0))
 
 
-def event_stream_response(messages: Sequence[bytes], *, chunk_delay: float = 0.0) -> Step:
-    """A 200 event stream: each pre-encoded message is one chunk."""
+def event_stream_response(
+    messages: Sequence[bytes],
+    *,
+    chunk_delay: float = 0.0,
+    headers: Sequence[tuple[str, str]] = (),
+) -> Step:
+    """A 200 event stream: each pre-encoded message is one chunk.
+
+    ``headers`` are added to the answer: under restJson1 they carry the output's other
+    members (``qsmith.testing.event_streams.event_stream_headers``).
+    """
     return _constant(
         ScriptedResponse(
             status=200,
-            headers=[("Content-Type", EVENT_STREAM_TYPE)],
+            headers=[("Content-Type", EVENT_STREAM_TYPE), *headers],
             body=list(messages),
             chunk_delay=chunk_delay,
         )
