@@ -9,19 +9,6 @@ from __future__ import annotations
 
 __all__ = ["KNOWN_FAILURES"]
 
-# Two restJson1 event stream cases expect the call to fail because the output's required
-# `initialResponseMember` (an HTTP header under restJson1) is missing. Under restJson1 the
-# initial response *is* the HTTP response, so what they really test is that a response
-# missing a required member fails — the opposite of Smithy's client error correction
-# (smithy.io 2.0, "Client error correction": a client fills in a zero value instead), which
-# qsmith follows everywhere (ARCHITECTURE: protocols), and which these same suites expect
-# of every non-streaming response. The Smithy Java and Go code generators exclude these two
-# cases for the same reason (their clients do not validate required response members).
-_ERROR_CORRECTION = (
-    "expects a missing @required output member to fail the call, contradicting Smithy's "
-    "client error correction, which qsmith implements"
-)
-
 # Endpoint cases whose `operationInputs` cannot reproduce `params` (see the reason).
 _CLIENT_PARAMS_MISSING = (
     "upstream operationInputs name the operation but not the client settings that `params` "
@@ -30,10 +17,7 @@ _CLIENT_PARAMS_MISSING = (
 )
 
 KNOWN_FAILURES: dict[str, dict[str, str]] = {
-    "restJson1": {
-        "restJson1:event-stream:MissingRequiredInitialResponseOutput": _ERROR_CORRECTION,
-        "restJson1:event-stream:DuplexMissingRequiredInitialResponseOutput": _ERROR_CORRECTION,
-    },
+    "restJson1": {},
     "awsJson1_0": {},
     "awsJson1_1": {},
     "sigv4": {},

@@ -37,7 +37,7 @@ from qsmith.runtime.schema import (
     ShapeType,
     TimestampFormat,
 )
-from qsmith.runtime.serde import SerdeError
+from qsmith.runtime.serde import MissingInitialResponseMemberError, SerdeError
 from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
 from qsmith.runtime.serde.scalars import (
     float_from_text,
@@ -154,9 +154,15 @@ class RestJson1(Protocol):
     def read_stream_output(
         self, operation: OperationSchema, status: int, headers: ResponseHeaders
     ) -> Any:
-        """The output of an event stream answer: its HTTP-bound members (the body streams)."""
+        """The output of an event stream answer: its HTTP-bound members (the body streams).
+
+        This HTTP response is the stream's initial response, so a required header member
+        it lacks fails the call (``docs/design/initial-response.md``); other missing
+        members get their default or zero value, as in any response.
+        """
         output = operation.output
         kwargs = _read_bound(output, status, Headers(headers))
+        _check_required_headers(operation, kwargs)
         fill_missing(output, kwargs)
         for member in output.members.values():
             if member.target.is_event_stream:
@@ -349,6 +355,25 @@ def _read_bound(schema: Schema, status: int, headers: Headers) -> dict[str, Any]
         elif binding is HttpBinding.RESPONSE_CODE:
             kwargs[member.python_name] = status
     return kwargs
+
+
+def _check_required_headers(operation: OperationSchema, kwargs: Mapping[str, Any]) -> None:
+    """Fail on a required ``@httpHeader`` member absent from a stream's initial response.
+
+    Required means ``@required`` without ``@clientOptional`` or a default. Prefix headers
+    are exempt (no matching header is how an empty map is sent), and the status code
+    always arrives.
+    """
+    for member in operation.output.members.values():
+        if (
+            member.http_binding is HttpBinding.HEADER
+            and member.required
+            and not member.client_optional
+            and not member.has_default
+            and kwargs.get(member.python_name) is None
+        ):
+            header = member.http_name or member.name
+            raise MissingInitialResponseMemberError(operation.name, member.name, header)
 
 
 def _parse_header(member: MemberSchema, raw: str) -> Any:
