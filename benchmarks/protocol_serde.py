@@ -48,7 +48,7 @@ ITEM = Schema(
     id="bench#Item",
     type=ShapeType.STRUCTURE,
     members={"Name": _member("Name", STRING), "Count": _member("Count", INTEGER)},
-    python_type=Item,
+    python_type_ref=Item,
 )
 ITEMS = Schema(id="bench#Items", type=ShapeType.LIST, members={"member": _member("member", ITEM)})
 PAYLOAD = Schema(
@@ -61,7 +61,7 @@ PAYLOAD = Schema(
         "Data": _member("Data", BLOB),
         "Items": _member("Items", ITEMS),
     },
-    python_type=Payload,
+    python_type_ref=Payload,
 )
 OPERATION = OperationSchema(id="bench#Echo", input=PAYLOAD, output=PAYLOAD)
 SERVICE = ServiceSchema(id="bench#Bench", version="1", operations={"Echo": OPERATION})

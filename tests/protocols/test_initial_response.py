@@ -92,7 +92,7 @@ CHAT = OperationSchema(
         id="t#ChatOutput",
         type=ShapeType.STRUCTURE,
         members={**MEMBERS, "Events": STREAM_MEMBER},
-        python_type=ChatOutput,
+        python_type_ref=ChatOutput,
     ),
     http=HttpTrait(method="POST", uri="/chat"),
 )
@@ -104,7 +104,7 @@ GET = OperationSchema(
         id="t#GetSessionOutput",
         type=ShapeType.STRUCTURE,
         members=MEMBERS,
-        python_type=dataclasses.make_dataclass(
+        python_type_ref=dataclasses.make_dataclass(
             "GetSessionOutput",
             [(m.python_name, Any, dataclasses.field(default=None)) for m in MEMBERS.values()],
             kw_only=True,

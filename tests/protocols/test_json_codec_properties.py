@@ -42,8 +42,8 @@ CHOICE = Schema(
     id="p#Choice",
     type=ShapeType.UNION,
     members={
-        "Number": _m("Number", _s(ShapeType.LONG), variant_type=NumberVariant),
-        "Words": _m("Words", WORDS, variant_type=WordsVariant),
+        "Number": _m("Number", _s(ShapeType.LONG), variant_type_ref=NumberVariant),
+        "Words": _m("Words", WORDS, variant_type_ref=WordsVariant),
     },
 )
 FIELDS = {
@@ -73,7 +73,7 @@ Record = dataclasses.make_dataclass(
     kw_only=True,
     slots=True,
 )
-RECORD = Schema(id="p#Record", type=ShapeType.STRUCTURE, members=FIELDS, python_type=Record)
+RECORD = Schema(id="p#Record", type=ShapeType.STRUCTURE, members=FIELDS, python_type_ref=Record)
 
 millis = st.datetimes(
     min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=st.just(dt.UTC)

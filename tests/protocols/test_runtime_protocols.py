@@ -90,14 +90,14 @@ ITEM = Schema(
     id="t#Item",
     type=ShapeType.STRUCTURE,
     members={"Count": member("Count", INTEGER, required=True)},
-    python_type=Item,
+    python_type_ref=Item,
 )
 ITEMS = Schema(id="t#Items", type=ShapeType.LIST, members={"member": member("member", ITEM)})
 CHOICE = Schema(
     id="t#Choice",
     type=ShapeType.UNION,
-    members={"Text": member("Text", STRING, variant_type=ChoiceText)},
-    python_type=ChoiceUnknown,
+    members={"Text": member("Text", STRING, variant_type_ref=ChoiceText)},
+    python_type_ref=ChoiceUnknown,
 )
 INPUT = Schema(
     id="t#Input",
@@ -109,7 +109,7 @@ INPUT = Schema(
         "Choice": member("Choice", CHOICE),
         "Label": member("Label", STRING, host_label=True),
     },
-    python_type=Input,
+    python_type_ref=Input,
 )
 OUTPUT = Schema(
     id="t#Output",
@@ -124,13 +124,13 @@ OUTPUT = Schema(
         "Amount": member("Amount", DECIMAL),
         "Choice": member("Choice", CHOICE),
     },
-    python_type=Output,
+    python_type_ref=Output,
 )
 THROTTLED = Schema(
     id="t#Throttled",
     type=ShapeType.STRUCTURE,
     members={"message": member("message", STRING)},
-    python_type=Throttled,
+    python_type_ref=Throttled,
     error="server",
     retryable=True,
 )
@@ -263,7 +263,7 @@ DOWNLOAD = Schema(
         "Body": member("Body", STREAM, http_binding=HttpBinding.PAYLOAD),
         "Kind": member("Kind", STRING, http_binding=HttpBinding.HEADER, http_name="X-Kind"),
     },
-    python_type=Download,
+    python_type_ref=Download,
 )
 GET = OperationSchema(
     id="t#Get",
@@ -304,7 +304,7 @@ HEADED = Schema(
     members={
         "Mode": member("Mode", STRING, http_binding=HttpBinding.HEADER, http_name="x-mode"),
     },
-    python_type=dataclasses.make_dataclass(
+    python_type_ref=dataclasses.make_dataclass(
         "Headed", [("mode", Any, dataclasses.field(default=None))], kw_only=True, slots=True
     ),
 )
@@ -324,13 +324,13 @@ EVENTS = Schema(
     id="t#Events",
     type=ShapeType.UNION,
     streaming=True,
-    members={"Text": member("Text", STRING, variant_type=ChoiceText)},
+    members={"Text": member("Text", STRING, variant_type_ref=ChoiceText)},
 )
 STREAMED = Schema(
     id="t#Streamed",
     type=ShapeType.STRUCTURE,
     members={"Id": member("Id", STRING, required=True), "Events": member("Events", EVENTS)},
-    python_type=dataclasses.make_dataclass(
+    python_type_ref=dataclasses.make_dataclass(
         "Streamed",
         [
             ("id", Any, dataclasses.field(default=None)),

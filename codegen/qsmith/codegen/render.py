@@ -30,7 +30,7 @@ _STDLIB_IMPORTS: dict[str, tuple[str, ...]] = {
     "datetime": ("datetime", "timezone"),
     "decimal": ("Decimal",),
     "enum": ("IntEnum", "StrEnum"),
-    "typing": ("TypeAlias",),
+    "typing": ("TYPE_CHECKING", "TypeAlias"),
 }
 _RUNTIME_IMPORTS: dict[str, tuple[str, ...]] = {
     "qsmith.runtime.client.paginators": ("aiter_pages", "iter_pages"),
@@ -51,6 +51,7 @@ _RUNTIME_IMPORTS: dict[str, tuple[str, ...]] = {
         "ServiceSchema",
         "ShapeType",
         "TimestampFormat",
+        "type_refs",
     ),
     "qsmith.runtime.values": (
         "Document",
@@ -80,18 +81,24 @@ def _environment() -> jinja2.Environment:
 def render_unformatted(plan: ServicePlan) -> dict[str, str]:
     """File name -> source as the templates write it, before black."""
     env = _environment()
+    # The sibling modules each artifact imports. The models module is imported by none at
+    # run time (the schema names its classes with TypeRef): the modules a client needs to be
+    # imported and constructed stay small, and the models load on the first call.
     local_modules = {
         "models.py": (),
-        "errors.py": ("models",),
-        "_schema.py": ("errors", "models"),
-        "client.py": ("models", "_schema"),
+        "errors.py": (),
+        "_schema.py": ("errors",),
+        "client.py": ("_schema",),
         "__init__.py": (),
     }
+    types_from_models = {"errors.py", "client.py"}
     files: dict[str, str] = {}
     for artifact in ARTIFACTS:
         template = env.get_template(f"{artifact}.jinja")
         body = template.render(plan=plan, imports="")
-        imports = _imports_for(body, plan, local_modules[artifact])
+        imports = _imports_for(
+            body, plan, local_modules[artifact], models_for_types=artifact in types_from_models
+        )
         files[artifact] = template.render(plan=plan, imports=imports)
     files["py.typed"] = ""
     return files
@@ -107,19 +114,33 @@ def _names_used(body: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def _imports_for(body: str, plan: ServicePlan, local: tuple[str, ...]) -> str:
-    """The import block, sorted as isort (ruff) sorts it: stdlib, then qsmith."""
+def _imports_for(
+    body: str, plan: ServicePlan, local: tuple[str, ...], *, models_for_types: bool
+) -> str:
+    """The import block, sorted as isort (ruff) sorts it: stdlib, then qsmith, then the
+    model classes the module names only in annotations, under ``TYPE_CHECKING``."""
     used = _names_used(body)
     package = plan.module
+    type_only = (
+        _from_imports({f"{package}.models": tuple(plan.model_names)}, used)
+        if models_for_types
+        else []
+    )
+    if type_only:
+        used.add("TYPE_CHECKING")
     stdlib = [f"import {module}" for module in _PLAIN_IMPORTS if module in used]
     stdlib += _from_imports(_STDLIB_IMPORTS, used)
     first_party = dict(_RUNTIME_IMPORTS)
     first_party["qsmith.runtime"] = ("prelude",)
-    first_party[package] = tuple(n for n in ("_schema", "errors", "models") if n in local)
-    if "models" in local:
-        first_party[f"{package}.models"] = tuple(plan.model_names)
+    first_party[package] = tuple(n for n in ("_schema", "errors") if n in local)
     blocks = [stdlib, _from_imports(first_party, used)]
+    if type_only:
+        blocks.append(["if TYPE_CHECKING:", *_indented(type_only)])
     return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return ["\n".join(f"    {part}" for part in line.split("\n")) for line in lines]
 
 
 def _from_imports(modules: dict[str, tuple[str, ...]], used: set[str]) -> list[str]:

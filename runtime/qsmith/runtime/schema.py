@@ -10,12 +10,18 @@ wants to carry rides in ``traits``, keyed by its absolute shape id, as plain JSO
 
 Recursive shapes: a member's target may be given as a zero-argument function returning
 the schema, resolved on first use; ``MemberSchema.target`` always returns a ``Schema``.
+
+Generated classes: a schema names its class either directly or as a ``TypeRef`` (module
+and name), imported on first use, so that importing and constructing a client does not
+load its models module; ``Schema.python_type`` and ``MemberSchema.variant_type`` always
+return the class itself.
 """
 
 from __future__ import annotations
 
 import builtins
 import enum
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
@@ -32,6 +38,8 @@ __all__ = [
     "ServiceSchema",
     "ShapeType",
     "TimestampFormat",
+    "TypeRef",
+    "type_refs",
 ]
 
 
@@ -86,6 +94,41 @@ class NoDefault(enum.Enum):
 NO_DEFAULT: Final = NoDefault.TOKEN
 
 
+class TypeRef:
+    """A generated class named by its module and name, imported when first asked for."""
+
+    __slots__ = ("_type", "module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self._type: builtins.type | None = None
+
+    def resolve(self) -> builtins.type:
+        found = self._type
+        if found is None:
+            found = getattr(importlib.import_module(self.module), self.name)
+            if not isinstance(found, builtins.type):
+                raise TypeError(f"{self.module}.{self.name} is not a class")
+            self._type = found
+        return found
+
+    def __repr__(self) -> str:
+        return f"TypeRef({self.module!r}, {self.name!r})"
+
+
+def type_refs(module: str) -> Callable[[str], TypeRef]:
+    """``type_refs(module)(name)`` is ``TypeRef(module, name)``: one module's classes."""
+    return lambda name: TypeRef(module, name)
+
+
+TypeSource = builtins.type | TypeRef
+
+
+def _resolved(source: TypeSource | None) -> builtins.type | None:
+    return source.resolve() if isinstance(source, TypeRef) else source
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Constraints:
     """`length`, `range` and `pattern`; checked only when a client asks (validate=True)."""
@@ -103,13 +146,14 @@ class Schema:
 
     ``members`` keeps model order. Lists have one member named ``member``; maps have
     ``key`` and ``value``. ``python_type`` is the generated class for structures,
-    unions, enums and errors, so that deserializers can build values.
+    unions, enums and errors, so that deserializers can build values (given as
+    ``python_type_ref``: the class or a ``TypeRef`` to it).
     """
 
     id: str
     type: ShapeType
     members: Mapping[str, MemberSchema] = field(default_factory=dict)
-    python_type: builtins.type | None = None
+    python_type_ref: TypeSource | None = None
     sensitive: bool = False
     streaming: bool = False
     sparse: bool = False
@@ -128,6 +172,10 @@ class Schema:
     def name(self) -> str:
         """The shape name without its namespace (what error codes and `__type` carry)."""
         return self.id.rpartition("#")[2]
+
+    @property
+    def python_type(self) -> builtins.type | None:
+        return _resolved(self.python_type_ref)
 
     @property
     def is_event_stream(self) -> bool:
@@ -168,13 +216,17 @@ class MemberSchema:
     constraints: Constraints | None = None
     documentation: str | None = None
     # For a union member: the generated class that wraps this member's value (`.value`).
-    variant_type: builtins.type | None = None
+    variant_type_ref: TypeSource | None = None
     traits: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def target(self) -> Schema:
         ref = self.target_ref
         return ref if isinstance(ref, Schema) else ref()
+
+    @property
+    def variant_type(self) -> builtins.type | None:
+        return _resolved(self.variant_type_ref)
 
     @property
     def wire_name(self) -> str:

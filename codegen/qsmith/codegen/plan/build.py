@@ -155,6 +155,7 @@ IMPORTED_CLASS_NAMES = frozenset(
         "ServiceSchema",
         "ShapeType",
         "StrEnum",
+        "TYPE_CHECKING",
         "TimestampFormat",
         "TypeAlias",
         "UnionVariant",

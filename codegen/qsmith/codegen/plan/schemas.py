@@ -158,11 +158,12 @@ class SchemaEmitter:
         error = t.ERROR.get(shape)
         retryable = t.RETRYABLE.get(shape)
         python_type = None
-        if shape.kind is ShapeKind.STRUCTURE:
-            module = "errors" if error else "models"
-            python_type = f"{module}.{self._class_names[shape.id]}"
+        if shape.kind is ShapeKind.STRUCTURE and error:
+            python_type = f"errors.{self._class_names[shape.id]}"
+        elif shape.kind is ShapeKind.STRUCTURE:
+            python_type = _model_ref(self._class_names[shape.id])
         elif shape.kind is ShapeKind.UNION:
-            python_type = f"models.{self._class_names[shape.id]}Unknown"
+            python_type = _model_ref(f"{self._class_names[shape.id]}Unknown")
         kind = _SHAPE_TYPES.get(shape.kind, shape.kind.name)
         return _call(
             "Schema",
@@ -170,7 +171,7 @@ class SchemaEmitter:
                 ("id", py_repr(shape.id)),
                 ("type", f"ShapeType.{kind}"),
                 ("members", members if members.entries else None),
-                ("python_type", python_type),
+                ("python_type_ref", python_type),
                 ("sensitive", "True" if t.SENSITIVE.has(shape) else None),
                 ("streaming", "True" if t.STREAMING.has(shape) else None),
                 ("sparse", "True" if t.SPARSE.has(shape) else None),
@@ -209,7 +210,7 @@ class SchemaEmitter:
             http_name = py_repr(binding[0].get(member))
         variant = None
         if container.kind is ShapeKind.UNION and not t.ERROR.has(target):
-            variant = f"models.{self._class_names[variant_key(container.id, member.name)]}"
+            variant = _model_ref(self._class_names[variant_key(container.id, member.name)])
         reserved = reserved_member_names(
             is_error=t.ERROR.has(container), member_count=len(container.members)
         )
@@ -236,7 +237,7 @@ class SchemaEmitter:
                 ("idempotency_token", "True" if t.IDEMPOTENCY_TOKEN.has(member) else None),
                 ("host_label", "True" if t.HOST_LABEL.has(member) else None),
                 ("constraints", _constraints_source(member)),
-                ("variant_type", variant),
+                ("variant_type_ref", variant),
             ],
         )
 
@@ -350,6 +351,15 @@ def _needs_constant(shape: Shape) -> bool:
         ShapeKind.OPERATION,
         ShapeKind.RESOURCE,
     )
+
+
+# Model classes are named, not imported: `_model` is the generated module's
+# `type_refs(<package>.models)`, so the models module loads on the first call that needs it.
+MODEL_REF_FACTORY = "_model"
+
+
+def _model_ref(class_name: str) -> str:
+    return f"{MODEL_REF_FACTORY}({py_repr(class_name)})"
 
 
 def _repr_or_none(value: object) -> str | None:

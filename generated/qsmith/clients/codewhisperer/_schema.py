@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from qsmith.clients.codewhisperer import errors, models
+from qsmith.clients.codewhisperer import errors
 from qsmith.runtime import prelude
 from qsmith.runtime.schema import (
     Constraints,
@@ -19,7 +19,11 @@ from qsmith.runtime.schema import (
     ServiceSchema,
     ShapeType,
     TimestampFormat,
+    type_refs,
 )
+
+# The generated classes, imported by the first call that builds or reads one.
+_model = type_refs("qsmith.clients.codewhisperer.models")
 
 ACCESS_DENIED_EXCEPTION_REASON = Schema(
     id="com.amazon.aws.codewhisperer#AccessDeniedExceptionReason",
@@ -46,7 +50,7 @@ ACCESS_DENIED_EXCEPTION = Schema(
             target_ref=ACCESS_DENIED_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.AccessDeniedException,
+    python_type_ref=errors.AccessDeniedException,
     error="client",
     http_error=403,
 )
@@ -94,7 +98,7 @@ ADDITIONAL_CONTENT_ENTRY = Schema(
             target_ref=ADDITIONAL_CONTENT_ENTRY_INNER_CONTEXT_STRING,
         ),
     },
-    python_type=models.AdditionalContentEntry,
+    python_type_ref=_model("AdditionalContentEntry"),
 )
 
 ADDITIONAL_CONTENT_LIST = Schema(
@@ -172,7 +176,7 @@ APP_STUDIO_STATE = Schema(
             required=True,
         ),
     },
-    python_type=models.AppStudioState,
+    python_type_ref=_model("AppStudioState"),
 )
 
 MESSAGE_ID = Schema(
@@ -231,7 +235,7 @@ SUPPLEMENTARY_WEB_LINK = Schema(
             target_ref=SUPPLEMENTARY_WEB_LINK_SNIPPET_STRING,
         ),
     },
-    python_type=models.SupplementaryWebLink,
+    python_type_ref=_model("SupplementaryWebLink"),
 )
 
 SUPPLEMENTARY_WEB_LINKS = Schema(
@@ -284,7 +288,7 @@ SPAN = Schema(
         "start": MemberSchema(name="start", python_name="start", target_ref=SPAN_START_INTEGER),
         "end": MemberSchema(name="end", python_name="end", target_ref=SPAN_END_INTEGER),
     },
-    python_type=models.Span,
+    python_type_ref=_model("Span"),
 )
 
 REFERENCE = Schema(
@@ -308,7 +312,7 @@ REFERENCE = Schema(
             target_ref=SPAN,
         ),
     },
-    python_type=models.Reference,
+    python_type_ref=_model("Reference"),
 )
 
 REFERENCES = Schema(
@@ -358,7 +362,7 @@ FOLLOWUP_PROMPT = Schema(
             target_ref=USER_INTENT,
         ),
     },
-    python_type=models.FollowupPrompt,
+    python_type_ref=_model("FollowupPrompt"),
 )
 
 TOOL_USE_ID = Schema(
@@ -398,7 +402,7 @@ TOOL_USE = Schema(
             required=True,
         ),
     },
-    python_type=models.ToolUse,
+    python_type_ref=_model("ToolUse"),
 )
 
 TOOL_USES = Schema(
@@ -424,7 +428,7 @@ CACHE_POINT = Schema(
             required=True,
         ),
     },
-    python_type=models.CachePoint,
+    python_type_ref=_model("CachePoint"),
 )
 
 SENSITIVE_STRING = Schema(
@@ -449,7 +453,7 @@ REASONING_TEXT = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.ReasoningText,
+    python_type_ref=_model("ReasoningText"),
 )
 
 REASONING_CONTENT = Schema(
@@ -460,16 +464,16 @@ REASONING_CONTENT = Schema(
             name="reasoningText",
             python_name="reasoning_text",
             target_ref=REASONING_TEXT,
-            variant_type=models.ReasoningContentReasoningText,
+            variant_type_ref=_model("ReasoningContentReasoningText"),
         ),
         "redactedContent": MemberSchema(
             name="redactedContent",
             python_name="redacted_content",
             target_ref=prelude.BLOB,
-            variant_type=models.ReasoningContentRedactedContent,
+            variant_type_ref=_model("ReasoningContentRedactedContent"),
         ),
     },
-    python_type=models.ReasoningContentUnknown,
+    python_type_ref=_model("ReasoningContentUnknown"),
     sensitive=True,
 )
 
@@ -515,7 +519,7 @@ ASSISTANT_RESPONSE_MESSAGE = Schema(
             target_ref=REASONING_CONTENT,
         ),
     },
-    python_type=models.AssistantResponseMessage,
+    python_type_ref=_model("AssistantResponseMessage"),
 )
 
 USER_INPUT_MESSAGE_CONTENT_STRING = Schema(
@@ -553,7 +557,7 @@ PROGRAMMING_LANGUAGE = Schema(
             required=True,
         ),
     },
-    python_type=models.ProgrammingLanguage,
+    python_type_ref=_model("ProgrammingLanguage"),
 )
 
 TEXT_DOCUMENT_TEXT_STRING = Schema(
@@ -603,7 +607,7 @@ DOCUMENT_SYMBOL = Schema(
             target_ref=DOCUMENT_SYMBOL_SOURCE_STRING,
         ),
     },
-    python_type=models.DocumentSymbol,
+    python_type_ref=_model("DocumentSymbol"),
 )
 
 DOCUMENT_SYMBOLS = Schema(
@@ -637,7 +641,7 @@ TEXT_DOCUMENT = Schema(
             target_ref=DOCUMENT_SYMBOLS,
         ),
     },
-    python_type=models.TextDocument,
+    python_type_ref=_model("TextDocument"),
 )
 
 POSITION = Schema(
@@ -657,7 +661,7 @@ POSITION = Schema(
             required=True,
         ),
     },
-    python_type=models.Position,
+    python_type_ref=_model("Position"),
 )
 
 RANGE = Schema(
@@ -672,7 +676,7 @@ RANGE = Schema(
         ),
         "end": MemberSchema(name="end", python_name="end", target_ref=POSITION, required=True),
     },
-    python_type=models.Range,
+    python_type_ref=_model("Range"),
 )
 
 CURSOR_STATE = Schema(
@@ -683,16 +687,16 @@ CURSOR_STATE = Schema(
             name="position",
             python_name="position",
             target_ref=POSITION,
-            variant_type=models.CursorStatePosition,
+            variant_type_ref=_model("CursorStatePosition"),
         ),
         "range": MemberSchema(
             name="range",
             python_name="range",
             target_ref=RANGE,
-            variant_type=models.CursorStateRange,
+            variant_type_ref=_model("CursorStateRange"),
         ),
     },
-    python_type=models.CursorStateUnknown,
+    python_type_ref=_model("CursorStateUnknown"),
 )
 
 RELEVANT_TEXT_DOCUMENT_RELATIVE_FILE_PATH_STRING = Schema(
@@ -742,7 +746,7 @@ RELEVANT_TEXT_DOCUMENT = Schema(
         ),
         "type": MemberSchema(name="type", python_name="type", target_ref=CONTENT_TYPE),
     },
-    python_type=models.RelevantTextDocument,
+    python_type_ref=_model("RelevantTextDocument"),
 )
 
 RELEVANT_DOCUMENT_LIST = Schema(
@@ -798,7 +802,7 @@ EDITOR_STATE = Schema(
             target_ref=WORKSPACE_FOLDER_LIST,
         ),
     },
-    python_type=models.EditorState,
+    python_type_ref=_model("EditorState"),
 )
 
 SHELL_STATE_SHELL_NAME_STRING = Schema(
@@ -866,7 +870,7 @@ SHELL_HISTORY_ENTRY = Schema(
             target_ref=SHELL_HISTORY_ENTRY_STDERR_STRING,
         ),
     },
-    python_type=models.ShellHistoryEntry,
+    python_type_ref=_model("ShellHistoryEntry"),
 )
 
 SHELL_HISTORY = Schema(
@@ -894,7 +898,7 @@ SHELL_STATE = Schema(
             target_ref=SHELL_HISTORY,
         ),
     },
-    python_type=models.ShellState,
+    python_type_ref=_model("ShellState"),
 )
 
 GIT_STATE_STATUS_STRING = Schema(
@@ -914,7 +918,7 @@ GIT_STATE = Schema(
             target_ref=GIT_STATE_STATUS_STRING,
         ),
     },
-    python_type=models.GitState,
+    python_type_ref=_model("GitState"),
 )
 
 ENV_STATE_OPERATING_SYSTEM_STRING = Schema(
@@ -959,7 +963,7 @@ ENVIRONMENT_VARIABLE = Schema(
             target_ref=ENVIRONMENT_VARIABLE_VALUE_STRING,
         ),
     },
-    python_type=models.EnvironmentVariable,
+    python_type_ref=_model("EnvironmentVariable"),
 )
 
 ENVIRONMENT_VARIABLES = Schema(
@@ -1006,7 +1010,7 @@ ENV_STATE = Schema(
             target_ref=ENV_STATE_TIMEZONE_OFFSET_INTEGER,
         ),
     },
-    python_type=models.EnvState,
+    python_type_ref=_model("EnvState"),
 )
 
 RUNTIME_DIAGNOSTIC_SOURCE_STRING = Schema(
@@ -1057,7 +1061,7 @@ RUNTIME_DIAGNOSTIC = Schema(
             required=True,
         ),
     },
-    python_type=models.RuntimeDiagnostic,
+    python_type_ref=_model("RuntimeDiagnostic"),
 )
 
 TEXT_DOCUMENT_DIAGNOSTIC_MESSAGE_STRING = Schema(
@@ -1092,7 +1096,7 @@ CODE_DESCRIPTION = Schema(
             required=True,
         ),
     },
-    python_type=models.CodeDescription,
+    python_type_ref=_model("CodeDescription"),
 )
 
 DIAGNOSTIC_TAG = Schema(
@@ -1129,7 +1133,7 @@ DIAGNOSTIC_LOCATION = Schema(
         ),
         "range": MemberSchema(name="range", python_name="range", target_ref=RANGE, required=True),
     },
-    python_type=models.DiagnosticLocation,
+    python_type_ref=_model("DiagnosticLocation"),
 )
 
 DIAGNOSTIC_RELATED_INFORMATION_MESSAGE_STRING = Schema(
@@ -1156,7 +1160,7 @@ DIAGNOSTIC_RELATED_INFORMATION = Schema(
             required=True,
         ),
     },
-    python_type=models.DiagnosticRelatedInformation,
+    python_type_ref=_model("DiagnosticRelatedInformation"),
 )
 
 DIAGNOSTIC_RELATED_INFORMATION_LIST = Schema(
@@ -1230,7 +1234,7 @@ TEXT_DOCUMENT_DIAGNOSTIC = Schema(
             target_ref=TEXT_DOCUMENT_DIAGNOSTIC_DATA_STRING,
         ),
     },
-    python_type=models.TextDocumentDiagnostic,
+    python_type_ref=_model("TextDocumentDiagnostic"),
 )
 
 DIAGNOSTIC = Schema(
@@ -1241,16 +1245,16 @@ DIAGNOSTIC = Schema(
             name="runtimeDiagnostic",
             python_name="runtime_diagnostic",
             target_ref=RUNTIME_DIAGNOSTIC,
-            variant_type=models.DiagnosticRuntimeDiagnostic,
+            variant_type_ref=_model("DiagnosticRuntimeDiagnostic"),
         ),
         "textDocumentDiagnostic": MemberSchema(
             name="textDocumentDiagnostic",
             python_name="text_document_diagnostic",
             target_ref=TEXT_DOCUMENT_DIAGNOSTIC,
-            variant_type=models.DiagnosticTextDocumentDiagnostic,
+            variant_type_ref=_model("DiagnosticTextDocumentDiagnostic"),
         ),
     },
-    python_type=models.DiagnosticUnknown,
+    python_type_ref=_model("DiagnosticUnknown"),
 )
 
 CONSOLE_STATE = Schema(
@@ -1289,7 +1293,7 @@ CONSOLE_STATE = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.ConsoleState,
+    python_type_ref=_model("ConsoleState"),
 )
 
 USER_SETTINGS = Schema(
@@ -1302,7 +1306,7 @@ USER_SETTINGS = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.UserSettings,
+    python_type_ref=_model("UserSettings"),
 )
 
 TOOL_RESULT_CONTENT_BLOCK_TEXT_STRING = Schema(
@@ -1320,16 +1324,16 @@ TOOL_RESULT_CONTENT_BLOCK = Schema(
             name="json",
             python_name="json",
             target_ref=SENSITIVE_DOCUMENT,
-            variant_type=models.ToolResultContentBlockJson,
+            variant_type_ref=_model("ToolResultContentBlockJson"),
         ),
         "text": MemberSchema(
             name="text",
             python_name="text",
             target_ref=TOOL_RESULT_CONTENT_BLOCK_TEXT_STRING,
-            variant_type=models.ToolResultContentBlockText,
+            variant_type_ref=_model("ToolResultContentBlockText"),
         ),
     },
-    python_type=models.ToolResultContentBlockUnknown,
+    python_type_ref=_model("ToolResultContentBlockUnknown"),
 )
 
 TOOL_RESULT_CONTENT = Schema(
@@ -1368,7 +1372,7 @@ TOOL_RESULT = Schema(
         ),
         "status": MemberSchema(name="status", python_name="status", target_ref=TOOL_RESULT_STATUS),
     },
-    python_type=models.ToolResult,
+    python_type_ref=_model("ToolResult"),
 )
 
 TOOL_RESULTS = Schema(
@@ -1381,7 +1385,7 @@ TOOL_INPUT_SCHEMA = Schema(
     id="com.amazon.aws.codewhisperer#ToolInputSchema",
     type=ShapeType.STRUCTURE,
     members={"json": MemberSchema(name="json", python_name="json", target_ref=SENSITIVE_DOCUMENT)},
-    python_type=models.ToolInputSchema,
+    python_type_ref=_model("ToolInputSchema"),
 )
 
 TOOL_DESCRIPTION = Schema(
@@ -1408,7 +1412,7 @@ TOOL_SPECIFICATION = Schema(
             target_ref=TOOL_DESCRIPTION,
         ),
     },
-    python_type=models.ToolSpecification,
+    python_type_ref=_model("ToolSpecification"),
 )
 
 TOOL = Schema(
@@ -1419,16 +1423,16 @@ TOOL = Schema(
             name="cachePoint",
             python_name="cache_point",
             target_ref=CACHE_POINT,
-            variant_type=models.ToolCachePoint,
+            variant_type_ref=_model("ToolCachePoint"),
         ),
         "toolSpecification": MemberSchema(
             name="toolSpecification",
             python_name="tool_specification",
             target_ref=TOOL_SPECIFICATION,
-            variant_type=models.ToolToolSpecification,
+            variant_type_ref=_model("ToolToolSpecification"),
         ),
     },
-    python_type=models.ToolUnknown,
+    python_type_ref=_model("ToolUnknown"),
 )
 
 TOOLS = Schema(
@@ -1485,7 +1489,7 @@ USER_INPUT_MESSAGE_CONTEXT = Schema(
         ),
         "tools": MemberSchema(name="tools", python_name="tools", target_ref=TOOLS),
     },
-    python_type=models.UserInputMessageContext,
+    python_type_ref=_model("UserInputMessageContext"),
 )
 
 ORIGIN = Schema(
@@ -1536,10 +1540,10 @@ IMAGE_SOURCE = Schema(
             name="bytes",
             python_name="bytes",
             target_ref=IMAGE_SOURCE_BYTES_BLOB,
-            variant_type=models.ImageSourceBytes,
+            variant_type_ref=_model("ImageSourceBytes"),
         ),
     },
-    python_type=models.ImageSourceUnknown,
+    python_type_ref=_model("ImageSourceUnknown"),
     sensitive=True,
 )
 
@@ -1560,7 +1564,7 @@ IMAGE_BLOCK = Schema(
             required=True,
         ),
     },
-    python_type=models.ImageBlock,
+    python_type_ref=_model("ImageBlock"),
 )
 
 IMAGE_BLOCKS = Schema(
@@ -1594,10 +1598,10 @@ DOCUMENT_SOURCE = Schema(
             name="bytes",
             python_name="bytes",
             target_ref=prelude.BLOB,
-            variant_type=models.DocumentSourceBytes,
+            variant_type_ref=_model("DocumentSourceBytes"),
         ),
     },
-    python_type=models.DocumentSourceUnknown,
+    python_type_ref=_model("DocumentSourceUnknown"),
     sensitive=True,
 )
 
@@ -1624,7 +1628,7 @@ DOCUMENT_BLOCK = Schema(
             required=True,
         ),
     },
-    python_type=models.DocumentBlock,
+    python_type_ref=_model("DocumentBlock"),
 )
 
 DOCUMENT_BLOCKS = Schema(
@@ -1651,7 +1655,7 @@ CLIENT_CACHE_CONFIG = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.ClientCacheConfig,
+    python_type_ref=_model("ClientCacheConfig"),
 )
 
 USER_INPUT_MESSAGE = Schema(
@@ -1693,7 +1697,7 @@ USER_INPUT_MESSAGE = Schema(
             target_ref=CLIENT_CACHE_CONFIG,
         ),
     },
-    python_type=models.UserInputMessage,
+    python_type_ref=_model("UserInputMessage"),
 )
 
 CHAT_MESSAGE = Schema(
@@ -1704,16 +1708,16 @@ CHAT_MESSAGE = Schema(
             name="assistantResponseMessage",
             python_name="assistant_response_message",
             target_ref=ASSISTANT_RESPONSE_MESSAGE,
-            variant_type=models.ChatMessageAssistantResponseMessage,
+            variant_type_ref=_model("ChatMessageAssistantResponseMessage"),
         ),
         "userInputMessage": MemberSchema(
             name="userInputMessage",
             python_name="user_input_message",
             target_ref=USER_INPUT_MESSAGE,
-            variant_type=models.ChatMessageUserInputMessage,
+            variant_type_ref=_model("ChatMessageUserInputMessage"),
         ),
     },
-    python_type=models.ChatMessageUnknown,
+    python_type_ref=_model("ChatMessageUnknown"),
 )
 
 CHAT_HISTORY = Schema(
@@ -1755,7 +1759,7 @@ CONFLICT_EXCEPTION = Schema(
             target_ref=CONFLICT_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ConflictException,
+    python_type_ref=errors.ConflictException,
     error="client",
     http_error=409,
 )
@@ -1831,7 +1835,7 @@ CONVERSATION_STATE = Schema(
             target_ref=AGENT_TASK_TYPE,
         ),
     },
-    python_type=models.ConversationState,
+    python_type_ref=_model("ConversationState"),
 )
 
 INTERNAL_SERVER_EXCEPTION_REASON = Schema(
@@ -1856,7 +1860,7 @@ INTERNAL_SERVER_EXCEPTION = Schema(
             target_ref=INTERNAL_SERVER_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.InternalServerException,
+    python_type_ref=errors.InternalServerException,
     error="server",
     http_error=500,
     retryable=True,
@@ -1873,7 +1877,7 @@ RESOURCE_NOT_FOUND_EXCEPTION = Schema(
             required=True,
         ),
     },
-    python_type=errors.ResourceNotFoundException,
+    python_type_ref=errors.ResourceNotFoundException,
     error="client",
     http_error=404,
 )
@@ -1904,7 +1908,7 @@ SERVICE_QUOTA_EXCEEDED_EXCEPTION = Schema(
             target_ref=SERVICE_QUOTA_EXCEEDED_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ServiceQuotaExceededException,
+    python_type_ref=errors.ServiceQuotaExceededException,
     error="client",
     http_error=402,
 )
@@ -1935,7 +1939,7 @@ THROTTLING_EXCEPTION = Schema(
             target_ref=THROTTLING_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ThrottlingException,
+    python_type_ref=errors.ThrottlingException,
     error="client",
     http_error=429,
     retryable=True,
@@ -1975,7 +1979,7 @@ VALIDATION_EXCEPTION = Schema(
             target_ref=VALIDATION_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ValidationException,
+    python_type_ref=errors.ValidationException,
     error="client",
     http_error=400,
 )
@@ -2002,7 +2006,7 @@ WORKSPACE_STATE = Schema(
             target_ref=CONTEXT_TRUNCATION_SCHEME,
         ),
     },
-    python_type=models.WorkspaceState,
+    python_type_ref=_model("WorkspaceState"),
 )
 
 ACTIVATION_TOKEN = Schema(
@@ -2083,7 +2087,7 @@ APPLICATION_PROPERTIES = Schema(
             required=True,
         ),
     },
-    python_type=models.ApplicationProperties,
+    python_type_ref=_model("ApplicationProperties"),
 )
 
 APPLICATION_PROPERTIES_LIST = Schema(
@@ -2166,7 +2170,7 @@ AUTONOMOUS_AGENTS = Schema(
             required=True,
         ),
     },
-    python_type=models.AutonomousAgents,
+    python_type_ref=_model("AutonomousAgents"),
 )
 
 BASE64_ENCODED_PAGINATION_TOKEN = Schema(
@@ -2237,7 +2241,7 @@ BONUS = Schema(
             required=True,
         ),
     },
-    python_type=models.Bonus,
+    python_type_ref=_model("Bonus"),
 )
 
 BONUS_LIST = Schema(
@@ -2268,7 +2272,7 @@ BY_USER_ANALYTICS = Schema(
             required=True,
         ),
     },
-    python_type=models.ByUserAnalytics,
+    python_type_ref=_model("ByUserAnalytics"),
 )
 
 CHANGE_LOG_GRANULARITY_TYPE = Schema(
@@ -2288,7 +2292,7 @@ CHANGE_LOG_OPTIONS = Schema(
             required=True,
         ),
     },
-    python_type=models.ChangeLogOptions,
+    python_type_ref=_model("ChangeLogOptions"),
 )
 
 CUSTOMIZATION_ARN = Schema(
@@ -2392,7 +2396,7 @@ CHAT_ADD_MESSAGE_EVENT = Schema(
             target_ref=AGENTIC_CHAT_EVENT_STATUS,
         ),
     },
-    python_type=models.ChatAddMessageEvent,
+    python_type_ref=_model("ChatAddMessageEvent"),
 )
 
 CHAT_AGENT_MODE = Schema(
@@ -2486,7 +2490,7 @@ IDE_DIAGNOSTIC = Schema(
             required=True,
         ),
     },
-    python_type=models.IdeDiagnostic,
+    python_type_ref=_model("IdeDiagnostic"),
 )
 
 IDE_DIAGNOSTIC_LIST = Schema(
@@ -2570,7 +2574,7 @@ CHAT_INTERACT_WITH_MESSAGE_EVENT = Schema(
             target_ref=IDE_DIAGNOSTIC_LIST,
         ),
     },
-    python_type=models.ChatInteractWithMessageEvent,
+    python_type_ref=_model("ChatInteractWithMessageEvent"),
 )
 
 CHAT_USER_MODIFICATION_EVENT = Schema(
@@ -2611,7 +2615,7 @@ CHAT_USER_MODIFICATION_EVENT = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.ChatUserModificationEvent,
+    python_type_ref=_model("ChatUserModificationEvent"),
 )
 
 CODE_ANALYSIS_FINDINGS_SCHEMA = Schema(
@@ -2649,7 +2653,7 @@ CODE_ANALYSIS_UPLOAD_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.CodeAnalysisUploadContext,
+    python_type_ref=_model("CodeAnalysisUploadContext"),
 )
 
 CODE_COVERAGE_EVENT_USER_WRITTEN_CODE_CHARACTER_COUNT_INTEGER = Schema(
@@ -2742,7 +2746,7 @@ CODE_COVERAGE_EVENT = Schema(
             default=0,
         ),
     },
-    python_type=models.CodeCoverageEvent,
+    python_type_ref=_model("CodeCoverageEvent"),
 )
 
 CODE_DIFF_PATH = Schema(
@@ -2761,7 +2765,7 @@ CODE_DIFF_METADATA = Schema(
             target_ref=CODE_DIFF_PATH,
         ),
     },
-    python_type=models.CodeDiffMetadata,
+    python_type_ref=_model("CodeDiffMetadata"),
 )
 
 CODE_FIX_ACCEPTANCE_EVENT = Schema(
@@ -2801,7 +2805,7 @@ CODE_FIX_ACCEPTANCE_EVENT = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=models.CodeFixAcceptanceEvent,
+    python_type_ref=_model("CodeFixAcceptanceEvent"),
 )
 
 CODE_FIX_GENERATION_EVENT = Schema(
@@ -2841,7 +2845,7 @@ CODE_FIX_GENERATION_EVENT = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=models.CodeFixGenerationEvent,
+    python_type_ref=_model("CodeFixGenerationEvent"),
 )
 
 CODE_FIX_JOB_STATUS = Schema(
@@ -2867,7 +2871,7 @@ CODE_FIX_UPLOAD_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.CodeFixUploadContext,
+    python_type_ref=_model("CodeFixUploadContext"),
 )
 
 CODE_GENERATION_ID = Schema(
@@ -2908,7 +2912,7 @@ CODE_GENERATION_STATUS = Schema(
             required=True,
         ),
     },
-    python_type=models.CodeGenerationStatus,
+    python_type_ref=_model("CodeGenerationStatus"),
 )
 
 CODE_GENERATION_STATUS_DETAIL = Schema(
@@ -2951,7 +2955,7 @@ CODE_SCAN_EVENT = Schema(
             target_ref=CODE_ANALYSIS_SCOPE,
         ),
     },
-    python_type=models.CodeScanEvent,
+    python_type_ref=_model("CodeScanEvent"),
 )
 
 CODE_SCAN_FAILED_EVENT = Schema(
@@ -2982,7 +2986,7 @@ CODE_SCAN_FAILED_EVENT = Schema(
             target_ref=CODE_ANALYSIS_SCOPE,
         ),
     },
-    python_type=models.CodeScanFailedEvent,
+    python_type_ref=_model("CodeScanFailedEvent"),
 )
 
 CODE_SCAN_REMEDIATIONS_EVENT_TYPE = Schema(
@@ -3038,7 +3042,7 @@ CODE_SCAN_REMEDIATIONS_EVENT = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.CodeScanRemediationsEvent,
+    python_type_ref=_model("CodeScanRemediationsEvent"),
 )
 
 CODE_SCAN_SUCCEEDED_EVENT = Schema(
@@ -3076,7 +3080,7 @@ CODE_SCAN_SUCCEEDED_EVENT = Schema(
             target_ref=CODE_ANALYSIS_SCOPE,
         ),
     },
-    python_type=models.CodeScanSucceededEvent,
+    python_type_ref=_model("CodeScanSucceededEvent"),
 )
 
 COMPLETION_CONTENT_STRING = Schema(
@@ -3103,7 +3107,7 @@ IMPORT = Schema(
             target_ref=IMPORT_STATEMENT_STRING,
         ),
     },
-    python_type=models.Import,
+    python_type_ref=_model("Import"),
 )
 
 IMPORTS = Schema(
@@ -3134,7 +3138,7 @@ COMPLETION = Schema(
             target_ref=IMPORTS,
         ),
     },
-    python_type=models.Completion,
+    python_type_ref=_model("Completion"),
 )
 
 COMPLETION_TYPE = Schema(
@@ -3221,7 +3225,7 @@ CREATE_SUBSCRIPTION_TOKEN_REQUEST = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.CreateSubscriptionTokenRequest,
+    python_type_ref=_model("CreateSubscriptionTokenRequest"),
 )
 
 ENCODED_VERIFICATION_URL = Schema(
@@ -3253,7 +3257,7 @@ CREATE_SUBSCRIPTION_TOKEN_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.CreateSubscriptionTokenResponse,
+    python_type_ref=_model("CreateSubscriptionTokenResponse"),
 )
 
 PROFILE_ARN = Schema(
@@ -3276,7 +3280,7 @@ CREATE_TASK_ASSIST_CONVERSATION_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.CreateTaskAssistConversationRequest,
+    python_type_ref=_model("CreateTaskAssistConversationRequest"),
 )
 
 CREATE_TASK_ASSIST_CONVERSATION_RESPONSE = Schema(
@@ -3290,7 +3294,7 @@ CREATE_TASK_ASSIST_CONVERSATION_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.CreateTaskAssistConversationResponse,
+    python_type_ref=_model("CreateTaskAssistConversationResponse"),
 )
 
 CREATE_UPLOAD_URL_REQUEST_CONTENT_MD5_STRING = Schema(
@@ -3339,7 +3343,7 @@ TASK_ASSIST_PLANNING_UPLOAD_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.TaskAssistPlanningUploadContext,
+    python_type_ref=_model("TaskAssistPlanningUploadContext"),
 )
 
 TRANSFORMATION_JOB_ID = Schema(
@@ -3371,7 +3375,7 @@ TRANSFORMATION_UPLOAD_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.TransformationUploadContext,
+    python_type_ref=_model("TransformationUploadContext"),
 )
 
 WORKSPACE_CONTEXT_UPLOAD_CONTEXT = Schema(
@@ -3397,7 +3401,7 @@ WORKSPACE_CONTEXT_UPLOAD_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.WorkspaceContextUploadContext,
+    python_type_ref=_model("WorkspaceContextUploadContext"),
 )
 
 UPLOAD_CONTEXT = Schema(
@@ -3408,34 +3412,34 @@ UPLOAD_CONTEXT = Schema(
             name="codeAnalysisUploadContext",
             python_name="code_analysis_upload_context",
             target_ref=CODE_ANALYSIS_UPLOAD_CONTEXT,
-            variant_type=models.UploadContextCodeAnalysisUploadContext,
+            variant_type_ref=_model("UploadContextCodeAnalysisUploadContext"),
         ),
         "codeFixUploadContext": MemberSchema(
             name="codeFixUploadContext",
             python_name="code_fix_upload_context",
             target_ref=CODE_FIX_UPLOAD_CONTEXT,
-            variant_type=models.UploadContextCodeFixUploadContext,
+            variant_type_ref=_model("UploadContextCodeFixUploadContext"),
         ),
         "taskAssistPlanningUploadContext": MemberSchema(
             name="taskAssistPlanningUploadContext",
             python_name="task_assist_planning_upload_context",
             target_ref=TASK_ASSIST_PLANNING_UPLOAD_CONTEXT,
-            variant_type=models.UploadContextTaskAssistPlanningUploadContext,
+            variant_type_ref=_model("UploadContextTaskAssistPlanningUploadContext"),
         ),
         "transformationUploadContext": MemberSchema(
             name="transformationUploadContext",
             python_name="transformation_upload_context",
             target_ref=TRANSFORMATION_UPLOAD_CONTEXT,
-            variant_type=models.UploadContextTransformationUploadContext,
+            variant_type_ref=_model("UploadContextTransformationUploadContext"),
         ),
         "workspaceContextUploadContext": MemberSchema(
             name="workspaceContextUploadContext",
             python_name="workspace_context_upload_context",
             target_ref=WORKSPACE_CONTEXT_UPLOAD_CONTEXT,
-            variant_type=models.UploadContextWorkspaceContextUploadContext,
+            variant_type_ref=_model("UploadContextWorkspaceContextUploadContext"),
         ),
     },
-    python_type=models.UploadContextUnknown,
+    python_type_ref=_model("UploadContextUnknown"),
 )
 
 CREATE_UPLOAD_URL_REQUEST = Schema(
@@ -3484,7 +3488,7 @@ CREATE_UPLOAD_URL_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.CreateUploadUrlRequest,
+    python_type_ref=_model("CreateUploadUrlRequest"),
 )
 
 PRE_SIGNED_URL = Schema(
@@ -3544,7 +3548,7 @@ CREATE_UPLOAD_URL_RESPONSE = Schema(
             target_ref=REQUEST_HEADERS,
         ),
     },
-    python_type=models.CreateUploadUrlResponse,
+    python_type_ref=_model("CreateUploadUrlResponse"),
 )
 
 CREATE_USER_MEMORY_ENTRY_INPUT_MEMORY_ENTRY_STRING_STRING = Schema(
@@ -3591,7 +3595,7 @@ CREATE_USER_MEMORY_ENTRY_INPUT = Schema(
             idempotency_token=True,
         ),
     },
-    python_type=models.CreateUserMemoryEntryInput,
+    python_type_ref=_model("CreateUserMemoryEntryInput"),
 )
 
 MEMORY_ENTRY_ID_STRING = Schema(
@@ -3650,7 +3654,7 @@ MEMORY_ENTRY_METADATA = Schema(
             target_ref=MEMORY_STATUS,
         ),
     },
-    python_type=models.MemoryEntryMetadata,
+    python_type_ref=_model("MemoryEntryMetadata"),
 )
 
 MEMORY_ENTRY = Schema(
@@ -3676,7 +3680,7 @@ MEMORY_ENTRY = Schema(
             required=True,
         ),
     },
-    python_type=models.MemoryEntry,
+    python_type_ref=_model("MemoryEntry"),
 )
 
 CREATE_USER_MEMORY_ENTRY_OUTPUT = Schema(
@@ -3690,7 +3694,7 @@ CREATE_USER_MEMORY_ENTRY_OUTPUT = Schema(
             required=True,
         ),
     },
-    python_type=models.CreateUserMemoryEntryOutput,
+    python_type_ref=_model("CreateUserMemoryEntryOutput"),
 )
 
 CREATE_WORKSPACE_REQUEST_WORKSPACE_ROOT_STRING = Schema(
@@ -3716,7 +3720,7 @@ CREATE_WORKSPACE_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.CreateWorkspaceRequest,
+    python_type_ref=_model("CreateWorkspaceRequest"),
 )
 
 WORKSPACE_STATUS = Schema(
@@ -3758,7 +3762,7 @@ WORKSPACE_METADATA = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.WorkspaceMetadata,
+    python_type_ref=_model("WorkspaceMetadata"),
 )
 
 CREATE_WORKSPACE_RESPONSE = Schema(
@@ -3772,7 +3776,7 @@ CREATE_WORKSPACE_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.CreateWorkspaceResponse,
+    python_type_ref=_model("CreateWorkspaceResponse"),
 )
 
 CURRENCY = Schema(
@@ -3811,7 +3815,7 @@ CUSTOMIZATION = Schema(
         ),
         "modelId": MemberSchema(name="modelId", python_name="model_id", target_ref=MODEL_ID),
     },
-    python_type=models.Customization,
+    python_type_ref=_model("Customization"),
 )
 
 CUSTOMIZATIONS = Schema(
@@ -3831,7 +3835,7 @@ DASHBOARD_ANALYTICS = Schema(
             required=True,
         ),
     },
-    python_type=models.DashboardAnalytics,
+    python_type_ref=_model("DashboardAnalytics"),
 )
 
 DELETE_TASK_ASSIST_CONVERSATION_REQUEST = Schema(
@@ -3850,7 +3854,7 @@ DELETE_TASK_ASSIST_CONVERSATION_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.DeleteTaskAssistConversationRequest,
+    python_type_ref=_model("DeleteTaskAssistConversationRequest"),
 )
 
 DELETE_TASK_ASSIST_CONVERSATION_RESPONSE = Schema(
@@ -3864,7 +3868,7 @@ DELETE_TASK_ASSIST_CONVERSATION_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.DeleteTaskAssistConversationResponse,
+    python_type_ref=_model("DeleteTaskAssistConversationResponse"),
 )
 
 DELETE_USER_MEMORY_ENTRY_INPUT_ID_STRING = Schema(
@@ -3903,13 +3907,13 @@ DELETE_USER_MEMORY_ENTRY_INPUT = Schema(
             target_ref=DELETE_USER_MEMORY_ENTRY_INPUT_PROFILE_ARN_STRING,
         ),
     },
-    python_type=models.DeleteUserMemoryEntryInput,
+    python_type_ref=_model("DeleteUserMemoryEntryInput"),
 )
 
 DELETE_USER_MEMORY_ENTRY_OUTPUT = Schema(
     id="com.amazon.aws.codewhisperer.runtime#DeleteUserMemoryEntryOutput",
     type=ShapeType.STRUCTURE,
-    python_type=models.DeleteUserMemoryEntryOutput,
+    python_type_ref=_model("DeleteUserMemoryEntryOutput"),
 )
 
 DELETE_WORKSPACE_REQUEST = Schema(
@@ -3928,13 +3932,13 @@ DELETE_WORKSPACE_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.DeleteWorkspaceRequest,
+    python_type_ref=_model("DeleteWorkspaceRequest"),
 )
 
 DELETE_WORKSPACE_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer.runtime#DeleteWorkspaceResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.DeleteWorkspaceResponse,
+    python_type_ref=_model("DeleteWorkspaceResponse"),
 )
 
 DIMENSION_NAME_STRING = Schema(
@@ -3956,7 +3960,7 @@ DIMENSION = Schema(
         "name": MemberSchema(name="name", python_name="name", target_ref=DIMENSION_NAME_STRING),
         "value": MemberSchema(name="value", python_name="value", target_ref=DIMENSION_VALUE_STRING),
     },
-    python_type=models.Dimension,
+    python_type_ref=_model("Dimension"),
 )
 
 DIMENSION_LIST = Schema(
@@ -4051,7 +4055,7 @@ DOC_GENERATION_EVENT = Schema(
             target_ref=DOC_FOLDER_LEVEL,
         ),
     },
-    python_type=models.DocGenerationEvent,
+    python_type_ref=_model("DocGenerationEvent"),
 )
 
 DOC_V2_ACCEPTANCE_EVENT_NUMBER_OF_ADDED_CHARS_INTEGER = Schema(
@@ -4135,7 +4139,7 @@ DOC_V2_ACCEPTANCE_EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.DocV2AcceptanceEvent,
+    python_type_ref=_model("DocV2AcceptanceEvent"),
 )
 
 DOC_V2_GENERATION_EVENT_NUMBER_OF_GENERATED_CHARS_INTEGER = Schema(
@@ -4210,7 +4214,7 @@ DOC_V2_GENERATION_EVENT = Schema(
             target_ref=DOC_FOLDER_LEVEL,
         ),
     },
-    python_type=models.DocV2GenerationEvent,
+    python_type_ref=_model("DocV2GenerationEvent"),
 )
 
 DOCUMENTATION_INTENT_CONTEXT_SCOPE_STRING = Schema(
@@ -4247,7 +4251,7 @@ DOCUMENTATION_INTENT_CONTEXT = Schema(
             target_ref=CHANGE_LOG_OPTIONS,
         ),
     },
-    python_type=models.DocumentationIntentContext,
+    python_type_ref=_model("DocumentationIntentContext"),
 )
 
 EDIT_CONTENT_STRING = Schema(
@@ -4273,7 +4277,7 @@ EDIT = Schema(
             target_ref=REFERENCES,
         ),
     },
-    python_type=models.Edit,
+    python_type_ref=_model("Edit"),
 )
 
 ERROR_DETAILS = Schema(
@@ -4336,7 +4340,7 @@ EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.Event,
+    python_type_ref=_model("Event"),
 )
 
 EVENT_LIST = Schema(
@@ -4375,7 +4379,7 @@ OIDC_CLAIM_KEYS = Schema(
             required=True,
         ),
     },
-    python_type=models.OidcClaimKeys,
+    python_type_ref=_model("OidcClaimKeys"),
 )
 
 EXTERNAL_IDENTITY_DETAILS = Schema(
@@ -4415,7 +4419,7 @@ EXTERNAL_IDENTITY_DETAILS = Schema(
             target_ref=OIDC_CLAIM_KEYS,
         ),
     },
-    python_type=models.ExternalIdentityDetails,
+    python_type_ref=_model("ExternalIdentityDetails"),
 )
 
 FEATURE_DEV_CODE_ACCEPTANCE_EVENT_LINES_OF_CODE_ACCEPTED_INTEGER = Schema(
@@ -4460,7 +4464,7 @@ FEATURE_DEV_CODE_ACCEPTANCE_EVENT = Schema(
             target_ref=PROGRAMMING_LANGUAGE,
         ),
     },
-    python_type=models.FeatureDevCodeAcceptanceEvent,
+    python_type_ref=_model("FeatureDevCodeAcceptanceEvent"),
 )
 
 FEATURE_DEV_CODE_GENERATION_EVENT_LINES_OF_CODE_GENERATED_INTEGER = Schema(
@@ -4505,7 +4509,7 @@ FEATURE_DEV_CODE_GENERATION_EVENT = Schema(
             target_ref=PROGRAMMING_LANGUAGE,
         ),
     },
-    python_type=models.FeatureDevCodeGenerationEvent,
+    python_type_ref=_model("FeatureDevCodeGenerationEvent"),
 )
 
 FEATURE_DEV_EVENT = Schema(
@@ -4519,7 +4523,7 @@ FEATURE_DEV_EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.FeatureDevEvent,
+    python_type_ref=_model("FeatureDevEvent"),
 )
 
 FEATURE_NAME = Schema(
@@ -4548,28 +4552,28 @@ FEATURE_VALUE = Schema(
             name="boolValue",
             python_name="bool_value",
             target_ref=prelude.BOOLEAN,
-            variant_type=models.FeatureValueBoolValue,
+            variant_type_ref=_model("FeatureValueBoolValue"),
         ),
         "doubleValue": MemberSchema(
             name="doubleValue",
             python_name="double_value",
             target_ref=prelude.DOUBLE,
-            variant_type=models.FeatureValueDoubleValue,
+            variant_type_ref=_model("FeatureValueDoubleValue"),
         ),
         "longValue": MemberSchema(
             name="longValue",
             python_name="long_value",
             target_ref=prelude.LONG,
-            variant_type=models.FeatureValueLongValue,
+            variant_type_ref=_model("FeatureValueLongValue"),
         ),
         "stringValue": MemberSchema(
             name="stringValue",
             python_name="string_value",
             target_ref=FEATURE_VALUE_STRING_TYPE,
-            variant_type=models.FeatureValueStringValue,
+            variant_type_ref=_model("FeatureValueStringValue"),
         ),
     },
-    python_type=models.FeatureValueUnknown,
+    python_type_ref=_model("FeatureValueUnknown"),
 )
 
 FEATURE_EVALUATION = Schema(
@@ -4595,7 +4599,7 @@ FEATURE_EVALUATION = Schema(
             required=True,
         ),
     },
-    python_type=models.FeatureEvaluation,
+    python_type_ref=_model("FeatureEvaluation"),
 )
 
 FEATURE_EVALUATIONS_LIST = Schema(
@@ -4677,7 +4681,7 @@ FILE_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.FileContext,
+    python_type_ref=_model("FileContext"),
 )
 
 FREE_TRIAL_STATUS = Schema(
@@ -4721,7 +4725,7 @@ FREE_TRIAL_INFO = Schema(
             target_ref=prelude.DOUBLE,
         ),
     },
-    python_type=models.FreeTrialInfo,
+    python_type_ref=_model("FreeTrialInfo"),
 )
 
 GENERATE_COMPLETIONS_REQUEST_MAX_RESULTS_INTEGER = Schema(
@@ -4772,7 +4776,7 @@ REFERENCE_TRACKER_CONFIGURATION = Schema(
             required=True,
         ),
     },
-    python_type=models.ReferenceTrackerConfiguration,
+    python_type_ref=_model("ReferenceTrackerConfiguration"),
 )
 
 SUPPLEMENTAL_CONTEXT_FILE_PATH_STRING = Schema(
@@ -4809,7 +4813,7 @@ PREVIOUS_EDITOR_STATE_METADATA = Schema(
             required=True,
         ),
     },
-    python_type=models.PreviousEditorStateMetadata,
+    python_type_ref=_model("PreviousEditorStateMetadata"),
 )
 
 SUPPLEMENTAL_CONTEXT_METADATA = Schema(
@@ -4820,10 +4824,10 @@ SUPPLEMENTAL_CONTEXT_METADATA = Schema(
             name="previousEditorStateMetadata",
             python_name="previous_editor_state_metadata",
             target_ref=PREVIOUS_EDITOR_STATE_METADATA,
-            variant_type=models.SupplementalContextMetadataPreviousEditorStateMetadata,
+            variant_type_ref=_model("SupplementalContextMetadataPreviousEditorStateMetadata"),
         ),
     },
-    python_type=models.SupplementalContextMetadataUnknown,
+    python_type_ref=_model("SupplementalContextMetadataUnknown"),
 )
 
 SUPPLEMENTAL_CONTEXT = Schema(
@@ -4849,7 +4853,7 @@ SUPPLEMENTAL_CONTEXT = Schema(
             target_ref=SUPPLEMENTAL_CONTEXT_METADATA,
         ),
     },
-    python_type=models.SupplementalContext,
+    python_type_ref=_model("SupplementalContext"),
 )
 
 SUPPLEMENTAL_CONTEXT_LIST = Schema(
@@ -4950,7 +4954,7 @@ USER_CONTEXT = Schema(
             target_ref=USER_CONTEXT_LSP_VERSION_STRING,
         ),
     },
-    python_type=models.UserContext,
+    python_type_ref=_model("UserContext"),
 )
 
 GENERATE_COMPLETIONS_REQUEST = Schema(
@@ -5020,7 +5024,7 @@ GENERATE_COMPLETIONS_REQUEST = Schema(
         ),
         "modelId": MemberSchema(name="modelId", python_name="model_id", target_ref=MODEL_ID),
     },
-    python_type=models.GenerateCompletionsRequest,
+    python_type_ref=_model("GenerateCompletionsRequest"),
 )
 
 PREDICTION = Schema(
@@ -5031,16 +5035,16 @@ PREDICTION = Schema(
             name="completion",
             python_name="completion",
             target_ref=COMPLETION,
-            variant_type=models.PredictionCompletion,
+            variant_type_ref=_model("PredictionCompletion"),
         ),
         "edit": MemberSchema(
             name="edit",
             python_name="edit",
             target_ref=EDIT,
-            variant_type=models.PredictionEdit,
+            variant_type_ref=_model("PredictionEdit"),
         ),
     },
-    python_type=models.PredictionUnknown,
+    python_type_ref=_model("PredictionUnknown"),
 )
 
 PREDICTIONS = Schema(
@@ -5071,7 +5075,7 @@ GENERATE_COMPLETIONS_RESPONSE = Schema(
         ),
         "modelId": MemberSchema(name="modelId", python_name="model_id", target_ref=MODEL_ID),
     },
-    python_type=models.GenerateCompletionsResponse,
+    python_type_ref=_model("GenerateCompletionsResponse"),
 )
 
 GET_CODE_ANALYSIS_REQUEST_JOB_ID_STRING = Schema(
@@ -5099,7 +5103,7 @@ GET_CODE_ANALYSIS_REQUEST = Schema(
             http_name="profileArn",
         ),
     },
-    python_type=models.GetCodeAnalysisRequest,
+    python_type_ref=_model("GetCodeAnalysisRequest"),
 )
 
 GET_CODE_ANALYSIS_RESPONSE = Schema(
@@ -5118,7 +5122,7 @@ GET_CODE_ANALYSIS_RESPONSE = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.GetCodeAnalysisResponse,
+    python_type_ref=_model("GetCodeAnalysisResponse"),
 )
 
 GET_CODE_FIX_JOB_REQUEST_JOB_ID_STRING = Schema(
@@ -5146,7 +5150,7 @@ GET_CODE_FIX_JOB_REQUEST = Schema(
             http_name="profileArn",
         ),
     },
-    python_type=models.GetCodeFixJobRequest,
+    python_type_ref=_model("GetCodeFixJobRequest"),
 )
 
 SUGGESTED_FIX_CODE_DIFF_STRING = Schema(
@@ -5183,7 +5187,7 @@ SUGGESTED_FIX = Schema(
             target_ref=REFERENCES,
         ),
     },
-    python_type=models.SuggestedFix,
+    python_type_ref=_model("SuggestedFix"),
 )
 
 GET_CODE_FIX_JOB_RESPONSE = Schema(
@@ -5201,7 +5205,7 @@ GET_CODE_FIX_JOB_RESPONSE = Schema(
             target_ref=SUGGESTED_FIX,
         ),
     },
-    python_type=models.GetCodeFixJobResponse,
+    python_type_ref=_model("GetCodeFixJobResponse"),
 )
 
 GET_PROFILE_REQUEST = Schema(
@@ -5215,7 +5219,7 @@ GET_PROFILE_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.GetProfileRequest,
+    python_type_ref=_model("GetProfileRequest"),
 )
 
 PROFILE_NAME = Schema(
@@ -5262,7 +5266,7 @@ PROMPT_LOGGING = Schema(
             required=True,
         ),
     },
-    python_type=models.PromptLogging,
+    python_type_ref=_model("PromptLogging"),
 )
 
 NOTIFICATIONS_FEATURE = Schema(
@@ -5282,7 +5286,7 @@ NOTIFICATIONS_FEATURE = Schema(
             required=True,
         ),
     },
-    python_type=models.NotificationsFeature,
+    python_type_ref=_model("NotificationsFeature"),
 )
 
 NOTIFICATIONS = Schema(
@@ -5309,7 +5313,7 @@ WORKSPACE_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.WorkspaceContext,
+    python_type_ref=_model("WorkspaceContext"),
 )
 
 OVERAGE_STATUS = Schema(
@@ -5334,7 +5338,7 @@ OVERAGE_CONFIGURATION = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=models.OverageConfiguration,
+    python_type_ref=_model("OverageConfiguration"),
 )
 
 MCP_CONFIGURATION = Schema(
@@ -5353,7 +5357,7 @@ MCP_CONFIGURATION = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.MCPConfiguration,
+    python_type_ref=_model("MCPConfiguration"),
 )
 
 WEB_TOOLS = Schema(
@@ -5367,7 +5371,7 @@ WEB_TOOLS = Schema(
             required=True,
         ),
     },
-    python_type=models.WebTools,
+    python_type_ref=_model("WebTools"),
 )
 
 OPT_IN_FEATURES = Schema(
@@ -5416,7 +5420,7 @@ OPT_IN_FEATURES = Schema(
         ),
         "webTools": MemberSchema(name="webTools", python_name="web_tools", target_ref=WEB_TOOLS),
     },
-    python_type=models.OptInFeatures,
+    python_type_ref=_model("OptInFeatures"),
 )
 
 PROFILE_INFO = Schema(
@@ -5451,7 +5455,7 @@ PROFILE_INFO = Schema(
             target_ref=REFERENCE_TRACKER_CONFIGURATION,
         ),
     },
-    python_type=models.ProfileInfo,
+    python_type_ref=_model("ProfileInfo"),
 )
 
 GET_PROFILE_RESPONSE = Schema(
@@ -5465,7 +5469,7 @@ GET_PROFILE_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.GetProfileResponse,
+    python_type_ref=_model("GetProfileResponse"),
 )
 
 GET_RETRIEVALS_REQUEST = Schema(
@@ -5497,7 +5501,7 @@ GET_RETRIEVALS_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.GetRetrievalsRequest,
+    python_type_ref=_model("GetRetrievalsRequest"),
 )
 
 RETRIEVAL = Schema(
@@ -5523,7 +5527,7 @@ RETRIEVAL = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.Retrieval,
+    python_type_ref=_model("Retrieval"),
 )
 
 RETRIEVAL_LIST = Schema(
@@ -5552,7 +5556,7 @@ GET_RETRIEVALS_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.GetRetrievalsResponse,
+    python_type_ref=_model("GetRetrievalsResponse"),
 )
 
 GET_TASK_ASSIST_CODE_GENERATION_REQUEST = Schema(
@@ -5581,7 +5585,7 @@ GET_TASK_ASSIST_CODE_GENERATION_REQUEST = Schema(
             http_name="profileArn",
         ),
     },
-    python_type=models.GetTaskAssistCodeGenerationRequest,
+    python_type_ref=_model("GetTaskAssistCodeGenerationRequest"),
 )
 
 GET_TASK_ASSIST_CODE_GENERATION_RESPONSE = Schema(
@@ -5616,7 +5620,7 @@ GET_TASK_ASSIST_CODE_GENERATION_RESPONSE = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=models.GetTaskAssistCodeGenerationResponse,
+    python_type_ref=_model("GetTaskAssistCodeGenerationResponse"),
 )
 
 TEST_GENERATION_JOB_GROUP_NAME = Schema(
@@ -5651,7 +5655,7 @@ GET_TEST_GENERATION_REQUEST = Schema(
             http_name="profileArn",
         ),
     },
-    python_type=models.GetTestGenerationRequest,
+    python_type_ref=_model("GetTestGenerationRequest"),
 )
 
 TEST_GENERATION_JOB_STATUS = Schema(
@@ -5766,7 +5770,7 @@ TARGET_FILE_INFO = Schema(
             target_ref=TARGET_FILE_INFO_NUMBER_OF_TEST_METHODS_INTEGER,
         ),
     },
-    python_type=models.TargetFileInfo,
+    python_type_ref=_model("TargetFileInfo"),
 )
 
 TARGET_FILE_INFO_LIST = Schema(
@@ -5817,7 +5821,7 @@ PACKAGE_INFO = Schema(
             target_ref=TARGET_FILE_INFO_LIST,
         ),
     },
-    python_type=models.PackageInfo,
+    python_type_ref=_model("PackageInfo"),
 )
 
 PACKAGE_INFO_LIST = Schema(
@@ -5885,7 +5889,7 @@ TEST_GENERATION_JOB = Schema(
             target_ref=PACKAGE_INFO_LIST,
         ),
     },
-    python_type=models.TestGenerationJob,
+    python_type_ref=_model("TestGenerationJob"),
 )
 
 GET_TEST_GENERATION_RESPONSE = Schema(
@@ -5898,7 +5902,7 @@ GET_TEST_GENERATION_RESPONSE = Schema(
             target_ref=TEST_GENERATION_JOB,
         ),
     },
-    python_type=models.GetTestGenerationResponse,
+    python_type_ref=_model("GetTestGenerationResponse"),
 )
 
 GET_TRANSFORMATION_PLAN_REQUEST = Schema(
@@ -5920,7 +5924,7 @@ GET_TRANSFORMATION_PLAN_REQUEST = Schema(
             http_name="profileArn",
         ),
     },
-    python_type=models.GetTransformationPlanRequest,
+    python_type_ref=_model("GetTransformationPlanRequest"),
 )
 
 STEP_ID = Schema(
@@ -5981,7 +5985,7 @@ TRANSFORMATION_DOWNLOAD_ARTIFACT = Schema(
             target_ref=ARTIFACT_ID,
         ),
     },
-    python_type=models.TransformationDownloadArtifact,
+    python_type_ref=_model("TransformationDownloadArtifact"),
 )
 
 TRANSFORMATION_DOWNLOAD_ARTIFACTS = Schema(
@@ -6034,7 +6038,7 @@ TRANSFORMATION_PROGRESS_UPDATE = Schema(
             target_ref=TRANSFORMATION_DOWNLOAD_ARTIFACTS,
         ),
     },
-    python_type=models.TransformationProgressUpdate,
+    python_type_ref=_model("TransformationProgressUpdate"),
 )
 
 PROGRESS_UPDATES = Schema(
@@ -6088,7 +6092,7 @@ TRANSFORMATION_STEP = Schema(
             target_ref=prelude.TIMESTAMP,
         ),
     },
-    python_type=models.TransformationStep,
+    python_type_ref=_model("TransformationStep"),
 )
 
 TRANSFORMATION_STEPS = Schema(
@@ -6110,7 +6114,7 @@ TRANSFORMATION_PLAN = Schema(
             required=True,
         ),
     },
-    python_type=models.TransformationPlan,
+    python_type_ref=_model("TransformationPlan"),
 )
 
 GET_TRANSFORMATION_PLAN_RESPONSE = Schema(
@@ -6124,7 +6128,7 @@ GET_TRANSFORMATION_PLAN_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.GetTransformationPlanResponse,
+    python_type_ref=_model("GetTransformationPlanResponse"),
 )
 
 GET_TRANSFORMATION_REQUEST = Schema(
@@ -6146,7 +6150,7 @@ GET_TRANSFORMATION_REQUEST = Schema(
             http_name="profileArn",
         ),
     },
-    python_type=models.GetTransformationRequest,
+    python_type_ref=_model("GetTransformationRequest"),
 )
 
 TRANSFORMATION_TYPE = Schema(
@@ -6206,22 +6210,22 @@ TRANSFORMATION_RUNTIME_ENV = Schema(
             name="dotNet",
             python_name="dot_net",
             target_ref=TRANSFORMATION_DOT_NET_RUNTIME_ENV,
-            variant_type=models.TransformationRuntimeEnvDotNet,
+            variant_type_ref=_model("TransformationRuntimeEnvDotNet"),
         ),
         "java": MemberSchema(
             name="java",
             python_name="java",
             target_ref=TRANSFORMATION_JAVA_RUNTIME_ENV,
-            variant_type=models.TransformationRuntimeEnvJava,
+            variant_type_ref=_model("TransformationRuntimeEnvJava"),
         ),
         "mainframe": MemberSchema(
             name="mainframe",
             python_name="mainframe",
             target_ref=TRANSFORMATION_MAINFRAME_RUNTIME_ENV,
-            variant_type=models.TransformationRuntimeEnvMainframe,
+            variant_type_ref=_model("TransformationRuntimeEnvMainframe"),
         ),
     },
-    python_type=models.TransformationRuntimeEnvUnknown,
+    python_type_ref=_model("TransformationRuntimeEnvUnknown"),
 )
 
 TRANSFORMATION_OPERATING_SYSTEM_FAMILY = Schema(
@@ -6240,7 +6244,7 @@ TRANSFORMATION_PLATFORM_CONFIG = Schema(
             target_ref=TRANSFORMATION_OPERATING_SYSTEM_FAMILY,
         ),
     },
-    python_type=models.TransformationPlatformConfig,
+    python_type_ref=_model("TransformationPlatformConfig"),
 )
 
 TRANSFORMATION_LANGUAGES = Schema(
@@ -6270,7 +6274,7 @@ TRANSFORMATION_SOURCE_CODE_ARTIFACT_DESCRIPTOR = Schema(
             target_ref=TRANSFORMATION_RUNTIME_ENV,
         ),
     },
-    python_type=models.TransformationSourceCodeArtifactDescriptor,
+    python_type_ref=_model("TransformationSourceCodeArtifactDescriptor"),
 )
 
 TRANSFORMATION_PROJECT_ARTIFACT_DESCRIPTOR = Schema(
@@ -6281,10 +6285,10 @@ TRANSFORMATION_PROJECT_ARTIFACT_DESCRIPTOR = Schema(
             name="sourceCodeArtifact",
             python_name="source_code_artifact",
             target_ref=TRANSFORMATION_SOURCE_CODE_ARTIFACT_DESCRIPTOR,
-            variant_type=models.TransformationProjectArtifactDescriptorSourceCodeArtifact,
+            variant_type_ref=_model("TransformationProjectArtifactDescriptorSourceCodeArtifact"),
         ),
     },
-    python_type=models.TransformationProjectArtifactDescriptorUnknown,
+    python_type_ref=_model("TransformationProjectArtifactDescriptorUnknown"),
 )
 
 TRANSFORMATION_PROJECT_STATE = Schema(
@@ -6312,7 +6316,7 @@ TRANSFORMATION_PROJECT_STATE = Schema(
             target_ref=TRANSFORMATION_PROJECT_ARTIFACT_DESCRIPTOR,
         ),
     },
-    python_type=models.TransformationProjectState,
+    python_type_ref=_model("TransformationProjectState"),
 )
 
 TRANSFORMATION_SPEC = Schema(
@@ -6335,7 +6339,7 @@ TRANSFORMATION_SPEC = Schema(
             target_ref=TRANSFORMATION_PROJECT_STATE,
         ),
     },
-    python_type=models.TransformationSpec,
+    python_type_ref=_model("TransformationSpec"),
 )
 
 TRANSFORMATION_STATUS = Schema(
@@ -6394,7 +6398,7 @@ TRANSFORMATION_JOB = Schema(
             target_ref=prelude.TIMESTAMP,
         ),
     },
-    python_type=models.TransformationJob,
+    python_type_ref=_model("TransformationJob"),
 )
 
 GET_TRANSFORMATION_RESPONSE = Schema(
@@ -6408,7 +6412,7 @@ GET_TRANSFORMATION_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.GetTransformationResponse,
+    python_type_ref=_model("GetTransformationResponse"),
 )
 
 RESOURCE_TYPE = Schema(
@@ -6455,7 +6459,7 @@ GET_USAGE_LIMITS_REQUEST = Schema(
             http_name="isEmailRequired",
         ),
     },
-    python_type=models.GetUsageLimitsRequest,
+    python_type_ref=_model("GetUsageLimitsRequest"),
 )
 
 USAGE_LIMIT_TYPE = Schema(
@@ -6497,7 +6501,7 @@ USAGE_LIMIT_LIST = Schema(
             target_ref=prelude.DOUBLE,
         ),
     },
-    python_type=models.UsageLimitList,
+    python_type_ref=_model("UsageLimitList"),
 )
 
 USAGE_LIMITS = Schema(
@@ -6601,7 +6605,7 @@ USAGE_BREAKDOWN = Schema(
         ),
         "bonuses": MemberSchema(name="bonuses", python_name="bonuses", target_ref=BONUS_LIST),
     },
-    python_type=models.UsageBreakdown,
+    python_type_ref=_model("UsageBreakdown"),
 )
 
 USAGE_BREAKDOWN_LIST = Schema(
@@ -6665,7 +6669,7 @@ SUBSCRIPTION_INFO = Schema(
             required=True,
         ),
     },
-    python_type=models.SubscriptionInfo,
+    python_type_ref=_model("SubscriptionInfo"),
 )
 
 USER_INFO = Schema(
@@ -6685,7 +6689,7 @@ USER_INFO = Schema(
             required=True,
         ),
     },
-    python_type=models.UserInfo,
+    python_type_ref=_model("UserInfo"),
 )
 
 TOTAL_USAGE = Schema(
@@ -6708,7 +6712,7 @@ TOTAL_USAGE = Schema(
             target_ref=prelude.DOUBLE,
         ),
     },
-    python_type=models.TotalUsage,
+    python_type_ref=_model("TotalUsage"),
 )
 
 GET_USAGE_LIMITS_RESPONSE = Schema(
@@ -6753,7 +6757,7 @@ GET_USAGE_LIMITS_RESPONSE = Schema(
             target_ref=TOTAL_USAGE,
         ),
     },
-    python_type=models.GetUsageLimitsResponse,
+    python_type_ref=_model("GetUsageLimitsResponse"),
 )
 
 SSO_REGION = Schema(
@@ -6784,7 +6788,7 @@ SSO_IDENTITY_DETAILS = Schema(
             target_ref=SSO_REGION,
         ),
     },
-    python_type=models.SSOIdentityDetails,
+    python_type_ref=_model("SSOIdentityDetails"),
 )
 
 IDENTITY_DETAILS = Schema(
@@ -6795,16 +6799,16 @@ IDENTITY_DETAILS = Schema(
             name="externalIdentityDetails",
             python_name="external_identity_details",
             target_ref=EXTERNAL_IDENTITY_DETAILS,
-            variant_type=models.IdentityDetailsExternalIdentityDetails,
+            variant_type_ref=_model("IdentityDetailsExternalIdentityDetails"),
         ),
         "ssoIdentityDetails": MemberSchema(
             name="ssoIdentityDetails",
             python_name="sso_identity_details",
             target_ref=SSO_IDENTITY_DETAILS,
-            variant_type=models.IdentityDetailsSsoIdentityDetails,
+            variant_type_ref=_model("IdentityDetailsSsoIdentityDetails"),
         ),
     },
-    python_type=models.IdentityDetailsUnknown,
+    python_type_ref=_model("IdentityDetailsUnknown"),
 )
 
 INLINE_CHAT_USER_DECISION = Schema(
@@ -6891,7 +6895,7 @@ INLINE_CHAT_EVENT = Schema(
             target_ref=PROGRAMMING_LANGUAGE,
         ),
     },
-    python_type=models.InlineChatEvent,
+    python_type_ref=_model("InlineChatEvent"),
 )
 
 INPUT_TYPE = Schema(
@@ -6914,10 +6918,10 @@ INTENT_CONTEXT = Schema(
             name="documentation",
             python_name="documentation",
             target_ref=DOCUMENTATION_INTENT_CONTEXT,
-            variant_type=models.IntentContextDocumentation,
+            variant_type_ref=_model("IntentContextDocumentation"),
         ),
     },
-    python_type=models.IntentContextUnknown,
+    python_type_ref=_model("IntentContextUnknown"),
 )
 
 KIRO_SUBSCRIPTION_TYPE = Schema(
@@ -7008,7 +7012,7 @@ KIRO_CHAT_MESSAGE_EVENT = Schema(
             target_ref=prelude.DOUBLE,
         ),
     },
-    python_type=models.KiroChatMessageEvent,
+    python_type_ref=_model("KiroChatMessageEvent"),
 )
 
 KIRO_ENTERPRISE_TELEMETRY_EVENT = Schema(
@@ -7128,7 +7132,7 @@ KIRO_ENTERPRISE_TELEMETRY_EVENT = Schema(
             target_ref=prelude.DOUBLE,
         ),
     },
-    python_type=models.KiroEnterpriseTelemetryEvent,
+    python_type_ref=_model("KiroEnterpriseTelemetryEvent"),
 )
 
 LINE_RANGE_LIST = Schema(
@@ -7163,7 +7167,7 @@ LIST_AVAILABLE_CUSTOMIZATIONS_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.ListAvailableCustomizationsRequest,
+    python_type_ref=_model("ListAvailableCustomizationsRequest"),
 )
 
 LIST_AVAILABLE_CUSTOMIZATIONS_RESPONSE = Schema(
@@ -7182,7 +7186,7 @@ LIST_AVAILABLE_CUSTOMIZATIONS_RESPONSE = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListAvailableCustomizationsResponse,
+    python_type_ref=_model("ListAvailableCustomizationsResponse"),
 )
 
 LIST_AVAILABLE_MODELS_REQUEST_MAX_RESULTS_INTEGER = Schema(
@@ -7238,7 +7242,7 @@ LIST_AVAILABLE_MODELS_REQUEST = Schema(
             http_name="modelProvider",
         ),
     },
-    python_type=models.ListAvailableModelsRequest,
+    python_type_ref=_model("ListAvailableModelsRequest"),
 )
 
 MODEL_NAME = Schema(
@@ -7292,7 +7296,7 @@ TOKEN_LIMITS = Schema(
             target_ref=TOKEN_LIMITS_MAX_OUTPUT_TOKENS_INTEGER,
         ),
     },
-    python_type=models.TokenLimits,
+    python_type_ref=_model("TokenLimits"),
 )
 
 SUPPORTED_INPUT_TYPES_LIST = Schema(
@@ -7322,7 +7326,7 @@ PROMPT_CACHING = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=models.PromptCaching,
+    python_type_ref=_model("PromptCaching"),
 )
 
 MODEL = Schema(
@@ -7371,7 +7375,7 @@ MODEL = Schema(
             target_ref=PROMPT_CACHING,
         ),
     },
-    python_type=models.Model,
+    python_type_ref=_model("Model"),
 )
 
 MODELS = Schema(
@@ -7402,7 +7406,7 @@ LIST_AVAILABLE_MODELS_RESPONSE = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListAvailableModelsResponse,
+    python_type_ref=_model("ListAvailableModelsResponse"),
 )
 
 LIST_AVAILABLE_PROFILES_REQUEST_MAX_RESULTS_INTEGER = Schema(
@@ -7426,7 +7430,7 @@ LIST_AVAILABLE_PROFILES_REQUEST = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListAvailableProfilesRequest,
+    python_type_ref=_model("ListAvailableProfilesRequest"),
 )
 
 RESOURCE_POLICY_EFFECT = Schema(
@@ -7446,7 +7450,7 @@ RESOURCE_POLICY = Schema(
             required=True,
         ),
     },
-    python_type=models.ResourcePolicy,
+    python_type_ref=_model("ResourcePolicy"),
 )
 
 OPT_IN_FEATURES_TYPE = Schema(
@@ -7528,7 +7532,7 @@ PROFILE = Schema(
             target_ref=APPLICATION_PROPERTIES_LIST,
         ),
     },
-    python_type=models.Profile,
+    python_type_ref=_model("Profile"),
 )
 
 PROFILE_LIST = Schema(
@@ -7553,7 +7557,7 @@ LIST_AVAILABLE_PROFILES_RESPONSE = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListAvailableProfilesResponse,
+    python_type_ref=_model("ListAvailableProfilesResponse"),
 )
 
 LIST_AVAILABLE_SUBSCRIPTIONS_REQUEST = Schema(
@@ -7566,7 +7570,7 @@ LIST_AVAILABLE_SUBSCRIPTIONS_REQUEST = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.ListAvailableSubscriptionsRequest,
+    python_type_ref=_model("ListAvailableSubscriptionsRequest"),
 )
 
 SUBSCRIPTION_NAME = Schema(
@@ -7597,7 +7601,7 @@ PRICING_INFO = Schema(
             required=True,
         ),
     },
-    python_type=models.PricingInfo,
+    python_type_ref=_model("PricingInfo"),
 )
 
 SUBSCRIPTION_PLAN_DESCRIPTION = Schema(
@@ -7617,7 +7621,7 @@ SUBSCRIPTION_PLAN_DESCRIPTION = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.SubscriptionPlanDescription,
+    python_type_ref=_model("SubscriptionPlanDescription"),
 )
 
 SUBSCRIPTION_PLAN = Schema(
@@ -7647,7 +7651,7 @@ SUBSCRIPTION_PLAN = Schema(
             target_ref=SUBSCRIPTION_TYPE,
         ),
     },
-    python_type=models.SubscriptionPlan,
+    python_type_ref=_model("SubscriptionPlan"),
 )
 
 SUBSCRIPTION_PLAN_LIST = Schema(
@@ -7674,7 +7678,7 @@ LIST_AVAILABLE_SUBSCRIPTIONS_RESPONSE = Schema(
             target_ref=DISCLAIMER_LIST,
         ),
     },
-    python_type=models.ListAvailableSubscriptionsResponse,
+    python_type_ref=_model("ListAvailableSubscriptionsResponse"),
 )
 
 LIST_CODE_ANALYSIS_FINDINGS_REQUEST_JOB_ID_STRING = Schema(
@@ -7723,7 +7727,7 @@ LIST_CODE_ANALYSIS_FINDINGS_REQUEST = Schema(
             http_name="profileArn",
         ),
     },
-    python_type=models.ListCodeAnalysisFindingsRequest,
+    python_type_ref=_model("ListCodeAnalysisFindingsRequest"),
 )
 
 LIST_CODE_ANALYSIS_FINDINGS_RESPONSE = Schema(
@@ -7742,7 +7746,7 @@ LIST_CODE_ANALYSIS_FINDINGS_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.ListCodeAnalysisFindingsResponse,
+    python_type_ref=_model("ListCodeAnalysisFindingsResponse"),
 )
 
 LIST_EVENTS_REQUEST_MAX_RESULTS_INTEGER = Schema(
@@ -7778,7 +7782,7 @@ LIST_EVENTS_REQUEST = Schema(
             target_ref=NEXT_TOKEN,
         ),
     },
-    python_type=models.ListEventsRequest,
+    python_type_ref=_model("ListEventsRequest"),
 )
 
 LIST_EVENTS_RESPONSE = Schema(
@@ -7803,7 +7807,7 @@ LIST_EVENTS_RESPONSE = Schema(
             target_ref=NEXT_TOKEN,
         ),
     },
-    python_type=models.ListEventsResponse,
+    python_type_ref=_model("ListEventsResponse"),
 )
 
 LIST_FEATURE_EVALUATIONS_REQUEST = Schema(
@@ -7822,7 +7826,7 @@ LIST_FEATURE_EVALUATIONS_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.ListFeatureEvaluationsRequest,
+    python_type_ref=_model("ListFeatureEvaluationsRequest"),
 )
 
 LIST_FEATURE_EVALUATIONS_RESPONSE = Schema(
@@ -7836,7 +7840,7 @@ LIST_FEATURE_EVALUATIONS_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.ListFeatureEvaluationsResponse,
+    python_type_ref=_model("ListFeatureEvaluationsResponse"),
 )
 
 LIST_USER_MEMORY_ENTRIES_INPUT_MAX_RESULTS_INTEGER = Schema(
@@ -7880,7 +7884,7 @@ LIST_USER_MEMORY_ENTRIES_INPUT = Schema(
             target_ref=LIST_USER_MEMORY_ENTRIES_INPUT_NEXT_TOKEN_STRING,
         ),
     },
-    python_type=models.ListUserMemoryEntriesInput,
+    python_type_ref=_model("ListUserMemoryEntriesInput"),
 )
 
 MEMORY_ENTRY_LIST = Schema(
@@ -7911,7 +7915,7 @@ LIST_USER_MEMORY_ENTRIES_OUTPUT = Schema(
             target_ref=LIST_USER_MEMORY_ENTRIES_OUTPUT_NEXT_TOKEN_STRING,
         ),
     },
-    python_type=models.ListUserMemoryEntriesOutput,
+    python_type_ref=_model("ListUserMemoryEntriesOutput"),
 )
 
 LIST_WORKSPACE_METADATA_REQUEST_WORKSPACE_ROOT_STRING = Schema(
@@ -7946,7 +7950,7 @@ LIST_WORKSPACE_METADATA_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.ListWorkspaceMetadataRequest,
+    python_type_ref=_model("ListWorkspaceMetadataRequest"),
 )
 
 WORKSPACE_LIST = Schema(
@@ -7973,7 +7977,7 @@ LIST_WORKSPACE_METADATA_RESPONSE = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.ListWorkspaceMetadataResponse,
+    python_type_ref=_model("ListWorkspaceMetadataResponse"),
 )
 
 METRIC_DATA_METRIC_NAME_STRING = Schema(
@@ -8022,7 +8026,7 @@ METRIC_DATA = Schema(
             target_ref=DIMENSION_LIST,
         ),
     },
-    python_type=models.MetricData,
+    python_type_ref=_model("MetricData"),
 )
 
 PUSH_TELEMETRY_EVENT_REQUEST = Schema(
@@ -8048,13 +8052,13 @@ PUSH_TELEMETRY_EVENT_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.PushTelemetryEventRequest,
+    python_type_ref=_model("PushTelemetryEventRequest"),
 )
 
 PUSH_TELEMETRY_EVENT_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer.runtime#PushTelemetryEventResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.PushTelemetryEventResponse,
+    python_type_ref=_model("PushTelemetryEventResponse"),
 )
 
 TRANSFORMATION_USER_ACTION_STATUS = Schema(
@@ -8085,7 +8089,7 @@ RESUME_TRANSFORMATION_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.ResumeTransformationRequest,
+    python_type_ref=_model("ResumeTransformationRequest"),
 )
 
 RESUME_TRANSFORMATION_RESPONSE = Schema(
@@ -8099,7 +8103,7 @@ RESUME_TRANSFORMATION_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.ResumeTransformationResponse,
+    python_type_ref=_model("ResumeTransformationResponse"),
 )
 
 TERMINAL_USER_INTERACTION_EVENT_TYPE = Schema(
@@ -8157,7 +8161,7 @@ TERMINAL_USER_INTERACTION_EVENT = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.TerminalUserInteractionEvent,
+    python_type_ref=_model("TerminalUserInteractionEvent"),
 )
 
 TEST_GENERATION_EVENT = Schema(
@@ -8217,7 +8221,7 @@ TEST_GENERATION_EVENT = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=models.TestGenerationEvent,
+    python_type_ref=_model("TestGenerationEvent"),
 )
 
 TRANSFORM_EVENT = Schema(
@@ -8261,7 +8265,7 @@ TRANSFORM_EVENT = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=models.TransformEvent,
+    python_type_ref=_model("TransformEvent"),
 )
 
 USER_MODIFICATION_EVENT_ADDED_CHARACTER_COUNT_INTEGER = Schema(
@@ -8342,7 +8346,7 @@ USER_MODIFICATION_EVENT = Schema(
             default=0,
         ),
     },
-    python_type=models.UserModificationEvent,
+    python_type_ref=_model("UserModificationEvent"),
 )
 
 SUGGESTION_STATE = Schema(
@@ -8511,7 +8515,7 @@ USER_TRIGGER_DECISION_EVENT = Schema(
             target_ref=USER_DECISION_REASON,
         ),
     },
-    python_type=models.UserTriggerDecisionEvent,
+    python_type_ref=_model("UserTriggerDecisionEvent"),
 )
 
 TELEMETRY_EVENT = Schema(
@@ -8522,154 +8526,154 @@ TELEMETRY_EVENT = Schema(
             name="chatAddMessageEvent",
             python_name="chat_add_message_event",
             target_ref=CHAT_ADD_MESSAGE_EVENT,
-            variant_type=models.TelemetryEventChatAddMessageEvent,
+            variant_type_ref=_model("TelemetryEventChatAddMessageEvent"),
         ),
         "chatInteractWithMessageEvent": MemberSchema(
             name="chatInteractWithMessageEvent",
             python_name="chat_interact_with_message_event",
             target_ref=CHAT_INTERACT_WITH_MESSAGE_EVENT,
-            variant_type=models.TelemetryEventChatInteractWithMessageEvent,
+            variant_type_ref=_model("TelemetryEventChatInteractWithMessageEvent"),
         ),
         "chatUserModificationEvent": MemberSchema(
             name="chatUserModificationEvent",
             python_name="chat_user_modification_event",
             target_ref=CHAT_USER_MODIFICATION_EVENT,
-            variant_type=models.TelemetryEventChatUserModificationEvent,
+            variant_type_ref=_model("TelemetryEventChatUserModificationEvent"),
         ),
         "codeCoverageEvent": MemberSchema(
             name="codeCoverageEvent",
             python_name="code_coverage_event",
             target_ref=CODE_COVERAGE_EVENT,
-            variant_type=models.TelemetryEventCodeCoverageEvent,
+            variant_type_ref=_model("TelemetryEventCodeCoverageEvent"),
         ),
         "codeFixAcceptanceEvent": MemberSchema(
             name="codeFixAcceptanceEvent",
             python_name="code_fix_acceptance_event",
             target_ref=CODE_FIX_ACCEPTANCE_EVENT,
-            variant_type=models.TelemetryEventCodeFixAcceptanceEvent,
+            variant_type_ref=_model("TelemetryEventCodeFixAcceptanceEvent"),
         ),
         "codeFixGenerationEvent": MemberSchema(
             name="codeFixGenerationEvent",
             python_name="code_fix_generation_event",
             target_ref=CODE_FIX_GENERATION_EVENT,
-            variant_type=models.TelemetryEventCodeFixGenerationEvent,
+            variant_type_ref=_model("TelemetryEventCodeFixGenerationEvent"),
         ),
         "codeScanEvent": MemberSchema(
             name="codeScanEvent",
             python_name="code_scan_event",
             target_ref=CODE_SCAN_EVENT,
-            variant_type=models.TelemetryEventCodeScanEvent,
+            variant_type_ref=_model("TelemetryEventCodeScanEvent"),
         ),
         "codeScanFailedEvent": MemberSchema(
             name="codeScanFailedEvent",
             python_name="code_scan_failed_event",
             target_ref=CODE_SCAN_FAILED_EVENT,
-            variant_type=models.TelemetryEventCodeScanFailedEvent,
+            variant_type_ref=_model("TelemetryEventCodeScanFailedEvent"),
         ),
         "codeScanRemediationsEvent": MemberSchema(
             name="codeScanRemediationsEvent",
             python_name="code_scan_remediations_event",
             target_ref=CODE_SCAN_REMEDIATIONS_EVENT,
-            variant_type=models.TelemetryEventCodeScanRemediationsEvent,
+            variant_type_ref=_model("TelemetryEventCodeScanRemediationsEvent"),
         ),
         "codeScanSucceededEvent": MemberSchema(
             name="codeScanSucceededEvent",
             python_name="code_scan_succeeded_event",
             target_ref=CODE_SCAN_SUCCEEDED_EVENT,
-            variant_type=models.TelemetryEventCodeScanSucceededEvent,
+            variant_type_ref=_model("TelemetryEventCodeScanSucceededEvent"),
         ),
         "docGenerationEvent": MemberSchema(
             name="docGenerationEvent",
             python_name="doc_generation_event",
             target_ref=DOC_GENERATION_EVENT,
-            variant_type=models.TelemetryEventDocGenerationEvent,
+            variant_type_ref=_model("TelemetryEventDocGenerationEvent"),
         ),
         "docV2AcceptanceEvent": MemberSchema(
             name="docV2AcceptanceEvent",
             python_name="doc_v2_acceptance_event",
             target_ref=DOC_V2_ACCEPTANCE_EVENT,
-            variant_type=models.TelemetryEventDocV2AcceptanceEvent,
+            variant_type_ref=_model("TelemetryEventDocV2AcceptanceEvent"),
         ),
         "docV2GenerationEvent": MemberSchema(
             name="docV2GenerationEvent",
             python_name="doc_v2_generation_event",
             target_ref=DOC_V2_GENERATION_EVENT,
-            variant_type=models.TelemetryEventDocV2GenerationEvent,
+            variant_type_ref=_model("TelemetryEventDocV2GenerationEvent"),
         ),
         "featureDevCodeAcceptanceEvent": MemberSchema(
             name="featureDevCodeAcceptanceEvent",
             python_name="feature_dev_code_acceptance_event",
             target_ref=FEATURE_DEV_CODE_ACCEPTANCE_EVENT,
-            variant_type=models.TelemetryEventFeatureDevCodeAcceptanceEvent,
+            variant_type_ref=_model("TelemetryEventFeatureDevCodeAcceptanceEvent"),
         ),
         "featureDevCodeGenerationEvent": MemberSchema(
             name="featureDevCodeGenerationEvent",
             python_name="feature_dev_code_generation_event",
             target_ref=FEATURE_DEV_CODE_GENERATION_EVENT,
-            variant_type=models.TelemetryEventFeatureDevCodeGenerationEvent,
+            variant_type_ref=_model("TelemetryEventFeatureDevCodeGenerationEvent"),
         ),
         "featureDevEvent": MemberSchema(
             name="featureDevEvent",
             python_name="feature_dev_event",
             target_ref=FEATURE_DEV_EVENT,
-            variant_type=models.TelemetryEventFeatureDevEvent,
+            variant_type_ref=_model("TelemetryEventFeatureDevEvent"),
         ),
         "inlineChatEvent": MemberSchema(
             name="inlineChatEvent",
             python_name="inline_chat_event",
             target_ref=INLINE_CHAT_EVENT,
-            variant_type=models.TelemetryEventInlineChatEvent,
+            variant_type_ref=_model("TelemetryEventInlineChatEvent"),
         ),
         "kiroChatMessageEvent": MemberSchema(
             name="kiroChatMessageEvent",
             python_name="kiro_chat_message_event",
             target_ref=KIRO_CHAT_MESSAGE_EVENT,
-            variant_type=models.TelemetryEventKiroChatMessageEvent,
+            variant_type_ref=_model("TelemetryEventKiroChatMessageEvent"),
         ),
         "kiroEnterpriseTelemetryEvent": MemberSchema(
             name="kiroEnterpriseTelemetryEvent",
             python_name="kiro_enterprise_telemetry_event",
             target_ref=KIRO_ENTERPRISE_TELEMETRY_EVENT,
-            variant_type=models.TelemetryEventKiroEnterpriseTelemetryEvent,
+            variant_type_ref=_model("TelemetryEventKiroEnterpriseTelemetryEvent"),
         ),
         "metricData": MemberSchema(
             name="metricData",
             python_name="metric_data",
             target_ref=METRIC_DATA,
-            variant_type=models.TelemetryEventMetricData,
+            variant_type_ref=_model("TelemetryEventMetricData"),
         ),
         "terminalUserInteractionEvent": MemberSchema(
             name="terminalUserInteractionEvent",
             python_name="terminal_user_interaction_event",
             target_ref=TERMINAL_USER_INTERACTION_EVENT,
-            variant_type=models.TelemetryEventTerminalUserInteractionEvent,
+            variant_type_ref=_model("TelemetryEventTerminalUserInteractionEvent"),
         ),
         "testGenerationEvent": MemberSchema(
             name="testGenerationEvent",
             python_name="test_generation_event",
             target_ref=TEST_GENERATION_EVENT,
-            variant_type=models.TelemetryEventTestGenerationEvent,
+            variant_type_ref=_model("TelemetryEventTestGenerationEvent"),
         ),
         "transformEvent": MemberSchema(
             name="transformEvent",
             python_name="transform_event",
             target_ref=TRANSFORM_EVENT,
-            variant_type=models.TelemetryEventTransformEvent,
+            variant_type_ref=_model("TelemetryEventTransformEvent"),
         ),
         "userModificationEvent": MemberSchema(
             name="userModificationEvent",
             python_name="user_modification_event",
             target_ref=USER_MODIFICATION_EVENT,
-            variant_type=models.TelemetryEventUserModificationEvent,
+            variant_type_ref=_model("TelemetryEventUserModificationEvent"),
         ),
         "userTriggerDecisionEvent": MemberSchema(
             name="userTriggerDecisionEvent",
             python_name="user_trigger_decision_event",
             target_ref=USER_TRIGGER_DECISION_EVENT,
-            variant_type=models.TelemetryEventUserTriggerDecisionEvent,
+            variant_type_ref=_model("TelemetryEventUserTriggerDecisionEvent"),
         ),
     },
-    python_type=models.TelemetryEventUnknown,
+    python_type_ref=_model("TelemetryEventUnknown"),
 )
 
 SEND_TELEMETRY_EVENT_REQUEST = Schema(
@@ -8705,13 +8709,13 @@ SEND_TELEMETRY_EVENT_REQUEST = Schema(
         ),
         "modelId": MemberSchema(name="modelId", python_name="model_id", target_ref=MODEL_ID),
     },
-    python_type=models.SendTelemetryEventRequest,
+    python_type_ref=_model("SendTelemetryEventRequest"),
 )
 
 SEND_TELEMETRY_EVENT_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer.runtime#SendTelemetryEventResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.SendTelemetryEventResponse,
+    python_type_ref=_model("SendTelemetryEventResponse"),
 )
 
 SET_USER_PREFERENCE_REQUEST = Schema(
@@ -8729,13 +8733,13 @@ SET_USER_PREFERENCE_REQUEST = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.SetUserPreferenceRequest,
+    python_type_ref=_model("SetUserPreferenceRequest"),
 )
 
 SET_USER_PREFERENCE_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer.runtime#SetUserPreferenceResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.SetUserPreferenceResponse,
+    python_type_ref=_model("SetUserPreferenceResponse"),
 )
 
 START_CODE_ANALYSIS_REQUEST_CLIENT_TOKEN_STRING = Schema(
@@ -8788,7 +8792,7 @@ START_CODE_ANALYSIS_REQUEST = Schema(
         ),
         "clientType": MemberSchema(name="clientType", python_name="client_type", target_ref=ORIGIN),
     },
-    python_type=models.StartCodeAnalysisRequest,
+    python_type_ref=_model("StartCodeAnalysisRequest"),
 )
 
 START_CODE_ANALYSIS_RESPONSE_JOB_ID_STRING = Schema(
@@ -8819,7 +8823,7 @@ START_CODE_ANALYSIS_RESPONSE = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.StartCodeAnalysisResponse,
+    python_type_ref=_model("StartCodeAnalysisResponse"),
 )
 
 START_CODE_FIX_JOB_REQUEST_DESCRIPTION_STRING = Schema(
@@ -8877,7 +8881,7 @@ START_CODE_FIX_JOB_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.StartCodeFixJobRequest,
+    python_type_ref=_model("StartCodeFixJobRequest"),
 )
 
 START_CODE_FIX_JOB_RESPONSE_JOB_ID_STRING = Schema(
@@ -8897,7 +8901,7 @@ START_CODE_FIX_JOB_RESPONSE = Schema(
         ),
         "status": MemberSchema(name="status", python_name="status", target_ref=CODE_FIX_JOB_STATUS),
     },
-    python_type=models.StartCodeFixJobResponse,
+    python_type_ref=_model("StartCodeFixJobResponse"),
 )
 
 TASK_ASSIST_PLAN_STEP_FILE_PATH_STRING = Schema(
@@ -8962,7 +8966,7 @@ TASK_ASSIST_PLAN_STEP = Schema(
             target_ref=TASK_ASSIST_PLAN_STEP_ACTION,
         ),
     },
-    python_type=models.TaskAssistPlanStep,
+    python_type_ref=_model("TaskAssistPlanStep"),
 )
 
 TASK_ASSIST_PLAN = Schema(
@@ -9021,7 +9025,7 @@ START_TASK_ASSIST_CODE_GENERATION_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.StartTaskAssistCodeGenerationRequest,
+    python_type_ref=_model("StartTaskAssistCodeGenerationRequest"),
 )
 
 START_TASK_ASSIST_CODE_GENERATION_RESPONSE = Schema(
@@ -9041,7 +9045,7 @@ START_TASK_ASSIST_CODE_GENERATION_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.StartTaskAssistCodeGenerationResponse,
+    python_type_ref=_model("StartTaskAssistCodeGenerationResponse"),
 )
 
 TARGET_CODE_RELATIVE_TARGET_PATH_STRING = Schema(
@@ -9067,7 +9071,7 @@ TARGET_CODE = Schema(
             target_ref=LINE_RANGE_LIST,
         ),
     },
-    python_type=models.TargetCode,
+    python_type_ref=_model("TargetCode"),
 )
 
 TARGET_CODE_LIST = Schema(
@@ -9133,7 +9137,7 @@ START_TEST_GENERATION_REQUEST = Schema(
             target_ref=REFERENCE_TRACKER_CONFIGURATION,
         ),
     },
-    python_type=models.StartTestGenerationRequest,
+    python_type_ref=_model("StartTestGenerationRequest"),
 )
 
 START_TEST_GENERATION_RESPONSE = Schema(
@@ -9146,7 +9150,7 @@ START_TEST_GENERATION_RESPONSE = Schema(
             target_ref=TEST_GENERATION_JOB,
         ),
     },
-    python_type=models.StartTestGenerationResponse,
+    python_type_ref=_model("StartTestGenerationResponse"),
 )
 
 START_TRANSFORMATION_REQUEST = Schema(
@@ -9171,7 +9175,7 @@ START_TRANSFORMATION_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.StartTransformationRequest,
+    python_type_ref=_model("StartTransformationRequest"),
 )
 
 START_TRANSFORMATION_RESPONSE = Schema(
@@ -9185,7 +9189,7 @@ START_TRANSFORMATION_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.StartTransformationResponse,
+    python_type_ref=_model("StartTransformationResponse"),
 )
 
 STOP_TRANSFORMATION_REQUEST = Schema(
@@ -9207,7 +9211,7 @@ STOP_TRANSFORMATION_REQUEST = Schema(
             http_name="profileArn",
         ),
     },
-    python_type=models.StopTransformationRequest,
+    python_type_ref=_model("StopTransformationRequest"),
 )
 
 STOP_TRANSFORMATION_RESPONSE = Schema(
@@ -9221,7 +9225,7 @@ STOP_TRANSFORMATION_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.StopTransformationResponse,
+    python_type_ref=_model("StopTransformationResponse"),
 )
 
 UPDATE_USAGE_LIMIT_QUOTA_EXCEEDED_EXCEPTION = Schema(
@@ -9235,7 +9239,7 @@ UPDATE_USAGE_LIMIT_QUOTA_EXCEEDED_EXCEPTION = Schema(
             required=True,
         ),
     },
-    python_type=errors.UpdateUsageLimitQuotaExceededException,
+    python_type_ref=errors.UpdateUsageLimitQuotaExceededException,
     error="client",
 )
 
@@ -9282,7 +9286,7 @@ UPDATE_USAGE_LIMITS_REQUEST = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.UpdateUsageLimitsRequest,
+    python_type_ref=_model("UpdateUsageLimitsRequest"),
 )
 
 USAGE_LIMIT_UPDATE_REQUEST_STATUS = Schema(
@@ -9316,7 +9320,7 @@ UPDATE_USAGE_LIMITS_RESPONSE = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=models.UpdateUsageLimitsResponse,
+    python_type_ref=_model("UpdateUsageLimitsResponse"),
 )
 
 CREATE_ARTIFACT_UPLOAD_URL_OPERATION = OperationSchema(

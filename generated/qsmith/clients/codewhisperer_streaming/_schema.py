@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from qsmith.clients.codewhisperer_streaming import errors, models
+from qsmith.clients.codewhisperer_streaming import errors
 from qsmith.runtime import prelude
 from qsmith.runtime.schema import (
     Constraints,
@@ -18,7 +18,11 @@ from qsmith.runtime.schema import (
     Schema,
     ServiceSchema,
     ShapeType,
+    type_refs,
 )
+
+# The generated classes, imported by the first call that builds or reads one.
+_model = type_refs("qsmith.clients.codewhisperer_streaming.models")
 
 ACCESS_DENIED_EXCEPTION_REASON = Schema(
     id="com.amazon.aws.codewhisperer#AccessDeniedExceptionReason",
@@ -47,7 +51,7 @@ ACCESS_DENIED_EXCEPTION = Schema(
             target_ref=ACCESS_DENIED_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.AccessDeniedException,
+    python_type_ref=errors.AccessDeniedException,
     error="client",
     http_error=403,
 )
@@ -95,7 +99,7 @@ ADDITIONAL_CONTENT_ENTRY = Schema(
             target_ref=ADDITIONAL_CONTENT_ENTRY_INNER_CONTEXT_STRING,
         ),
     },
-    python_type=models.AdditionalContentEntry,
+    python_type_ref=_model("AdditionalContentEntry"),
 )
 
 ADDITIONAL_CONTENT_LIST = Schema(
@@ -173,7 +177,7 @@ APP_STUDIO_STATE = Schema(
             target_ref=APP_STUDIO_STATE_PROPERTY_VALUE_STRING,
         ),
     },
-    python_type=models.AppStudioState,
+    python_type_ref=_model("AppStudioState"),
 )
 
 ARTIFACT_ID = Schema(
@@ -201,7 +205,7 @@ ASSISTANT_RESPONSE_EVENT = Schema(
         ),
         "modelId": MemberSchema(name="modelId", python_name="model_id", target_ref=prelude.STRING),
     },
-    python_type=models.AssistantResponseEvent,
+    python_type_ref=_model("AssistantResponseEvent"),
 )
 
 ASSISTANT_RESPONSE_MESSAGE_CONTENT_STRING = Schema(
@@ -260,7 +264,7 @@ SUPPLEMENTARY_WEB_LINK = Schema(
             target_ref=SUPPLEMENTARY_WEB_LINK_SNIPPET_STRING,
         ),
     },
-    python_type=models.SupplementaryWebLink,
+    python_type_ref=_model("SupplementaryWebLink"),
 )
 
 SUPPLEMENTARY_WEB_LINKS = Schema(
@@ -313,7 +317,7 @@ SPAN = Schema(
         "start": MemberSchema(name="start", python_name="start", target_ref=SPAN_START_INTEGER),
         "end": MemberSchema(name="end", python_name="end", target_ref=SPAN_END_INTEGER),
     },
-    python_type=models.Span,
+    python_type_ref=_model("Span"),
 )
 
 REFERENCE = Schema(
@@ -337,7 +341,7 @@ REFERENCE = Schema(
             target_ref=SPAN,
         ),
     },
-    python_type=models.Reference,
+    python_type_ref=_model("Reference"),
 )
 
 REFERENCES = Schema(
@@ -387,7 +391,7 @@ FOLLOWUP_PROMPT = Schema(
             target_ref=USER_INTENT,
         ),
     },
-    python_type=models.FollowupPrompt,
+    python_type_ref=_model("FollowupPrompt"),
 )
 
 TOOL_USE_ID = Schema(
@@ -427,7 +431,7 @@ TOOL_USE = Schema(
             required=True,
         ),
     },
-    python_type=models.ToolUse,
+    python_type_ref=_model("ToolUse"),
 )
 
 TOOL_USES = Schema(
@@ -454,7 +458,7 @@ CACHE_POINT = Schema(
             required=True,
         ),
     },
-    python_type=models.CachePoint,
+    python_type_ref=_model("CachePoint"),
 )
 
 SENSITIVE_STRING = Schema(
@@ -479,7 +483,7 @@ REASONING_TEXT = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.ReasoningText,
+    python_type_ref=_model("ReasoningText"),
     sensitive=True,
 )
 
@@ -491,16 +495,16 @@ REASONING_CONTENT = Schema(
             name="reasoningText",
             python_name="reasoning_text",
             target_ref=REASONING_TEXT,
-            variant_type=models.ReasoningContentReasoningText,
+            variant_type_ref=_model("ReasoningContentReasoningText"),
         ),
         "redactedContent": MemberSchema(
             name="redactedContent",
             python_name="redacted_content",
             target_ref=prelude.BLOB,
-            variant_type=models.ReasoningContentRedactedContent,
+            variant_type_ref=_model("ReasoningContentRedactedContent"),
         ),
     },
-    python_type=models.ReasoningContentUnknown,
+    python_type_ref=_model("ReasoningContentUnknown"),
     sensitive=True,
 )
 
@@ -546,7 +550,7 @@ ASSISTANT_RESPONSE_MESSAGE = Schema(
             target_ref=REASONING_CONTENT,
         ),
     },
-    python_type=models.AssistantResponseMessage,
+    python_type_ref=_model("AssistantResponseMessage"),
 )
 
 CONTENT_CHECKSUM = Schema(
@@ -582,7 +586,7 @@ BINARY_METADATA_EVENT = Schema(
             target_ref=CONTENT_CHECKSUM_TYPE,
         ),
     },
-    python_type=models.BinaryMetadataEvent,
+    python_type_ref=_model("BinaryMetadataEvent"),
     sensitive=True,
 )
 
@@ -597,7 +601,7 @@ BINARY_PAYLOAD_EVENT = Schema(
     id="com.amazon.aws.codewhisperer#BinaryPayloadEvent",
     type=ShapeType.STRUCTURE,
     members={"bytes": MemberSchema(name="bytes", python_name="bytes", target_ref=PART_BODY)},
-    python_type=models.BinaryPayloadEvent,
+    python_type_ref=_model("BinaryPayloadEvent"),
     sensitive=True,
 )
 
@@ -636,7 +640,7 @@ PROGRAMMING_LANGUAGE = Schema(
             required=True,
         ),
     },
-    python_type=models.ProgrammingLanguage,
+    python_type_ref=_model("ProgrammingLanguage"),
 )
 
 TEXT_DOCUMENT_TEXT_STRING = Schema(
@@ -686,7 +690,7 @@ DOCUMENT_SYMBOL = Schema(
             target_ref=DOCUMENT_SYMBOL_SOURCE_STRING,
         ),
     },
-    python_type=models.DocumentSymbol,
+    python_type_ref=_model("DocumentSymbol"),
 )
 
 DOCUMENT_SYMBOLS = Schema(
@@ -720,7 +724,7 @@ TEXT_DOCUMENT = Schema(
             target_ref=DOCUMENT_SYMBOLS,
         ),
     },
-    python_type=models.TextDocument,
+    python_type_ref=_model("TextDocument"),
 )
 
 POSITION = Schema(
@@ -740,7 +744,7 @@ POSITION = Schema(
             required=True,
         ),
     },
-    python_type=models.Position,
+    python_type_ref=_model("Position"),
 )
 
 RANGE = Schema(
@@ -755,7 +759,7 @@ RANGE = Schema(
         ),
         "end": MemberSchema(name="end", python_name="end", target_ref=POSITION, required=True),
     },
-    python_type=models.Range,
+    python_type_ref=_model("Range"),
 )
 
 CURSOR_STATE = Schema(
@@ -766,16 +770,16 @@ CURSOR_STATE = Schema(
             name="position",
             python_name="position",
             target_ref=POSITION,
-            variant_type=models.CursorStatePosition,
+            variant_type_ref=_model("CursorStatePosition"),
         ),
         "range": MemberSchema(
             name="range",
             python_name="range",
             target_ref=RANGE,
-            variant_type=models.CursorStateRange,
+            variant_type_ref=_model("CursorStateRange"),
         ),
     },
-    python_type=models.CursorStateUnknown,
+    python_type_ref=_model("CursorStateUnknown"),
 )
 
 RELEVANT_TEXT_DOCUMENT_RELATIVE_FILE_PATH_STRING = Schema(
@@ -825,7 +829,7 @@ RELEVANT_TEXT_DOCUMENT = Schema(
         ),
         "type": MemberSchema(name="type", python_name="type", target_ref=CONTENT_TYPE),
     },
-    python_type=models.RelevantTextDocument,
+    python_type_ref=_model("RelevantTextDocument"),
 )
 
 RELEVANT_DOCUMENT_LIST = Schema(
@@ -887,7 +891,7 @@ EDITOR_STATE = Schema(
             target_ref=WORKSPACE_FOLDER_LIST,
         ),
     },
-    python_type=models.EditorState,
+    python_type_ref=_model("EditorState"),
 )
 
 SHELL_STATE_SHELL_NAME_STRING = Schema(
@@ -955,7 +959,7 @@ SHELL_HISTORY_ENTRY = Schema(
             target_ref=SHELL_HISTORY_ENTRY_STDERR_STRING,
         ),
     },
-    python_type=models.ShellHistoryEntry,
+    python_type_ref=_model("ShellHistoryEntry"),
 )
 
 SHELL_HISTORY = Schema(
@@ -983,7 +987,7 @@ SHELL_STATE = Schema(
             target_ref=SHELL_HISTORY,
         ),
     },
-    python_type=models.ShellState,
+    python_type_ref=_model("ShellState"),
 )
 
 GIT_STATE_STATUS_STRING = Schema(
@@ -1003,7 +1007,7 @@ GIT_STATE = Schema(
             target_ref=GIT_STATE_STATUS_STRING,
         ),
     },
-    python_type=models.GitState,
+    python_type_ref=_model("GitState"),
 )
 
 ENV_STATE_OPERATING_SYSTEM_STRING = Schema(
@@ -1048,7 +1052,7 @@ ENVIRONMENT_VARIABLE = Schema(
             target_ref=ENVIRONMENT_VARIABLE_VALUE_STRING,
         ),
     },
-    python_type=models.EnvironmentVariable,
+    python_type_ref=_model("EnvironmentVariable"),
 )
 
 ENVIRONMENT_VARIABLES = Schema(
@@ -1095,7 +1099,7 @@ ENV_STATE = Schema(
             target_ref=ENV_STATE_TIMEZONE_OFFSET_INTEGER,
         ),
     },
-    python_type=models.EnvState,
+    python_type_ref=_model("EnvState"),
 )
 
 DIAGNOSTIC_SEVERITY = Schema(
@@ -1134,7 +1138,7 @@ CODE_DESCRIPTION = Schema(
             required=True,
         ),
     },
-    python_type=models.CodeDescription,
+    python_type_ref=_model("CodeDescription"),
 )
 
 DIAGNOSTIC_TAG = Schema(
@@ -1171,7 +1175,7 @@ DIAGNOSTIC_LOCATION = Schema(
         ),
         "range": MemberSchema(name="range", python_name="range", target_ref=RANGE, required=True),
     },
-    python_type=models.DiagnosticLocation,
+    python_type_ref=_model("DiagnosticLocation"),
 )
 
 DIAGNOSTIC_RELATED_INFORMATION_MESSAGE_STRING = Schema(
@@ -1198,7 +1202,7 @@ DIAGNOSTIC_RELATED_INFORMATION = Schema(
             required=True,
         ),
     },
-    python_type=models.DiagnosticRelatedInformation,
+    python_type_ref=_model("DiagnosticRelatedInformation"),
 )
 
 DIAGNOSTIC_RELATED_INFORMATION_LIST = Schema(
@@ -1268,7 +1272,7 @@ TEXT_DOCUMENT_DIAGNOSTIC = Schema(
             target_ref=TEXT_DOCUMENT_DIAGNOSTIC_DATA_STRING,
         ),
     },
-    python_type=models.TextDocumentDiagnostic,
+    python_type_ref=_model("TextDocumentDiagnostic"),
 )
 
 RUNTIME_DIAGNOSTIC_SOURCE_STRING = Schema(
@@ -1308,7 +1312,7 @@ RUNTIME_DIAGNOSTIC = Schema(
             required=True,
         ),
     },
-    python_type=models.RuntimeDiagnostic,
+    python_type_ref=_model("RuntimeDiagnostic"),
 )
 
 DIAGNOSTIC = Schema(
@@ -1319,16 +1323,16 @@ DIAGNOSTIC = Schema(
             name="textDocumentDiagnostic",
             python_name="text_document_diagnostic",
             target_ref=TEXT_DOCUMENT_DIAGNOSTIC,
-            variant_type=models.DiagnosticTextDocumentDiagnostic,
+            variant_type_ref=_model("DiagnosticTextDocumentDiagnostic"),
         ),
         "runtimeDiagnostic": MemberSchema(
             name="runtimeDiagnostic",
             python_name="runtime_diagnostic",
             target_ref=RUNTIME_DIAGNOSTIC,
-            variant_type=models.DiagnosticRuntimeDiagnostic,
+            variant_type_ref=_model("DiagnosticRuntimeDiagnostic"),
         ),
     },
-    python_type=models.DiagnosticUnknown,
+    python_type_ref=_model("DiagnosticUnknown"),
 )
 
 CONSOLE_STATE = Schema(
@@ -1367,7 +1371,7 @@ CONSOLE_STATE = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.ConsoleState,
+    python_type_ref=_model("ConsoleState"),
 )
 
 USER_SETTINGS = Schema(
@@ -1380,7 +1384,7 @@ USER_SETTINGS = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.UserSettings,
+    python_type_ref=_model("UserSettings"),
 )
 
 TOOL_RESULT_CONTENT_BLOCK_TEXT_STRING = Schema(
@@ -1398,16 +1402,16 @@ TOOL_RESULT_CONTENT_BLOCK = Schema(
             name="text",
             python_name="text",
             target_ref=TOOL_RESULT_CONTENT_BLOCK_TEXT_STRING,
-            variant_type=models.ToolResultContentBlockText,
+            variant_type_ref=_model("ToolResultContentBlockText"),
         ),
         "json": MemberSchema(
             name="json",
             python_name="json",
             target_ref=SENSITIVE_DOCUMENT,
-            variant_type=models.ToolResultContentBlockJson,
+            variant_type_ref=_model("ToolResultContentBlockJson"),
         ),
     },
-    python_type=models.ToolResultContentBlockUnknown,
+    python_type_ref=_model("ToolResultContentBlockUnknown"),
 )
 
 TOOL_RESULT_CONTENT = Schema(
@@ -1447,7 +1451,7 @@ TOOL_RESULT = Schema(
         "status": MemberSchema(name="status", python_name="status", target_ref=TOOL_RESULT_STATUS),
         "toolName": MemberSchema(name="toolName", python_name="tool_name", target_ref=TOOL_NAME),
     },
-    python_type=models.ToolResult,
+    python_type_ref=_model("ToolResult"),
 )
 
 TOOL_RESULTS = Schema(
@@ -1461,7 +1465,7 @@ TOOL_INPUT_SCHEMA = Schema(
     id="com.amazon.aws.codewhisperer#ToolInputSchema",
     type=ShapeType.STRUCTURE,
     members={"json": MemberSchema(name="json", python_name="json", target_ref=SENSITIVE_DOCUMENT)},
-    python_type=models.ToolInputSchema,
+    python_type_ref=_model("ToolInputSchema"),
 )
 
 TOOL_DESCRIPTION = Schema(
@@ -1488,7 +1492,7 @@ TOOL_SPECIFICATION = Schema(
             target_ref=TOOL_DESCRIPTION,
         ),
     },
-    python_type=models.ToolSpecification,
+    python_type_ref=_model("ToolSpecification"),
 )
 
 TOOL = Schema(
@@ -1499,16 +1503,16 @@ TOOL = Schema(
             name="toolSpecification",
             python_name="tool_specification",
             target_ref=TOOL_SPECIFICATION,
-            variant_type=models.ToolToolSpecification,
+            variant_type_ref=_model("ToolToolSpecification"),
         ),
         "cachePoint": MemberSchema(
             name="cachePoint",
             python_name="cache_point",
             target_ref=CACHE_POINT,
-            variant_type=models.ToolCachePoint,
+            variant_type_ref=_model("ToolCachePoint"),
         ),
     },
-    python_type=models.ToolUnknown,
+    python_type_ref=_model("ToolUnknown"),
 )
 
 TOOLS = Schema(
@@ -1565,7 +1569,7 @@ USER_INPUT_MESSAGE_CONTEXT = Schema(
         ),
         "tools": MemberSchema(name="tools", python_name="tools", target_ref=TOOLS),
     },
-    python_type=models.UserInputMessageContext,
+    python_type_ref=_model("UserInputMessageContext"),
 )
 
 ORIGIN = Schema(
@@ -1617,10 +1621,10 @@ IMAGE_SOURCE = Schema(
             name="bytes",
             python_name="bytes",
             target_ref=IMAGE_SOURCE_BYTES_BLOB,
-            variant_type=models.ImageSourceBytes,
+            variant_type_ref=_model("ImageSourceBytes"),
         ),
     },
-    python_type=models.ImageSourceUnknown,
+    python_type_ref=_model("ImageSourceUnknown"),
     sensitive=True,
 )
 
@@ -1641,7 +1645,7 @@ IMAGE_BLOCK = Schema(
             required=True,
         ),
     },
-    python_type=models.ImageBlock,
+    python_type_ref=_model("ImageBlock"),
 )
 
 IMAGE_BLOCKS = Schema(
@@ -1675,10 +1679,10 @@ DOCUMENT_SOURCE = Schema(
             name="bytes",
             python_name="bytes",
             target_ref=prelude.BLOB,
-            variant_type=models.DocumentSourceBytes,
+            variant_type_ref=_model("DocumentSourceBytes"),
         ),
     },
-    python_type=models.DocumentSourceUnknown,
+    python_type_ref=_model("DocumentSourceUnknown"),
     sensitive=True,
 )
 
@@ -1705,7 +1709,7 @@ DOCUMENT_BLOCK = Schema(
             required=True,
         ),
     },
-    python_type=models.DocumentBlock,
+    python_type_ref=_model("DocumentBlock"),
 )
 
 DOCUMENT_BLOCKS = Schema(
@@ -1726,7 +1730,7 @@ CLIENT_CACHE_CONFIG = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.ClientCacheConfig,
+    python_type_ref=_model("ClientCacheConfig"),
 )
 
 USER_INPUT_MESSAGE = Schema(
@@ -1768,7 +1772,7 @@ USER_INPUT_MESSAGE = Schema(
             target_ref=CLIENT_CACHE_CONFIG,
         ),
     },
-    python_type=models.UserInputMessage,
+    python_type_ref=_model("UserInputMessage"),
 )
 
 CHAT_MESSAGE = Schema(
@@ -1779,16 +1783,16 @@ CHAT_MESSAGE = Schema(
             name="userInputMessage",
             python_name="user_input_message",
             target_ref=USER_INPUT_MESSAGE,
-            variant_type=models.ChatMessageUserInputMessage,
+            variant_type_ref=_model("ChatMessageUserInputMessage"),
         ),
         "assistantResponseMessage": MemberSchema(
             name="assistantResponseMessage",
             python_name="assistant_response_message",
             target_ref=ASSISTANT_RESPONSE_MESSAGE,
-            variant_type=models.ChatMessageAssistantResponseMessage,
+            variant_type_ref=_model("ChatMessageAssistantResponseMessage"),
         ),
     },
-    python_type=models.ChatMessageUnknown,
+    python_type_ref=_model("ChatMessageUnknown"),
 )
 
 CHAT_HISTORY = Schema(
@@ -1825,7 +1829,7 @@ MESSAGE_METADATA_EVENT = Schema(
             target_ref=MESSAGE_METADATA_EVENT_UTTERANCE_ID_STRING,
         ),
     },
-    python_type=models.MessageMetadataEvent,
+    python_type_ref=_model("MessageMetadataEvent"),
 )
 
 REASONING_CONTENT_EVENT = Schema(
@@ -1844,14 +1848,14 @@ REASONING_CONTENT_EVENT = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.ReasoningContentEvent,
+    python_type_ref=_model("ReasoningContentEvent"),
     sensitive=True,
 )
 
 DRY_RUN_SUCCEED_EVENT = Schema(
     id="com.amazon.aws.codewhisperer#DryRunSucceedEvent",
     type=ShapeType.STRUCTURE,
-    python_type=models.DryRunSucceedEvent,
+    python_type_ref=_model("DryRunSucceedEvent"),
 )
 
 CODE_REFERENCE_EVENT = Schema(
@@ -1864,7 +1868,7 @@ CODE_REFERENCE_EVENT = Schema(
             target_ref=REFERENCES,
         ),
     },
-    python_type=models.CodeReferenceEvent,
+    python_type_ref=_model("CodeReferenceEvent"),
 )
 
 SUPPLEMENTARY_WEB_LINKS_EVENT = Schema(
@@ -1877,7 +1881,7 @@ SUPPLEMENTARY_WEB_LINKS_EVENT = Schema(
             target_ref=SUPPLEMENTARY_WEB_LINKS,
         ),
     },
-    python_type=models.SupplementaryWebLinksEvent,
+    python_type_ref=_model("SupplementaryWebLinksEvent"),
 )
 
 FOLLOWUP_PROMPT_EVENT = Schema(
@@ -1890,7 +1894,7 @@ FOLLOWUP_PROMPT_EVENT = Schema(
             target_ref=FOLLOWUP_PROMPT,
         ),
     },
-    python_type=models.FollowupPromptEvent,
+    python_type_ref=_model("FollowupPromptEvent"),
 )
 
 CODE_EVENT_CONTENT_STRING = Schema(
@@ -1911,7 +1915,7 @@ CODE_EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.CodeEvent,
+    python_type_ref=_model("CodeEvent"),
 )
 
 INTENT_TYPE = Schema(
@@ -1934,10 +1938,10 @@ INTENT_DATA_TYPE = Schema(
             name="string",
             python_name="string",
             target_ref=prelude.STRING,
-            variant_type=models.IntentDataTypeString,
+            variant_type_ref=_model("IntentDataTypeString"),
         ),
     },
-    python_type=models.IntentDataTypeUnknown,
+    python_type_ref=_model("IntentDataTypeUnknown"),
 )
 
 INTENT_DATA = Schema(
@@ -1965,7 +1969,7 @@ INTENTS_EVENT = Schema(
     id="com.amazon.aws.codewhisperer#IntentsEvent",
     type=ShapeType.STRUCTURE,
     members={"intents": MemberSchema(name="intents", python_name="intents", target_ref=INTENT_MAP)},
-    python_type=models.IntentsEvent,
+    python_type_ref=_model("IntentsEvent"),
 )
 
 TEXT_CONTENT_STRING = Schema(
@@ -1986,7 +1990,7 @@ TEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.Text,
+    python_type_ref=_model("Text"),
 )
 
 ALERT_TYPE = Schema(
@@ -1999,7 +2003,7 @@ ALERT_COMPONENT = Schema(
     id="com.amazon.aws.q.interactioncomponents#AlertComponent",
     type=ShapeType.STRUCTURE,
     members={"text": MemberSchema(name="text", python_name="text", target_ref=TEXT)},
-    python_type=models.AlertComponent,
+    python_type_ref=_model("AlertComponent"),
 )
 
 ALERT_COMPONENT_LIST = Schema(
@@ -2022,7 +2026,7 @@ ALERT = Schema(
             required=True,
         ),
     },
-    python_type=models.Alert,
+    python_type_ref=_model("Alert"),
 )
 
 INFRASTRUCTURE_UPDATE_TRANSITION_CURRENT_STATE_STRING = Schema(
@@ -2056,7 +2060,7 @@ INFRASTRUCTURE_UPDATE_TRANSITION = Schema(
             required=True,
         ),
     },
-    python_type=models.InfrastructureUpdateTransition,
+    python_type_ref=_model("InfrastructureUpdateTransition"),
 )
 
 INFRASTRUCTURE_UPDATE = Schema(
@@ -2069,7 +2073,7 @@ INFRASTRUCTURE_UPDATE = Schema(
             target_ref=INFRASTRUCTURE_UPDATE_TRANSITION,
         ),
     },
-    python_type=models.InfrastructureUpdate,
+    python_type_ref=_model("InfrastructureUpdate"),
 )
 
 STEP_ID_INTEGER = Schema(
@@ -2103,7 +2107,7 @@ STEP_COMPONENT = Schema(
     id="com.amazon.aws.q.interactioncomponents#StepComponent",
     type=ShapeType.STRUCTURE,
     members={"text": MemberSchema(name="text", python_name="text", target_ref=TEXT)},
-    python_type=models.StepComponent,
+    python_type_ref=_model("StepComponent"),
 )
 
 STEP_COMPONENT_LIST = Schema(
@@ -2137,14 +2141,14 @@ STEP = Schema(
             target_ref=STEP_COMPONENT_LIST,
         ),
     },
-    python_type=models.Step,
+    python_type_ref=_model("Step"),
 )
 
 PROGRESS_COMPONENT = Schema(
     id="com.amazon.aws.q.interactioncomponents#ProgressComponent",
     type=ShapeType.STRUCTURE,
     members={"step": MemberSchema(name="step", python_name="step", target_ref=STEP)},
-    python_type=models.ProgressComponent,
+    python_type_ref=_model("ProgressComponent"),
 )
 
 PROGRESS_COMPONENT_LIST = Schema(
@@ -2166,7 +2170,7 @@ PROGRESS = Schema(
             required=True,
         ),
     },
-    python_type=models.Progress,
+    python_type_ref=_model("Progress"),
 )
 
 TASK_OVERVIEW_LABEL_STRING = Schema(
@@ -2200,7 +2204,7 @@ TASK_OVERVIEW = Schema(
             required=True,
         ),
     },
-    python_type=models.TaskOverview,
+    python_type_ref=_model("TaskOverview"),
 )
 
 TASK_COMPONENT = Schema(
@@ -2216,7 +2220,7 @@ TASK_COMPONENT = Schema(
         "alert": MemberSchema(name="alert", python_name="alert", target_ref=ALERT),
         "progress": MemberSchema(name="progress", python_name="progress", target_ref=PROGRESS),
     },
-    python_type=models.TaskComponent,
+    python_type_ref=_model("TaskComponent"),
 )
 
 TASK_COMPONENT_LIST = Schema(
@@ -2290,7 +2294,7 @@ TASK_ACTION_NOTE = Schema(
         ),
         "type": MemberSchema(name="type", python_name="type", target_ref=TASK_ACTION_NOTE_TYPE),
     },
-    python_type=models.TaskActionNote,
+    python_type_ref=_model("TaskActionNote"),
 )
 
 TASK_ACTION_CONFIRMATION_CONTENT_STRING = Schema(
@@ -2310,7 +2314,7 @@ TASK_ACTION_CONFIRMATION = Schema(
             target_ref=TASK_ACTION_CONFIRMATION_CONTENT_STRING,
         ),
     },
-    python_type=models.TaskActionConfirmation,
+    python_type_ref=_model("TaskActionConfirmation"),
 )
 
 TASK_ACTION = Schema(
@@ -2342,7 +2346,7 @@ TASK_ACTION = Schema(
             target_ref=TASK_ACTION_CONFIRMATION,
         ),
     },
-    python_type=models.TaskAction,
+    python_type_ref=_model("TaskAction"),
 )
 
 TASK_ACTION_LIST = Schema(
@@ -2369,7 +2373,7 @@ TASK_DETAILS = Schema(
         ),
         "actions": MemberSchema(name="actions", python_name="actions", target_ref=TASK_ACTION_LIST),
     },
-    python_type=models.TaskDetails,
+    python_type_ref=_model("TaskDetails"),
 )
 
 TASK_REFERENCE_TASK_ID_STRING = Schema(
@@ -2389,7 +2393,7 @@ TASK_REFERENCE = Schema(
             required=True,
         ),
     },
-    python_type=models.TaskReference,
+    python_type_ref=_model("TaskReference"),
 )
 
 SUGGESTION_VALUE_STRING = Schema(
@@ -2410,7 +2414,7 @@ SUGGESTION = Schema(
             required=True,
         ),
     },
-    python_type=models.Suggestion,
+    python_type_ref=_model("Suggestion"),
 )
 
 SUGGESTION_LIST = Schema(
@@ -2430,7 +2434,7 @@ SUGGESTIONS = Schema(
             required=True,
         ),
     },
-    python_type=models.Suggestions,
+    python_type_ref=_model("Suggestions"),
 )
 
 SECTION_TITLE_STRING = Schema(
@@ -2523,7 +2527,7 @@ RESOURCE = Schema(
             required=True,
         ),
     },
-    python_type=models.Resource,
+    python_type_ref=_model("Resource"),
 )
 
 RESOURCES = Schema(
@@ -2564,7 +2568,7 @@ WEB_LINK = Schema(
             required=True,
         ),
     },
-    python_type=models.WebLink,
+    python_type_ref=_model("WebLink"),
 )
 
 CLOUD_WATCH_TROUBLESHOOTING_LINK_LABEL_STRING = Schema(
@@ -2610,7 +2614,7 @@ CLOUD_WATCH_TROUBLESHOOTING_LINK = Schema(
             target_ref=CLOUD_WATCH_TROUBLESHOOTING_LINK_DEFAULT_TEXT_STRING,
         ),
     },
-    python_type=models.CloudWatchTroubleshootingLink,
+    python_type_ref=_model("CloudWatchTroubleshootingLink"),
 )
 
 MODULE_LINK = Schema(
@@ -2623,7 +2627,7 @@ MODULE_LINK = Schema(
             target_ref=CLOUD_WATCH_TROUBLESHOOTING_LINK,
         ),
     },
-    python_type=models.ModuleLink,
+    python_type_ref=_model("ModuleLink"),
 )
 
 ACTION = Schema(
@@ -2637,7 +2641,7 @@ ACTION = Schema(
             target_ref=MODULE_LINK,
         ),
     },
-    python_type=models.Action,
+    python_type_ref=_model("Action"),
 )
 
 RESOURCE_LIST = Schema(
@@ -2652,7 +2656,7 @@ RESOURCE_LIST = Schema(
         ),
         "action": MemberSchema(name="action", python_name="action", target_ref=ACTION),
     },
-    python_type=models.ResourceList,
+    python_type_ref=_model("ResourceList"),
 )
 
 SECTION_COMPONENT = Schema(
@@ -2668,7 +2672,7 @@ SECTION_COMPONENT = Schema(
             target_ref=RESOURCE_LIST,
         ),
     },
-    python_type=models.SectionComponent,
+    python_type_ref=_model("SectionComponent"),
 )
 
 SECTION_COMPONENT_LIST = Schema(
@@ -2698,7 +2702,7 @@ SECTION = Schema(
         ),
         "action": MemberSchema(name="action", python_name="action", target_ref=ACTION),
     },
-    python_type=models.Section,
+    python_type_ref=_model("Section"),
 )
 
 SENSITIVE_STRING_ = Schema(
@@ -2724,7 +2728,7 @@ CLARIFICATION_ANSWER_OPTION = Schema(
             required=True,
         ),
     },
-    python_type=models.ClarificationAnswerOption,
+    python_type_ref=_model("ClarificationAnswerOption"),
 )
 
 CLARIFICATION_ANSWER_OPTIONS_LIST = Schema(
@@ -2766,7 +2770,7 @@ CLARIFICATION_QUESTION = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.ClarificationQuestion,
+    python_type_ref=_model("ClarificationQuestion"),
 )
 
 CLARIFICATION_QUESTION_LIST = Schema(
@@ -2797,7 +2801,7 @@ CLARIFICATION = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.Clarification,
+    python_type_ref=_model("Clarification"),
 )
 
 INLINE_ARTIFACT = Schema(
@@ -2829,7 +2833,7 @@ INLINE_ARTIFACT = Schema(
             required=True,
         ),
     },
-    python_type=models.InlineArtifact,
+    python_type_ref=_model("InlineArtifact"),
 )
 
 INTERACTION_COMPONENT = Schema(
@@ -2879,7 +2883,7 @@ INTERACTION_COMPONENT = Schema(
             target_ref=INLINE_ARTIFACT,
         ),
     },
-    python_type=models.InteractionComponent,
+    python_type_ref=_model("InteractionComponent"),
 )
 
 INTERACTION_COMPONENT_ID = Schema(
@@ -2904,7 +2908,7 @@ INTERACTION_COMPONENT_ENTRY = Schema(
             target_ref=INTERACTION_COMPONENT_ID,
         ),
     },
-    python_type=models.InteractionComponentEntry,
+    python_type_ref=_model("InteractionComponentEntry"),
 )
 
 INTERACTION_COMPONENT_ENTRY_LIST = Schema(
@@ -2930,7 +2934,7 @@ INTERACTION_COMPONENTS_EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.InteractionComponentsEvent,
+    python_type_ref=_model("InteractionComponentsEvent"),
 )
 
 TOOL_USE_EVENT_INPUT_STRING = Schema(
@@ -2958,7 +2962,7 @@ TOOL_USE_EVENT = Schema(
         ),
         "stop": MemberSchema(name="stop", python_name="stop", target_ref=prelude.BOOLEAN),
     },
-    python_type=models.ToolUseEvent,
+    python_type_ref=_model("ToolUseEvent"),
 )
 
 TOOL_RESULT_EVENT = Schema(
@@ -2971,7 +2975,7 @@ TOOL_RESULT_EVENT = Schema(
             target_ref=TOOL_RESULT,
         ),
     },
-    python_type=models.ToolResultEvent,
+    python_type_ref=_model("ToolResultEvent"),
 )
 
 TOKEN_USAGE = Schema(
@@ -3017,7 +3021,7 @@ TOKEN_USAGE = Schema(
             target_ref=prelude.FLOAT,
         ),
     },
-    python_type=models.TokenUsage,
+    python_type_ref=_model("TokenUsage"),
 )
 
 METADATA_EVENT = Schema(
@@ -3030,7 +3034,7 @@ METADATA_EVENT = Schema(
             target_ref=TOKEN_USAGE,
         ),
     },
-    python_type=models.MetadataEvent,
+    python_type_ref=_model("MetadataEvent"),
 )
 
 METERING_EVENT = Schema(
@@ -3045,7 +3049,7 @@ METERING_EVENT = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.MeteringEvent,
+    python_type_ref=_model("MeteringEvent"),
 )
 
 CONTEXT_USAGE_EVENT = Schema(
@@ -3058,7 +3062,7 @@ CONTEXT_USAGE_EVENT = Schema(
             target_ref=prelude.FLOAT,
         ),
     },
-    python_type=models.ContextUsageEvent,
+    python_type_ref=_model("ContextUsageEvent"),
 )
 
 OFFSET = Schema(
@@ -3075,16 +3079,16 @@ CITATION_TARGET = Schema(
             name="location",
             python_name="location",
             target_ref=OFFSET,
-            variant_type=models.CitationTargetLocation,
+            variant_type_ref=_model("CitationTargetLocation"),
         ),
         "range": MemberSchema(
             name="range",
             python_name="range",
             target_ref=SPAN,
-            variant_type=models.CitationTargetRange,
+            variant_type_ref=_model("CitationTargetRange"),
         ),
     },
-    python_type=models.CitationTargetUnknown,
+    python_type_ref=_model("CitationTargetUnknown"),
 )
 
 CITATION_EVENT = Schema(
@@ -3109,7 +3113,7 @@ CITATION_EVENT = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.CitationEvent,
+    python_type_ref=_model("CitationEvent"),
 )
 
 DOCUMENT_CITATION_SPAN = Schema(
@@ -3124,7 +3128,7 @@ DOCUMENT_CITATION_SPAN = Schema(
         "start": MemberSchema(name="start", python_name="start", target_ref=prelude.INTEGER),
         "end": MemberSchema(name="end", python_name="end", target_ref=prelude.INTEGER),
     },
-    python_type=models.DocumentCitationSpan,
+    python_type_ref=_model("DocumentCitationSpan"),
 )
 
 DOCUMENT_CITATION_SEARCH_RESULT_SPAN = Schema(
@@ -3139,7 +3143,7 @@ DOCUMENT_CITATION_SEARCH_RESULT_SPAN = Schema(
         "start": MemberSchema(name="start", python_name="start", target_ref=prelude.INTEGER),
         "end": MemberSchema(name="end", python_name="end", target_ref=prelude.INTEGER),
     },
-    python_type=models.DocumentCitationSearchResultSpan,
+    python_type_ref=_model("DocumentCitationSearchResultSpan"),
 )
 
 DOCUMENT_CITATION_WEB_LOCATION = Schema(
@@ -3149,7 +3153,7 @@ DOCUMENT_CITATION_WEB_LOCATION = Schema(
         "url": MemberSchema(name="url", python_name="url", target_ref=SENSITIVE_STRING),
         "domain": MemberSchema(name="domain", python_name="domain", target_ref=SENSITIVE_STRING),
     },
-    python_type=models.DocumentCitationWebLocation,
+    python_type_ref=_model("DocumentCitationWebLocation"),
 )
 
 DOCUMENT_CITATION_LOCATION = Schema(
@@ -3160,41 +3164,41 @@ DOCUMENT_CITATION_LOCATION = Schema(
             name="documentPage",
             python_name="document_page",
             target_ref=DOCUMENT_CITATION_SPAN,
-            variant_type=models.DocumentCitationLocationDocumentPage,
+            variant_type_ref=_model("DocumentCitationLocationDocumentPage"),
         ),
         "documentChar": MemberSchema(
             name="documentChar",
             python_name="document_char",
             target_ref=DOCUMENT_CITATION_SPAN,
-            variant_type=models.DocumentCitationLocationDocumentChar,
+            variant_type_ref=_model("DocumentCitationLocationDocumentChar"),
         ),
         "documentChunk": MemberSchema(
             name="documentChunk",
             python_name="document_chunk",
             target_ref=DOCUMENT_CITATION_SPAN,
-            variant_type=models.DocumentCitationLocationDocumentChunk,
+            variant_type_ref=_model("DocumentCitationLocationDocumentChunk"),
         ),
         "searchResult": MemberSchema(
             name="searchResult",
             python_name="search_result",
             target_ref=DOCUMENT_CITATION_SEARCH_RESULT_SPAN,
-            variant_type=models.DocumentCitationLocationSearchResult,
+            variant_type_ref=_model("DocumentCitationLocationSearchResult"),
         ),
         "web": MemberSchema(
             name="web",
             python_name="web",
             target_ref=DOCUMENT_CITATION_WEB_LOCATION,
-            variant_type=models.DocumentCitationLocationWeb,
+            variant_type_ref=_model("DocumentCitationLocationWeb"),
         ),
     },
-    python_type=models.DocumentCitationLocationUnknown,
+    python_type_ref=_model("DocumentCitationLocationUnknown"),
 )
 
 DOCUMENT_CITATION_SOURCE_CONTENT = Schema(
     id="com.amazon.aws.codewhisperer#DocumentCitationSourceContent",
     type=ShapeType.STRUCTURE,
     members={"text": MemberSchema(name="text", python_name="text", target_ref=SENSITIVE_STRING)},
-    python_type=models.DocumentCitationSourceContent,
+    python_type_ref=_model("DocumentCitationSourceContent"),
 )
 
 DOCUMENT_CITATION_SOURCE_CONTENTS = Schema(
@@ -3226,7 +3230,7 @@ DOCUMENT_CITATION_EVENT = Schema(
             target_ref=DOCUMENT_CITATION_SOURCE_CONTENTS,
         ),
     },
-    python_type=models.DocumentCitationEvent,
+    python_type_ref=_model("DocumentCitationEvent"),
 )
 
 INVALID_STATE_REASON = Schema(
@@ -3258,7 +3262,7 @@ INVALID_STATE_EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.InvalidStateEvent,
+    python_type_ref=_model("InvalidStateEvent"),
 )
 
 INTERNAL_SERVER_EXCEPTION_REASON = Schema(
@@ -3283,7 +3287,7 @@ INTERNAL_SERVER_EXCEPTION = Schema(
             target_ref=INTERNAL_SERVER_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.InternalServerException,
+    python_type_ref=errors.InternalServerException,
     error="server",
     http_error=500,
     retryable=True,
@@ -3297,109 +3301,109 @@ CHAT_RESPONSE_STREAM = Schema(
             name="messageMetadataEvent",
             python_name="message_metadata_event",
             target_ref=MESSAGE_METADATA_EVENT,
-            variant_type=models.ChatResponseStreamMessageMetadataEvent,
+            variant_type_ref=_model("ChatResponseStreamMessageMetadataEvent"),
         ),
         "assistantResponseEvent": MemberSchema(
             name="assistantResponseEvent",
             python_name="assistant_response_event",
             target_ref=ASSISTANT_RESPONSE_EVENT,
-            variant_type=models.ChatResponseStreamAssistantResponseEvent,
+            variant_type_ref=_model("ChatResponseStreamAssistantResponseEvent"),
         ),
         "reasoningContentEvent": MemberSchema(
             name="reasoningContentEvent",
             python_name="reasoning_content_event",
             target_ref=REASONING_CONTENT_EVENT,
-            variant_type=models.ChatResponseStreamReasoningContentEvent,
+            variant_type_ref=_model("ChatResponseStreamReasoningContentEvent"),
         ),
         "dryRunSucceedEvent": MemberSchema(
             name="dryRunSucceedEvent",
             python_name="dry_run_succeed_event",
             target_ref=DRY_RUN_SUCCEED_EVENT,
-            variant_type=models.ChatResponseStreamDryRunSucceedEvent,
+            variant_type_ref=_model("ChatResponseStreamDryRunSucceedEvent"),
         ),
         "codeReferenceEvent": MemberSchema(
             name="codeReferenceEvent",
             python_name="code_reference_event",
             target_ref=CODE_REFERENCE_EVENT,
-            variant_type=models.ChatResponseStreamCodeReferenceEvent,
+            variant_type_ref=_model("ChatResponseStreamCodeReferenceEvent"),
         ),
         "supplementaryWebLinksEvent": MemberSchema(
             name="supplementaryWebLinksEvent",
             python_name="supplementary_web_links_event",
             target_ref=SUPPLEMENTARY_WEB_LINKS_EVENT,
-            variant_type=models.ChatResponseStreamSupplementaryWebLinksEvent,
+            variant_type_ref=_model("ChatResponseStreamSupplementaryWebLinksEvent"),
         ),
         "followupPromptEvent": MemberSchema(
             name="followupPromptEvent",
             python_name="followup_prompt_event",
             target_ref=FOLLOWUP_PROMPT_EVENT,
-            variant_type=models.ChatResponseStreamFollowupPromptEvent,
+            variant_type_ref=_model("ChatResponseStreamFollowupPromptEvent"),
         ),
         "codeEvent": MemberSchema(
             name="codeEvent",
             python_name="code_event",
             target_ref=CODE_EVENT,
-            variant_type=models.ChatResponseStreamCodeEvent,
+            variant_type_ref=_model("ChatResponseStreamCodeEvent"),
         ),
         "intentsEvent": MemberSchema(
             name="intentsEvent",
             python_name="intents_event",
             target_ref=INTENTS_EVENT,
-            variant_type=models.ChatResponseStreamIntentsEvent,
+            variant_type_ref=_model("ChatResponseStreamIntentsEvent"),
         ),
         "interactionComponentsEvent": MemberSchema(
             name="interactionComponentsEvent",
             python_name="interaction_components_event",
             target_ref=INTERACTION_COMPONENTS_EVENT,
-            variant_type=models.ChatResponseStreamInteractionComponentsEvent,
+            variant_type_ref=_model("ChatResponseStreamInteractionComponentsEvent"),
         ),
         "toolUseEvent": MemberSchema(
             name="toolUseEvent",
             python_name="tool_use_event",
             target_ref=TOOL_USE_EVENT,
-            variant_type=models.ChatResponseStreamToolUseEvent,
+            variant_type_ref=_model("ChatResponseStreamToolUseEvent"),
         ),
         "toolResultEvent": MemberSchema(
             name="toolResultEvent",
             python_name="tool_result_event",
             target_ref=TOOL_RESULT_EVENT,
-            variant_type=models.ChatResponseStreamToolResultEvent,
+            variant_type_ref=_model("ChatResponseStreamToolResultEvent"),
         ),
         "metadataEvent": MemberSchema(
             name="metadataEvent",
             python_name="metadata_event",
             target_ref=METADATA_EVENT,
-            variant_type=models.ChatResponseStreamMetadataEvent,
+            variant_type_ref=_model("ChatResponseStreamMetadataEvent"),
         ),
         "meteringEvent": MemberSchema(
             name="meteringEvent",
             python_name="metering_event",
             target_ref=METERING_EVENT,
-            variant_type=models.ChatResponseStreamMeteringEvent,
+            variant_type_ref=_model("ChatResponseStreamMeteringEvent"),
         ),
         "contextUsageEvent": MemberSchema(
             name="contextUsageEvent",
             python_name="context_usage_event",
             target_ref=CONTEXT_USAGE_EVENT,
-            variant_type=models.ChatResponseStreamContextUsageEvent,
+            variant_type_ref=_model("ChatResponseStreamContextUsageEvent"),
         ),
         "citationEvent": MemberSchema(
             name="citationEvent",
             python_name="citation_event",
             target_ref=CITATION_EVENT,
-            variant_type=models.ChatResponseStreamCitationEvent,
+            variant_type_ref=_model("ChatResponseStreamCitationEvent"),
         ),
         "documentCitationEvent": MemberSchema(
             name="documentCitationEvent",
             python_name="document_citation_event",
             target_ref=DOCUMENT_CITATION_EVENT,
-            variant_type=models.ChatResponseStreamDocumentCitationEvent,
+            variant_type_ref=_model("ChatResponseStreamDocumentCitationEvent"),
         ),
         "invalidStateEvent": MemberSchema(
             name="invalidStateEvent",
             python_name="invalid_state_event",
             target_ref=INVALID_STATE_EVENT,
-            variant_type=models.ChatResponseStreamInvalidStateEvent,
+            variant_type_ref=_model("ChatResponseStreamInvalidStateEvent"),
         ),
         "error": MemberSchema(
             name="error",
@@ -3407,7 +3411,7 @@ CHAT_RESPONSE_STREAM = Schema(
             target_ref=INTERNAL_SERVER_EXCEPTION,
         ),
     },
-    python_type=models.ChatResponseStreamUnknown,
+    python_type_ref=_model("ChatResponseStreamUnknown"),
     streaming=True,
 )
 
@@ -3443,7 +3447,7 @@ CONFLICT_EXCEPTION = Schema(
             target_ref=CONFLICT_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ConflictException,
+    python_type_ref=errors.ConflictException,
     error="client",
     http_error=409,
 )
@@ -3513,7 +3517,7 @@ CONVERSATION_STATE = Schema(
             target_ref=AGENT_TASK_TYPE,
         ),
     },
-    python_type=models.ConversationState,
+    python_type_ref=_model("ConversationState"),
 )
 
 DRY_RUN_OPERATION_EXCEPTION = Schema(
@@ -3528,7 +3532,7 @@ DRY_RUN_OPERATION_EXCEPTION = Schema(
             http_binding=HttpBinding.RESPONSE_CODE,
         ),
     },
-    python_type=errors.DryRunOperationException,
+    python_type_ref=errors.DryRunOperationException,
     error="client",
 )
 
@@ -3559,7 +3563,7 @@ TRANSFORMATION_EXPORT_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.TransformationExportContext,
+    python_type_ref=_model("TransformationExportContext"),
 )
 
 TEST_GENERATION_JOB_GROUP_NAME = Schema(
@@ -3590,7 +3594,7 @@ UNIT_TEST_GENERATION_EXPORT_CONTEXT = Schema(
             target_ref=UUID,
         ),
     },
-    python_type=models.UnitTestGenerationExportContext,
+    python_type_ref=_model("UnitTestGenerationExportContext"),
 )
 
 EXPORT_CONTEXT = Schema(
@@ -3601,16 +3605,16 @@ EXPORT_CONTEXT = Schema(
             name="transformationExportContext",
             python_name="transformation_export_context",
             target_ref=TRANSFORMATION_EXPORT_CONTEXT,
-            variant_type=models.ExportContextTransformationExportContext,
+            variant_type_ref=_model("ExportContextTransformationExportContext"),
         ),
         "unitTestGenerationExportContext": MemberSchema(
             name="unitTestGenerationExportContext",
             python_name="unit_test_generation_export_context",
             target_ref=UNIT_TEST_GENERATION_EXPORT_CONTEXT,
-            variant_type=models.ExportContextUnitTestGenerationExportContext,
+            variant_type_ref=_model("ExportContextUnitTestGenerationExportContext"),
         ),
     },
-    python_type=models.ExportContextUnknown,
+    python_type_ref=_model("ExportContextUnknown"),
 )
 
 RESOURCE_NOT_FOUND_EXCEPTION = Schema(
@@ -3624,7 +3628,7 @@ RESOURCE_NOT_FOUND_EXCEPTION = Schema(
             required=True,
         ),
     },
-    python_type=errors.ResourceNotFoundException,
+    python_type_ref=errors.ResourceNotFoundException,
     error="client",
     http_error=404,
 )
@@ -3637,13 +3641,13 @@ RESULT_ARCHIVE_STREAM = Schema(
             name="binaryMetadataEvent",
             python_name="binary_metadata_event",
             target_ref=BINARY_METADATA_EVENT,
-            variant_type=models.ResultArchiveStreamBinaryMetadataEvent,
+            variant_type_ref=_model("ResultArchiveStreamBinaryMetadataEvent"),
         ),
         "binaryPayloadEvent": MemberSchema(
             name="binaryPayloadEvent",
             python_name="binary_payload_event",
             target_ref=BINARY_PAYLOAD_EVENT,
-            variant_type=models.ResultArchiveStreamBinaryPayloadEvent,
+            variant_type_ref=_model("ResultArchiveStreamBinaryPayloadEvent"),
         ),
         "internalServerException": MemberSchema(
             name="internalServerException",
@@ -3651,7 +3655,7 @@ RESULT_ARCHIVE_STREAM = Schema(
             target_ref=INTERNAL_SERVER_EXCEPTION,
         ),
     },
-    python_type=models.ResultArchiveStreamUnknown,
+    python_type_ref=_model("ResultArchiveStreamUnknown"),
     streaming=True,
 )
 
@@ -3681,7 +3685,7 @@ SERVICE_QUOTA_EXCEEDED_EXCEPTION = Schema(
             target_ref=SERVICE_QUOTA_EXCEEDED_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ServiceQuotaExceededException,
+    python_type_ref=errors.ServiceQuotaExceededException,
     error="client",
     http_error=402,
 )
@@ -3697,7 +3701,7 @@ SERVICE_UNAVAILABLE_EXCEPTION = Schema(
             required=True,
         ),
     },
-    python_type=errors.ServiceUnavailableException,
+    python_type_ref=errors.ServiceUnavailableException,
     error="server",
     http_error=503,
 )
@@ -3728,7 +3732,7 @@ THROTTLING_EXCEPTION = Schema(
             target_ref=THROTTLING_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ThrottlingException,
+    python_type_ref=errors.ThrottlingException,
     error="client",
     http_error=429,
     retryable=True,
@@ -3787,7 +3791,7 @@ VALIDATION_EXCEPTION = Schema(
             target_ref=VALIDATION_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ValidationException,
+    python_type_ref=errors.ValidationException,
     error="client",
     http_error=400,
 )
@@ -3814,7 +3818,7 @@ WORKSPACE_STATE = Schema(
             target_ref=CONTEXT_TRUNCATION_SCHEME,
         ),
     },
-    python_type=models.WorkspaceState,
+    python_type_ref=_model("WorkspaceState"),
 )
 
 EXPORT_INTENT = Schema(
@@ -3870,7 +3874,7 @@ EXPORT_RESULT_ARCHIVE_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.ExportResultArchiveRequest,
+    python_type_ref=_model("ExportResultArchiveRequest"),
 )
 
 EXPORT_RESULT_ARCHIVE_RESPONSE = Schema(
@@ -3885,7 +3889,7 @@ EXPORT_RESULT_ARCHIVE_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.ExportResultArchiveResponse,
+    python_type_ref=_model("ExportResultArchiveResponse"),
 )
 
 GENERATE_ASSISTANT_RESPONSE_REQUEST = Schema(
@@ -3916,7 +3920,7 @@ GENERATE_ASSISTANT_RESPONSE_REQUEST = Schema(
             target_ref=prelude.DOCUMENT,
         ),
     },
-    python_type=models.GenerateAssistantResponseRequest,
+    python_type_ref=_model("GenerateAssistantResponseRequest"),
 )
 
 GENERATE_ASSISTANT_RESPONSE_RESPONSE = Schema(
@@ -3939,7 +3943,7 @@ GENERATE_ASSISTANT_RESPONSE_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.GenerateAssistantResponseResponse,
+    python_type_ref=_model("GenerateAssistantResponseResponse"),
 )
 
 GENERATE_TASK_ASSIST_PLAN_REQUEST = Schema(
@@ -3964,7 +3968,7 @@ GENERATE_TASK_ASSIST_PLAN_REQUEST = Schema(
             target_ref=PROFILE_ARN,
         ),
     },
-    python_type=models.GenerateTaskAssistPlanRequest,
+    python_type_ref=_model("GenerateTaskAssistPlanRequest"),
 )
 
 GENERATE_TASK_ASSIST_PLAN_RESPONSE = Schema(
@@ -3978,7 +3982,7 @@ GENERATE_TASK_ASSIST_PLAN_RESPONSE = Schema(
             http_binding=HttpBinding.PAYLOAD,
         ),
     },
-    python_type=models.GenerateTaskAssistPlanResponse,
+    python_type_ref=_model("GenerateTaskAssistPlanResponse"),
 )
 
 MCP_METHOD = Schema(
@@ -4013,7 +4017,7 @@ INVOKE_MCP_REQUEST = Schema(
         "jsonrpc": MemberSchema(name="jsonrpc", python_name="jsonrpc", target_ref=prelude.STRING),
         "params": MemberSchema(name="params", python_name="params", target_ref=SENSITIVE_DOCUMENT),
     },
-    python_type=models.InvokeMCPRequest,
+    python_type_ref=_model("InvokeMCPRequest"),
 )
 
 JSON_RPC_ERROR = Schema(
@@ -4034,7 +4038,7 @@ JSON_RPC_ERROR = Schema(
         ),
         "data": MemberSchema(name="data", python_name="data", target_ref=prelude.DOCUMENT),
     },
-    python_type=models.JsonRpcError,
+    python_type_ref=_model("JsonRpcError"),
 )
 
 INVOKE_MCP_RESPONSE = Schema(
@@ -4046,7 +4050,7 @@ INVOKE_MCP_RESPONSE = Schema(
         "result": MemberSchema(name="result", python_name="result", target_ref=SENSITIVE_DOCUMENT),
         "error": MemberSchema(name="error", python_name="error", target_ref=JSON_RPC_ERROR),
     },
-    python_type=models.InvokeMCPResponse,
+    python_type_ref=_model("InvokeMCPResponse"),
 )
 
 INVOKE_MCP_STREAM_REQUEST = Schema(
@@ -4070,7 +4074,7 @@ INVOKE_MCP_STREAM_REQUEST = Schema(
         "id": MemberSchema(name="id", python_name="id", target_ref=prelude.DOCUMENT),
         "params": MemberSchema(name="params", python_name="params", target_ref=SENSITIVE_DOCUMENT),
     },
-    python_type=models.InvokeMCPStreamRequest,
+    python_type_ref=_model("InvokeMCPStreamRequest"),
 )
 
 JSON_RPC_STREAM_EVENT = Schema(
@@ -4089,7 +4093,7 @@ JSON_RPC_STREAM_EVENT = Schema(
         "result": MemberSchema(name="result", python_name="result", target_ref=SENSITIVE_DOCUMENT),
         "error": MemberSchema(name="error", python_name="error", target_ref=JSON_RPC_ERROR),
     },
-    python_type=models.JsonRpcStreamEvent,
+    python_type_ref=_model("JsonRpcStreamEvent"),
 )
 
 MCP_STREAM_OUTPUT = Schema(
@@ -4100,10 +4104,10 @@ MCP_STREAM_OUTPUT = Schema(
             name="message",
             python_name="message",
             target_ref=JSON_RPC_STREAM_EVENT,
-            variant_type=models.MCPStreamOutputMessage,
+            variant_type_ref=_model("MCPStreamOutputMessage"),
         ),
     },
-    python_type=models.MCPStreamOutputUnknown,
+    python_type_ref=_model("MCPStreamOutputUnknown"),
     streaming=True,
 )
 
@@ -4126,7 +4130,7 @@ INVOKE_MCP_STREAM_RESPONSE = Schema(
             http_name="Content-Type",
         ),
     },
-    python_type=models.InvokeMCPStreamResponse,
+    python_type_ref=_model("InvokeMCPStreamResponse"),
 )
 
 SEND_MESSAGE_REQUEST = Schema(
@@ -4147,7 +4151,7 @@ SEND_MESSAGE_REQUEST = Schema(
         "source": MemberSchema(name="source", python_name="source", target_ref=ORIGIN),
         "dryRun": MemberSchema(name="dryRun", python_name="dry_run", target_ref=prelude.BOOLEAN),
     },
-    python_type=models.SendMessageRequest,
+    python_type_ref=_model("SendMessageRequest"),
 )
 
 SEND_MESSAGE_RESPONSE = Schema(
@@ -4162,7 +4166,7 @@ SEND_MESSAGE_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.SendMessageResponse,
+    python_type_ref=_model("SendMessageResponse"),
 )
 
 EXPORT_RESULT_ARCHIVE_OPERATION = OperationSchema(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from qsmith.clients.cognito_identity import errors, models
+from qsmith.clients.cognito_identity import errors
 from qsmith.runtime.schema import (
     Constraints,
     MemberSchema,
@@ -15,7 +15,11 @@ from qsmith.runtime.schema import (
     Schema,
     ServiceSchema,
     ShapeType,
+    type_refs,
 )
+
+# The generated classes, imported by the first call that builds or reads one.
+_model = type_refs("qsmith.clients.cognito_identity.models")
 
 ARN_STRING = Schema(
     id="com.amazonaws.cognitoidentity#ARNString",
@@ -72,7 +76,7 @@ CREDENTIALS = Schema(
             target_ref=DATE_TYPE,
         ),
     },
-    python_type=models.Credentials,
+    python_type_ref=_model("Credentials"),
 )
 
 STRING = Schema(id="com.amazonaws.cognitoidentity#String", type=ShapeType.STRING)
@@ -81,7 +85,7 @@ EXTERNAL_SERVICE_EXCEPTION = Schema(
     id="com.amazonaws.cognitoidentity#ExternalServiceException",
     type=ShapeType.STRUCTURE,
     members={"message": MemberSchema(name="message", python_name="message", target_ref=STRING)},
-    python_type=errors.ExternalServiceException,
+    python_type_ref=errors.ExternalServiceException,
     error="client",
 )
 
@@ -135,7 +139,7 @@ GET_CREDENTIALS_FOR_IDENTITY_INPUT = Schema(
             target_ref=ARN_STRING,
         ),
     },
-    python_type=models.GetCredentialsForIdentityInput,
+    python_type_ref=_model("GetCredentialsForIdentityInput"),
 )
 
 GET_CREDENTIALS_FOR_IDENTITY_RESPONSE = Schema(
@@ -153,7 +157,7 @@ GET_CREDENTIALS_FOR_IDENTITY_RESPONSE = Schema(
             target_ref=CREDENTIALS,
         ),
     },
-    python_type=models.GetCredentialsForIdentityResponse,
+    python_type_ref=_model("GetCredentialsForIdentityResponse"),
 )
 
 IDENTITY_POOL_ID = Schema(
@@ -179,7 +183,7 @@ GET_ID_INPUT = Schema(
         ),
         "Logins": MemberSchema(name="Logins", python_name="logins", target_ref=LOGINS_MAP),
     },
-    python_type=models.GetIdInput,
+    python_type_ref=_model("GetIdInput"),
 )
 
 GET_ID_RESPONSE = Schema(
@@ -192,14 +196,14 @@ GET_ID_RESPONSE = Schema(
             target_ref=IDENTITY_ID,
         ),
     },
-    python_type=models.GetIdResponse,
+    python_type_ref=_model("GetIdResponse"),
 )
 
 INTERNAL_ERROR_EXCEPTION = Schema(
     id="com.amazonaws.cognitoidentity#InternalErrorException",
     type=ShapeType.STRUCTURE,
     members={"message": MemberSchema(name="message", python_name="message", target_ref=STRING)},
-    python_type=errors.InternalErrorException,
+    python_type_ref=errors.InternalErrorException,
     error="server",
 )
 
@@ -207,7 +211,7 @@ INVALID_IDENTITY_POOL_CONFIGURATION_EXCEPTION = Schema(
     id="com.amazonaws.cognitoidentity#InvalidIdentityPoolConfigurationException",
     type=ShapeType.STRUCTURE,
     members={"message": MemberSchema(name="message", python_name="message", target_ref=STRING)},
-    python_type=errors.InvalidIdentityPoolConfigurationException,
+    python_type_ref=errors.InvalidIdentityPoolConfigurationException,
     error="client",
 )
 
@@ -215,7 +219,7 @@ INVALID_PARAMETER_EXCEPTION = Schema(
     id="com.amazonaws.cognitoidentity#InvalidParameterException",
     type=ShapeType.STRUCTURE,
     members={"message": MemberSchema(name="message", python_name="message", target_ref=STRING)},
-    python_type=errors.InvalidParameterException,
+    python_type_ref=errors.InvalidParameterException,
     error="client",
 )
 
@@ -223,7 +227,7 @@ LIMIT_EXCEEDED_EXCEPTION = Schema(
     id="com.amazonaws.cognitoidentity#LimitExceededException",
     type=ShapeType.STRUCTURE,
     members={"message": MemberSchema(name="message", python_name="message", target_ref=STRING)},
-    python_type=errors.LimitExceededException,
+    python_type_ref=errors.LimitExceededException,
     error="client",
 )
 
@@ -231,7 +235,7 @@ NOT_AUTHORIZED_EXCEPTION = Schema(
     id="com.amazonaws.cognitoidentity#NotAuthorizedException",
     type=ShapeType.STRUCTURE,
     members={"message": MemberSchema(name="message", python_name="message", target_ref=STRING)},
-    python_type=errors.NotAuthorizedException,
+    python_type_ref=errors.NotAuthorizedException,
     error="client",
 )
 
@@ -239,7 +243,7 @@ RESOURCE_CONFLICT_EXCEPTION = Schema(
     id="com.amazonaws.cognitoidentity#ResourceConflictException",
     type=ShapeType.STRUCTURE,
     members={"message": MemberSchema(name="message", python_name="message", target_ref=STRING)},
-    python_type=errors.ResourceConflictException,
+    python_type_ref=errors.ResourceConflictException,
     error="client",
 )
 
@@ -247,7 +251,7 @@ RESOURCE_NOT_FOUND_EXCEPTION = Schema(
     id="com.amazonaws.cognitoidentity#ResourceNotFoundException",
     type=ShapeType.STRUCTURE,
     members={"message": MemberSchema(name="message", python_name="message", target_ref=STRING)},
-    python_type=errors.ResourceNotFoundException,
+    python_type_ref=errors.ResourceNotFoundException,
     error="client",
 )
 
@@ -255,7 +259,7 @@ TOO_MANY_REQUESTS_EXCEPTION = Schema(
     id="com.amazonaws.cognitoidentity#TooManyRequestsException",
     type=ShapeType.STRUCTURE,
     members={"message": MemberSchema(name="message", python_name="message", target_ref=STRING)},
-    python_type=errors.TooManyRequestsException,
+    python_type_ref=errors.TooManyRequestsException,
     error="client",
 )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from qsmith.clients.consolas import errors, models
+from qsmith.clients.consolas import errors
 from qsmith.runtime import prelude
 from qsmith.runtime.schema import (
     Constraints,
@@ -17,7 +17,11 @@ from qsmith.runtime.schema import (
     Schema,
     ServiceSchema,
     ShapeType,
+    type_refs,
 )
+
+# The generated classes, imported by the first call that builds or reads one.
+_model = type_refs("qsmith.clients.consolas.models")
 
 AWS_ACCOUNT_ID = Schema(
     id="com.amazon.aws.codewhisperer#AWSAccountId",
@@ -50,7 +54,7 @@ ACCESS_DENIED_EXCEPTION = Schema(
             target_ref=ACCESS_DENIED_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.AccessDeniedException,
+    python_type_ref=errors.AccessDeniedException,
     error="client",
     http_error=403,
 )
@@ -107,7 +111,7 @@ ALLOW_VENDED_LOG_DELIVERY_FOR_RESOURCE_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.AllowVendedLogDeliveryForResourceRequest,
+    python_type_ref=_model("AllowVendedLogDeliveryForResourceRequest"),
 )
 
 ALLOW_VENDED_LOG_DELIVERY_FOR_RESOURCE_RESPONSE = Schema(
@@ -116,7 +120,7 @@ ALLOW_VENDED_LOG_DELIVERY_FOR_RESOURCE_RESPONSE = Schema(
     members={
         "message": MemberSchema(name="message", python_name="message", target_ref=prelude.STRING),
     },
-    python_type=models.AllowVendedLogDeliveryForResourceResponse,
+    python_type_ref=_model("AllowVendedLogDeliveryForResourceResponse"),
 )
 
 TENANT_ID = Schema(
@@ -160,7 +164,7 @@ APPLICATION_PROPERTIES = Schema(
             required=True,
         ),
     },
-    python_type=models.ApplicationProperties,
+    python_type_ref=_model("ApplicationProperties"),
 )
 
 APPLICATION_PROPERTIES_LIST = Schema(
@@ -199,16 +203,16 @@ CUSTOMIZATION_PERMISSION = Schema(
             name="group",
             python_name="group",
             target_ref=IDENTITY_CENTER_IDENTIFIER,
-            variant_type=models.CustomizationPermissionGroup,
+            variant_type_ref=_model("CustomizationPermissionGroup"),
         ),
         "user": MemberSchema(
             name="user",
             python_name="user",
             target_ref=IDENTITY_CENTER_IDENTIFIER,
-            variant_type=models.CustomizationPermissionUser,
+            variant_type_ref=_model("CustomizationPermissionUser"),
         ),
     },
-    python_type=models.CustomizationPermissionUnknown,
+    python_type_ref=_model("CustomizationPermissionUnknown"),
 )
 
 ASSOCIATE_CUSTOMIZATION_PERMISSION_REQUEST = Schema(
@@ -228,13 +232,13 @@ ASSOCIATE_CUSTOMIZATION_PERMISSION_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.AssociateCustomizationPermissionRequest,
+    python_type_ref=_model("AssociateCustomizationPermissionRequest"),
 )
 
 ASSOCIATE_CUSTOMIZATION_PERMISSION_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#AssociateCustomizationPermissionResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.AssociateCustomizationPermissionResponse,
+    python_type_ref=_model("AssociateCustomizationPermissionResponse"),
 )
 
 OPT_IN_FEATURE_TOGGLE = Schema(
@@ -254,7 +258,7 @@ AUTONOMOUS_AGENTS = Schema(
             required=True,
         ),
     },
-    python_type=models.AutonomousAgents,
+    python_type_ref=_model("AutonomousAgents"),
 )
 
 BASE64_ENCODED_PAGINATION_TOKEN = Schema(
@@ -289,7 +293,7 @@ BY_USER_ANALYTICS = Schema(
             required=True,
         ),
     },
-    python_type=models.ByUserAnalytics,
+    python_type_ref=_model("ByUserAnalytics"),
 )
 
 CODE_STAR_REFERENCE = Schema(
@@ -303,7 +307,7 @@ CODE_STAR_REFERENCE = Schema(
             required=True,
         ),
     },
-    python_type=models.CodeStarReference,
+    python_type_ref=_model("CodeStarReference"),
 )
 
 CONFLICT_EXCEPTION_REASON = Schema(
@@ -332,7 +336,7 @@ CONFLICT_EXCEPTION = Schema(
             target_ref=CONFLICT_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ConflictException,
+    python_type_ref=errors.ConflictException,
     error="client",
     http_error=409,
 )
@@ -341,7 +345,7 @@ S3_REFERENCE = Schema(
     id="com.amazon.aws.codewhisperer#S3Reference",
     type=ShapeType.STRUCTURE,
     members={"uri": MemberSchema(name="uri", python_name="uri", target_ref=S3_URI, required=True)},
-    python_type=models.S3Reference,
+    python_type_ref=_model("S3Reference"),
 )
 
 DATA_REFERENCE = Schema(
@@ -352,16 +356,16 @@ DATA_REFERENCE = Schema(
             name="codeStarReference",
             python_name="code_star_reference",
             target_ref=CODE_STAR_REFERENCE,
-            variant_type=models.DataReferenceCodeStarReference,
+            variant_type_ref=_model("DataReferenceCodeStarReference"),
         ),
         "s3Reference": MemberSchema(
             name="s3Reference",
             python_name="s3_reference",
             target_ref=S3_REFERENCE,
-            variant_type=models.DataReferenceS3Reference,
+            variant_type_ref=_model("DataReferenceS3Reference"),
         ),
     },
-    python_type=models.DataReferenceUnknown,
+    python_type_ref=_model("DataReferenceUnknown"),
 )
 
 CUSTOMIZATION_NAME = Schema(
@@ -410,7 +414,7 @@ TAG = Schema(
             required=True,
         ),
     },
-    python_type=models.Tag,
+    python_type_ref=_model("Tag"),
 )
 
 TAG_LIST = Schema(
@@ -484,7 +488,7 @@ CREATE_CUSTOMIZATION_REQUEST = Schema(
             target_ref=REPOSITORY_LIST,
         ),
     },
-    python_type=models.CreateCustomizationRequest,
+    python_type_ref=_model("CreateCustomizationRequest"),
 )
 
 CUSTOMIZATION_ARN = Schema(
@@ -508,7 +512,7 @@ CREATE_CUSTOMIZATION_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.CreateCustomizationResponse,
+    python_type_ref=_model("CreateCustomizationResponse"),
 )
 
 SENSITIVE_STRING = Schema(
@@ -546,7 +550,7 @@ OIDC_CLAIM_KEYS = Schema(
             required=True,
         ),
     },
-    python_type=models.OidcClaimKeys,
+    python_type_ref=_model("OidcClaimKeys"),
 )
 
 EXTERNAL_IDENTITY_SOURCE = Schema(
@@ -583,7 +587,7 @@ EXTERNAL_IDENTITY_SOURCE = Schema(
             target_ref=OIDC_CLAIM_KEYS,
         ),
     },
-    python_type=models.ExternalIdentitySource,
+    python_type_ref=_model("ExternalIdentitySource"),
 )
 
 SSO_REGION = Schema(
@@ -608,7 +612,7 @@ SSO_IDENTITY_SOURCE = Schema(
             target_ref=SSO_REGION,
         ),
     },
-    python_type=models.SSOIdentitySource,
+    python_type_ref=_model("SSOIdentitySource"),
 )
 
 IDENTITY_SOURCE = Schema(
@@ -619,16 +623,16 @@ IDENTITY_SOURCE = Schema(
             name="externalIdentitySource",
             python_name="external_identity_source",
             target_ref=EXTERNAL_IDENTITY_SOURCE,
-            variant_type=models.IdentitySourceExternalIdentitySource,
+            variant_type_ref=_model("IdentitySourceExternalIdentitySource"),
         ),
         "ssoIdentitySource": MemberSchema(
             name="ssoIdentitySource",
             python_name="sso_identity_source",
             target_ref=SSO_IDENTITY_SOURCE,
-            variant_type=models.IdentitySourceSsoIdentitySource,
+            variant_type_ref=_model("IdentitySourceSsoIdentitySource"),
         ),
     },
-    python_type=models.IdentitySourceUnknown,
+    python_type_ref=_model("IdentitySourceUnknown"),
 )
 
 PROFILE_NAME = Schema(
@@ -660,7 +664,7 @@ REFERENCE_TRACKER_CONFIGURATION = Schema(
             required=True,
         ),
     },
-    python_type=models.ReferenceTrackerConfiguration,
+    python_type_ref=_model("ReferenceTrackerConfiguration"),
 )
 
 RESOURCE_POLICY_EFFECT = Schema(
@@ -680,7 +684,7 @@ RESOURCE_POLICY = Schema(
             required=True,
         ),
     },
-    python_type=models.ResourcePolicy,
+    python_type_ref=_model("ResourcePolicy"),
 )
 
 PROMPT_LOGGING = Schema(
@@ -695,7 +699,7 @@ PROMPT_LOGGING = Schema(
             required=True,
         ),
     },
-    python_type=models.PromptLogging,
+    python_type_ref=_model("PromptLogging"),
 )
 
 DASHBOARD_ANALYTICS = Schema(
@@ -709,7 +713,7 @@ DASHBOARD_ANALYTICS = Schema(
             required=True,
         ),
     },
-    python_type=models.DashboardAnalytics,
+    python_type_ref=_model("DashboardAnalytics"),
 )
 
 FEATURE_NAME = Schema(
@@ -735,7 +739,7 @@ NOTIFICATIONS_FEATURE = Schema(
             required=True,
         ),
     },
-    python_type=models.NotificationsFeature,
+    python_type_ref=_model("NotificationsFeature"),
 )
 
 NOTIFICATIONS = Schema(
@@ -762,7 +766,7 @@ WORKSPACE_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.WorkspaceContext,
+    python_type_ref=_model("WorkspaceContext"),
 )
 
 OVERAGE_STATUS = Schema(
@@ -787,7 +791,7 @@ OVERAGE_CONFIGURATION = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=models.OverageConfiguration,
+    python_type_ref=_model("OverageConfiguration"),
 )
 
 MCP_CONFIGURATION = Schema(
@@ -806,7 +810,7 @@ MCP_CONFIGURATION = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.MCPConfiguration,
+    python_type_ref=_model("MCPConfiguration"),
 )
 
 WEB_TOOLS = Schema(
@@ -820,7 +824,7 @@ WEB_TOOLS = Schema(
             required=True,
         ),
     },
-    python_type=models.WebTools,
+    python_type_ref=_model("WebTools"),
 )
 
 OPT_IN_FEATURES = Schema(
@@ -869,7 +873,7 @@ OPT_IN_FEATURES = Schema(
         ),
         "webTools": MemberSchema(name="webTools", python_name="web_tools", target_ref=WEB_TOOLS),
     },
-    python_type=models.OptInFeatures,
+    python_type_ref=_model("OptInFeatures"),
 )
 
 PROFILE_TYPE = Schema(
@@ -937,7 +941,7 @@ CREATE_PROFILE_REQUEST = Schema(
             target_ref=PROFILE_TYPE,
         ),
     },
-    python_type=models.CreateProfileRequest,
+    python_type_ref=_model("CreateProfileRequest"),
 )
 
 CREATE_PROFILE_RESPONSE = Schema(
@@ -951,7 +955,7 @@ CREATE_PROFILE_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.CreateProfileResponse,
+    python_type_ref=_model("CreateProfileResponse"),
 )
 
 CUSTOMIZATION_STATUS = Schema(
@@ -1009,7 +1013,7 @@ CUSTOMIZATION_SUMMARY = Schema(
             required=True,
         ),
     },
-    python_type=models.CustomizationSummary,
+    python_type_ref=_model("CustomizationSummary"),
 )
 
 CUSTOMIZATION_SUMMARY_LIST = Schema(
@@ -1035,7 +1039,7 @@ EVALUATION_METRICS = Schema(
             required=True,
         ),
     },
-    python_type=models.EvaluationMetrics,
+    python_type_ref=_model("EvaluationMetrics"),
 )
 
 CUSTOMIZATION_VERSION_SUMMARY = Schema(
@@ -1077,7 +1081,7 @@ CUSTOMIZATION_VERSION_SUMMARY = Schema(
             target_ref=EVALUATION_METRICS,
         ),
     },
-    python_type=models.CustomizationVersionSummary,
+    python_type_ref=_model("CustomizationVersionSummary"),
 )
 
 CUSTOMIZATION_VERSION_SUMMARY_LIST = Schema(
@@ -1103,13 +1107,13 @@ DELETE_CUSTOMIZATION_PERMISSIONS_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.DeleteCustomizationPermissionsRequest,
+    python_type_ref=_model("DeleteCustomizationPermissionsRequest"),
 )
 
 DELETE_CUSTOMIZATION_PERMISSIONS_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#DeleteCustomizationPermissionsResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.DeleteCustomizationPermissionsResponse,
+    python_type_ref=_model("DeleteCustomizationPermissionsResponse"),
 )
 
 DELETE_CUSTOMIZATION_REQUEST = Schema(
@@ -1128,13 +1132,13 @@ DELETE_CUSTOMIZATION_REQUEST = Schema(
             target_ref=IDEMPOTENCY_TOKEN,
         ),
     },
-    python_type=models.DeleteCustomizationRequest,
+    python_type_ref=_model("DeleteCustomizationRequest"),
 )
 
 DELETE_CUSTOMIZATION_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#DeleteCustomizationResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.DeleteCustomizationResponse,
+    python_type_ref=_model("DeleteCustomizationResponse"),
 )
 
 DELETE_PROFILE_REQUEST = Schema(
@@ -1148,13 +1152,13 @@ DELETE_PROFILE_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.DeleteProfileRequest,
+    python_type_ref=_model("DeleteProfileRequest"),
 )
 
 DELETE_PROFILE_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#DeleteProfileResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.DeleteProfileResponse,
+    python_type_ref=_model("DeleteProfileResponse"),
 )
 
 DELETION_STATUS = Schema(
@@ -1180,13 +1184,13 @@ DISASSOCIATE_CUSTOMIZATION_PERMISSION_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.DisassociateCustomizationPermissionRequest,
+    python_type_ref=_model("DisassociateCustomizationPermissionRequest"),
 )
 
 DISASSOCIATE_CUSTOMIZATION_PERMISSION_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#DisassociateCustomizationPermissionResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.DisassociateCustomizationPermissionResponse,
+    python_type_ref=_model("DisassociateCustomizationPermissionResponse"),
 )
 
 ERROR_DETAILS = Schema(
@@ -1232,7 +1236,7 @@ EXTERNAL_IDENTITY_DETAILS = Schema(
             target_ref=OIDC_CLAIM_KEYS,
         ),
     },
-    python_type=models.ExternalIdentityDetails,
+    python_type_ref=_model("ExternalIdentityDetails"),
 )
 
 FILE_CONTEXT_LEFT_FILE_CONTENT_STRING = Schema(
@@ -1284,7 +1288,7 @@ PROGRAMMING_LANGUAGE = Schema(
             required=True,
         ),
     },
-    python_type=models.ProgrammingLanguage,
+    python_type_ref=_model("ProgrammingLanguage"),
 )
 
 FILE_CONTEXT = Schema(
@@ -1321,7 +1325,7 @@ FILE_CONTEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.FileContext,
+    python_type_ref=_model("FileContext"),
 )
 
 GENERATE_RECOMMENDATIONS_REQUEST_MAX_RESULTS_INTEGER = Schema(
@@ -1374,7 +1378,7 @@ PREVIOUS_EDITOR_STATE_METADATA = Schema(
             required=True,
         ),
     },
-    python_type=models.PreviousEditorStateMetadata,
+    python_type_ref=_model("PreviousEditorStateMetadata"),
 )
 
 SUPPLEMENTAL_CONTEXT_METADATA = Schema(
@@ -1385,10 +1389,10 @@ SUPPLEMENTAL_CONTEXT_METADATA = Schema(
             name="previousEditorStateMetadata",
             python_name="previous_editor_state_metadata",
             target_ref=PREVIOUS_EDITOR_STATE_METADATA,
-            variant_type=models.SupplementalContextMetadataPreviousEditorStateMetadata,
+            variant_type_ref=_model("SupplementalContextMetadataPreviousEditorStateMetadata"),
         ),
     },
-    python_type=models.SupplementalContextMetadataUnknown,
+    python_type_ref=_model("SupplementalContextMetadataUnknown"),
 )
 
 SUPPLEMENTAL_CONTEXT = Schema(
@@ -1414,7 +1418,7 @@ SUPPLEMENTAL_CONTEXT = Schema(
             target_ref=SUPPLEMENTAL_CONTEXT_METADATA,
         ),
     },
-    python_type=models.SupplementalContext,
+    python_type_ref=_model("SupplementalContext"),
 )
 
 SUPPLEMENTAL_CONTEXT_LIST = Schema(
@@ -1461,7 +1465,7 @@ GENERATE_RECOMMENDATIONS_REQUEST = Schema(
             target_ref=SUPPLEMENTAL_CONTEXT_LIST,
         ),
     },
-    python_type=models.GenerateRecommendationsRequest,
+    python_type_ref=_model("GenerateRecommendationsRequest"),
 )
 
 RECOMMENDATION_CONTENT_STRING = Schema(
@@ -1508,7 +1512,7 @@ SPAN = Schema(
         "start": MemberSchema(name="start", python_name="start", target_ref=SPAN_START_INTEGER),
         "end": MemberSchema(name="end", python_name="end", target_ref=SPAN_END_INTEGER),
     },
-    python_type=models.Span,
+    python_type_ref=_model("Span"),
 )
 
 REFERENCE = Schema(
@@ -1532,7 +1536,7 @@ REFERENCE = Schema(
             target_ref=SPAN,
         ),
     },
-    python_type=models.Reference,
+    python_type_ref=_model("Reference"),
 )
 
 REFERENCES = Schema(
@@ -1559,7 +1563,7 @@ IMPORT = Schema(
             target_ref=IMPORT_STATEMENT_STRING,
         ),
     },
-    python_type=models.Import,
+    python_type_ref=_model("Import"),
 )
 
 IMPORTS = Schema(
@@ -1590,7 +1594,7 @@ RECOMMENDATION = Schema(
             target_ref=IMPORTS,
         ),
     },
-    python_type=models.Recommendation,
+    python_type_ref=_model("Recommendation"),
 )
 
 RECOMMENDATIONS_LIST = Schema(
@@ -1617,7 +1621,7 @@ GENERATE_RECOMMENDATIONS_RESPONSE = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.GenerateRecommendationsResponse,
+    python_type_ref=_model("GenerateRecommendationsResponse"),
 )
 
 GET_CUSTOMIZATION_REQUEST = Schema(
@@ -1631,7 +1635,7 @@ GET_CUSTOMIZATION_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.GetCustomizationRequest,
+    python_type_ref=_model("GetCustomizationRequest"),
 )
 
 GET_CUSTOMIZATION_RESPONSE = Schema(
@@ -1696,7 +1700,7 @@ GET_CUSTOMIZATION_RESPONSE = Schema(
             target_ref=REPOSITORY_LIST,
         ),
     },
-    python_type=models.GetCustomizationResponse,
+    python_type_ref=_model("GetCustomizationResponse"),
 )
 
 GRANT_ID = Schema(
@@ -1745,7 +1749,7 @@ SSO_IDENTITY_DETAILS = Schema(
             target_ref=SSO_REGION,
         ),
     },
-    python_type=models.SSOIdentityDetails,
+    python_type_ref=_model("SSOIdentityDetails"),
 )
 
 IDENTITY_DETAILS = Schema(
@@ -1756,16 +1760,16 @@ IDENTITY_DETAILS = Schema(
             name="externalIdentityDetails",
             python_name="external_identity_details",
             target_ref=EXTERNAL_IDENTITY_DETAILS,
-            variant_type=models.IdentityDetailsExternalIdentityDetails,
+            variant_type_ref=_model("IdentityDetailsExternalIdentityDetails"),
         ),
         "ssoIdentityDetails": MemberSchema(
             name="ssoIdentityDetails",
             python_name="sso_identity_details",
             target_ref=SSO_IDENTITY_DETAILS,
-            variant_type=models.IdentityDetailsSsoIdentityDetails,
+            variant_type_ref=_model("IdentityDetailsSsoIdentityDetails"),
         ),
     },
-    python_type=models.IdentityDetailsUnknown,
+    python_type_ref=_model("IdentityDetailsUnknown"),
 )
 
 INTERNAL_SERVER_EXCEPTION_REASON = Schema(
@@ -1790,7 +1794,7 @@ INTERNAL_SERVER_EXCEPTION = Schema(
             target_ref=INTERNAL_SERVER_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.InternalServerException,
+    python_type_ref=errors.InternalServerException,
     error="server",
     http_error=500,
     retryable=True,
@@ -1823,7 +1827,7 @@ LIST_CUSTOMIZATION_PERMISSIONS_REQUEST = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListCustomizationPermissionsRequest,
+    python_type_ref=_model("ListCustomizationPermissionsRequest"),
 )
 
 LIST_CUSTOMIZATION_PERMISSIONS_RESPONSE = Schema(
@@ -1842,7 +1846,7 @@ LIST_CUSTOMIZATION_PERMISSIONS_RESPONSE = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListCustomizationPermissionsResponse,
+    python_type_ref=_model("ListCustomizationPermissionsResponse"),
 )
 
 LIST_CUSTOMIZATION_VERSIONS_REQUEST_MAX_RESULTS_INTEGER = Schema(
@@ -1872,7 +1876,7 @@ LIST_CUSTOMIZATION_VERSIONS_REQUEST = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListCustomizationVersionsRequest,
+    python_type_ref=_model("ListCustomizationVersionsRequest"),
 )
 
 LIST_CUSTOMIZATION_VERSIONS_RESPONSE = Schema(
@@ -1891,7 +1895,7 @@ LIST_CUSTOMIZATION_VERSIONS_RESPONSE = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListCustomizationVersionsResponse,
+    python_type_ref=_model("ListCustomizationVersionsResponse"),
 )
 
 LIST_CUSTOMIZATIONS_REQUEST_MAX_RESULTS_INTEGER = Schema(
@@ -1915,7 +1919,7 @@ LIST_CUSTOMIZATIONS_REQUEST = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListCustomizationsRequest,
+    python_type_ref=_model("ListCustomizationsRequest"),
 )
 
 LIST_CUSTOMIZATIONS_RESPONSE = Schema(
@@ -1934,7 +1938,7 @@ LIST_CUSTOMIZATIONS_RESPONSE = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListCustomizationsResponse,
+    python_type_ref=_model("ListCustomizationsResponse"),
 )
 
 LIST_PROFILES_REQUEST_MAX_RESULTS_INTEGER = Schema(
@@ -1974,7 +1978,7 @@ LIST_PROFILES_REQUEST = Schema(
             target_ref=OPT_IN_FEATURES_TYPE,
         ),
     },
-    python_type=models.ListProfilesRequest,
+    python_type_ref=_model("ListProfilesRequest"),
 )
 
 PROFILE_STATUS = Schema(
@@ -2064,7 +2068,7 @@ PROFILE = Schema(
             target_ref=APPLICATION_PROPERTIES_LIST,
         ),
     },
-    python_type=models.Profile,
+    python_type_ref=_model("Profile"),
 )
 
 PROFILE_LIST = Schema(
@@ -2089,7 +2093,7 @@ LIST_PROFILES_RESPONSE = Schema(
             target_ref=BASE64_ENCODED_PAGINATION_TOKEN,
         ),
     },
-    python_type=models.ListProfilesResponse,
+    python_type_ref=_model("ListProfilesResponse"),
 )
 
 LIST_TAGS_FOR_RESOURCE_REQUEST = Schema(
@@ -2103,14 +2107,14 @@ LIST_TAGS_FOR_RESOURCE_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.ListTagsForResourceRequest,
+    python_type_ref=_model("ListTagsForResourceRequest"),
 )
 
 LIST_TAGS_FOR_RESOURCE_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#ListTagsForResourceResponse",
     type=ShapeType.STRUCTURE,
     members={"tags": MemberSchema(name="tags", python_name="tags", target_ref=TAG_LIST)},
-    python_type=models.ListTagsForResourceResponse,
+    python_type_ref=_model("ListTagsForResourceResponse"),
 )
 
 LOCK_SERVICE_LINKED_ROLE_REQUEST = Schema(
@@ -2130,7 +2134,7 @@ LOCK_SERVICE_LINKED_ROLE_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.LockServiceLinkedRoleRequest,
+    python_type_ref=_model("LockServiceLinkedRoleRequest"),
 )
 
 STRING_LIST_TYPE = Schema(
@@ -2163,7 +2167,7 @@ LOCK_SERVICE_LINKED_ROLE_RESPONSE = Schema(
             target_ref=STRING_LIST_TYPE,
         ),
     },
-    python_type=models.LockServiceLinkedRoleResponse,
+    python_type_ref=_model("LockServiceLinkedRoleResponse"),
 )
 
 RESOURCE_NOT_FOUND_EXCEPTION = Schema(
@@ -2177,7 +2181,7 @@ RESOURCE_NOT_FOUND_EXCEPTION = Schema(
             required=True,
         ),
     },
-    python_type=errors.ResourceNotFoundException,
+    python_type_ref=errors.ResourceNotFoundException,
     error="client",
     http_error=404,
 )
@@ -2188,7 +2192,7 @@ SERVICE_LINKED_ROLE_LOCK_CLIENT_EXCEPTION = Schema(
     members={
         "message": MemberSchema(name="message", python_name="message", target_ref=prelude.STRING),
     },
-    python_type=errors.ServiceLinkedRoleLockClientException,
+    python_type_ref=errors.ServiceLinkedRoleLockClientException,
     error="client",
 )
 
@@ -2198,7 +2202,7 @@ SERVICE_LINKED_ROLE_LOCK_SERVICE_EXCEPTION = Schema(
     members={
         "message": MemberSchema(name="message", python_name="message", target_ref=prelude.STRING),
     },
-    python_type=errors.ServiceLinkedRoleLockServiceException,
+    python_type_ref=errors.ServiceLinkedRoleLockServiceException,
     error="client",
 )
 
@@ -2221,13 +2225,13 @@ TAG_RESOURCE_REQUEST = Schema(
         ),
         "tags": MemberSchema(name="tags", python_name="tags", target_ref=TAG_LIST),
     },
-    python_type=models.TagResourceRequest,
+    python_type_ref=_model("TagResourceRequest"),
 )
 
 TAG_RESOURCE_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#TagResourceResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.TagResourceResponse,
+    python_type_ref=_model("TagResourceResponse"),
 )
 
 THROTTLING_EXCEPTION_REASON = Schema(
@@ -2256,7 +2260,7 @@ THROTTLING_EXCEPTION = Schema(
             target_ref=THROTTLING_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ThrottlingException,
+    python_type_ref=errors.ThrottlingException,
     error="client",
     http_error=429,
     retryable=True,
@@ -2279,13 +2283,13 @@ UNLOCK_SERVICE_LINKED_ROLE_REQUEST = Schema(
             target_ref=DELETION_STATUS,
         ),
     },
-    python_type=models.UnlockServiceLinkedRoleRequest,
+    python_type_ref=_model("UnlockServiceLinkedRoleRequest"),
 )
 
 UNLOCK_SERVICE_LINKED_ROLE_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#UnlockServiceLinkedRoleResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.UnlockServiceLinkedRoleResponse,
+    python_type_ref=_model("UnlockServiceLinkedRoleResponse"),
 )
 
 UNTAG_RESOURCE_REQUEST = Schema(
@@ -2300,13 +2304,13 @@ UNTAG_RESOURCE_REQUEST = Schema(
         ),
         "tagKeys": MemberSchema(name="tagKeys", python_name="tag_keys", target_ref=TAG_KEY_LIST),
     },
-    python_type=models.UntagResourceRequest,
+    python_type_ref=_model("UntagResourceRequest"),
 )
 
 UNTAG_RESOURCE_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#UntagResourceResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.UntagResourceResponse,
+    python_type_ref=_model("UntagResourceResponse"),
 )
 
 UPDATE_OPERATION = Schema(
@@ -2348,13 +2352,13 @@ UPDATE_CUSTOMIZATION_REQUEST = Schema(
             target_ref=REPOSITORY_LIST,
         ),
     },
-    python_type=models.UpdateCustomizationRequest,
+    python_type_ref=_model("UpdateCustomizationRequest"),
 )
 
 UPDATE_CUSTOMIZATION_RESPONSE = Schema(
     id="com.amazon.aws.codewhisperer#UpdateCustomizationResponse",
     type=ShapeType.STRUCTURE,
-    python_type=models.UpdateCustomizationResponse,
+    python_type_ref=_model("UpdateCustomizationResponse"),
 )
 
 UPDATE_PROFILE_REQUEST = Schema(
@@ -2418,7 +2422,7 @@ UPDATE_PROFILE_REQUEST = Schema(
             target_ref=OPT_IN_FEATURES_TYPE,
         ),
     },
-    python_type=models.UpdateProfileRequest,
+    python_type_ref=_model("UpdateProfileRequest"),
 )
 
 UPDATE_PROFILE_RESPONSE = Schema(
@@ -2432,7 +2436,7 @@ UPDATE_PROFILE_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.UpdateProfileResponse,
+    python_type_ref=_model("UpdateProfileResponse"),
 )
 
 VALIDATION_EXCEPTION_REASON = Schema(
@@ -2462,7 +2466,7 @@ VALIDATION_EXCEPTION = Schema(
             target_ref=VALIDATION_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ValidationException,
+    python_type_ref=errors.ValidationException,
     error="client",
     http_error=400,
 )
@@ -2498,7 +2502,7 @@ VEND_KEY_GRANT_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.VendKeyGrantRequest,
+    python_type_ref=_model("VendKeyGrantRequest"),
 )
 
 VEND_KEY_GRANT_RESPONSE = Schema(
@@ -2513,7 +2517,7 @@ VEND_KEY_GRANT_RESPONSE = Schema(
             target_ref=GRANT_ID,
         ),
     },
-    python_type=models.VendKeyGrantResponse,
+    python_type_ref=_model("VendKeyGrantResponse"),
 )
 
 ALLOW_VENDED_LOG_DELIVERY_FOR_RESOURCE_OPERATION = OperationSchema(

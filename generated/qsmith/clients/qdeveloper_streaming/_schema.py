@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from qsmith.clients.qdeveloper_streaming import errors, models
+from qsmith.clients.qdeveloper_streaming import errors
 from qsmith.runtime import prelude
 from qsmith.runtime.schema import (
     Constraints,
@@ -16,7 +16,11 @@ from qsmith.runtime.schema import (
     Schema,
     ServiceSchema,
     ShapeType,
+    type_refs,
 )
+
+# The generated classes, imported by the first call that builds or reads one.
+_model = type_refs("qsmith.clients.qdeveloper_streaming.models")
 
 ACCESS_DENIED_EXCEPTION_REASON = Schema(
     id="com.amazon.aws.codewhisperer#AccessDeniedExceptionReason",
@@ -43,7 +47,7 @@ ACCESS_DENIED_EXCEPTION = Schema(
             target_ref=ACCESS_DENIED_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.AccessDeniedException,
+    python_type_ref=errors.AccessDeniedException,
     error="client",
     http_error=403,
 )
@@ -91,7 +95,7 @@ ADDITIONAL_CONTENT_ENTRY = Schema(
             target_ref=ADDITIONAL_CONTENT_ENTRY_INNER_CONTEXT_STRING,
         ),
     },
-    python_type=models.AdditionalContentEntry,
+    python_type_ref=_model("AdditionalContentEntry"),
 )
 
 ADDITIONAL_CONTENT_LIST = Schema(
@@ -169,7 +173,7 @@ APP_STUDIO_STATE = Schema(
             required=True,
         ),
     },
-    python_type=models.AppStudioState,
+    python_type_ref=_model("AppStudioState"),
 )
 
 ASSISTANT_RESPONSE_EVENT_CONTENT_STRING = Schema(
@@ -191,7 +195,7 @@ ASSISTANT_RESPONSE_EVENT = Schema(
         ),
         "modelId": MemberSchema(name="modelId", python_name="model_id", target_ref=prelude.STRING),
     },
-    python_type=models.AssistantResponseEvent,
+    python_type_ref=_model("AssistantResponseEvent"),
 )
 
 MESSAGE_ID = Schema(
@@ -250,7 +254,7 @@ SUPPLEMENTARY_WEB_LINK = Schema(
             target_ref=SUPPLEMENTARY_WEB_LINK_SNIPPET_STRING,
         ),
     },
-    python_type=models.SupplementaryWebLink,
+    python_type_ref=_model("SupplementaryWebLink"),
 )
 
 SUPPLEMENTARY_WEB_LINKS = Schema(
@@ -303,7 +307,7 @@ SPAN = Schema(
         "start": MemberSchema(name="start", python_name="start", target_ref=SPAN_START_INTEGER),
         "end": MemberSchema(name="end", python_name="end", target_ref=SPAN_END_INTEGER),
     },
-    python_type=models.Span,
+    python_type_ref=_model("Span"),
 )
 
 REFERENCE = Schema(
@@ -327,7 +331,7 @@ REFERENCE = Schema(
             target_ref=SPAN,
         ),
     },
-    python_type=models.Reference,
+    python_type_ref=_model("Reference"),
 )
 
 REFERENCES = Schema(
@@ -377,7 +381,7 @@ FOLLOWUP_PROMPT = Schema(
             target_ref=USER_INTENT,
         ),
     },
-    python_type=models.FollowupPrompt,
+    python_type_ref=_model("FollowupPrompt"),
 )
 
 TOOL_USE_ID = Schema(
@@ -417,7 +421,7 @@ TOOL_USE = Schema(
             required=True,
         ),
     },
-    python_type=models.ToolUse,
+    python_type_ref=_model("ToolUse"),
 )
 
 TOOL_USES = Schema(
@@ -444,7 +448,7 @@ CACHE_POINT = Schema(
             required=True,
         ),
     },
-    python_type=models.CachePoint,
+    python_type_ref=_model("CachePoint"),
 )
 
 SENSITIVE_STRING = Schema(
@@ -469,7 +473,7 @@ REASONING_TEXT = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.ReasoningText,
+    python_type_ref=_model("ReasoningText"),
 )
 
 REASONING_CONTENT = Schema(
@@ -480,16 +484,16 @@ REASONING_CONTENT = Schema(
             name="reasoningText",
             python_name="reasoning_text",
             target_ref=REASONING_TEXT,
-            variant_type=models.ReasoningContentReasoningText,
+            variant_type_ref=_model("ReasoningContentReasoningText"),
         ),
         "redactedContent": MemberSchema(
             name="redactedContent",
             python_name="redacted_content",
             target_ref=prelude.BLOB,
-            variant_type=models.ReasoningContentRedactedContent,
+            variant_type_ref=_model("ReasoningContentRedactedContent"),
         ),
     },
-    python_type=models.ReasoningContentUnknown,
+    python_type_ref=_model("ReasoningContentUnknown"),
     sensitive=True,
 )
 
@@ -535,7 +539,7 @@ ASSISTANT_RESPONSE_MESSAGE = Schema(
             target_ref=REASONING_CONTENT,
         ),
     },
-    python_type=models.AssistantResponseMessage,
+    python_type_ref=_model("AssistantResponseMessage"),
 )
 
 USER_INPUT_MESSAGE_CONTENT_STRING = Schema(
@@ -573,7 +577,7 @@ PROGRAMMING_LANGUAGE = Schema(
             required=True,
         ),
     },
-    python_type=models.ProgrammingLanguage,
+    python_type_ref=_model("ProgrammingLanguage"),
 )
 
 TEXT_DOCUMENT_TEXT_STRING = Schema(
@@ -623,7 +627,7 @@ DOCUMENT_SYMBOL = Schema(
             target_ref=DOCUMENT_SYMBOL_SOURCE_STRING,
         ),
     },
-    python_type=models.DocumentSymbol,
+    python_type_ref=_model("DocumentSymbol"),
 )
 
 DOCUMENT_SYMBOLS = Schema(
@@ -657,7 +661,7 @@ TEXT_DOCUMENT = Schema(
             target_ref=DOCUMENT_SYMBOLS,
         ),
     },
-    python_type=models.TextDocument,
+    python_type_ref=_model("TextDocument"),
 )
 
 POSITION = Schema(
@@ -677,7 +681,7 @@ POSITION = Schema(
             required=True,
         ),
     },
-    python_type=models.Position,
+    python_type_ref=_model("Position"),
 )
 
 RANGE = Schema(
@@ -692,7 +696,7 @@ RANGE = Schema(
         ),
         "end": MemberSchema(name="end", python_name="end", target_ref=POSITION, required=True),
     },
-    python_type=models.Range,
+    python_type_ref=_model("Range"),
 )
 
 CURSOR_STATE = Schema(
@@ -703,16 +707,16 @@ CURSOR_STATE = Schema(
             name="position",
             python_name="position",
             target_ref=POSITION,
-            variant_type=models.CursorStatePosition,
+            variant_type_ref=_model("CursorStatePosition"),
         ),
         "range": MemberSchema(
             name="range",
             python_name="range",
             target_ref=RANGE,
-            variant_type=models.CursorStateRange,
+            variant_type_ref=_model("CursorStateRange"),
         ),
     },
-    python_type=models.CursorStateUnknown,
+    python_type_ref=_model("CursorStateUnknown"),
 )
 
 RELEVANT_TEXT_DOCUMENT_RELATIVE_FILE_PATH_STRING = Schema(
@@ -762,7 +766,7 @@ RELEVANT_TEXT_DOCUMENT = Schema(
         ),
         "type": MemberSchema(name="type", python_name="type", target_ref=CONTENT_TYPE),
     },
-    python_type=models.RelevantTextDocument,
+    python_type_ref=_model("RelevantTextDocument"),
 )
 
 RELEVANT_DOCUMENT_LIST = Schema(
@@ -818,7 +822,7 @@ EDITOR_STATE = Schema(
             target_ref=WORKSPACE_FOLDER_LIST,
         ),
     },
-    python_type=models.EditorState,
+    python_type_ref=_model("EditorState"),
 )
 
 SHELL_STATE_SHELL_NAME_STRING = Schema(
@@ -886,7 +890,7 @@ SHELL_HISTORY_ENTRY = Schema(
             target_ref=SHELL_HISTORY_ENTRY_STDERR_STRING,
         ),
     },
-    python_type=models.ShellHistoryEntry,
+    python_type_ref=_model("ShellHistoryEntry"),
 )
 
 SHELL_HISTORY = Schema(
@@ -914,7 +918,7 @@ SHELL_STATE = Schema(
             target_ref=SHELL_HISTORY,
         ),
     },
-    python_type=models.ShellState,
+    python_type_ref=_model("ShellState"),
 )
 
 GIT_STATE_STATUS_STRING = Schema(
@@ -934,7 +938,7 @@ GIT_STATE = Schema(
             target_ref=GIT_STATE_STATUS_STRING,
         ),
     },
-    python_type=models.GitState,
+    python_type_ref=_model("GitState"),
 )
 
 ENV_STATE_OPERATING_SYSTEM_STRING = Schema(
@@ -979,7 +983,7 @@ ENVIRONMENT_VARIABLE = Schema(
             target_ref=ENVIRONMENT_VARIABLE_VALUE_STRING,
         ),
     },
-    python_type=models.EnvironmentVariable,
+    python_type_ref=_model("EnvironmentVariable"),
 )
 
 ENVIRONMENT_VARIABLES = Schema(
@@ -1026,7 +1030,7 @@ ENV_STATE = Schema(
             target_ref=ENV_STATE_TIMEZONE_OFFSET_INTEGER,
         ),
     },
-    python_type=models.EnvState,
+    python_type_ref=_model("EnvState"),
 )
 
 RUNTIME_DIAGNOSTIC_SOURCE_STRING = Schema(
@@ -1077,7 +1081,7 @@ RUNTIME_DIAGNOSTIC = Schema(
             required=True,
         ),
     },
-    python_type=models.RuntimeDiagnostic,
+    python_type_ref=_model("RuntimeDiagnostic"),
 )
 
 TEXT_DOCUMENT_DIAGNOSTIC_MESSAGE_STRING = Schema(
@@ -1105,7 +1109,7 @@ CODE_DESCRIPTION = Schema(
             required=True,
         ),
     },
-    python_type=models.CodeDescription,
+    python_type_ref=_model("CodeDescription"),
 )
 
 DIAGNOSTIC_TAG = Schema(
@@ -1142,7 +1146,7 @@ DIAGNOSTIC_LOCATION = Schema(
         ),
         "range": MemberSchema(name="range", python_name="range", target_ref=RANGE, required=True),
     },
-    python_type=models.DiagnosticLocation,
+    python_type_ref=_model("DiagnosticLocation"),
 )
 
 DIAGNOSTIC_RELATED_INFORMATION_MESSAGE_STRING = Schema(
@@ -1169,7 +1173,7 @@ DIAGNOSTIC_RELATED_INFORMATION = Schema(
             required=True,
         ),
     },
-    python_type=models.DiagnosticRelatedInformation,
+    python_type_ref=_model("DiagnosticRelatedInformation"),
 )
 
 DIAGNOSTIC_RELATED_INFORMATION_LIST = Schema(
@@ -1239,7 +1243,7 @@ TEXT_DOCUMENT_DIAGNOSTIC = Schema(
             target_ref=TEXT_DOCUMENT_DIAGNOSTIC_DATA_STRING,
         ),
     },
-    python_type=models.TextDocumentDiagnostic,
+    python_type_ref=_model("TextDocumentDiagnostic"),
 )
 
 DIAGNOSTIC = Schema(
@@ -1250,16 +1254,16 @@ DIAGNOSTIC = Schema(
             name="runtimeDiagnostic",
             python_name="runtime_diagnostic",
             target_ref=RUNTIME_DIAGNOSTIC,
-            variant_type=models.DiagnosticRuntimeDiagnostic,
+            variant_type_ref=_model("DiagnosticRuntimeDiagnostic"),
         ),
         "textDocumentDiagnostic": MemberSchema(
             name="textDocumentDiagnostic",
             python_name="text_document_diagnostic",
             target_ref=TEXT_DOCUMENT_DIAGNOSTIC,
-            variant_type=models.DiagnosticTextDocumentDiagnostic,
+            variant_type_ref=_model("DiagnosticTextDocumentDiagnostic"),
         ),
     },
-    python_type=models.DiagnosticUnknown,
+    python_type_ref=_model("DiagnosticUnknown"),
 )
 
 CONSOLE_STATE = Schema(
@@ -1298,7 +1302,7 @@ CONSOLE_STATE = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.ConsoleState,
+    python_type_ref=_model("ConsoleState"),
 )
 
 USER_SETTINGS = Schema(
@@ -1311,7 +1315,7 @@ USER_SETTINGS = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.UserSettings,
+    python_type_ref=_model("UserSettings"),
 )
 
 TOOL_RESULT_CONTENT_BLOCK_TEXT_STRING = Schema(
@@ -1329,16 +1333,16 @@ TOOL_RESULT_CONTENT_BLOCK = Schema(
             name="json",
             python_name="json",
             target_ref=SENSITIVE_DOCUMENT,
-            variant_type=models.ToolResultContentBlockJson,
+            variant_type_ref=_model("ToolResultContentBlockJson"),
         ),
         "text": MemberSchema(
             name="text",
             python_name="text",
             target_ref=TOOL_RESULT_CONTENT_BLOCK_TEXT_STRING,
-            variant_type=models.ToolResultContentBlockText,
+            variant_type_ref=_model("ToolResultContentBlockText"),
         ),
     },
-    python_type=models.ToolResultContentBlockUnknown,
+    python_type_ref=_model("ToolResultContentBlockUnknown"),
 )
 
 TOOL_RESULT_CONTENT = Schema(
@@ -1377,7 +1381,7 @@ TOOL_RESULT = Schema(
         ),
         "status": MemberSchema(name="status", python_name="status", target_ref=TOOL_RESULT_STATUS),
     },
-    python_type=models.ToolResult,
+    python_type_ref=_model("ToolResult"),
 )
 
 TOOL_RESULTS = Schema(
@@ -1391,7 +1395,7 @@ TOOL_INPUT_SCHEMA = Schema(
     id="com.amazon.aws.codewhisperer#ToolInputSchema",
     type=ShapeType.STRUCTURE,
     members={"json": MemberSchema(name="json", python_name="json", target_ref=SENSITIVE_DOCUMENT)},
-    python_type=models.ToolInputSchema,
+    python_type_ref=_model("ToolInputSchema"),
 )
 
 TOOL_DESCRIPTION = Schema(
@@ -1418,7 +1422,7 @@ TOOL_SPECIFICATION = Schema(
             target_ref=TOOL_DESCRIPTION,
         ),
     },
-    python_type=models.ToolSpecification,
+    python_type_ref=_model("ToolSpecification"),
 )
 
 TOOL = Schema(
@@ -1429,16 +1433,16 @@ TOOL = Schema(
             name="cachePoint",
             python_name="cache_point",
             target_ref=CACHE_POINT,
-            variant_type=models.ToolCachePoint,
+            variant_type_ref=_model("ToolCachePoint"),
         ),
         "toolSpecification": MemberSchema(
             name="toolSpecification",
             python_name="tool_specification",
             target_ref=TOOL_SPECIFICATION,
-            variant_type=models.ToolToolSpecification,
+            variant_type_ref=_model("ToolToolSpecification"),
         ),
     },
-    python_type=models.ToolUnknown,
+    python_type_ref=_model("ToolUnknown"),
 )
 
 TOOLS = Schema(
@@ -1495,7 +1499,7 @@ USER_INPUT_MESSAGE_CONTEXT = Schema(
         ),
         "tools": MemberSchema(name="tools", python_name="tools", target_ref=TOOLS),
     },
-    python_type=models.UserInputMessageContext,
+    python_type_ref=_model("UserInputMessageContext"),
 )
 
 ORIGIN = Schema(
@@ -1546,10 +1550,10 @@ IMAGE_SOURCE = Schema(
             name="bytes",
             python_name="bytes",
             target_ref=IMAGE_SOURCE_BYTES_BLOB,
-            variant_type=models.ImageSourceBytes,
+            variant_type_ref=_model("ImageSourceBytes"),
         ),
     },
-    python_type=models.ImageSourceUnknown,
+    python_type_ref=_model("ImageSourceUnknown"),
     sensitive=True,
 )
 
@@ -1570,7 +1574,7 @@ IMAGE_BLOCK = Schema(
             required=True,
         ),
     },
-    python_type=models.ImageBlock,
+    python_type_ref=_model("ImageBlock"),
 )
 
 IMAGE_BLOCKS = Schema(
@@ -1604,10 +1608,10 @@ DOCUMENT_SOURCE = Schema(
             name="bytes",
             python_name="bytes",
             target_ref=prelude.BLOB,
-            variant_type=models.DocumentSourceBytes,
+            variant_type_ref=_model("DocumentSourceBytes"),
         ),
     },
-    python_type=models.DocumentSourceUnknown,
+    python_type_ref=_model("DocumentSourceUnknown"),
     sensitive=True,
 )
 
@@ -1634,7 +1638,7 @@ DOCUMENT_BLOCK = Schema(
             required=True,
         ),
     },
-    python_type=models.DocumentBlock,
+    python_type_ref=_model("DocumentBlock"),
 )
 
 DOCUMENT_BLOCKS = Schema(
@@ -1655,7 +1659,7 @@ CLIENT_CACHE_CONFIG = Schema(
             target_ref=prelude.BOOLEAN,
         ),
     },
-    python_type=models.ClientCacheConfig,
+    python_type_ref=_model("ClientCacheConfig"),
 )
 
 USER_INPUT_MESSAGE = Schema(
@@ -1697,7 +1701,7 @@ USER_INPUT_MESSAGE = Schema(
             target_ref=CLIENT_CACHE_CONFIG,
         ),
     },
-    python_type=models.UserInputMessage,
+    python_type_ref=_model("UserInputMessage"),
 )
 
 CHAT_MESSAGE = Schema(
@@ -1708,16 +1712,16 @@ CHAT_MESSAGE = Schema(
             name="assistantResponseMessage",
             python_name="assistant_response_message",
             target_ref=ASSISTANT_RESPONSE_MESSAGE,
-            variant_type=models.ChatMessageAssistantResponseMessage,
+            variant_type_ref=_model("ChatMessageAssistantResponseMessage"),
         ),
         "userInputMessage": MemberSchema(
             name="userInputMessage",
             python_name="user_input_message",
             target_ref=USER_INPUT_MESSAGE,
-            variant_type=models.ChatMessageUserInputMessage,
+            variant_type_ref=_model("ChatMessageUserInputMessage"),
         ),
     },
-    python_type=models.ChatMessageUnknown,
+    python_type_ref=_model("ChatMessageUnknown"),
 )
 
 CHAT_HISTORY = Schema(
@@ -1754,7 +1758,7 @@ MESSAGE_METADATA_EVENT = Schema(
             target_ref=MESSAGE_METADATA_EVENT_UTTERANCE_ID_STRING,
         ),
     },
-    python_type=models.MessageMetadataEvent,
+    python_type_ref=_model("MessageMetadataEvent"),
 )
 
 REASONING_CONTENT_EVENT = Schema(
@@ -1773,14 +1777,14 @@ REASONING_CONTENT_EVENT = Schema(
             target_ref=SENSITIVE_STRING,
         ),
     },
-    python_type=models.ReasoningContentEvent,
+    python_type_ref=_model("ReasoningContentEvent"),
     sensitive=True,
 )
 
 DRY_RUN_SUCCEED_EVENT = Schema(
     id="com.amazon.aws.codewhisperer#DryRunSucceedEvent",
     type=ShapeType.STRUCTURE,
-    python_type=models.DryRunSucceedEvent,
+    python_type_ref=_model("DryRunSucceedEvent"),
 )
 
 CODE_REFERENCE_EVENT = Schema(
@@ -1793,7 +1797,7 @@ CODE_REFERENCE_EVENT = Schema(
             target_ref=REFERENCES,
         ),
     },
-    python_type=models.CodeReferenceEvent,
+    python_type_ref=_model("CodeReferenceEvent"),
 )
 
 SUPPLEMENTARY_WEB_LINKS_EVENT = Schema(
@@ -1806,7 +1810,7 @@ SUPPLEMENTARY_WEB_LINKS_EVENT = Schema(
             target_ref=SUPPLEMENTARY_WEB_LINKS,
         ),
     },
-    python_type=models.SupplementaryWebLinksEvent,
+    python_type_ref=_model("SupplementaryWebLinksEvent"),
 )
 
 FOLLOWUP_PROMPT_EVENT = Schema(
@@ -1819,7 +1823,7 @@ FOLLOWUP_PROMPT_EVENT = Schema(
             target_ref=FOLLOWUP_PROMPT,
         ),
     },
-    python_type=models.FollowupPromptEvent,
+    python_type_ref=_model("FollowupPromptEvent"),
 )
 
 CODE_EVENT_CONTENT_STRING = Schema(
@@ -1840,7 +1844,7 @@ CODE_EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.CodeEvent,
+    python_type_ref=_model("CodeEvent"),
 )
 
 INTENT_TYPE = Schema(
@@ -1863,10 +1867,10 @@ INTENT_DATA_TYPE = Schema(
             name="string",
             python_name="string",
             target_ref=prelude.STRING,
-            variant_type=models.IntentDataTypeString,
+            variant_type_ref=_model("IntentDataTypeString"),
         ),
     },
-    python_type=models.IntentDataTypeUnknown,
+    python_type_ref=_model("IntentDataTypeUnknown"),
 )
 
 INTENT_DATA = Schema(
@@ -1894,7 +1898,7 @@ INTENTS_EVENT = Schema(
     id="com.amazon.aws.codewhisperer#IntentsEvent",
     type=ShapeType.STRUCTURE,
     members={"intents": MemberSchema(name="intents", python_name="intents", target_ref=INTENT_MAP)},
-    python_type=models.IntentsEvent,
+    python_type_ref=_model("IntentsEvent"),
 )
 
 INTERACTION_COMPONENT_ID = Schema(
@@ -1921,7 +1925,7 @@ TEXT = Schema(
             required=True,
         ),
     },
-    python_type=models.Text,
+    python_type_ref=_model("Text"),
 )
 
 ALERT_TYPE = Schema(
@@ -1934,7 +1938,7 @@ ALERT_COMPONENT = Schema(
     id="com.amazon.aws.q.interactioncomponents#AlertComponent",
     type=ShapeType.STRUCTURE,
     members={"text": MemberSchema(name="text", python_name="text", target_ref=TEXT)},
-    python_type=models.AlertComponent,
+    python_type_ref=_model("AlertComponent"),
 )
 
 ALERT_COMPONENT_LIST = Schema(
@@ -1957,7 +1961,7 @@ ALERT = Schema(
             required=True,
         ),
     },
-    python_type=models.Alert,
+    python_type_ref=_model("Alert"),
 )
 
 INFRASTRUCTURE_UPDATE_TRANSITION_CURRENT_STATE_STRING = Schema(
@@ -1991,7 +1995,7 @@ INFRASTRUCTURE_UPDATE_TRANSITION = Schema(
             required=True,
         ),
     },
-    python_type=models.InfrastructureUpdateTransition,
+    python_type_ref=_model("InfrastructureUpdateTransition"),
 )
 
 INFRASTRUCTURE_UPDATE = Schema(
@@ -2004,7 +2008,7 @@ INFRASTRUCTURE_UPDATE = Schema(
             target_ref=INFRASTRUCTURE_UPDATE_TRANSITION,
         ),
     },
-    python_type=models.InfrastructureUpdate,
+    python_type_ref=_model("InfrastructureUpdate"),
 )
 
 STEP_ID_INTEGER = Schema(
@@ -2038,7 +2042,7 @@ STEP_COMPONENT = Schema(
     id="com.amazon.aws.q.interactioncomponents#StepComponent",
     type=ShapeType.STRUCTURE,
     members={"text": MemberSchema(name="text", python_name="text", target_ref=TEXT)},
-    python_type=models.StepComponent,
+    python_type_ref=_model("StepComponent"),
 )
 
 STEP_COMPONENT_LIST = Schema(
@@ -2072,14 +2076,14 @@ STEP = Schema(
             target_ref=STEP_COMPONENT_LIST,
         ),
     },
-    python_type=models.Step,
+    python_type_ref=_model("Step"),
 )
 
 PROGRESS_COMPONENT = Schema(
     id="com.amazon.aws.q.interactioncomponents#ProgressComponent",
     type=ShapeType.STRUCTURE,
     members={"step": MemberSchema(name="step", python_name="step", target_ref=STEP)},
-    python_type=models.ProgressComponent,
+    python_type_ref=_model("ProgressComponent"),
 )
 
 PROGRESS_COMPONENT_LIST = Schema(
@@ -2101,7 +2105,7 @@ PROGRESS = Schema(
             required=True,
         ),
     },
-    python_type=models.Progress,
+    python_type_ref=_model("Progress"),
 )
 
 TASK_OVERVIEW_LABEL_STRING = Schema(
@@ -2135,7 +2139,7 @@ TASK_OVERVIEW = Schema(
             required=True,
         ),
     },
-    python_type=models.TaskOverview,
+    python_type_ref=_model("TaskOverview"),
 )
 
 TASK_COMPONENT = Schema(
@@ -2151,7 +2155,7 @@ TASK_COMPONENT = Schema(
         "alert": MemberSchema(name="alert", python_name="alert", target_ref=ALERT),
         "progress": MemberSchema(name="progress", python_name="progress", target_ref=PROGRESS),
     },
-    python_type=models.TaskComponent,
+    python_type_ref=_model("TaskComponent"),
 )
 
 TASK_COMPONENT_LIST = Schema(
@@ -2194,7 +2198,7 @@ TASK_ACTION_NOTE = Schema(
         ),
         "type": MemberSchema(name="type", python_name="type", target_ref=TASK_ACTION_NOTE_TYPE),
     },
-    python_type=models.TaskActionNote,
+    python_type_ref=_model("TaskActionNote"),
 )
 
 TASK_ACTION_PAYLOAD_KEY_STRING = Schema(
@@ -2245,7 +2249,7 @@ TASK_ACTION_CONFIRMATION = Schema(
             target_ref=TASK_ACTION_CONFIRMATION_CONTENT_STRING,
         ),
     },
-    python_type=models.TaskActionConfirmation,
+    python_type_ref=_model("TaskActionConfirmation"),
 )
 
 TASK_ACTION = Schema(
@@ -2277,7 +2281,7 @@ TASK_ACTION = Schema(
             target_ref=TASK_ACTION_CONFIRMATION,
         ),
     },
-    python_type=models.TaskAction,
+    python_type_ref=_model("TaskAction"),
 )
 
 TASK_ACTION_LIST = Schema(
@@ -2304,7 +2308,7 @@ TASK_DETAILS = Schema(
         ),
         "actions": MemberSchema(name="actions", python_name="actions", target_ref=TASK_ACTION_LIST),
     },
-    python_type=models.TaskDetails,
+    python_type_ref=_model("TaskDetails"),
 )
 
 TASK_REFERENCE_TASK_ID_STRING = Schema(
@@ -2324,7 +2328,7 @@ TASK_REFERENCE = Schema(
             required=True,
         ),
     },
-    python_type=models.TaskReference,
+    python_type_ref=_model("TaskReference"),
 )
 
 SUGGESTION_VALUE_STRING = Schema(
@@ -2345,7 +2349,7 @@ SUGGESTION = Schema(
             required=True,
         ),
     },
-    python_type=models.Suggestion,
+    python_type_ref=_model("Suggestion"),
 )
 
 SUGGESTION_LIST = Schema(
@@ -2365,7 +2369,7 @@ SUGGESTIONS = Schema(
             required=True,
         ),
     },
-    python_type=models.Suggestions,
+    python_type_ref=_model("Suggestions"),
 )
 
 SECTION_TITLE_STRING = Schema(
@@ -2452,7 +2456,7 @@ RESOURCE = Schema(
             required=True,
         ),
     },
-    python_type=models.Resource,
+    python_type_ref=_model("Resource"),
 )
 
 WEB_LINK_LABEL_STRING = Schema(
@@ -2486,7 +2490,7 @@ WEB_LINK = Schema(
             required=True,
         ),
     },
-    python_type=models.WebLink,
+    python_type_ref=_model("WebLink"),
 )
 
 CLOUD_WATCH_TROUBLESHOOTING_LINK_LABEL_STRING = Schema(
@@ -2532,7 +2536,7 @@ CLOUD_WATCH_TROUBLESHOOTING_LINK = Schema(
             target_ref=CLOUD_WATCH_TROUBLESHOOTING_LINK_DEFAULT_TEXT_STRING,
         ),
     },
-    python_type=models.CloudWatchTroubleshootingLink,
+    python_type_ref=_model("CloudWatchTroubleshootingLink"),
 )
 
 MODULE_LINK = Schema(
@@ -2545,7 +2549,7 @@ MODULE_LINK = Schema(
             target_ref=CLOUD_WATCH_TROUBLESHOOTING_LINK,
         ),
     },
-    python_type=models.ModuleLink,
+    python_type_ref=_model("ModuleLink"),
 )
 
 ACTION = Schema(
@@ -2559,7 +2563,7 @@ ACTION = Schema(
             target_ref=MODULE_LINK,
         ),
     },
-    python_type=models.Action,
+    python_type_ref=_model("Action"),
 )
 
 RESOURCES = Schema(
@@ -2581,7 +2585,7 @@ RESOURCE_LIST = Schema(
             required=True,
         ),
     },
-    python_type=models.ResourceList,
+    python_type_ref=_model("ResourceList"),
 )
 
 SECTION_COMPONENT = Schema(
@@ -2597,7 +2601,7 @@ SECTION_COMPONENT = Schema(
             target_ref=RESOURCE_LIST,
         ),
     },
-    python_type=models.SectionComponent,
+    python_type_ref=_model("SectionComponent"),
 )
 
 SECTION_COMPONENT_LIST = Schema(
@@ -2627,7 +2631,7 @@ SECTION = Schema(
         ),
         "action": MemberSchema(name="action", python_name="action", target_ref=ACTION),
     },
-    python_type=models.Section,
+    python_type_ref=_model("Section"),
 )
 
 INTERACTION_COMPONENT = Schema(
@@ -2667,7 +2671,7 @@ INTERACTION_COMPONENT = Schema(
         ),
         "action": MemberSchema(name="action", python_name="action", target_ref=ACTION),
     },
-    python_type=models.InteractionComponent,
+    python_type_ref=_model("InteractionComponent"),
 )
 
 INTERACTION_COMPONENT_ENTRY = Schema(
@@ -2686,7 +2690,7 @@ INTERACTION_COMPONENT_ENTRY = Schema(
             required=True,
         ),
     },
-    python_type=models.InteractionComponentEntry,
+    python_type_ref=_model("InteractionComponentEntry"),
 )
 
 INTERACTION_COMPONENT_ENTRY_LIST = Schema(
@@ -2712,7 +2716,7 @@ INTERACTION_COMPONENTS_EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.InteractionComponentsEvent,
+    python_type_ref=_model("InteractionComponentsEvent"),
 )
 
 TOOL_USE_EVENT_INPUT_STRING = Schema(
@@ -2740,7 +2744,7 @@ TOOL_USE_EVENT = Schema(
         ),
         "stop": MemberSchema(name="stop", python_name="stop", target_ref=prelude.BOOLEAN),
     },
-    python_type=models.ToolUseEvent,
+    python_type_ref=_model("ToolUseEvent"),
 )
 
 TOOL_RESULT_EVENT = Schema(
@@ -2753,7 +2757,7 @@ TOOL_RESULT_EVENT = Schema(
             target_ref=TOOL_RESULT,
         ),
     },
-    python_type=models.ToolResultEvent,
+    python_type_ref=_model("ToolResultEvent"),
 )
 
 TOKEN_USAGE = Schema(
@@ -2799,7 +2803,7 @@ TOKEN_USAGE = Schema(
             target_ref=prelude.FLOAT,
         ),
     },
-    python_type=models.TokenUsage,
+    python_type_ref=_model("TokenUsage"),
 )
 
 METADATA_EVENT = Schema(
@@ -2812,7 +2816,7 @@ METADATA_EVENT = Schema(
             target_ref=TOKEN_USAGE,
         ),
     },
-    python_type=models.MetadataEvent,
+    python_type_ref=_model("MetadataEvent"),
 )
 
 METERING_EVENT = Schema(
@@ -2827,7 +2831,7 @@ METERING_EVENT = Schema(
             target_ref=prelude.STRING,
         ),
     },
-    python_type=models.MeteringEvent,
+    python_type_ref=_model("MeteringEvent"),
 )
 
 CONTEXT_USAGE_EVENT = Schema(
@@ -2840,7 +2844,7 @@ CONTEXT_USAGE_EVENT = Schema(
             target_ref=prelude.FLOAT,
         ),
     },
-    python_type=models.ContextUsageEvent,
+    python_type_ref=_model("ContextUsageEvent"),
 )
 
 OFFSET = Schema(
@@ -2857,16 +2861,16 @@ CITATION_TARGET = Schema(
             name="location",
             python_name="location",
             target_ref=OFFSET,
-            variant_type=models.CitationTargetLocation,
+            variant_type_ref=_model("CitationTargetLocation"),
         ),
         "range": MemberSchema(
             name="range",
             python_name="range",
             target_ref=SPAN,
-            variant_type=models.CitationTargetRange,
+            variant_type_ref=_model("CitationTargetRange"),
         ),
     },
-    python_type=models.CitationTargetUnknown,
+    python_type_ref=_model("CitationTargetUnknown"),
 )
 
 CITATION_EVENT = Schema(
@@ -2891,7 +2895,7 @@ CITATION_EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.CitationEvent,
+    python_type_ref=_model("CitationEvent"),
 )
 
 INVALID_STATE_REASON = Schema(
@@ -2923,7 +2927,7 @@ INVALID_STATE_EVENT = Schema(
             required=True,
         ),
     },
-    python_type=models.InvalidStateEvent,
+    python_type_ref=_model("InvalidStateEvent"),
 )
 
 INTERNAL_SERVER_EXCEPTION_REASON = Schema(
@@ -2948,7 +2952,7 @@ INTERNAL_SERVER_EXCEPTION = Schema(
             target_ref=INTERNAL_SERVER_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.InternalServerException,
+    python_type_ref=errors.InternalServerException,
     error="server",
     http_error=500,
     retryable=True,
@@ -2962,103 +2966,103 @@ CHAT_RESPONSE_STREAM = Schema(
             name="messageMetadataEvent",
             python_name="message_metadata_event",
             target_ref=MESSAGE_METADATA_EVENT,
-            variant_type=models.ChatResponseStreamMessageMetadataEvent,
+            variant_type_ref=_model("ChatResponseStreamMessageMetadataEvent"),
         ),
         "assistantResponseEvent": MemberSchema(
             name="assistantResponseEvent",
             python_name="assistant_response_event",
             target_ref=ASSISTANT_RESPONSE_EVENT,
-            variant_type=models.ChatResponseStreamAssistantResponseEvent,
+            variant_type_ref=_model("ChatResponseStreamAssistantResponseEvent"),
         ),
         "reasoningContentEvent": MemberSchema(
             name="reasoningContentEvent",
             python_name="reasoning_content_event",
             target_ref=REASONING_CONTENT_EVENT,
-            variant_type=models.ChatResponseStreamReasoningContentEvent,
+            variant_type_ref=_model("ChatResponseStreamReasoningContentEvent"),
         ),
         "dryRunSucceedEvent": MemberSchema(
             name="dryRunSucceedEvent",
             python_name="dry_run_succeed_event",
             target_ref=DRY_RUN_SUCCEED_EVENT,
-            variant_type=models.ChatResponseStreamDryRunSucceedEvent,
+            variant_type_ref=_model("ChatResponseStreamDryRunSucceedEvent"),
         ),
         "codeReferenceEvent": MemberSchema(
             name="codeReferenceEvent",
             python_name="code_reference_event",
             target_ref=CODE_REFERENCE_EVENT,
-            variant_type=models.ChatResponseStreamCodeReferenceEvent,
+            variant_type_ref=_model("ChatResponseStreamCodeReferenceEvent"),
         ),
         "supplementaryWebLinksEvent": MemberSchema(
             name="supplementaryWebLinksEvent",
             python_name="supplementary_web_links_event",
             target_ref=SUPPLEMENTARY_WEB_LINKS_EVENT,
-            variant_type=models.ChatResponseStreamSupplementaryWebLinksEvent,
+            variant_type_ref=_model("ChatResponseStreamSupplementaryWebLinksEvent"),
         ),
         "followupPromptEvent": MemberSchema(
             name="followupPromptEvent",
             python_name="followup_prompt_event",
             target_ref=FOLLOWUP_PROMPT_EVENT,
-            variant_type=models.ChatResponseStreamFollowupPromptEvent,
+            variant_type_ref=_model("ChatResponseStreamFollowupPromptEvent"),
         ),
         "codeEvent": MemberSchema(
             name="codeEvent",
             python_name="code_event",
             target_ref=CODE_EVENT,
-            variant_type=models.ChatResponseStreamCodeEvent,
+            variant_type_ref=_model("ChatResponseStreamCodeEvent"),
         ),
         "intentsEvent": MemberSchema(
             name="intentsEvent",
             python_name="intents_event",
             target_ref=INTENTS_EVENT,
-            variant_type=models.ChatResponseStreamIntentsEvent,
+            variant_type_ref=_model("ChatResponseStreamIntentsEvent"),
         ),
         "interactionComponentsEvent": MemberSchema(
             name="interactionComponentsEvent",
             python_name="interaction_components_event",
             target_ref=INTERACTION_COMPONENTS_EVENT,
-            variant_type=models.ChatResponseStreamInteractionComponentsEvent,
+            variant_type_ref=_model("ChatResponseStreamInteractionComponentsEvent"),
         ),
         "toolUseEvent": MemberSchema(
             name="toolUseEvent",
             python_name="tool_use_event",
             target_ref=TOOL_USE_EVENT,
-            variant_type=models.ChatResponseStreamToolUseEvent,
+            variant_type_ref=_model("ChatResponseStreamToolUseEvent"),
         ),
         "toolResultEvent": MemberSchema(
             name="toolResultEvent",
             python_name="tool_result_event",
             target_ref=TOOL_RESULT_EVENT,
-            variant_type=models.ChatResponseStreamToolResultEvent,
+            variant_type_ref=_model("ChatResponseStreamToolResultEvent"),
         ),
         "metadataEvent": MemberSchema(
             name="metadataEvent",
             python_name="metadata_event",
             target_ref=METADATA_EVENT,
-            variant_type=models.ChatResponseStreamMetadataEvent,
+            variant_type_ref=_model("ChatResponseStreamMetadataEvent"),
         ),
         "meteringEvent": MemberSchema(
             name="meteringEvent",
             python_name="metering_event",
             target_ref=METERING_EVENT,
-            variant_type=models.ChatResponseStreamMeteringEvent,
+            variant_type_ref=_model("ChatResponseStreamMeteringEvent"),
         ),
         "contextUsageEvent": MemberSchema(
             name="contextUsageEvent",
             python_name="context_usage_event",
             target_ref=CONTEXT_USAGE_EVENT,
-            variant_type=models.ChatResponseStreamContextUsageEvent,
+            variant_type_ref=_model("ChatResponseStreamContextUsageEvent"),
         ),
         "citationEvent": MemberSchema(
             name="citationEvent",
             python_name="citation_event",
             target_ref=CITATION_EVENT,
-            variant_type=models.ChatResponseStreamCitationEvent,
+            variant_type_ref=_model("ChatResponseStreamCitationEvent"),
         ),
         "invalidStateEvent": MemberSchema(
             name="invalidStateEvent",
             python_name="invalid_state_event",
             target_ref=INVALID_STATE_EVENT,
-            variant_type=models.ChatResponseStreamInvalidStateEvent,
+            variant_type_ref=_model("ChatResponseStreamInvalidStateEvent"),
         ),
         "error": MemberSchema(
             name="error",
@@ -3066,7 +3070,7 @@ CHAT_RESPONSE_STREAM = Schema(
             target_ref=INTERNAL_SERVER_EXCEPTION,
         ),
     },
-    python_type=models.ChatResponseStreamUnknown,
+    python_type_ref=_model("ChatResponseStreamUnknown"),
     streaming=True,
 )
 
@@ -3102,7 +3106,7 @@ CONFLICT_EXCEPTION = Schema(
             target_ref=CONFLICT_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ConflictException,
+    python_type_ref=errors.ConflictException,
     error="client",
     http_error=409,
 )
@@ -3166,7 +3170,7 @@ CONVERSATION_STATE = Schema(
             target_ref=AGENT_TASK_TYPE,
         ),
     },
-    python_type=models.ConversationState,
+    python_type_ref=_model("ConversationState"),
 )
 
 DRY_RUN_OPERATION_EXCEPTION = Schema(
@@ -3180,7 +3184,7 @@ DRY_RUN_OPERATION_EXCEPTION = Schema(
             target_ref=prelude.INTEGER,
         ),
     },
-    python_type=errors.DryRunOperationException,
+    python_type_ref=errors.DryRunOperationException,
     error="client",
 )
 
@@ -3195,7 +3199,7 @@ RESOURCE_NOT_FOUND_EXCEPTION = Schema(
             required=True,
         ),
     },
-    python_type=errors.ResourceNotFoundException,
+    python_type_ref=errors.ResourceNotFoundException,
     error="client",
     http_error=404,
 )
@@ -3226,7 +3230,7 @@ SERVICE_QUOTA_EXCEEDED_EXCEPTION = Schema(
             target_ref=SERVICE_QUOTA_EXCEEDED_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ServiceQuotaExceededException,
+    python_type_ref=errors.ServiceQuotaExceededException,
     error="client",
     http_error=402,
 )
@@ -3257,7 +3261,7 @@ THROTTLING_EXCEPTION = Schema(
             target_ref=THROTTLING_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ThrottlingException,
+    python_type_ref=errors.ThrottlingException,
     error="client",
     http_error=429,
     retryable=True,
@@ -3291,7 +3295,7 @@ VALIDATION_EXCEPTION = Schema(
             target_ref=VALIDATION_EXCEPTION_REASON,
         ),
     },
-    python_type=errors.ValidationException,
+    python_type_ref=errors.ValidationException,
     error="client",
     http_error=400,
 )
@@ -3312,10 +3316,10 @@ COMMAND_INPUT = Schema(
             name="commandsList",
             python_name="commands_list",
             target_ref=STRING_LIST,
-            variant_type=models.CommandInputCommandsList,
+            variant_type_ref=_model("CommandInputCommandsList"),
         ),
     },
-    python_type=models.CommandInputUnknown,
+    python_type_ref=_model("CommandInputUnknown"),
 )
 
 OUTPUT_FORMAT = Schema(
@@ -3348,7 +3352,7 @@ GENERATE_CODE_FROM_COMMANDS_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.GenerateCodeFromCommandsRequest,
+    python_type_ref=_model("GenerateCodeFromCommandsRequest"),
 )
 
 GENERATE_CODE_FROM_COMMANDS_RESPONSE_STREAM = Schema(
@@ -3359,10 +3363,10 @@ GENERATE_CODE_FROM_COMMANDS_RESPONSE_STREAM = Schema(
             name="codeEvent",
             python_name="code_event",
             target_ref=CODE_EVENT,
-            variant_type=models.GenerateCodeFromCommandsResponseStreamCodeEvent,
+            variant_type_ref=_model("GenerateCodeFromCommandsResponseStreamCodeEvent"),
         ),
     },
-    python_type=models.GenerateCodeFromCommandsResponseStreamUnknown,
+    python_type_ref=_model("GenerateCodeFromCommandsResponseStreamUnknown"),
     streaming=True,
 )
 
@@ -3377,7 +3381,7 @@ GENERATE_CODE_FROM_COMMANDS_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.GenerateCodeFromCommandsResponse,
+    python_type_ref=_model("GenerateCodeFromCommandsResponse"),
 )
 
 PROFILE_ARN = Schema(
@@ -3408,7 +3412,7 @@ SEND_MESSAGE_REQUEST = Schema(
         "source": MemberSchema(name="source", python_name="source", target_ref=ORIGIN),
         "dryRun": MemberSchema(name="dryRun", python_name="dry_run", target_ref=prelude.BOOLEAN),
     },
-    python_type=models.SendMessageRequest,
+    python_type_ref=_model("SendMessageRequest"),
 )
 
 SEND_MESSAGE_RESPONSE = Schema(
@@ -3422,7 +3426,7 @@ SEND_MESSAGE_RESPONSE = Schema(
             required=True,
         ),
     },
-    python_type=models.SendMessageResponse,
+    python_type_ref=_model("SendMessageResponse"),
 )
 
 GENERATE_CODE_FROM_COMMANDS_OPERATION = OperationSchema(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from qsmith.clients.sso_oidc import errors, models
+from qsmith.clients.sso_oidc import errors
 from qsmith.runtime.schema import (
     HttpTrait,
     MemberSchema,
@@ -15,7 +15,11 @@ from qsmith.runtime.schema import (
     Schema,
     ServiceSchema,
     ShapeType,
+    type_refs,
 )
+
+# The generated classes, imported by the first call that builds or reads one.
+_model = type_refs("qsmith.clients.sso_oidc.models")
 
 ERROR = Schema(id="com.amazonaws.ssooidc#Error", type=ShapeType.STRING)
 
@@ -32,7 +36,7 @@ ACCESS_DENIED_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.AccessDeniedException,
+    python_type_ref=errors.AccessDeniedException,
     error="client",
     http_error=400,
 )
@@ -56,7 +60,7 @@ AUTHORIZATION_PENDING_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.AuthorizationPendingException,
+    python_type_ref=errors.AuthorizationPendingException,
     error="client",
     http_error=400,
 )
@@ -73,7 +77,7 @@ AWS_ADDITIONAL_DETAILS = Schema(
             target_ref=IDENTITY_CONTEXT,
         ),
     },
-    python_type=models.AwsAdditionalDetails,
+    python_type_ref=_model("AwsAdditionalDetails"),
 )
 
 CLIENT_ID = Schema(id="com.amazonaws.ssooidc#ClientId", type=ShapeType.STRING)
@@ -155,7 +159,7 @@ CREATE_TOKEN_REQUEST = Schema(
             target_ref=CODE_VERIFIER,
         ),
     },
-    python_type=models.CreateTokenRequest,
+    python_type_ref=_model("CreateTokenRequest"),
 )
 
 TOKEN_TYPE = Schema(id="com.amazonaws.ssooidc#TokenType", type=ShapeType.STRING)
@@ -194,7 +198,7 @@ CREATE_TOKEN_RESPONSE = Schema(
         ),
         "idToken": MemberSchema(name="idToken", python_name="id_token", target_ref=ID_TOKEN),
     },
-    python_type=models.CreateTokenResponse,
+    python_type_ref=_model("CreateTokenResponse"),
 )
 
 SUBJECT_TOKEN = Schema(
@@ -251,7 +255,7 @@ CREATE_TOKEN_WITH_IAM_REQUEST = Schema(
             target_ref=CODE_VERIFIER,
         ),
     },
-    python_type=models.CreateTokenWithIAMRequest,
+    python_type_ref=_model("CreateTokenWithIAMRequest"),
 )
 
 CREATE_TOKEN_WITH_IAM_RESPONSE = Schema(
@@ -292,7 +296,7 @@ CREATE_TOKEN_WITH_IAM_RESPONSE = Schema(
             target_ref=AWS_ADDITIONAL_DETAILS,
         ),
     },
-    python_type=models.CreateTokenWithIAMResponse,
+    python_type_ref=_model("CreateTokenWithIAMResponse"),
 )
 
 EXPIRED_TOKEN_EXCEPTION = Schema(
@@ -306,7 +310,7 @@ EXPIRED_TOKEN_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.ExpiredTokenException,
+    python_type_ref=errors.ExpiredTokenException,
     error="client",
     http_error=400,
 )
@@ -328,7 +332,7 @@ INTERNAL_SERVER_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.InternalServerException,
+    python_type_ref=errors.InternalServerException,
     error="server",
     http_error=500,
 )
@@ -346,7 +350,7 @@ INVALID_CLIENT_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.InvalidClientException,
+    python_type_ref=errors.InvalidClientException,
     error="client",
     http_error=401,
 )
@@ -362,7 +366,7 @@ INVALID_CLIENT_METADATA_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.InvalidClientMetadataException,
+    python_type_ref=errors.InvalidClientMetadataException,
     error="client",
     http_error=400,
 )
@@ -378,7 +382,7 @@ INVALID_GRANT_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.InvalidGrantException,
+    python_type_ref=errors.InvalidGrantException,
     error="client",
     http_error=400,
 )
@@ -394,7 +398,7 @@ INVALID_REDIRECT_URI_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.InvalidRedirectUriException,
+    python_type_ref=errors.InvalidRedirectUriException,
     error="client",
     http_error=400,
 )
@@ -410,7 +414,7 @@ INVALID_REQUEST_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.InvalidRequestException,
+    python_type_ref=errors.InvalidRequestException,
     error="client",
     http_error=400,
 )
@@ -432,7 +436,7 @@ INVALID_REQUEST_REGION_EXCEPTION = Schema(
         "endpoint": MemberSchema(name="endpoint", python_name="endpoint", target_ref=LOCATION),
         "region": MemberSchema(name="region", python_name="region", target_ref=REGION),
     },
-    python_type=errors.InvalidRequestRegionException,
+    python_type_ref=errors.InvalidRequestRegionException,
     error="client",
     http_error=400,
 )
@@ -448,7 +452,7 @@ INVALID_SCOPE_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.InvalidScopeException,
+    python_type_ref=errors.InvalidScopeException,
     error="client",
     http_error=400,
 )
@@ -495,7 +499,7 @@ REGISTER_CLIENT_REQUEST = Schema(
             target_ref=ARN_TYPE,
         ),
     },
-    python_type=models.RegisterClientRequest,
+    python_type_ref=_model("RegisterClientRequest"),
 )
 
 REGISTER_CLIENT_RESPONSE = Schema(
@@ -531,7 +535,7 @@ REGISTER_CLIENT_RESPONSE = Schema(
             target_ref=URI,
         ),
     },
-    python_type=models.RegisterClientResponse,
+    python_type_ref=_model("RegisterClientResponse"),
 )
 
 SLOW_DOWN_EXCEPTION = Schema(
@@ -545,7 +549,7 @@ SLOW_DOWN_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.SlowDownException,
+    python_type_ref=errors.SlowDownException,
     error="client",
     http_error=400,
 )
@@ -573,7 +577,7 @@ START_DEVICE_AUTHORIZATION_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.StartDeviceAuthorizationRequest,
+    python_type_ref=_model("StartDeviceAuthorizationRequest"),
 )
 
 USER_CODE = Schema(id="com.amazonaws.ssooidc#UserCode", type=ShapeType.STRING)
@@ -611,7 +615,7 @@ START_DEVICE_AUTHORIZATION_RESPONSE = Schema(
             default=0,
         ),
     },
-    python_type=models.StartDeviceAuthorizationResponse,
+    python_type_ref=_model("StartDeviceAuthorizationResponse"),
 )
 
 UNAUTHORIZED_CLIENT_EXCEPTION = Schema(
@@ -625,7 +629,7 @@ UNAUTHORIZED_CLIENT_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.UnauthorizedClientException,
+    python_type_ref=errors.UnauthorizedClientException,
     error="client",
     http_error=400,
 )
@@ -641,7 +645,7 @@ UNSUPPORTED_GRANT_TYPE_EXCEPTION = Schema(
             target_ref=ERROR_DESCRIPTION,
         ),
     },
-    python_type=errors.UnsupportedGrantTypeException,
+    python_type_ref=errors.UnsupportedGrantTypeException,
     error="client",
     http_error=400,
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from qsmith.clients.toolkit_telemetry import errors, models
+from qsmith.clients.toolkit_telemetry import errors
 from qsmith.runtime import prelude
 from qsmith.runtime.schema import (
     Constraints,
@@ -17,7 +17,11 @@ from qsmith.runtime.schema import (
     Schema,
     ServiceSchema,
     ShapeType,
+    type_refs,
 )
+
+# The generated classes, imported by the first call that builds or reads one.
+_model = type_refs("qsmith.clients.toolkit_telemetry.models")
 
 AWS_PRODUCT = Schema(
     id="com.amazon.aws.toolkit.telemetry#AWSProduct",
@@ -141,7 +145,7 @@ ERROR_DETAILS = Schema(
             required=True,
         ),
     },
-    python_type=models.ErrorDetails,
+    python_type_ref=_model("ErrorDetails"),
 )
 
 KEY = Schema(
@@ -163,7 +167,7 @@ METADATA_ENTRY = Schema(
         "Key": MemberSchema(name="Key", python_name="key", target_ref=KEY),
         "Value": MemberSchema(name="Value", python_name="value", target_ref=VALUE),
     },
-    python_type=models.MetadataEntry,
+    python_type_ref=_model("MetadataEntry"),
 )
 
 METADATA = Schema(
@@ -225,7 +229,7 @@ METRIC_DATUM = Schema(
             default=False,
         ),
     },
-    python_type=models.MetricDatum,
+    python_type_ref=_model("MetricDatum"),
 )
 
 METRIC_DATA = Schema(
@@ -242,7 +246,7 @@ USERDATA = Schema(
         "Email": MemberSchema(name="Email", python_name="email", target_ref=EMAIL),
         "Comment": MemberSchema(name="Comment", python_name="comment", target_ref=COMMENT),
     },
-    python_type=models.Userdata,
+    python_type_ref=_model("Userdata"),
 )
 
 POST_ERROR_REPORT_REQUEST = Schema(
@@ -270,7 +274,7 @@ POST_ERROR_REPORT_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.PostErrorReportRequest,
+    python_type_ref=_model("PostErrorReportRequest"),
 )
 
 SENTIMENT = Schema(
@@ -328,7 +332,7 @@ POST_FEEDBACK_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.PostFeedbackRequest,
+    python_type_ref=_model("PostFeedbackRequest"),
 )
 
 SESSION_ID = Schema(
@@ -396,7 +400,7 @@ POST_METRICS_REQUEST = Schema(
             required=True,
         ),
     },
-    python_type=models.PostMetricsRequest,
+    python_type_ref=_model("PostMetricsRequest"),
 )
 
 POST_ERROR_REPORT_OPERATION = OperationSchema(

@@ -7,12 +7,12 @@ in the shared ``ClientCore``.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 import httpx
 
 from qsmith.runtime.client.config import ClientConfig
-from qsmith.runtime.client.core import CallOptions, ClientCore, attach_response
+from qsmith.runtime.client.core import CallOptions, ClientCore, attach_response, build_input
 from qsmith.runtime.client.streams import AsyncEventStreamResponse
 from qsmith.runtime.client.sync import merged_config
 from qsmith.runtime.errors import QsmithError, TransportError
@@ -25,8 +25,6 @@ from qsmith.runtime.transport.deadlines import Deadline
 from qsmith.runtime.transport.errors import map_httpx_error
 
 __all__ = ["AsyncClientBase"]
-
-T = TypeVar("T")
 
 
 class AsyncClientBase:
@@ -81,19 +79,21 @@ class AsyncClientBase:
     ) -> None:
         await self.close()
 
+    def _input(self, operation: OperationSchema, /, **members: Any) -> Any:
+        """The input value of ``operation`` (its class loads on the first call)."""
+        return build_input(operation, members)
+
     async def _call(
         self,
         operation: OperationSchema,
         value: Any,
-        output_type: type[T],
         *,
         timeout: float | None = None,
         extra_headers: Any = None,
-    ) -> T:
-        result: T = await self._with_retries(
+    ) -> Any:
+        return await self._with_retries(
             operation, value, CallOptions(timeout, extra_headers), stream=False
         )
-        return result
 
     async def _stream(
         self,

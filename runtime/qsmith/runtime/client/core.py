@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from qsmith.runtime.endpoints.model import Endpoint
 
-__all__ = ["CallOptions", "ClientCore", "raw_response"]
+__all__ = ["CallOptions", "ClientCore", "build_input", "raw_response"]
 
 log = get_logger("qsmith.runtime.client")
 
@@ -261,6 +261,18 @@ class ClientCore:
                     service=self.retry_rules_key,
                 )
         return RetryErrorInfo.from_exception(error)
+
+
+def build_input(operation: OperationSchema, members: dict[str, Any]) -> Any:
+    """The operation's input value from a generated method's arguments.
+
+    The schema names the input class, so a generated client module need not import its
+    models module (see ``TypeRef``): the class loads here, on the first call.
+    """
+    input_type = operation.input.python_type
+    if input_type is None:
+        raise TypeError(f"{operation.id}: the schema names no input class")
+    return input_type(**members)
 
 
 def attach_response(error: QsmithError, response: httpx.Response) -> None:

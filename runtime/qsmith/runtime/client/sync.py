@@ -12,12 +12,12 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 import httpx
 
 from qsmith.runtime.client.config import ClientConfig
-from qsmith.runtime.client.core import CallOptions, ClientCore, attach_response
+from qsmith.runtime.client.core import CallOptions, ClientCore, attach_response, build_input
 from qsmith.runtime.client.streams import EventStreamResponse
 from qsmith.runtime.errors import QsmithError, TransportError
 from qsmith.runtime.hooks import AttemptContext
@@ -29,8 +29,6 @@ from qsmith.runtime.transport.deadlines import Deadline
 from qsmith.runtime.transport.errors import map_httpx_error
 
 __all__ = ["ClientBase"]
-
-T = TypeVar("T")
 
 
 def merged_config(
@@ -103,19 +101,21 @@ class ClientBase:
 
     # -- calls ---------------------------------------------------------------------------------
 
+    def _input(self, operation: OperationSchema, /, **members: Any) -> Any:
+        """The input value of ``operation`` (its class loads on the first call)."""
+        return build_input(operation, members)
+
     def _call(
         self,
         operation: OperationSchema,
         value: Any,
-        output_type: type[T],
         *,
         timeout: float | None = None,
         extra_headers: Any = None,
-    ) -> T:
-        result: T = self._with_retries(
+    ) -> Any:
+        return self._with_retries(
             operation, value, CallOptions(timeout, extra_headers), stream=False
         )
-        return result
 
     def _stream(
         self,
