@@ -21,6 +21,7 @@ from qsmith.codegen.conformance.protocol_cases import ProtocolCase
 from qsmith.codegen.conformance.protocol_values import comparable, to_value
 from qsmith.runtime.client.core import CallOptions, ClientCore
 from qsmith.runtime.client.events import StreamDecoding
+from qsmith.runtime.errors import QsmithError
 from qsmith.runtime.eventstream import Message, decode_message, header_type
 from qsmith.runtime.eventstream.decoder import MessageDecoder
 from qsmith.runtime.schema import OperationSchema, Schema
@@ -51,6 +52,8 @@ def check_event_stream_case(
     except Exception as exc:
         if failure is None:
             raise
+        if not isinstance(exc, QsmithError):  # a crash is not the failure the case expects
+            raise CaseMismatch(f"expected a qsmith error, got {type(exc).__name__}: {exc}") from exc
         error_id = failure.get("errorId")
         if error_id is not None:
             expect_equal(_shape_id_of(exc, operation), error_id, "error raised")
