@@ -42,7 +42,11 @@ def test_runtime_never_imports_codegen_generated_or_apps() -> None:
 
 
 def test_runtime_and_a_generated_client_run_with_only_httpx_installed(tmp_path: Path) -> None:
-    """The promise to users: a program using a client pays for httpx and the stdlib only."""
+    """The promise to users: a program using a client pays for httpx and the stdlib only.
+
+    The client makes a real call (to a loopback server), since httpx loads with the first
+    call, not with the client (docs/design/lazy-imports.md).
+    """
     allowed = requirement_closure("httpx")
     site = link_distributions(allowed, tmp_path / "site")
     probe = (
@@ -51,7 +55,12 @@ def test_runtime_and_a_generated_client_run_with_only_httpx_installed(tmp_path: 
         "import qsmith.runtime\n"
         "from qsmith.clients.codewhisperer_streaming import Client\n"
         "from qsmith.runtime.client import ClientConfig\n"
-        "Client(region='us-east-1', config=ClientConfig(token='t')).close()\n"
+        "from qsmith.testing.loopback import LoopbackServer, ScriptedResponse\n"
+        "with LoopbackServer() as server:\n"
+        "    server.enqueue(ScriptedResponse.json(200, '{\"id\": 7}'))\n"
+        "    config = ClientConfig(token='t', endpoint_url=server.url)\n"
+        "    with Client(region='us-east-1', config=config) as client:\n"
+        "        assert client.invoke_mcp(id=7, method='ping').id == 7\n"
         "std = sys.stdlib_module_names\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} - set(std) - {'__main__'}))\n"
     )

@@ -11,7 +11,6 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,10 @@ __all__ = ["file_lock", "write_private_json"]
 
 def write_private_json(path: Path, data: Any) -> None:
     """Write ``data`` as JSON to ``path`` atomically, readable by the owner only (0600)."""
+    # tempfile (with shutil, random and the compression modules) loads with the first
+    # write: a client reading tokens from these files never needs it.
+    import tempfile
+
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

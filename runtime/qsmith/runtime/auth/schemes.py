@@ -10,18 +10,23 @@ available, ``NoIdentityError`` lists every scheme with the reason it was passed 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from qsmith.runtime.auth.credentials.provider import CredentialProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
-from qsmith.runtime.auth.sigv4 import SigV4Config, SigV4Signer
 from qsmith.runtime.auth.tokens.provider import TokenProvider
 from qsmith.runtime.errors import IdentityError
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
+
+# The SigV4 signer (hashlib, hmac) loads with the first SigV4 signature and asyncio with
+# the first async resolution: constructing a client needs neither
+# (see docs/design/lazy-imports.md).
+if TYPE_CHECKING:
+    from qsmith.runtime.auth.sigv4 import SigV4Signer
 
 __all__ = [
     "BEARER",
@@ -81,6 +86,8 @@ class ResolvedAuth:
         event stream marker for an event stream input); bearer and no-auth ignore them.
         """
         if self.scheme == SIGV4:
+            from qsmith.runtime.auth.sigv4 import SigV4Config
+
             assert isinstance(self.identity, AwsCredentials)
             assert self.region and self.signing_name and self.signer
             config = SigV4Config(
@@ -111,7 +118,7 @@ class AuthResolver:
         self._region = region
         self._credentials = credentials
         self._tokens = tokens
-        self._signer = signer or SigV4Signer()
+        self._signer = signer
 
     def __repr__(self) -> str:
         return f"AuthResolver(region={self._region!r})"
@@ -137,6 +144,8 @@ class AuthResolver:
     ) -> ResolvedAuth:
         """``resolve`` for asyncio: identity sources may block (files, STS, a token
         refresh), so resolution runs in a worker thread and the event loop stays free."""
+        import asyncio
+
         return await asyncio.to_thread(self.resolve, service, operation)
 
     def _try(self, scheme: str, service: ServiceSchema) -> ResolvedAuth | str:
@@ -148,9 +157,16 @@ class AuthResolver:
                 return "no region is configured, and SigV4 signs for a region"
             signing_name = service.sigv4_signing_name or service.name.lower()
             identity = self._credentials.resolve_credentials()
-            return ResolvedAuth(SIGV4, identity, self._region, signing_name, self._signer)
+            return ResolvedAuth(SIGV4, identity, self._region, signing_name, self._sigv4_signer())
         if scheme == BEARER:
             if self._tokens is None:
                 return "no bearer token provider is configured"
             return ResolvedAuth(BEARER, self._tokens.resolve_token())
         return "this auth scheme is not supported by qsmith"
+
+    def _sigv4_signer(self) -> SigV4Signer:
+        if self._signer is None:
+            from qsmith.runtime.auth.sigv4 import SigV4Signer
+
+            self._signer = SigV4Signer()
+        return self._signer

@@ -7,9 +7,7 @@ in the shared ``ClientCore``.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Self
-
-import httpx
+from typing import TYPE_CHECKING, Any, Self
 
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.core import CallOptions, ClientCore, attach_response, build_input
@@ -23,6 +21,12 @@ from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.runtime.transport.config import build_async_client
 from qsmith.runtime.transport.deadlines import Deadline
 from qsmith.runtime.transport.errors import map_httpx_error
+
+# httpx loads when the first request is sent (``_http`` builds the pool), not with this
+# module: importing a client and constructing it stays free of it
+# (see docs/design/lazy-imports.md). The functions that catch httpx's errors import it.
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["AsyncClientBase"]
 
@@ -46,8 +50,8 @@ class AsyncClientBase:
         # Built on first use: the pool and its TLS context cost more than the rest of a
         # client's construction, and a client may never send.
         self._http_client: httpx.AsyncClient | None = cfg.async_http_client
-        if self._transport.ca_bundle is not None:
-            self._transport.ssl_context()  # a bad CA bundle fails here, not at the first call
+        # A missing CA bundle fails here, not at the first call; its PEM loads with the pool.
+        self._transport.check_ca_bundle()
 
     @property
     def region(self) -> str | None:
@@ -156,6 +160,8 @@ class AsyncClientBase:
         self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, stream: bool
     ) -> tuple[Any, httpx.Response]:
         """One attempt: the decoded output, or the stream read up to its first event."""
+        import httpx
+
         response = await self._send(operation, request, deadline, stream=stream)
         core = self._core
         try:
@@ -198,6 +204,8 @@ class AsyncClientBase:
     async def _send(
         self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, *, stream: bool
     ) -> httpx.Response:
+        import httpx
+
         http_request = self._http.build_request(
             request.method,
             request.url,

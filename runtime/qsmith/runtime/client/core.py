@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from qsmith.runtime.auth.credentials.config_file import load_shared_config
-from qsmith.runtime.auth.credentials.profile import selected_profile
+from qsmith.runtime.auth.credentials.config_file import load_shared_config, selected_profile
 from qsmith.runtime.auth.credentials.provider import StaticCredentialsProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
 from qsmith.runtime.auth.schemes import BEARER, SIGV4, AuthResolver, ResolvedAuth
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.customizations import customize_request, protocol_options
-from qsmith.runtime.client.events import encode_input_events
 from qsmith.runtime.errors import ConfigError, EventStreamError, QsmithError, ServiceError
 from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
 from qsmith.runtime.http import HttpRequest
@@ -40,6 +36,10 @@ from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.runtime.transport.config import TransportConfig
 from qsmith.runtime.transport.deadlines import Deadline
 
+# What only some calls need is imported where it is used: the event stream encoder (calls
+# with an input stream), uuid (a request's invocation id), platform (the User-Agent, built
+# with the first request). Importing and constructing a client stays cheap; see
+# docs/design/lazy-imports.md for the rule and the test that guards it.
 if TYPE_CHECKING:
     import httpx
 
@@ -116,8 +116,15 @@ class ClientCore:
         self.transport = config.transport or TransportConfig.resolve(config=self.profile_settings)
         self.interceptors = InterceptorChain(config.interceptors)
         self.auth = _auth_resolver(service, config, self.signing_region)
-        self.user_agent = _user_agent(service, config.user_agent_extra)
+        self._user_agent: str | None = None
         self.retry_rules_key = RETRY_RULE_KEYS.get(service.sdk_id or "", service.sdk_id)
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent header, built with the first request (it needs ``platform``)."""
+        if self._user_agent is None:
+            self._user_agent = _user_agent(self.service, self.config.user_agent_extra)
+        return self._user_agent
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -133,11 +140,15 @@ class ClientCore:
             and stream.target.is_event_stream
             and not isinstance(request.body, bytes)
         ):
+            from qsmith.runtime.client.events import encode_input_events
+
             request.body = encode_input_events(
                 stream.target, request.body, use_json_name=self.protocol_id not in _RPC
             )
         customize_request(self, operation, value, request)
         request.set_header("User-Agent", self.user_agent)
+        import uuid
+
         request.set_header("amz-sdk-invocation-id", str(uuid.uuid4()))
         for name, header in {**self.config.headers, **(options.extra_headers or {})}.items():
             request.set_header(name, header)
@@ -367,6 +378,8 @@ def _signing_region(endpoint: Endpoint) -> str | None:
 
 
 def _user_agent(service: ServiceSchema, extra: str | None) -> str:
+    import platform
+
     parts = [
         f"qsmith/{VERSION}",
         f"lang/python#{platform.python_version()}",

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from qsmith.runtime.eventstream.message import Message
 from qsmith.runtime.eventstream.semantics import (
     EventStreamDecoder,
@@ -24,6 +22,8 @@ from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
 from qsmith.runtime.values import UnknownUnionMember
 
 if TYPE_CHECKING:
+    import httpx
+
     from qsmith.runtime.client.core import ClientCore
 
 __all__ = ["GeneratedEventFactory", "JsonPayloadCodec", "StreamDecoding", "encode_input_events"]

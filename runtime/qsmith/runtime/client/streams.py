@@ -15,20 +15,20 @@ from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import httpx
-
 from qsmith.runtime.client.core import attach_response
-from qsmith.runtime.client.events import StreamDecoding
 from qsmith.runtime.errors import QsmithError, RequestTimeoutError, TransportError
-from qsmith.runtime.eventstream.message import Message
-from qsmith.runtime.eventstream.readers import AsyncEventStreamReader, EventStreamReader
-from qsmith.runtime.eventstream.semantics import InitialResponse
 from qsmith.runtime.schema import OperationSchema
 from qsmith.runtime.transport.deadlines import Deadline, aiter_with_deadlines, iter_with_deadlines
 from qsmith.runtime.transport.errors import map_httpx_error
 
+# Every client imports this module, but only a streaming call needs the event stream
+# codec, its readers and httpx: they are imported where a stream is opened or read
+# (see docs/design/lazy-imports.md).
 if TYPE_CHECKING:
+    import httpx
+
     from qsmith.runtime.client.core import ClientCore
+    from qsmith.runtime.eventstream.message import Message
 
 __all__ = ["AsyncEventStreamResponse", "EventStreamResponse"]
 
@@ -48,6 +48,9 @@ class EventStreamResponse(Generic[O, E]):
         idle_timeout: float | None,
         deadline: Deadline,
     ) -> None:
+        from qsmith.runtime.client.events import StreamDecoding
+        from qsmith.runtime.eventstream.readers import EventStreamReader
+
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         self._reader = EventStreamReader(response)
         self._messages = iter_with_deadlines(
@@ -77,6 +80,8 @@ class EventStreamResponse(Generic[O, E]):
         yield from self._next_events(stop_at_first=False)  # type: ignore[misc]
 
     def _next_events(self, *, stop_at_first: bool) -> Iterator[object]:
+        from qsmith.runtime.eventstream.semantics import InitialResponse
+
         try:
             for message in self._messages:
                 event = self._decoding.decode(message)
@@ -116,6 +121,9 @@ class AsyncEventStreamResponse(Generic[O, E]):
         idle_timeout: float | None,
         deadline: Deadline,
     ) -> None:
+        from qsmith.runtime.client.events import StreamDecoding
+        from qsmith.runtime.eventstream.readers import AsyncEventStreamReader
+
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         self._reader = AsyncEventStreamReader(response)
         self._messages = aiter_with_deadlines(
@@ -147,6 +155,8 @@ class AsyncEventStreamResponse(Generic[O, E]):
             yield event
 
     async def _next_events(self, *, stop_at_first: bool) -> AsyncIterator[Any]:
+        from qsmith.runtime.eventstream.semantics import InitialResponse
+
         try:
             async for message in self._messages:
                 event = self._decoding.decode(message)
@@ -181,6 +191,8 @@ def _unwrapped(error: TransportError, operation: str, response: httpx.Response) 
     whole-call timeout; a dropped connection becomes ``ConnectionDroppedError`` naming the
     operation. Errors that say more (a message cut in half) are kept.
     """
+    import httpx
+
     cause = error.__cause__
     if type(error) not in (TransportError, RequestTimeoutError):
         return error

@@ -12,9 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Self
-
-import httpx
+from typing import TYPE_CHECKING, Any, Self
 
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.core import CallOptions, ClientCore, attach_response, build_input
@@ -27,6 +25,12 @@ from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.runtime.transport.config import build_sync_client
 from qsmith.runtime.transport.deadlines import Deadline
 from qsmith.runtime.transport.errors import map_httpx_error
+
+# httpx loads when the first request is sent (``_http`` builds the pool), not with this
+# module: importing a client and constructing it stays free of it
+# (see docs/design/lazy-imports.md). The functions that catch httpx's errors import it.
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["ClientBase"]
 
@@ -66,8 +70,8 @@ class ClientBase:
         # Built on first use: the pool and its TLS context cost more than the rest of a
         # client's construction, and a client may never send.
         self._http_client: httpx.Client | None = cfg.http_client
-        if self._transport.ca_bundle is not None:
-            self._transport.ssl_context()  # a bad CA bundle fails here, not at the first call
+        # A missing CA bundle fails here, not at the first call; its PEM loads with the pool.
+        self._transport.check_ca_bundle()
 
     @property
     def region(self) -> str | None:
@@ -179,6 +183,8 @@ class ClientBase:
         self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, stream: bool
     ) -> tuple[Any, httpx.Response]:
         """One attempt: the decoded output, or the stream read up to its first event."""
+        import httpx
+
         response = self._send(operation, request, deadline, stream=stream)
         core = self._core
         try:
@@ -221,6 +227,8 @@ class ClientBase:
     def _send(
         self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, *, stream: bool
     ) -> httpx.Response:
+        import httpx
+
         http_request = self._http.build_request(
             request.method,
             request.url,

@@ -5,13 +5,14 @@ Layers, bottom up:
 * ``message``: one message — layout, limits, ``encode_message`` / ``decode_message``;
 * ``headers``: the ten header value types;
 * ``decoder``: ``MessageDecoder``, incremental, for bytes arriving in any chunks;
-* ``readers``: messages from sync and async httpx streaming responses (imports httpx);
+* ``readers``: messages from sync and async httpx streaming responses (httpx loads
+  when one is read);
 * ``semantics``: Smithy event stream rules over messages, driven by the runtime schema;
 * ``plain``: schema-only defaults for the semantics (plain dicts, plain JSON);
 * ``errors``: the ``EventStreamError`` family.
 
 Importing this package loads neither httpx nor the readers; import
-``qsmith.runtime.eventstream.readers`` for those.
+``qsmith.runtime.eventstream.readers`` for the readers.
 """
 
 from qsmith.runtime.eventstream.decoder import MessageDecoder, aiter_messages, iter_messages

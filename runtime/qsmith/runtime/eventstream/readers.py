@@ -16,16 +16,22 @@ the middle of a message raises ``TruncatedMessageError``: never a silent stop.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
-
-import httpx
+from typing import TYPE_CHECKING
 
 from qsmith.runtime.errors import EventStreamError, RequestTimeoutError, TransportError
 from qsmith.runtime.eventstream.decoder import MessageDecoder
 from qsmith.runtime.eventstream.errors import TruncatedMessageError
 from qsmith.runtime.eventstream.message import Message
+
+# A reader wraps a response httpx is already sending, so httpx (and asyncio for the async
+# reader) is loaded by the time one reads: the generators import them there, which keeps
+# importing this module free of both (see docs/design/lazy-imports.md).
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
 
 __all__ = ["AsyncEventStreamReader", "ConnectionLostMidMessageError", "EventStreamReader"]
 
@@ -47,6 +53,8 @@ class _ReaderState:
         self.started = True
 
     def transport_error(self, exc: httpx.TransportError) -> Exception:
+        import httpx
+
         decoder = self.decoder
         where = (
             f"after {decoder.messages_decoded} message(s), {decoder.offset} bytes"
@@ -80,6 +88,8 @@ class EventStreamReader:
         return self._messages()
 
     def _messages(self) -> Iterator[Message]:
+        import httpx
+
         decoder = self._state.decoder
         try:
             try:
@@ -127,6 +137,8 @@ class AsyncEventStreamReader:
         return self._messages()
 
     async def _messages(self) -> AsyncIterator[Message]:
+        import httpx
+
         decoder = self._state.decoder
         try:
             try:
@@ -158,6 +170,8 @@ class AsyncEventStreamReader:
         response = getattr(self, "_response", None)
         if response is None or response.is_closed:
             return
+        import asyncio
+
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

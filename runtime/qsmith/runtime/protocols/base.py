@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import gzip
-import hashlib
 import re
 import urllib.parse
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -25,6 +22,10 @@ from qsmith.runtime.schema import OperationSchema, Schema, ServiceSchema
 from qsmith.runtime.serde import SerdeError
 from qsmith.runtime.serde.json import JsonCodec, load_json_object
 from qsmith.runtime.values import ModeledServiceError
+
+# gzip, hashlib (OpenSSL) and uuid serve only some operations (compressed, checksummed,
+# with idempotency tokens): each is imported where it is used, so constructing a client
+# does not load them (see docs/design/lazy-imports.md).
 
 __all__ = [
     "DEFAULT_MIN_COMPRESSION_SIZE",
@@ -64,6 +65,8 @@ class Headers:
 
 
 def uuid4_token() -> str:
+    import uuid
+
     return str(uuid.uuid4())
 
 
@@ -109,6 +112,8 @@ class Protocol:
             request.host = _host_prefix(operation, value) + request.host
         self._compress(operation, request)
         if operation.checksum_required and isinstance(request.body, bytes):
+            import hashlib
+
             digest = hashlib.md5(request.body, usedforsecurity=False).digest()
             request.set_header("Content-MD5", base64.b64encode(digest).decode("ascii"))
         if isinstance(request.body, bytes) and request.body:
@@ -138,6 +143,8 @@ class Protocol:
         body = request.body
         if not isinstance(body, bytes) or len(body) < self.min_compression_size:
             return
+        import gzip
+
         request.body = gzip.compress(body, mtime=0)
         existing = request.header("Content-Encoding")
         request.set_header("Content-Encoding", f"{existing}, gzip" if existing else "gzip")

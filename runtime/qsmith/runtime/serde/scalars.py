@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import email.utils
 import math
 import re
 from decimal import Decimal
@@ -95,6 +94,10 @@ def format_timestamp(value: dt.datetime, fmt: TimestampFormat) -> str | int | fl
         if utc.microsecond:
             text += f".{utc.microsecond:06d}".rstrip("0")
         return text + "Z"
+    # Only HTTP dates need email.utils (which loads socket, random, calendar): imported
+    # here, the first time one is written (see docs/design/lazy-imports.md).
+    import email.utils
+
     text = email.utils.format_datetime(utc.replace(microsecond=0), usegmt=True)
     if utc.microsecond:
         text = text[:-4] + f".{utc.microsecond // 1000:03d} GMT"

@@ -8,13 +8,19 @@ transports, so we pass pool limits and TLS settings to the client, never a trans
 from __future__ import annotations
 
 import os
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-
-import httpx
+from typing import TYPE_CHECKING
 
 from qsmith.runtime.errors import ConfigError
+
+# A client resolves its TransportConfig when constructed but builds its httpx client on
+# the first request: httpx and ssl load there, in the methods below, not with the module
+# (see docs/design/lazy-imports.md).
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
 
 __all__ = ["TransportConfig", "build_async_client", "build_sync_client"]
 
@@ -67,6 +73,8 @@ class TransportConfig:
 
     def timeout(self, *, streaming: bool = False, remaining: float | None = None) -> httpx.Timeout:
         """The httpx timeout for one attempt; a stream reads with the idle timeout."""
+        import httpx
+
         read = self.idle_timeout if streaming else self.read_timeout
         if remaining is not None:
             read = max(0.0, min(read, remaining))
@@ -78,20 +86,32 @@ class TransportConfig:
         )
 
     def limits(self) -> httpx.Limits:
+        import httpx
+
         return httpx.Limits(
             max_connections=self.max_connections,
             max_keepalive_connections=self.max_keepalive_connections,
             keepalive_expiry=self.keepalive_expiry,
         )
 
+    def check_ca_bundle(self) -> None:
+        """Raise ConfigError when ``ca_bundle`` names no file (cheap: its PEM is not read).
+
+        Clients call this when constructed, so a mistyped path fails at once; the
+        certificates are loaded with the connection pool, by ``ssl_context``.
+        """
+        if self.ca_bundle is not None and not os.path.isfile(self.ca_bundle):
+            raise ConfigError(
+                f"{self.ca_bundle_source} names {self.ca_bundle!r}, which is not a readable file"
+            )
+
     def ssl_context(self) -> ssl.SSLContext | bool:
         """A context trusting only ``ca_bundle``; True (httpx's default store) without one."""
         if self.ca_bundle is None:
             return True
-        if not os.path.isfile(self.ca_bundle):
-            raise ConfigError(
-                f"{self.ca_bundle_source} names {self.ca_bundle!r}, which is not a readable file"
-            )
+        self.check_ca_bundle()
+        import ssl
+
         try:
             return ssl.create_default_context(cafile=self.ca_bundle)
         except (ssl.SSLError, OSError) as error:
@@ -107,6 +127,8 @@ def _capped(value: float, remaining: float | None) -> float:
 
 def build_sync_client(config: TransportConfig) -> httpx.Client:
     """An httpx.Client with keep-alive pooling; share one per qsmith client."""
+    import httpx
+
     return httpx.Client(
         timeout=config.timeout(),
         limits=config.limits(),
@@ -117,6 +139,8 @@ def build_sync_client(config: TransportConfig) -> httpx.Client:
 
 
 def build_async_client(config: TransportConfig) -> httpx.AsyncClient:
+    import httpx
+
     return httpx.AsyncClient(
         timeout=config.timeout(),
         limits=config.limits(),

@@ -9,14 +9,15 @@ and checks both limits again each time an item arrives.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TypeVar
 
-import httpx
-
 from qsmith.runtime.transport.errors import CallTimeoutError, IdleTimeoutError
+
+# The iterators wrap a stream httpx is already reading, so httpx (and asyncio, for the
+# async one) is loaded by then; importing them there keeps ``Deadline``, which every
+# client imports, free of both (see docs/design/lazy-imports.md).
 
 __all__ = ["Deadline", "aiter_with_deadlines", "iter_with_deadlines"]
 
@@ -55,6 +56,8 @@ def iter_with_deadlines(
     operation: str | None = None,
 ) -> Iterator[T]:
     """Yield ``items``, raising IdleTimeoutError / CallTimeoutError when a limit is passed."""
+    import httpx
+
     clock = deadline.clock if deadline is not None else time.monotonic
     last = clock()
     while True:
@@ -83,6 +86,10 @@ async def aiter_with_deadlines(
     operation: str | None = None,
 ) -> AsyncIterator[T]:
     """Async ``iter_with_deadlines``: each wait is cancelled at the nearer limit."""
+    import asyncio
+
+    import httpx
+
     while True:
         remaining = deadline.remaining() if deadline is not None else None
         limits = [t for t in (idle_timeout, remaining) if t is not None]

@@ -10,8 +10,7 @@ Temporary credentials are cached and renewed before they expire.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-
-import httpx
+from typing import TYPE_CHECKING
 
 from qsmith.runtime.auth.credentials.caching import CachingCredentialsProvider
 from qsmith.runtime.auth.credentials.container import ContainerCredentialsProvider
@@ -26,6 +25,9 @@ from qsmith.runtime.auth.credentials.provider import (
 from qsmith.runtime.auth.credentials.web_identity import WebIdentityCredentialsProvider
 from qsmith.runtime.auth.errors import NoCredentialsError
 from qsmith.runtime.auth.identity import AwsCredentials
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["CredentialChain", "default_credential_chain"]
 

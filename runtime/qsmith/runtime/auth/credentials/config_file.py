@@ -17,7 +17,13 @@ from pathlib import Path
 
 from qsmith.runtime.auth.errors import ConfigFileError
 
-__all__ = ["SharedConfig", "default_paths", "load_shared_config", "parse_ini"]
+__all__ = [
+    "SharedConfig",
+    "default_paths",
+    "load_shared_config",
+    "parse_ini",
+    "selected_profile",
+]
 
 Sections = dict[str, dict[str, str]]
 
@@ -82,6 +88,14 @@ def _read(path: Path) -> str | None:
         return None
     except OSError as exc:
         raise ConfigFileError(str(path), None, f"cannot be read ({exc.strerror})") from None
+
+
+def selected_profile(environ: Mapping[str, str]) -> tuple[str, bool]:
+    """``(profile name, chosen explicitly)`` from ``AWS_PROFILE``/``AWS_DEFAULT_PROFILE``."""
+    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        if environ.get(variable):
+            return environ[variable], True
+    return "default", False
 
 
 def default_paths(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:

@@ -14,9 +14,7 @@ import json
 import os
 import urllib.parse
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from qsmith.runtime.auth.credentials.http_client import send
 from qsmith.runtime.auth.credentials.provider import CredentialsNotFound
@@ -24,6 +22,9 @@ from qsmith.runtime.auth.errors import CredentialSourceError
 from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.auth.timestamps import parse_timestamp
 from qsmith.runtime.http import HttpRequest
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["ContainerCredentialsProvider", "parse_credentials_json"]
 

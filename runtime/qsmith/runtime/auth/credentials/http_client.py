@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from qsmith.runtime.auth.errors import CredentialSourceError
 from qsmith.runtime.http import HttpRequest
+
+# httpx loads on the first credential call that goes over HTTP, not with the module
+# (see docs/design/lazy-imports.md).
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["HttpAnswer", "send"]
 
@@ -33,6 +37,8 @@ def send(
     ``use_proxy=False`` ignores HTTP(S)_PROXY: the instance metadata service and the container
     agent are link-local and must never be reached through a proxy.
     """
+    import httpx
+
     if not isinstance(request.body, bytes):
         raise CredentialSourceError(f"{source}: streaming bodies are not supported here")
     headers = [(k, v) for k, v in request.headers if k.lower() != "host"]

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-
-import httpx
+from typing import TYPE_CHECKING
 
 from qsmith.runtime.auth.credentials.container import parse_credentials_json
 from qsmith.runtime.auth.credentials.http_client import send
@@ -20,6 +19,9 @@ from qsmith.runtime.auth.credentials.provider import CredentialsNotFound
 from qsmith.runtime.auth.errors import CredentialSourceError
 from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.http import HttpRequest
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["InstanceMetadataCredentialsProvider"]
 

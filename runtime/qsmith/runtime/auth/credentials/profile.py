@@ -13,45 +13,31 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-
-import httpx
+from typing import TYPE_CHECKING
 
 from qsmith.runtime.auth.credentials.config_file import (
     SharedConfig,
     default_paths,
     load_shared_config,
+    selected_profile,
 )
-from qsmith.runtime.auth.credentials.container import ContainerCredentialsProvider
-from qsmith.runtime.auth.credentials.imds import InstanceMetadataCredentialsProvider
-from qsmith.runtime.auth.credentials.process import ProcessCredentialsProvider
 from qsmith.runtime.auth.credentials.provider import (
     CredentialProvider,
     CredentialsNotFound,
     EnvironmentCredentialsProvider,
 )
-from qsmith.runtime.auth.credentials.sso import SsoCredentialsProvider, sso_portal_endpoint
-from qsmith.runtime.auth.credentials.sts import StsClient, sts_endpoint
-from qsmith.runtime.auth.credentials.web_identity import WebIdentityCredentialsProvider
 from qsmith.runtime.auth.identity import AwsCredentials
-from qsmith.runtime.auth.tokens.oidc import OidcRefresher
-from qsmith.runtime.auth.tokens.provider import TokenProvider
-from qsmith.runtime.auth.tokens.refreshing import RefreshingTokenProvider
-from qsmith.runtime.auth.tokens.token_file import (
-    JsonTokenFile,
-    SsoCacheTokenProvider,
-    sso_cache_path,
-)
 from qsmith.runtime.errors import ConfigError
 
+# The sources a profile may name (STS, SSO, a process, IMDS, a container agent) and httpx
+# are imported where a profile uses them: a client whose profile holds static keys, or
+# that never resolves credentials, does not pay for them (see docs/design/lazy-imports.md).
+if TYPE_CHECKING:
+    import httpx
+
+    from qsmith.runtime.auth.tokens.provider import TokenProvider
+
 __all__ = ["ProfileCredentialsProvider", "selected_profile"]
-
-
-def selected_profile(environ: Mapping[str, str]) -> tuple[str, bool]:
-    """``(profile name, chosen explicitly)`` from ``AWS_PROFILE``/``AWS_DEFAULT_PROFILE``."""
-    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        if environ.get(variable):
-            return environ[variable], True
-    return "default", False
 
 
 @dataclass
@@ -116,6 +102,8 @@ class ProfileCredentialsProvider:
         if "aws_access_key_id" in profile:
             return _static(name, profile)
         if "credential_process" in profile:
+            from qsmith.runtime.auth.credentials.process import ProcessCredentialsProvider
+
             provider = ProcessCredentialsProvider(profile["credential_process"], profile=name)
             return provider.resolve_credentials()
         raise CredentialsNotFound(f"profile {name} holds no credential settings")
@@ -131,6 +119,9 @@ class ProfileCredentialsProvider:
                 cycle = " -> ".join((*visited, name, source_profile))
                 raise ConfigError(f"source_profile cycle: {cycle}")
             return self._resolve(context, source_profile, (*visited, name))
+        from qsmith.runtime.auth.credentials.container import ContainerCredentialsProvider
+        from qsmith.runtime.auth.credentials.imds import InstanceMetadataCredentialsProvider
+
         source = profile.get("credential_source")
         providers: dict[str, CredentialProvider] = {
             "Environment": EnvironmentCredentialsProvider(context.environ),
@@ -152,6 +143,9 @@ class ProfileCredentialsProvider:
     def _assume_role(
         self, context: _Context, name: str, profile: Mapping[str, str], visited: tuple[str, ...]
     ) -> AwsCredentials:
+        from qsmith.runtime.auth.credentials.sts import StsClient, sts_endpoint
+        from qsmith.runtime.auth.credentials.web_identity import WebIdentityCredentialsProvider
+
         region = _region(profile, context.environ)
         sts = StsClient(region, endpoint=sts_endpoint(region, context.environ), client=self._client)
         session = profile.get("role_session_name") or f"qsmith-{int(time.time())}"
@@ -178,6 +172,15 @@ class ProfileCredentialsProvider:
         return replace(assumed, source=f"profile {name} (assumed role {profile['role_arn']})")
 
     def _sso(self, context: _Context, name: str, profile: Mapping[str, str]) -> CredentialProvider:
+        from qsmith.runtime.auth.credentials.sso import SsoCredentialsProvider, sso_portal_endpoint
+        from qsmith.runtime.auth.tokens.oidc import OidcRefresher
+        from qsmith.runtime.auth.tokens.refreshing import RefreshingTokenProvider
+        from qsmith.runtime.auth.tokens.token_file import (
+            JsonTokenFile,
+            SsoCacheTokenProvider,
+            sso_cache_path,
+        )
+
         session_name = profile.get("sso_session")
         tokens: TokenProvider
         if session_name:

@@ -14,15 +14,16 @@ import json
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from qsmith.runtime.auth.credentials.http_client import send
 from qsmith.runtime.auth.errors import CredentialSourceError, NoTokenError, TokenExpiredError
 from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.auth.tokens.provider import TokenProvider
 from qsmith.runtime.http import HttpRequest
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["SsoCredentialsProvider", "sso_portal_endpoint"]
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
-
-import httpx
+from typing import TYPE_CHECKING
 
 from qsmith.runtime.auth.credentials.http_client import send
 from qsmith.runtime.auth.errors import CredentialSourceError
@@ -20,6 +18,12 @@ from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.auth.sigv4 import SigV4Config, SigV4Signer
 from qsmith.runtime.auth.timestamps import parse_timestamp
 from qsmith.runtime.http import HttpRequest
+
+# The XML parser loads with the first STS answer, httpx with the first request.
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ElementTree
+
+    import httpx
 
 __all__ = ["StsClient", "sts_endpoint"]
 
@@ -113,6 +117,8 @@ class StsClient:
         return self._call(self._request(params), "AssumeRoleWithWebIdentity", role_arn)
 
     def _call(self, request: HttpRequest, action: str, role_arn: str) -> AwsCredentials:
+        import xml.etree.ElementTree as ElementTree
+
         where = f"STS {action} for {role_arn}"
         answer = send(request, source=where, client=self._client)
         try:

@@ -6,11 +6,16 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from qsmith.runtime.auth.credentials.provider import CredentialsNotFound
-from qsmith.runtime.auth.credentials.sts import StsClient, sts_endpoint
 from qsmith.runtime.auth.errors import CredentialSourceError
 from qsmith.runtime.auth.identity import AwsCredentials
+
+# STS (with SigV4 and an XML parser) loads only when the token file is configured: the
+# default chain builds this provider for every SigV4 client.
+if TYPE_CHECKING:
+    from qsmith.runtime.auth.credentials.sts import StsClient
 
 __all__ = ["WebIdentityCredentialsProvider"]
 
@@ -62,6 +67,8 @@ class WebIdentityCredentialsProvider:
             or f"qsmith-{int(time.time())}"
         )
         region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        from qsmith.runtime.auth.credentials.sts import StsClient, sts_endpoint
+
         sts = self._sts or StsClient(region, endpoint=sts_endpoint(region, environ))
         credentials = sts.assume_role_with_web_identity(role_arn, session, token)
         return replace(credentials, source=self.name)

@@ -14,8 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from qsmith.runtime.auth.credentials.config_file import load_shared_config
-from qsmith.runtime.auth.credentials.profile import selected_profile
+from qsmith.runtime.auth.credentials.config_file import load_shared_config, selected_profile
 from qsmith.runtime.auth.errors import NoTokenError
 from qsmith.runtime.auth.identity import BearerToken
 from qsmith.runtime.auth.tokens.oidc import OidcRefresher

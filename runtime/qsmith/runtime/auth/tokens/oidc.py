@@ -12,12 +12,15 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from qsmith.runtime.auth.errors import TokenRefreshError
 from qsmith.runtime.auth.identity import BearerToken, utc_now
+
+# httpx loads when a token is refreshed, not with the module: every default token chain
+# builds a refresher (see docs/design/lazy-imports.md).
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["OidcRefresher"]
 
@@ -63,6 +66,8 @@ class OidcRefresher:
             "grantType": "refresh_token",
             "refreshToken": token.refresh_token,
         }
+        import httpx
+
         try:
             if self._client is not None:
                 response = self._client.post(url, json=body, timeout=self._timeout)

@@ -14,7 +14,6 @@ as it was; the old token is still served while it has not expired.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from datetime import timedelta
@@ -99,6 +98,8 @@ class RefreshingTokenProvider:
         current = self._current
         if current is not None and not current.expires_within(self._margin):
             return current
+        import asyncio  # here: a blocking program never loads asyncio
+
         return await asyncio.to_thread(self.resolve_token)
 
     def _load_or_refresh(self) -> BearerToken:
