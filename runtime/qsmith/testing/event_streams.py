@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from qsmith.runtime.client.events import GeneratedEventFactory, JsonPayloadCodec
 from qsmith.runtime.eventstream.semantics import EventStreamEncoder
+from qsmith.runtime.protocols.restjson import header_value
 from qsmith.runtime.schema import HttpBinding, OperationSchema
 from qsmith.runtime.serde.json import JsonCodec
 
@@ -68,17 +69,8 @@ def event_stream_headers(
         member = operation.output.member(name)
         if member.http_binding is not HttpBinding.HEADER:
             raise TypeError(f"{operation.output.id}${name} is not bound to an HTTP header")
-        headers.append((member.http_name or name, _header_text(value)))
+        headers.append((member.http_name or name, header_value(member, value)))
     return headers
-
-
-def _header_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    kind = type(value).__name__
-    raise TypeError(f"event_stream_headers renders text, numbers and booleans, not {kind}")
 
 
 def _as_union_member(encoder: EventStreamEncoder, event: object) -> object:

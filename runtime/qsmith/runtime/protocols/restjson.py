@@ -46,7 +46,7 @@ from qsmith.runtime.serde.scalars import (
     parse_timestamp,
 )
 
-__all__ = ["RestJson1"]
+__all__ = ["RestJson1", "header_value"]
 
 _NUMBERS = frozenset(
     {
@@ -96,7 +96,7 @@ class RestJson1(Protocol):
                 query_params.append((member, item))
             elif binding is HttpBinding.HEADER:
                 name = member.http_name or member.name
-                request.headers.append((name, header_text(name, _header_value(member, item))))
+                request.headers.append((name, header_text(name, header_value(member, item))))
             elif binding is HttpBinding.PREFIX_HEADERS:
                 prefix_headers.append((member, item))
         _add_query_params(request, query_params)
@@ -294,7 +294,8 @@ def _add_prefix_headers(request: HttpRequest, maps: list[tuple[MemberSchema, Any
                 request.headers.append((name, header_text(name, str(item))))
 
 
-def _header_value(member: MemberSchema, item: Any) -> str:
+def header_value(member: MemberSchema, item: Any) -> str:
+    """The text of a header-bound member's value (lists joined, timestamps as HTTP-date)."""
     target = member.target
     if target.type is ShapeType.LIST:
         inner = target.member("member")
