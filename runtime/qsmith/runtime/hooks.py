@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from qsmith.runtime.errors import ConfigError
-from qsmith.runtime.http import HttpRequest
+from qsmith.runtime.http import HttpRequest, redact_header_pairs
 
 __all__ = [
     "AfterReceive",
@@ -47,6 +47,13 @@ class AttemptOutcome:
     error: BaseException | None = None
     elapsed: float = 0.0  # seconds from send to response headers (or failure)
     will_retry: bool = False
+
+    def __repr__(self) -> str:
+        return (
+            f"AttemptOutcome(http_status={self.http_status!r}, "
+            f"headers={redact_header_pairs(self.headers)!r}, error={self.error!r}, "
+            f"elapsed={self.elapsed!r}, will_retry={self.will_retry!r})"
+        )
 
 
 @runtime_checkable

@@ -10,13 +10,33 @@ what is signed is byte for byte what is sent. Headers are an ordered list of
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["SENSITIVE_HEADERS", "SENSITIVE_QUERY_PARAMS", "HttpRequest", "encode_query_component"]
+__all__ = [
+    "REDACTED",
+    "SENSITIVE_HEADERS",
+    "SENSITIVE_QUERY_PARAMS",
+    "HttpRequest",
+    "encode_query_component",
+    "redact_header_pairs",
+]
 
-# Header and query names whose values are secrets: shown as "<redacted>" in reprs.
-SENSITIVE_HEADERS = frozenset({"authorization", "x-amz-security-token", "proxy-authorization"})
+REDACTED = "<redacted>"
+# Header and query names whose values are secrets (credentials, session material, keys
+# that decrypt data): shown as "<redacted>" in every repr and log line qsmith formats.
+SENSITIVE_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-amz-security-token",
+        "x-api-key",
+        "cookie",
+        "set-cookie",
+        "x-amz-server-side-encryption-customer-key",
+        "x-amz-copy-source-server-side-encryption-customer-key",
+    }
+)
 SENSITIVE_QUERY_PARAMS = frozenset({"x-amz-signature", "x-amz-security-token", "x-amz-credential"})
 
 _UNRESERVED = "-_.~"
@@ -33,6 +53,16 @@ def parse_query_string(text: str) -> list[tuple[str, str]]:
         name, _, value = part.partition("=")
         pairs.append((urllib.parse.unquote(name), urllib.parse.unquote(value)))
     return pairs
+
+
+def redact_header_pairs(
+    headers: Iterable[tuple[str, str]] | Mapping[str, str] | None,
+) -> list[tuple[str, str]]:
+    """The headers as ``(name, value)`` pairs, each sensitive value replaced by ``<redacted>``."""
+    if headers is None:
+        return []
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    return [(k, REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in pairs]
 
 
 def encode_query_component(text: str) -> str:
@@ -121,12 +151,9 @@ class HttpRequest:
         self.headers = [(key, value) for key, value in self.headers if key.lower() != wanted]
 
     def __repr__(self) -> str:
-        headers = [
-            (key, "<redacted>" if key.lower() in SENSITIVE_HEADERS else value)
-            for key, value in self.headers
-        ]
+        headers = redact_header_pairs(self.headers)
         query = [
-            (key, "<redacted>" if key.lower() in SENSITIVE_QUERY_PARAMS else value)
+            (key, REDACTED if key.lower() in SENSITIVE_QUERY_PARAMS else value)
             for key, value in self.query
         ]
         body = f"<{len(self.body)} bytes>" if isinstance(self.body, bytes) else "<stream>"

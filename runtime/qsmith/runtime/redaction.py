@@ -19,7 +19,12 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
 
-from qsmith.runtime.http import SENSITIVE_HEADERS, SENSITIVE_QUERY_PARAMS
+from qsmith.runtime.http import (
+    REDACTED,
+    SENSITIVE_HEADERS,
+    SENSITIVE_QUERY_PARAMS,
+    redact_header_pairs,
+)
 from qsmith.runtime.schema import Schema
 
 __all__ = [
@@ -36,7 +41,6 @@ __all__ = [
     "secrets",
 ]
 
-REDACTED = "<redacted>"
 # Every logger whose records can carry a URL or header: qsmith's own and the HTTP stack's.
 LOGGERS_TO_REDACT = (
     "qsmith",
@@ -105,8 +109,11 @@ def redact_text(text: str, registry: SecretRegistry | None = None) -> str:
 def redact_url(url: str) -> str:
     """The URL with sensitive query values (presigned signature, credential, token) hidden."""
     parts = urllib.parse.urlsplit(url)
+    if parts.password is not None:  # https://user:secret@host: keep the user, hide the secret
+        host = parts.netloc.rpartition("@")[2]
+        parts = parts._replace(netloc=f"{parts.username}:{REDACTED}@{host}")
     if not parts.query:
-        return redact_text(url)
+        return redact_text(urllib.parse.urlunsplit(parts))
     pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     query = "&".join(
         f"{urllib.parse.quote(k, safe='-_.~')}="
@@ -119,8 +126,7 @@ def redact_url(url: str) -> str:
 def redact_headers(
     headers: Iterable[tuple[str, str]] | Mapping[str, str],
 ) -> list[tuple[str, str]]:
-    pairs = headers.items() if isinstance(headers, Mapping) else headers
-    return [(k, REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in pairs]
+    return redact_header_pairs(headers)
 
 
 def redact_members(value: object, schema: Schema) -> object:

@@ -7,7 +7,7 @@ over the model's defaults — the order the AWS SDKs use.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -59,3 +59,29 @@ class ClientConfig:
     idempotency_token: Callable[[], str] | None = None
     http_client: httpx.Client | None = None
     async_http_client: httpx.AsyncClient | None = None
+
+    def __repr__(self) -> str:
+        """Every field, with the token, sensitive headers and URL secrets hidden.
+
+        A token given as a string is the secret itself; identity objects and providers
+        print their own redacted form; whatever else is printed goes through
+        ``redact_text`` (registered secrets, header and query shapes).
+        """
+        from qsmith.runtime.http import REDACTED, redact_header_pairs
+        from qsmith.runtime.redaction import redact_text, redact_url
+
+        shown: list[str] = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "token" and isinstance(value, str):
+                text = repr(REDACTED)
+            elif item.name == "headers":
+                text = repr(dict(redact_header_pairs(value)))
+            elif item.name == "endpoint_url" and value is not None:
+                text = repr(redact_url(value))
+            else:
+                text = redact_text(repr(value))
+            shown.append(f"{item.name}={text}")
+        return f"ClientConfig({', '.join(shown)})"
+
+    __str__ = __repr__

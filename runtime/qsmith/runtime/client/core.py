@@ -25,7 +25,7 @@ from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.customizations import customize_request, protocol_options
 from qsmith.runtime.errors import ConfigError, EventStreamError, QsmithError, ServiceError
 from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
-from qsmith.runtime.http import HttpRequest
+from qsmith.runtime.http import HttpRequest, redact_header_pairs
 from qsmith.runtime.protocols import Protocol, protocol_for
 from qsmith.runtime.redaction import get_logger, install_log_redaction, secrets
 from qsmith.runtime.retry import SDK_REQUEST_HEADER
@@ -82,6 +82,10 @@ class CallOptions:
 
     timeout: float | None = None
     extra_headers: Mapping[str, str] | None = None
+
+    def __repr__(self) -> str:
+        headers = redact_header_pairs(self.extra_headers) if self.extra_headers else None
+        return f"CallOptions(timeout={self.timeout!r}, extra_headers={headers!r})"
 
 
 class ClientCore:
@@ -208,6 +212,7 @@ class ClientCore:
     ) -> None:
         """Log the attempt at DEBUG (no secrets: names and numbers only) and tell the
         interceptors how it ended."""
+        _redact_exposed(response, error)
         if response is None and error is not None:
             response = raw_response(error)
         status = response.status_code if response is not None else None
@@ -291,11 +296,22 @@ def attach_response(error: QsmithError, response: httpx.Response) -> None:
 
     Service errors also get the answer's request id when their own body had none.
     """
+    _redact_exposed(response, error)
     error.raw_response = response
     if getattr(error, "response", False) is None:  # transport errors declare .response
         error.response = response  # type: ignore[attr-defined]
     if isinstance(error, ServiceError) and not error.request_id:
         error.request_id = _request_id(response.headers.multi_items())
+
+
+def _redact_exposed(response: httpx.Response | None, error: BaseException | None) -> None:
+    """Make the httpx objects a caller can reach print without secrets (see redacted_httpx)."""
+    from qsmith.runtime.redacted_httpx import redact_error_chain, redact_exchange
+
+    if response is not None:
+        redact_exchange(response)
+    if error is not None:
+        redact_error_chain(error)
 
 
 def raw_response(error: BaseException) -> httpx.Response | None:

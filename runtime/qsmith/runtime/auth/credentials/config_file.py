@@ -80,6 +80,14 @@ class SharedConfig:
     def profile(self, name: str) -> Mapping[str, str] | None:
         return self.profiles.get(name)
 
+    def __repr__(self) -> str:
+        # Profiles may hold static keys: show which profiles and settings exist, no value.
+        profiles = {name: sorted(settings) for name, settings in self.profiles.items()}
+        return (
+            f"SharedConfig(profiles={profiles!r}, sso_sessions={sorted(self.sso_sessions)!r}, "
+            f"config_path={self.config_path!r}, credentials_path={self.credentials_path!r})"
+        )
+
 
 def _read(path: Path) -> str | None:
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qsmith.runtime.auth.errors import CredentialSourceError
@@ -20,8 +20,13 @@ DEFAULT_TIMEOUT = 5.0
 
 @dataclass(frozen=True, slots=True)
 class HttpAnswer:
+    """A credential endpoint's answer; its body holds keys, so its repr shows only the size."""
+
     status: int
-    body: bytes
+    body: bytes = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"HttpAnswer(status={self.status}, body=<{len(self.body)} bytes>)"
 
 
 def send(
