@@ -9,6 +9,7 @@ what is signed is byte for byte what is sent. Headers are an ordered list of
 
 from __future__ import annotations
 
+import string
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ __all__ = [
     "SENSITIVE_QUERY_PARAMS",
     "HttpRequest",
     "encode_query_component",
+    "escape_path",
     "redact_header_pairs",
 ]
 
@@ -40,6 +42,11 @@ SENSITIVE_HEADERS = frozenset(
 SENSITIVE_QUERY_PARAMS = frozenset({"x-amz-signature", "x-amz-security-token", "x-amz-credential"})
 
 _UNRESERVED = "-_.~"
+# What a path keeps unescaped: RFC 3986 unreserved, sub-delims, ':', '@' and '/'. Every other
+# character, and a '%' not starting an escape, is escaped; httpx leaves all of these as they
+# are, so an escaped path is sent byte for byte.
+_PATH_KEEP = frozenset(string.ascii_letters + string.digits + "-._~!$&'()*+,;=:@/")
+_HEX = frozenset(string.hexdigits)
 
 
 def parse_query_string(text: str) -> list[tuple[str, str]]:
@@ -63,6 +70,28 @@ def redact_header_pairs(
         return []
     pairs = headers.items() if isinstance(headers, Mapping) else headers
     return [(k, REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in pairs]
+
+
+def escape_path(path: str) -> str:
+    """``path`` with every character a URL path may not hold percent-encoded (UTF-8).
+
+    Existing ``%XX`` escapes are kept as they are, so escaping an escaped path changes
+    nothing. Raises ``UnicodeEncodeError`` for text that is not valid Unicode (a lone
+    surrogate).
+    """
+    if all(char in _PATH_KEEP for char in path):
+        return path
+    out: list[str] = []
+    index = 0
+    while index < len(path):
+        char = path[index]
+        if char == "%" and len(path) >= index + 3 and set(path[index + 1 : index + 3]) <= _HEX:
+            out.append(path[index : index + 3])
+            index += 3
+            continue
+        out.append(char if char in _PATH_KEEP else urllib.parse.quote(char, safe=""))
+        index += 1
+    return "".join(out)
 
 
 def encode_query_component(text: str) -> str:

@@ -86,7 +86,7 @@ class ResolvedAuth:
         event stream marker for an event stream input); bearer and no-auth ignore them.
         """
         if self.scheme == SIGV4:
-            from qsmith.runtime.auth.sigv4 import SigV4Config
+            from qsmith.runtime.auth.sigv4 import SigV4Config, wire_path
 
             assert isinstance(self.identity, AwsCredentials)
             assert self.region and self.signing_name and self.signer
@@ -96,7 +96,12 @@ class ResolvedAuth:
                 payload_hash=payload_hash,
                 content_sha256_header=content_sha256_header,
             )
-            return self.signer.sign(request, self.identity, config, now=now).request
+            # The path is put in its wire form first, so the signer signs the very bytes
+            # httpx sends (httpx removes dot segments its own way, after signing).
+            sendable = replace(
+                request, path=wire_path(request.path, normalize=config.normalize_path)
+            )
+            return self.signer.sign(sendable, self.identity, config, now=now).request
         signed = replace(request, headers=list(request.headers), query=list(request.query))
         if self.scheme == BEARER:
             assert isinstance(self.identity, BearerToken)

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from qsmith.runtime.auth.errors import SignatureError
 from qsmith.runtime.auth.identity import AwsCredentials
-from qsmith.runtime.http import HttpRequest, encode_query_component
+from qsmith.runtime.http import HttpRequest, encode_query_component, escape_path
 
 __all__ = [
     "ALGORITHM",
@@ -34,6 +34,7 @@ __all__ = [
     "SigningResult",
     "amz_date",
     "canonical_path",
+    "wire_path",
 ]
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -125,6 +126,32 @@ def _normalize_segments(path: str) -> str:
     if kept and (path.endswith("/") or path.endswith("/.") or path.endswith("/..")):
         normalized += "/"
     return normalized
+
+
+def wire_path(path: str, *, normalize: bool) -> str:
+    """The path to send, and so to sign: escaped, and normalized when the service wants it.
+
+    The signer signs the path it is given (as the SigV4 suites define it); a client calls
+    this first so that the path given is the one sent. A normalized path holds no dot
+    segment and no empty segment, so the HTTP stack (which removes dot segments its own
+    way: ``/a/.`` becomes ``/a``) sends it unchanged, and normalizing it again while
+    signing changes nothing. A service that signs the path as given (S3-style,
+    ``normalize=False``) cannot be sent a dot segment at all: httpx would rewrite the
+    path after it was signed, and the request would name another resource.
+    """
+    try:
+        escaped = escape_path(path or "/")
+    except UnicodeEncodeError:
+        raise SignatureError(f"the request path {path!r} is not valid Unicode text") from None
+    if normalize:
+        return _normalize_segments(escaped)
+    if any(segment in (".", "..") for segment in escaped.split("/")):
+        raise SignatureError(
+            f"the request path {path!r} has a '.' or '..' segment and this service signs the "
+            "path as given: the HTTP client would remove the segment after signing; "
+            "percent-encode the dots (%2E) to keep them"
+        )
+    return escaped
 
 
 def canonical_path(path: str, *, normalize: bool, double_encode: bool) -> str:
