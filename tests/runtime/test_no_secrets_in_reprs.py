@@ -269,6 +269,7 @@ SECRET_FREE_CLASSES = {
     "SignatureError": "says why a request cannot be signed",
     "TokenExpiredError": "names the source and the login command",
     "TokenRefreshError": "names the endpoint and the OAuth error code",
+    "TokenRefreshBackoffError": "names the source, the delay and the TokenRefreshError's text",
     "NoIdentityError": "lists schemes and reasons",
     "SigV4Config": "region, service and switches",
     "ClientCore": "holds the resolved config behind an AuthResolver (checked above)",

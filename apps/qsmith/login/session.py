@@ -18,7 +18,7 @@ from qsmith.login.imports import RELOGIN, ImportedLogin, read_import
 from qsmith.login.kiro_refresher import KiroSocialRefresher
 from qsmith.login.paths import LoginPaths, own_token_path
 from qsmith.login.state import BUILDER_ID, IDENTITY_CENTER, LoginState
-from qsmith.runtime.auth.files import write_private_json
+from qsmith.runtime.auth.files import remove_abandoned_temporaries, write_private_json
 from qsmith.runtime.auth.identity import BearerToken
 from qsmith.runtime.auth.timestamps import format_timestamp
 from qsmith.runtime.auth.tokens.oidc import OidcRefresher
@@ -141,7 +141,10 @@ def whoami(paths: LoginPaths) -> Whoami:
 
 
 def logout(paths: LoginPaths) -> str:
-    """Forget the login; qsmith's own token file is deleted, another tool's is left alone."""
+    """Forget the login; qsmith's own token file is deleted, another tool's is left alone.
+
+    Temporaries left by a writer killed mid-write hold token material too: they go with it.
+    """
     state = LoginState.load(paths.state_file)
     if not state.imported:
         token_path = own_token_path(paths)
@@ -149,7 +152,9 @@ def logout(paths: LoginPaths) -> str:
             token_path.unlink()
         with contextlib.suppress(FileNotFoundError):
             token_path.with_name(token_path.name + ".lock").unlink()
+    remove_abandoned_temporaries(own_token_path(paths))
     paths.state_file.unlink()
+    remove_abandoned_temporaries(paths.state_file)
     if state.imported:
         return (
             f"qsmith no longer uses the {state.owner} login; {state.owner}'s own login is "

@@ -17,6 +17,7 @@ __all__ = [
     "NoTokenError",
     "SignatureError",
     "TokenExpiredError",
+    "TokenRefreshBackoffError",
     "TokenRefreshError",
 ]
 
@@ -69,6 +70,28 @@ class LoginRequiredError(TokenExpiredError):
         self.args = (
             f"the login behind {source} is no longer valid (the service refused to refresh "
             f"it, e.g. invalid_grant); {how_to_login}",
+        )
+
+
+class TokenRefreshBackoffError(TokenExpiredError):
+    """The token has expired and refreshing it failed for a reason that may pass (an HTTP 5xx,
+    a network error); the endpoint is not called again before ``retry_in`` seconds.
+
+    ``failures`` counts the refreshes that failed in a row; ``reason`` is the last one's.
+    """
+
+    def __init__(
+        self, source: str, how_to_login: str, *, reason: str, retry_in: float, failures: int
+    ) -> None:
+        super().__init__(source, how_to_login)
+        self.reason = reason
+        self.retry_in = retry_in
+        self.failures = failures
+        self.args = (
+            f"the bearer token from {source} has expired and refreshing it failed "
+            f"{failures} time(s) in a row ({reason}); the next refresh is tried in "
+            f"{retry_in:.1f} s, and resolving the token before then fails at once. "
+            f"If this persists, {how_to_login}",
         )
 
 
