@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+import qsmith.chat
 import qsmith.login
 import qsmith.runtime
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
@@ -230,6 +231,28 @@ def _login_factories(tmp: Path) -> dict[str, Callable[[], object]]:
     }
 
 
+def _chat_factories(tmp: Path) -> dict[str, Callable[[], object]]:
+    from qsmith.chat import AsyncConversation, Conversation
+    from qsmith.chat.backend import AsyncChatBackend, ChatBackend, Identity
+    from qsmith.chat.routing import Route
+
+    def identity() -> Identity:
+        return Identity(token=TOKEN, credentials=_credentials(), profile_arn="arn:p")
+
+    def route() -> Route:
+        return Route(
+            service="codewhisperer-streaming", auth="bearer", region="us-east-1", model_id=None
+        )
+
+    return {
+        "Identity": identity,
+        "ChatBackend": lambda: ChatBackend(route(), identity()),
+        "AsyncChatBackend": lambda: AsyncChatBackend(route(), identity()),
+        "Conversation": lambda: Conversation(token=TOKEN, region="us-east-1", environ={}),
+        "AsyncConversation": lambda: AsyncConversation(token=TOKEN, region="us-east-1", environ={}),
+    }
+
+
 # -- the public classes that hold no secret, with the reason ------------------------------------
 
 # Whole modules whose classes describe models, wire formats, retries or telemetry: none has
@@ -249,6 +272,14 @@ SECRET_FREE_MODULES = {
     "qsmith.login.errors": "error classes; messages name files and commands",
     "qsmith.login.paths": "file locations",
     "qsmith.login.profiles": "profile ARNs and names",
+    "qsmith.chat.events": "what the service streamed (the user's conversation)",
+    "qsmith.chat.messages": "the user's messages and tool specs",
+    "qsmith.chat.history": "history limits and request plans",
+    "qsmith.chat.routing": "which service and region a model id routes to",
+    "qsmith.chat.store": "stored conversations: Identity.describe keeps no secret",
+    "qsmith.chat.translate": "event translation state",
+    "qsmith.chat.turn": "assembles one answer from events",
+    "qsmith.chat.errors": "error classes; messages come from the service",
 }
 SECRET_FREE_CLASSES = {
     "CredentialProvider": "a Protocol",
@@ -290,6 +321,7 @@ SECRET_FREE_CLASSES = {
     "LoginState": "owner, kind, region, start URL: no secret by design",
     "Whoami": "built to be shown: no secret by design",
     "Profile": "a profile ARN and name",
+    "ModelInfo": "a model id, name and description",
 }
 
 
@@ -312,10 +344,10 @@ def _declared_free(module: str, name: str) -> bool:
 
 
 def test_every_public_class_is_checked_or_declared_secret_free(tmp_path: Path) -> None:
-    built = set(_runtime_factories(tmp_path)) | set(_login_factories(tmp_path))
+    built = {name for factories in _FACTORIES.values() for name in factories(tmp_path)}
     unclassified = [
         f"{module}.{name}"
-        for package in (qsmith.runtime, qsmith.login)
+        for package in (qsmith.runtime, qsmith.login, qsmith.chat)
         for module, name, _ in _public_classes(package)
         if name not in built and not _declared_free(module, name)
     ]
@@ -329,9 +361,12 @@ def _assert_no_canary(label: str, value: object) -> None:
         assert KEY_ID not in text, f"{label} shows the whole access key id: {text}"
 
 
-@pytest.mark.parametrize("group", ["runtime", "login"])
+_FACTORIES = {"runtime": _runtime_factories, "login": _login_factories, "chat": _chat_factories}
+
+
+@pytest.mark.parametrize("group", sorted(_FACTORIES))
 def test_reprs_of_secret_holders_show_no_canary(group: str, tmp_path: Path) -> None:
-    factories = (_runtime_factories if group == "runtime" else _login_factories)(tmp_path)
+    factories = _FACTORIES[group](tmp_path)
     failures = []
     for name, build in factories.items():
         try:

@@ -42,6 +42,16 @@ class Identity:
     profile: str | None = None
     profile_arn: str | None = None
 
+    def __repr__(self) -> str:
+        # A token given as a string is the secret itself; objects print their redacted form.
+        token = "'<redacted>'" if isinstance(self.token, str) else repr(self.token)
+        return (
+            f"Identity(token={token}, credentials={self.credentials!r}, "
+            f"profile={self.profile!r}, profile_arn={self.profile_arn!r})"
+        )
+
+    __str__ = __repr__
+
     def describe(self, route: Route) -> dict[str, str | None]:
         """Metadata for the store: which auth and source, never a secret."""
         if route.bearer:
