@@ -507,3 +507,44 @@ def test_transport_errors_and_their_httpx_causes_show_no_canary(target: Target, 
     assert any(label.endswith("].request.headers") for label, _ in exposed)  # httpx's cause
     for label, value in exposed:
         _assert_no_canary(label, value)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_successful_streams_response_shows_no_canary(mode: str) -> None:
+    """``stream.response`` is public: its request carried the canaries in headers."""
+    with STREAMING.fake() as fake:
+        fake.set_default(STREAMING.operation, STREAMING.ok())
+        config = _config(STREAMING, fake.url)
+        module = STREAMING.module("client")
+        shown: list[tuple[str, object]] = []
+
+        def collect(stream: Any) -> None:
+            response = stream.response
+            shown.extend(
+                [
+                    ("response.headers", response.headers),
+                    ("response.request", response.request),
+                    ("response.request.headers", response.request.headers),
+                ]
+            )
+
+        if mode == "sync":
+            with (
+                module.Client(config=config) as client,
+                client.generate_assistant_response(**STREAMING.arguments()) as stream,
+            ):
+                collect(stream)
+                list(stream)
+        else:
+
+            async def run() -> None:
+                async with module.AsyncClient(config=config) as client:
+                    stream = await client.generate_assistant_response(**STREAMING.arguments())
+                    async with stream:
+                        collect(stream)
+                        [event async for event in stream]
+
+            asyncio.run(run())
+    assert shown
+    for label, value in shown:
+        _assert_no_canary(label, value)
