@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 
 from qsmith.runtime.auth.errors import SignatureError
 from qsmith.runtime.auth.identity import AwsCredentials
-from qsmith.runtime.auth.schemes import SIGV4, ResolvedAuth
-from qsmith.runtime.auth.sigv4 import SigV4Signer, wire_path
+from qsmith.runtime.auth.schemes import SIGV4, AuthResolver, ResolvedAuth
+from qsmith.runtime.auth.sigv4 import SigV4Config, SigV4Signer, wire_path
 from qsmith.runtime.http import HttpRequest
 from qsmith.testing import LoopbackServer, ScriptedResponse
 from qsmith.testing.loopback import RecordedRequest
@@ -210,3 +210,43 @@ def test_a_real_client_sends_the_path_it_signed(target: Target, mode: str, prefi
     valid, path = _verify(received)
     assert valid, f"the server received {path!r}, which is not the path that was signed"
     assert "/./" not in path + "/" and "//" not in path
+
+
+# -- S3-style services: the endpoint's rules turn normalization and double encoding off -------
+
+
+def test_endpoint_auth_scheme_switches_reach_the_signer() -> None:
+    from qsmith.runtime.auth.credentials.provider import StaticCredentialsProvider
+    from qsmith.runtime.client.endpoint import sigv4_path_switches
+    from qsmith.runtime.endpoints.model import Endpoint
+
+    s3_like = Endpoint(
+        "https://bucket.example",
+        properties={
+            "authSchemes": [
+                {"name": "sigv4", "disableDoubleEncoding": True, "disableNormalizePath": True}
+            ]
+        },
+    )
+    assert sigv4_path_switches(s3_like) == (False, False)
+    assert sigv4_path_switches(Endpoint("https://q.example")) == (True, True)
+
+    normalize, double_encode = sigv4_path_switches(s3_like)
+    resolver = AuthResolver(
+        region="us-east-1",
+        credentials=StaticCredentialsProvider(CREDS),
+        sigv4_normalize_path=normalize,
+        sigv4_double_uri_encode=double_encode,
+    )
+    auth = resolver.resolve(CONSOLAS.service, CONSOLAS.schema)
+    assert (auth.normalize_path, auth.double_uri_encode) == (False, False)
+
+    request = HttpRequest("PUT", HOST, "/bucket//key%2Fwith/%2E/parts/", body=b"")
+    signed = auth.sign(request, now=WHEN)
+    assert signed.path == request.path == _sent_by_httpx(signed.path)  # sent as given
+    config = SigV4Config("us-east-1", auth.signing_name or "", False, False)
+    direct = SigV4Signer().sign(request, CREDS, config, now=WHEN)
+    assert direct.canonical_request.split("\n")[1] == request.path  # signed as given
+    assert signed.header("authorization") == direct.request.header("authorization")
+    with pytest.raises(SignatureError):
+        auth.sign(HttpRequest("PUT", HOST, "/bucket/./key"), now=WHEN)

@@ -71,6 +71,9 @@ class ResolvedAuth:
     region: str | None = None
     signing_name: str | None = None
     signer: SigV4Signer | None = field(default=None, repr=False, compare=False)
+    # SigV4 path switches: off only where the endpoint's rules say so (S3-style services).
+    normalize_path: bool = True
+    double_uri_encode: bool = True
 
     def sign(
         self,
@@ -93,6 +96,8 @@ class ResolvedAuth:
             config = SigV4Config(
                 region=self.region,
                 service=self.signing_name,
+                double_uri_encode=self.double_uri_encode,
+                normalize_path=self.normalize_path,
                 payload_hash=payload_hash,
                 content_sha256_header=content_sha256_header,
             )
@@ -119,11 +124,14 @@ class AuthResolver:
         credentials: CredentialProvider | None = None,
         tokens: TokenProvider | None = None,
         signer: SigV4Signer | None = None,
+        sigv4_normalize_path: bool = True,
+        sigv4_double_uri_encode: bool = True,
     ) -> None:
         self._region = region
         self._credentials = credentials
         self._tokens = tokens
         self._signer = signer
+        self._path_switches = (sigv4_normalize_path, sigv4_double_uri_encode)
 
     def __repr__(self) -> str:
         return f"AuthResolver(region={self._region!r})"
@@ -162,7 +170,16 @@ class AuthResolver:
                 return "no region is configured, and SigV4 signs for a region"
             signing_name = service.sigv4_signing_name or service.name.lower()
             identity = self._credentials.resolve_credentials()
-            return ResolvedAuth(SIGV4, identity, self._region, signing_name, self._sigv4_signer())
+            normalize, double_encode = self._path_switches
+            return ResolvedAuth(
+                SIGV4,
+                identity,
+                self._region,
+                signing_name,
+                self._sigv4_signer(),
+                normalize_path=normalize,
+                double_uri_encode=double_encode,
+            )
         if scheme == BEARER:
             if self._tokens is None:
                 return "no bearer token provider is configured"

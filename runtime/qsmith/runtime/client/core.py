@@ -110,6 +110,7 @@ class ClientCore:
         endpoint = _resolve_endpoint(service, config, self.region, self.profile_settings)
         self.endpoint_url = endpoint.url
         self.signing_region = _signing_region(endpoint) or self.region
+        self.sigv4_path_switches = _sigv4_path_switches(endpoint)
         self.retry: StandardRetryStrategy = config.retry_strategy or create_retry_strategy(
             resolve_retry_settings(
                 mode=config.retry_mode,
@@ -119,7 +120,9 @@ class ClientCore:
         )
         self.transport = config.transport or TransportConfig.resolve(config=self.profile_settings)
         self.interceptors = InterceptorChain(config.interceptors)
-        self.auth = _auth_resolver(service, config, self.signing_region)
+        self.auth = _auth_resolver(
+            service, config, self.signing_region, path_switches=self.sigv4_path_switches
+        )
         self._user_agent: str | None = None
         self.retry_rules_key = RETRY_RULE_KEYS.get(service.sdk_id or "", service.sdk_id)
 
@@ -393,6 +396,12 @@ def _signing_region(endpoint: Endpoint) -> str | None:
     return sigv4_signing_region(endpoint)
 
 
+def _sigv4_path_switches(endpoint: Endpoint) -> tuple[bool, bool]:
+    from qsmith.runtime.client.endpoint import sigv4_path_switches
+
+    return sigv4_path_switches(endpoint)
+
+
 def _user_agent(service: ServiceSchema, extra: str | None) -> str:
     import platform
 
@@ -407,7 +416,11 @@ def _user_agent(service: ServiceSchema, extra: str | None) -> str:
 
 
 def _auth_resolver(
-    service: ServiceSchema, config: ClientConfig, region: str | None
+    service: ServiceSchema,
+    config: ClientConfig,
+    region: str | None,
+    *,
+    path_switches: tuple[bool, bool] = (True, True),
 ) -> AuthResolver:
     """The resolver over the configured identities, or the default chains of the schemes
     the service uses (a chain is built, and its modules loaded, only when needed)."""
@@ -425,7 +438,14 @@ def _auth_resolver(
         from qsmith.runtime.auth.tokens.chain import default_token_chain
 
         tokens = default_token_chain(profile=config.profile)
-    return AuthResolver(region=region or "us-east-1", credentials=credentials, tokens=tokens)
+    normalize, double_encode = path_switches
+    return AuthResolver(
+        region=region or "us-east-1",
+        credentials=credentials,
+        tokens=tokens,
+        sigv4_normalize_path=normalize,
+        sigv4_double_uri_encode=double_encode,
+    )
 
 
 def _all_schemes(service: ServiceSchema) -> set[str]:

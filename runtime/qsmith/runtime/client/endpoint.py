@@ -9,7 +9,12 @@ from qsmith.runtime.endpoints.model import Endpoint
 from qsmith.runtime.errors import ConfigError
 from qsmith.runtime.schema import ServiceSchema
 
-__all__ = ["resolve_client_endpoint", "resolve_endpoint", "sigv4_signing_region"]
+__all__ = [
+    "resolve_client_endpoint",
+    "resolve_endpoint",
+    "sigv4_path_switches",
+    "sigv4_signing_region",
+]
 
 
 def resolve_endpoint(
@@ -65,3 +70,19 @@ def sigv4_signing_region(endpoint: Endpoint) -> str | None:
         if scheme.get("name") == "sigv4" and isinstance(scheme.get("signingRegion"), str):
             return str(scheme["signingRegion"])
     return None
+
+
+def sigv4_path_switches(endpoint: Endpoint) -> tuple[bool, bool]:
+    """``(normalize_path, double_uri_encode)`` for SigV4 at this endpoint.
+
+    Both are on unless the rule set's sigv4 auth scheme turns them off
+    (``disableNormalizePath``, ``disableDoubleEncoding``), as S3's rules do: an object key
+    is signed exactly as it is sent.
+    """
+    for scheme in endpoint.auth_schemes:
+        if scheme.get("name") == "sigv4":
+            return (
+                scheme.get("disableNormalizePath") is not True,
+                scheme.get("disableDoubleEncoding") is not True,
+            )
+    return True, True
