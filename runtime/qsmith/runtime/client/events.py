@@ -18,7 +18,8 @@ from qsmith.runtime.eventstream.semantics import (
     InitialResponse,
 )
 from qsmith.runtime.schema import MemberSchema, OperationSchema, Schema
-from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
+from qsmith.runtime.serde import JsonNestingError, SerdeError
+from qsmith.runtime.serde.json import MAX_JSON_DEPTH, JsonCodec, build_structure, fill_missing
 from qsmith.runtime.values import UnknownUnionMember
 
 if TYPE_CHECKING:
@@ -136,7 +137,13 @@ class StreamDecoding:
             )
 
     def decode(self, message: Message) -> object:
-        event = self._decoder.decode(message)
+        try:
+            event = self._decoder.decode(message)
+        except SerdeError as error:
+            raise error.within(self._operation.name) from None
+        except RecursionError:  # a recursive shape nested deeper than Python can walk
+            place = f"{self._operation.name}: message #{self._decoder.messages_seen - 1}"
+            raise JsonNestingError(place, MAX_JSON_DEPTH) from None
         if isinstance(event, InitialResponse):
             self.initial_seen = True
             self._initial = event.members

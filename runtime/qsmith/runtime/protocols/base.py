@@ -19,8 +19,8 @@ from qsmith.runtime.errors import ConfigError, ParamValidationError, ServiceErro
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.validation import validate_input
 from qsmith.runtime.schema import OperationSchema, Schema, ServiceSchema
-from qsmith.runtime.serde import SerdeError
-from qsmith.runtime.serde.json import JsonCodec, load_json_object
+from qsmith.runtime.serde import JsonNestingError, SerdeError
+from qsmith.runtime.serde.json import MAX_JSON_DEPTH, JsonCodec, load_json_object
 from qsmith.runtime.values import ModeledServiceError
 
 # gzip, hashlib (OpenSSL) and uuid serve only some operations (compressed, checksummed,
@@ -104,10 +104,17 @@ class Protocol:
         endpoint_url: str,
     ) -> HttpRequest:
         """Lay out one call as an ``HttpRequest`` (not yet signed)."""
-        validate_input(operation.input, input_value, constraints=self.validate)
-        value = self._fill_idempotency_tokens(operation.input, input_value)
-        request = HttpRequest.from_url("POST", endpoint_url)
-        self.layout_request(service, operation, value, request)
+        try:
+            validate_input(operation.input, input_value, constraints=self.validate)
+            value = self._fill_idempotency_tokens(operation.input, input_value)
+            request = HttpRequest.from_url("POST", endpoint_url)
+            self.layout_request(service, operation, value, request)
+        except RecursionError:
+            # Documents are bounded by MAX_JSON_DEPTH; this is a recursive structure a
+            # caller built deeper than Python can walk.
+            raise ParamValidationError(
+                f"{operation.input.name}: the input nests too deeply to be sent"
+            ) from None
         if operation.host_prefix:
             request.host = _host_prefix(operation, value) + request.host
         self._compress(operation, request)
@@ -167,7 +174,12 @@ class Protocol:
         """
         wrapped = Headers(headers)
         if 200 <= status < 300:
-            return self.read_output(operation, status, wrapped, body)
+            try:
+                return self.read_output(operation, status, wrapped, body)
+            except SerdeError as error:
+                raise error.within(f"{operation.name} response") from None
+            except RecursionError:
+                raise JsonNestingError(f"{operation.name} response", MAX_JSON_DEPTH) from None
         raise self.read_error(service, operation, status, wrapped, read_all(body))
 
     def read_output(
@@ -225,7 +237,7 @@ class Protocol:
         data: Mapping[str, object],
     ) -> ServiceError:
         codec = self.codec.for_schema(schema)
-        if codec is not self.codec:
+        if codec is not self.codec and data:
             data = codec.load(body, "error response")  # again, keeping bigDecimal digits
         query_error = _query_error(service, headers)
         facts: dict[str, Any] = {
@@ -237,11 +249,19 @@ class Protocol:
         }
         cls = schema.python_type
         if cls is not None and issubclass(cls, ModeledServiceError):
-            error: ServiceError = cls(
-                **facts, **self.read_error_members(schema, status, headers, data)
-            )
+            error: ServiceError = cls(**facts, **self._error_members(schema, status, headers, data))
             return error
         return ServiceError(_message(data), **facts)
+
+    def _error_members(
+        self, schema: Schema, status: int, headers: Headers, data: Mapping[str, object]
+    ) -> dict[str, Any]:
+        """The members of a modeled error; members that do not decode are left unset,
+        so a malformed body still raises the class (and retry decision) its code names."""
+        try:
+            return self.read_error_members(schema, status, headers, data)
+        except (SerdeError, RecursionError):
+            return self.codec.structure_kwargs(schema, {})
 
     def error_code(
         self, service: ServiceSchema, headers: Headers, data: Mapping[str, object]

@@ -38,7 +38,7 @@ from qsmith.runtime.schema import (
     TimestampFormat,
 )
 from qsmith.runtime.serde import MissingInitialResponseMemberError, SerdeError
-from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
+from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing, parse_json
 from qsmith.runtime.serde.scalars import (
     float_from_text,
     float_to_text,
@@ -208,10 +208,7 @@ class RestJson1(Protocol):
         if target.type in (ShapeType.STRING, ShapeType.ENUM):
             return raw.decode("utf-8")
         if target.type is ShapeType.DOCUMENT:
-            try:
-                return json.loads(raw)
-            except ValueError as exc:
-                raise SerdeError(f"{member.name}: the body is not valid JSON ({exc})") from None
+            return parse_json(raw, member.name)
         codec = self.codec.for_schema(target)
         return codec.member_from_data(member, codec.load(raw, member.name))
 
@@ -404,7 +401,7 @@ def _parse_header_scalar(member: MemberSchema, raw: str) -> Any:
         if kind is ShapeType.STRING and (member.media_type or target.media_type):
             return base64.b64decode(raw, validate=True).decode("utf-8")
         if kind is ShapeType.DOCUMENT:
-            return json.loads(base64.b64decode(raw, validate=True))
+            return parse_json(base64.b64decode(raw, validate=True), f"header {where}")
         if kind is ShapeType.BOOLEAN:
             if raw not in ("true", "false"):
                 raise ValueError

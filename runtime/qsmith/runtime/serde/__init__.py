@@ -1,12 +1,36 @@
 """Schema-driven serialization shared by every protocol (JSON codec, wire scalars)."""
 
+from __future__ import annotations
+
 from qsmith.runtime.errors import QsmithError
 
-__all__ = ["MissingInitialResponseMemberError", "SerdeError"]
+__all__ = ["JsonNestingError", "MissingInitialResponseMemberError", "SerdeError"]
 
 
 class SerdeError(QsmithError):
-    """A response (or event) could not be decoded into the shape its schema describes."""
+    """A response (or event) could not be decoded into the shape its schema describes.
+
+    ``context`` says where it was read (the operation, the event stream message), as far
+    as the layers it passed through knew; the message starts with it.
+    """
+
+    context: tuple[str, ...] = ()
+
+    def within(self, where: str) -> SerdeError:
+        """Prefix the place the error was raised in (the outer layer adds the outer place)."""
+        self.context = (where, *self.context)
+        self.args = (f"{where}: {self.args[0]}" if self.args else where, *self.args[1:])
+        return self
+
+
+class JsonNestingError(SerdeError):
+    """JSON (a body, an event payload, a header document) nests deeper than
+    ``qsmith.runtime.serde.json.MAX_JSON_DEPTH``; ``where`` names what was being read."""
+
+    def __init__(self, where: str, limit: int) -> None:
+        super().__init__(f"{where}: JSON nests deeper than {limit} levels")
+        self.where = where
+        self.limit = limit
 
 
 class MissingInitialResponseMemberError(SerdeError):
