@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from qsmith.runtime.errors import ServiceError
 from qsmith.runtime.eventstream.message import Message
 from qsmith.runtime.eventstream.semantics import (
     EventStreamDecoder,
@@ -120,6 +121,7 @@ class StreamDecoding:
             raise TypeError(f"{operation.id} does not stream its output")
         self._operation = operation
         self._stream_member = stream_member
+        self._status = status
         self.needs_initial_response = core.protocol_id in _RPC_PROTOCOLS
         self.initial_seen = False
         self._initial: dict[str, object] = {}
@@ -139,6 +141,10 @@ class StreamDecoding:
     def decode(self, message: Message) -> object:
         try:
             event = self._decoder.decode(message)
+        except ServiceError as error:
+            # Its class may be modeled with another status; the answer's status is real.
+            error.arrived_in_event(_error_event_type(message, error), self._status)
+            raise
         except SerdeError as error:
             raise error.within(self._operation.name) from None
         except RecursionError:  # a recursive shape nested deeper than Python can walk
@@ -160,6 +166,11 @@ class StreamDecoding:
         fill_missing(self._operation.output, kwargs)
         kwargs.pop(self._stream_member.python_name, None)
         return build_structure(self._operation.output, kwargs)
+
+
+def _error_event_type(message: Message, error: ServiceError) -> str:
+    name = message.headers.get(":exception-type")
+    return name if isinstance(name, str) else error.code
 
 
 def encode_input_events(

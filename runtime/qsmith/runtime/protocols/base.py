@@ -15,7 +15,12 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from qsmith.runtime.errors import ConfigError, ParamValidationError, ServiceError
+from qsmith.runtime.errors import (
+    ConfigError,
+    ParamValidationError,
+    ServiceError,
+    ServiceUnavailableError,
+)
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.validation import validate_input
 from qsmith.runtime.schema import OperationSchema, Schema, ServiceSchema
@@ -30,6 +35,7 @@ from qsmith.runtime.values import ModeledServiceError
 __all__ = [
     "DEFAULT_MIN_COMPRESSION_SIZE",
     "EVENT_STREAM_CONTENT_TYPE",
+    "GATEWAY_STATUS_CODES",
     "QUERY_COMPATIBLE",
     "Headers",
     "Protocol",
@@ -41,6 +47,8 @@ MAX_MIN_COMPRESSION_SIZE = 10485760  # the bound Smithy's requestCompression set
 QUERY_COMPATIBLE = "aws.protocols#awsQueryCompatible"
 EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream"
 ResponseHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
+# A 5xx of these without an error code is the HTTP layer speaking, not the service.
+GATEWAY_STATUS_CODES = frozenset({502, 503, 504})
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 
@@ -216,6 +224,10 @@ class Protocol:
         fault = "server" if status >= 500 else "client"
         if query_error is not None:
             code, fault = query_error
+        if code is None and status in GATEWAY_STATUS_CODES:
+            return ServiceUnavailableError(
+                _message(data), http_status=status, request_id=headers.get("x-amzn-RequestId")
+            )
         if schema is None:
             return _unmodeled_error(
                 service,
