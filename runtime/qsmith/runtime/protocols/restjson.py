@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any
@@ -38,7 +37,13 @@ from qsmith.runtime.schema import (
     TimestampFormat,
 )
 from qsmith.runtime.serde import MissingInitialResponseMemberError, SerdeError
-from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing, parse_json
+from qsmith.runtime.serde.json import (
+    JsonCodec,
+    build_structure,
+    dump_json,
+    fill_missing,
+    parse_json,
+)
 from qsmith.runtime.serde.scalars import (
     float_from_text,
     float_to_text,
@@ -308,7 +313,7 @@ def _header_scalar(member: MemberSchema, item: Any) -> str:
     if target.type is ShapeType.STRING and (member.media_type or target.media_type):
         return base64.b64encode(str(item).encode("utf-8")).decode("ascii")
     if target.type is ShapeType.DOCUMENT:
-        return base64.b64encode(json.dumps(item).encode("utf-8")).decode("ascii")
+        return base64.b64encode(dump_json(item).encode("utf-8")).decode("ascii")
     return _scalar_text(member, item, TimestampFormat.HTTP_DATE)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.schema import Constraints, MemberSchema, Schema, ShapeType
 from qsmith.runtime.serde.json import MAX_JSON_DEPTH
-from qsmith.runtime.values import UnionVariant, UnknownUnionMember
+from qsmith.runtime.values import JsonNull, UnionVariant, UnknownUnionMember
 
 __all__ = ["validate_input"]
 
@@ -248,7 +248,7 @@ def _check_document(value: Any) -> None:
 
 
 def _check_document_at(value: Any, depth: int) -> None:
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or isinstance(value, (bool, int, float, str, JsonNull)):
         return
     if not isinstance(value, (list, dict)):
         raise _Invalid(f"a document holds only JSON values, got {type(value).__name__}")

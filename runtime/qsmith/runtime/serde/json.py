@@ -38,13 +38,14 @@ from qsmith.runtime.serde.scalars import (
     parse_timestamp,
     zero_value,
 )
-from qsmith.runtime.values import UnionVariant, UnknownUnionMember
+from qsmith.runtime.values import DOCUMENT_NULL, UnionVariant, UnknownUnionMember
 
 __all__ = [
     "MAX_JSON_DEPTH",
     "JsonCodec",
     "build_structure",
     "decode_structure",
+    "dump_json",
     "encode_structure",
     "fill_missing",
     "load_json_object",
@@ -132,14 +133,7 @@ class JsonCodec:
 
     def encode(self, data: object) -> bytes:
         """JSON data (as produced by ``to_data``) to UTF-8 bytes."""
-        try:
-            text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        except RecursionError:
-            raise _too_deep_to_write() from None
-        except ValueError as exc:
-            raise ParamValidationError(f"value cannot be written as JSON: {exc}") from None
-        if _may_nest_too_deep(text) and nesting_exceeds(data, MAX_JSON_DEPTH):
-            raise _too_deep_to_write()
+        text = dump_json(data)
         if _DECIMAL_MARK in text:
             text = _DECIMAL_TEXT.sub(r"\1", text)
         return text.encode("utf-8")
@@ -510,6 +504,36 @@ def nesting_exceeds(data: object, limit: int) -> bool:
             return True
         pending.extend((child, depth + 1) for child in children if isinstance(child, list | dict))
     return False
+
+
+def dump_json(data: object) -> str:
+    """Compact JSON text of plain JSON data, ``DOCUMENT_NULL`` written as ``null``.
+
+    Anything else that is not JSON (a set, an object, NaN, nesting deeper than
+    ``MAX_JSON_DEPTH``) is a ``ParamValidationError``: it came from the caller.
+    """
+    try:
+        text = json.dumps(
+            data,
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+            default=_json_null,
+        )
+    except RecursionError:
+        raise _too_deep_to_write() from None
+    except (TypeError, ValueError) as exc:
+        raise ParamValidationError(f"value cannot be written as JSON: {exc}") from None
+    if _may_nest_too_deep(text) and nesting_exceeds(data, MAX_JSON_DEPTH):
+        raise _too_deep_to_write()
+    return text
+
+
+def _json_null(value: object) -> None:
+    """``json.dumps``'s hook for what it cannot write: only the explicit null is known."""
+    if value is DOCUMENT_NULL:
+        return None
+    raise TypeError(f"a {type(value).__name__} object is not a JSON value")
 
 
 def _too_deep_to_write() -> ParamValidationError:
