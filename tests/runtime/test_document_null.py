@@ -77,9 +77,7 @@ def test_a_null_read_inside_a_document_round_trips() -> None:
 
 
 def test_a_header_document_can_be_null() -> None:
-    member = MemberSchema(
-        name="h", python_name="h", target_ref=_document_schema(), http_name="x-h"
-    )
+    member = MemberSchema(name="h", python_name="h", target_ref=_document_schema(), http_name="x-h")
     assert header_value(member, DOCUMENT_NULL) == "bnVsbA=="  # base64 of "null"
 
 

@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 
-
 class JsonNull:
     """The type of ``DOCUMENT_NULL``, the explicit JSON null (there is one instance)."""
 

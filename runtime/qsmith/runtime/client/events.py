@@ -19,7 +19,12 @@ from qsmith.runtime.eventstream.semantics import (
     InitialResponse,
 )
 from qsmith.runtime.schema import MemberSchema, OperationSchema, Schema
-from qsmith.runtime.serde import JsonNestingError, SerdeError
+from qsmith.runtime.serde import (
+    JsonNestingError,
+    MissingInitialResponseMemberError,
+    SerdeError,
+    must_arrive,
+)
 from qsmith.runtime.serde.json import MAX_JSON_DEPTH, JsonCodec, build_structure, fill_missing
 from qsmith.runtime.values import UnknownUnionMember
 
@@ -44,7 +49,8 @@ class JsonPayloadCodec:
     def decode_members(self, payload: bytes, schema: Schema) -> dict[str, object]:
         data = _json_object(payload, schema)
         by_python = {m.python_name: m.name for m in schema.members.values()}
-        kwargs = self._codec.structure_kwargs(schema, data)
+        # Not filled: the caller tells a missing member from a zero one (initial-response).
+        kwargs = self._codec.structure_kwargs(schema, data, fill=False)
         return {by_python[k]: v for k, v in kwargs.items() if v is not None and k in by_python}
 
     def decode_value(self, payload: bytes, schema: Schema) -> object:
@@ -153,11 +159,24 @@ class StreamDecoding:
         if isinstance(event, InitialResponse):
             self.initial_seen = True
             self._initial = event.members
+            self._check_initial()
+        elif self.needs_initial_response and not self.initial_seen:
+            self._check_initial()  # the stream began without one: it can no longer come
         return event
+
+    def _check_initial(self) -> None:
+        """awsJson: the initial response carries every member that must arrive (the same
+        rule ``RestJson1.read_stream_output`` applies to headers)."""
+        for name, member in self._operation.output.members.items():
+            if member is self._stream_member or name in self._initial:
+                continue
+            if must_arrive(member):
+                raise MissingInitialResponseMemberError(self._operation.name, name)
 
     def output(self) -> Any:
         if not self.needs_initial_response:
             return self._header_output
+        self._check_initial()
         kwargs = {
             self._operation.output.members[name].python_name: value
             for name, value in self._initial.items()

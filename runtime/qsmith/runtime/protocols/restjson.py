@@ -36,7 +36,7 @@ from qsmith.runtime.schema import (
     ShapeType,
     TimestampFormat,
 )
-from qsmith.runtime.serde import MissingInitialResponseMemberError, SerdeError
+from qsmith.runtime.serde import MissingInitialResponseMemberError, SerdeError, must_arrive
 from qsmith.runtime.serde.json import (
     JsonCodec,
     build_structure,
@@ -370,9 +370,7 @@ def _check_required_headers(operation: OperationSchema, kwargs: Mapping[str, Any
     for member in operation.output.members.values():
         if (
             member.http_binding is HttpBinding.HEADER
-            and member.required
-            and not member.client_optional
-            and not member.has_default
+            and must_arrive(member)
             and kwargs.get(member.python_name) is None
         ):
             header = member.http_name or member.name

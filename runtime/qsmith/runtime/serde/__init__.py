@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from qsmith.runtime.errors import QsmithError
 
-__all__ = ["JsonNestingError", "MissingInitialResponseMemberError", "SerdeError"]
+if TYPE_CHECKING:
+    from qsmith.runtime.schema import MemberSchema
+
+__all__ = ["JsonNestingError", "MissingInitialResponseMemberError", "SerdeError", "must_arrive"]
 
 
 class SerdeError(QsmithError):
@@ -36,17 +41,24 @@ class JsonNestingError(SerdeError):
 class MissingInitialResponseMemberError(SerdeError):
     """An event stream's initial response lacks a member the output requires.
 
-    Raised under restJson1, where the HTTP response of a streaming call is its initial
-    response and a required output member bound to a header must arrive in that header
-    (see ``docs/design/initial-response.md``). Names the operation, the member and the
-    header; never a value.
+    The initial response is the HTTP response's headers under restJson1 and the
+    ``initial-response`` event under awsJson; a required member it lacks fails the call
+    under both (see ``docs/design/initial-response.md``). Names the operation, the member
+    and where it was expected (``header``, None for the event); never a value.
     """
 
-    def __init__(self, operation: str, member: str, header: str) -> None:
+    def __init__(self, operation: str, member: str, header: str | None = None) -> None:
+        where = f"HTTP header {header!r}" if header else "the initial-response event"
         super().__init__(
             f"{operation}: the event stream's initial response lacks the required output "
-            f"member {member!r} (HTTP header {header!r})"
+            f"member {member!r} ({where})"
         )
         self.operation = operation
         self.member = member
         self.header = header
+
+
+def must_arrive(member: MemberSchema) -> bool:
+    """Whether a stream's initial response must carry ``member``: ``@required``, not
+    ``@clientOptional``, without a default (such a member is never zero-filled)."""
+    return member.required and not member.client_optional and not member.has_default

@@ -257,8 +257,10 @@ class JsonCodec:
         *,
         members: Iterable[MemberSchema] | None = None,
         extra: Mapping[str, object] | None = None,
+        fill: bool = True,
     ) -> dict[str, object]:
-        """The constructor arguments (python names) of a structure read from JSON."""
+        """The constructor arguments (python names) of a structure read from JSON;
+        ``fill=False`` leaves out the members the JSON lacks instead of defaulting them."""
         kwargs: dict[str, object] = dict(extra or {})
         index = self._key_index(schema)
         wanted = None if members is None else {m.name for m in members}
@@ -270,7 +272,8 @@ class JsonCodec:
             if wanted is not None and member.name not in wanted:
                 continue
             kwargs[member.python_name] = raw if convert is None else convert(raw)
-        fill_missing(schema, kwargs)
+        if fill:
+            fill_missing(schema, kwargs)
         return kwargs
 
     def member_from_data(self, member: MemberSchema, raw: object) -> Any:
