@@ -19,7 +19,7 @@ Printed: inputs/s and messages decoded/s for this run, the per-exception-class t
 the foreign count. The baseline named in the same run is the decoder alone on the same
 inputs (no typed layer), so the ratio shows what the typed layer costs.
 
-    .venv/bin/python benchmarks/fuzz_eventstream.py --seconds 600 [--seed N] [--out DIR]
+    .venv/bin/python benchmarks/fuzz_eventstream.py [--seconds 600] [--seed N] [--out DIR]
 
 Exit status 1 when a foreign exception was found.
 """
@@ -364,7 +364,7 @@ class Runner:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, required=True, help="time budget")
+    parser.add_argument("--seconds", type=float, default=10.0, help="time budget (make bench: 10)")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--out", default="fuzz-eventstream-findings", help="reproducer dir")
     args = parser.parse_args()
