@@ -2,9 +2,10 @@
 
 codewhisperer-streaming ``GenerateAssistantResponse`` requires ``conversationId``, bound
 to the ``x-amzn-codewhisperer-conversation-id`` header. Under restJson1 the HTTP answer
-is the stream's initial response, so its absence fails the call itself, and the answer
-is closed; under awsJson1_0 the member belongs to the ``initial-response`` event, whose
-omissions are error-corrected to the zero value (docs/design/initial-response.md).
+is the stream's initial response; under awsJson1_0 the ``initial-response`` event is.
+One rule for both: a required member the initial response lacks (or an awsJson stream
+with no initial response at all) fails the call itself, and the answer is closed
+(docs/design/initial-response.md).
 """
 
 from __future__ import annotations
@@ -102,12 +103,47 @@ def test_restjson1_answer_with_the_required_header_is_read(
 
 
 @pytest.mark.parametrize("mode", sorted(CALLERS))
-def test_awsjson1_0_initial_response_without_the_member_gets_the_zero_value(
+def test_awsjson1_0_initial_response_without_the_member_fails_the_call(
     loopback: LoopbackServer, mode: str
 ) -> None:
     loopback.enqueue(_answer("awsJson1_0", {}))
+    with pytest.raises(MissingInitialResponseMemberError) as caught:
+        CALLERS[mode](loopback.url, "awsJson1_0")
+    error = caught.value
+    assert (error.operation, error.member, error.header) == (
+        "GenerateAssistantResponse",
+        "conversationId",
+        None,
+    )
+    assert "initial-response event" in str(error)
+    assert error.raw_response is not None and error.raw_response.is_closed
+    assert len(loopback.requests) == 1  # the server's omission is not retried
+
+
+@pytest.mark.parametrize("mode", sorted(CALLERS))
+def test_awsjson1_0_stream_without_an_initial_response_fails_the_call(
+    loopback: LoopbackServer, mode: str
+) -> None:
+    wire = "aws.protocols#awsJson1_0"
+    body = event_stream_body(OPERATION, [EVENT], protocol=wire)[1:]  # no initial-response
+    loopback.enqueue(
+        ScriptedResponse(
+            headers=[("Content-Type", "application/vnd.amazon.eventstream")], body=body
+        )
+    )
+    with pytest.raises(MissingInitialResponseMemberError) as caught:
+        CALLERS[mode](loopback.url, "awsJson1_0")
+    assert caught.value.member == "conversationId"
+    assert len(loopback.requests) == 1
+
+
+@pytest.mark.parametrize("mode", sorted(CALLERS))
+def test_awsjson1_0_initial_response_with_the_member_is_read(
+    loopback: LoopbackServer, mode: str
+) -> None:
+    loopback.enqueue(_answer("awsJson1_0", {"conversationId": "conv-3"}))
     output, events = CALLERS[mode](loopback.url, "awsJson1_0")
-    assert output.conversation_id == ""
+    assert output.conversation_id == "conv-3"
     assert events == [EVENT]
 
 

@@ -108,6 +108,10 @@ class ServiceError(QsmithError):
     code: str
     fault: str
     retryable: bool
+    # The name an event stream message gave this error (its ``:exception-type``, or the
+    # ``:error-code`` of an ``error`` message); None when the HTTP response was the error.
+    # ``http_status`` is always the status the HTTP response really had.
+    event_type: str | None = None
 
     def __init__(
         self,
@@ -127,10 +131,50 @@ class ServiceError(QsmithError):
         self.retryable = retryable
         super().__init__(self._describe())
 
+    @property
+    def from_event(self) -> bool:
+        """True when an event stream message carried this error, not the HTTP response."""
+        return self.event_type is not None
+
+    def arrived_in_event(self, event_type: str, http_status: int) -> ServiceError:
+        """Record that a stream message named ``event_type`` carried this error, inside
+        an HTTP response of ``http_status`` (which replaces any modeled status)."""
+        self.event_type = event_type
+        self.http_status = http_status
+        self.args = (self._describe(),)
+        return self
+
     def _describe(self) -> str:
         parts = [f"{self.code}: {self.message or '(no message)'}"]
+        if self.event_type is not None:
+            parts.append(f"event stream message {self.event_type!r}")
         if self.http_status is not None:
             parts.append(f"HTTP {self.http_status}")
         if self.request_id:
             parts.append(f"request id {self.request_id}")
         return " — ".join(parts)
+
+
+class ServiceUnavailableError(ServiceError):
+    """HTTP 502, 503 or 504 without an error code: the service, or a gateway in front of
+    it, could not answer (an empty body, a load balancer's page). Transient: retried.
+
+    A service that names an error (a modeled ``ServiceUnavailableException``, or any
+    code) raises that instead; this is only the status speaking.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        http_status: int,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            code=f"HTTP{http_status}",
+            http_status=http_status,
+            request_id=request_id,
+            fault="server",
+            retryable=True,
+        )

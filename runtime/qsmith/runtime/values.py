@@ -11,25 +11,64 @@
   keyword arguments beside the wire facts (code, status, request id).
 - Enums are plain ``str``/``int``; timestamps aware ``datetime``; blobs ``bytes``;
   documents plain JSON values; bigInteger ``int``; bigDecimal ``decimal.Decimal``.
+- ``None`` means "not set" for a member, so a document that *is* JSON null is written
+  ``DOCUMENT_NULL``. Inside a document (list elements, object values) ``None`` and
+  ``DOCUMENT_NULL`` both mean null; a null read from the wire is ``None``.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
+from typing import Any, ClassVar, Final, Generic, TypeAlias, TypeVar
 
 from qsmith.runtime.errors import ServiceError
 
 __all__ = [
+    "DOCUMENT_NULL",
     "REDACTED",
     "Document",
+    "JsonNull",
     "ModeledServiceError",
     "UnionVariant",
     "UnknownUnionMember",
     "redacted_repr",
 ]
 
+
+class JsonNull:
+    """The type of ``DOCUMENT_NULL``, the explicit JSON null (there is one instance)."""
+
+    __slots__ = ()
+    _instance: ClassVar[JsonNull | None] = None
+
+    def __new__(cls) -> JsonNull:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "DOCUMENT_NULL"
+
+    def __reduce__(self) -> str:
+        return "DOCUMENT_NULL"  # pickles by name: unpickling yields the same instance
+
+    def __copy__(self) -> JsonNull:
+        return self
+
+    def __deepcopy__(self, memo: object) -> JsonNull:
+        return self
+
+
+# Send a document member as JSON null (``None`` leaves the member out):
+# ``client.invoke_mcp(id=DOCUMENT_NULL, ...)`` writes ``"id": null``.
+DOCUMENT_NULL: Final = JsonNull()
+
 # A Smithy document: any JSON value, typed recursively so mypy checks what users build.
-Document: TypeAlias = bool | int | float | str | list["Document"] | dict[str, "Document"] | None
+Document: TypeAlias = (
+    bool | int | float | str | JsonNull | list["Document"] | dict[str, "Document"] | None
+)
 
 T = TypeVar("T")
 

@@ -15,7 +15,9 @@ from qsmith.runtime.client.events import GeneratedEventFactory, JsonPayloadCodec
 from qsmith.runtime.eventstream.semantics import EventStreamEncoder
 from qsmith.runtime.protocols.restjson import header_value
 from qsmith.runtime.schema import HttpBinding, OperationSchema
+from qsmith.runtime.serde import must_arrive
 from qsmith.runtime.serde.json import JsonCodec
+from qsmith.runtime.serde.scalars import zero_value
 
 __all__ = ["event_stream_body", "event_stream_encoder", "event_stream_headers"]
 
@@ -41,16 +43,27 @@ def event_stream_body(
     """One chunk per message: the initial response (awsJson) and then each event.
 
     ``initial`` maps output member names to values; under restJson1 they are not in the
-    body: give the same mapping to ``event_stream_headers``. An event that is an exception
-    instance is sent as an ``exception`` message of the union's matching error member.
+    body: give the same mapping to ``event_stream_headers``. Left out, the awsJson initial
+    response carries each member a client requires, as its zero value (as a valid
+    service would; ``initial={}`` sends none). An event that is an exception instance is
+    sent as an ``exception`` message of the union's matching error member.
     """
     encoder = event_stream_encoder(operation, protocol)
     chunks = []
     if protocol in _RPC:
-        chunks.append(encoder.encode_initial_response(dict(initial or {}), operation.output))
+        members = _required_members(operation) if initial is None else dict(initial)
+        chunks.append(encoder.encode_initial_response(members, operation.output))
     for event in events:
         chunks.append(encoder.encode(_as_union_member(encoder, event)))
     return chunks
+
+
+def _required_members(operation: OperationSchema) -> dict[str, object]:
+    return {
+        name: zero_value(member.target)
+        for name, member in operation.output.members.items()
+        if must_arrive(member) and not member.target.streaming
+    }
 
 
 def event_stream_headers(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from qsmith.runtime.errors import ServiceError
 from qsmith.runtime.eventstream.message import Message
 from qsmith.runtime.eventstream.semantics import (
     EventStreamDecoder,
@@ -18,7 +19,13 @@ from qsmith.runtime.eventstream.semantics import (
     InitialResponse,
 )
 from qsmith.runtime.schema import MemberSchema, OperationSchema, Schema
-from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
+from qsmith.runtime.serde import (
+    JsonNestingError,
+    MissingInitialResponseMemberError,
+    SerdeError,
+    must_arrive,
+)
+from qsmith.runtime.serde.json import MAX_JSON_DEPTH, JsonCodec, build_structure, fill_missing
 from qsmith.runtime.values import UnknownUnionMember
 
 if TYPE_CHECKING:
@@ -42,7 +49,8 @@ class JsonPayloadCodec:
     def decode_members(self, payload: bytes, schema: Schema) -> dict[str, object]:
         data = _json_object(payload, schema)
         by_python = {m.python_name: m.name for m in schema.members.values()}
-        kwargs = self._codec.structure_kwargs(schema, data)
+        # Not filled: the caller tells a missing member from a zero one (initial-response).
+        kwargs = self._codec.structure_kwargs(schema, data, fill=False)
         return {by_python[k]: v for k, v in kwargs.items() if v is not None and k in by_python}
 
     def decode_value(self, payload: bytes, schema: Schema) -> object:
@@ -119,6 +127,7 @@ class StreamDecoding:
             raise TypeError(f"{operation.id} does not stream its output")
         self._operation = operation
         self._stream_member = stream_member
+        self._status = status
         self.needs_initial_response = core.protocol_id in _RPC_PROTOCOLS
         self.initial_seen = False
         self._initial: dict[str, object] = {}
@@ -136,15 +145,38 @@ class StreamDecoding:
             )
 
     def decode(self, message: Message) -> object:
-        event = self._decoder.decode(message)
+        try:
+            event = self._decoder.decode(message)
+        except ServiceError as error:
+            # Its class may be modeled with another status; the answer's status is real.
+            error.arrived_in_event(_error_event_type(message, error), self._status)
+            raise
+        except SerdeError as error:
+            raise error.within(self._operation.name) from None
+        except RecursionError:  # a recursive shape nested deeper than Python can walk
+            place = f"{self._operation.name}: message #{self._decoder.messages_seen - 1}"
+            raise JsonNestingError(place, MAX_JSON_DEPTH) from None
         if isinstance(event, InitialResponse):
             self.initial_seen = True
             self._initial = event.members
+            self._check_initial()
+        elif self.needs_initial_response and not self.initial_seen:
+            self._check_initial()  # the stream began without one: it can no longer come
         return event
+
+    def _check_initial(self) -> None:
+        """awsJson: the initial response carries every member that must arrive (the same
+        rule ``RestJson1.read_stream_output`` applies to headers)."""
+        for name, member in self._operation.output.members.items():
+            if member is self._stream_member or name in self._initial:
+                continue
+            if must_arrive(member):
+                raise MissingInitialResponseMemberError(self._operation.name, name)
 
     def output(self) -> Any:
         if not self.needs_initial_response:
             return self._header_output
+        self._check_initial()
         kwargs = {
             self._operation.output.members[name].python_name: value
             for name, value in self._initial.items()
@@ -153,6 +185,11 @@ class StreamDecoding:
         fill_missing(self._operation.output, kwargs)
         kwargs.pop(self._stream_member.python_name, None)
         return build_structure(self._operation.output, kwargs)
+
+
+def _error_event_type(message: Message, error: ServiceError) -> str:
+    name = message.headers.get(":exception-type")
+    return name if isinstance(name, str) else error.code
 
 
 def encode_input_events(

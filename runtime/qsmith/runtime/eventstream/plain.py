@@ -138,6 +138,8 @@ class PlainJsonCodec:
     def _parse(self, payload: bytes, schema: Schema) -> object:
         try:
             return json.loads(payload)
+        except RecursionError:
+            raise EventStreamProtocolError(f"payload of {schema.id} nests too deeply") from None
         except (UnicodeDecodeError, ValueError) as exc:
             raise EventStreamProtocolError(
                 f"payload of {schema.id} is not valid JSON: {exc}"

@@ -37,6 +37,7 @@ from qsmith.runtime.eventstream.errors import (
 from qsmith.runtime.eventstream.headers import Byte, HeaderValue, Long, Short, Timestamp
 from qsmith.runtime.eventstream.message import Message, encode_message
 from qsmith.runtime.schema import MemberSchema, Schema, ShapeType
+from qsmith.runtime.serde import SerdeError
 
 __all__ = [
     "INITIAL_RESPONSE",
@@ -158,6 +159,8 @@ class EventStreamDecoder:
             # The payload codec does not know which message it was reading.
             exc.in_message(index)
             raise
+        except SerdeError as exc:
+            raise exc.within(_message_place(message, index)) from None
 
     def _decode(self, message: Message, index: int) -> object:
         message_type = _string_header(message, ":message-type", index)
@@ -352,6 +355,15 @@ class EventStreamEncoder:
             return value.encode("utf-8") if isinstance(value, str) else b""
         headers[":content-type"] = self.codec.media_type
         return self.codec.encode_value(value, member.target) if value is not None else b""
+
+
+def _message_place(message: Message, index: int) -> str:
+    """``message #3 (event assistantResponseEvent)``: where a payload failed to decode."""
+    for kind, header in (("event", ":event-type"), ("exception", ":exception-type")):
+        value = message.headers.get(header)
+        if isinstance(value, str):
+            return f"message #{index} ({kind} {value})"
+    return f"message #{index}"
 
 
 def _string_header(message: Message, name: str, index: int) -> str:

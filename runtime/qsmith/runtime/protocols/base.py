@@ -15,12 +15,17 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from qsmith.runtime.errors import ConfigError, ParamValidationError, ServiceError
+from qsmith.runtime.errors import (
+    ConfigError,
+    ParamValidationError,
+    ServiceError,
+    ServiceUnavailableError,
+)
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.validation import validate_input
 from qsmith.runtime.schema import OperationSchema, Schema, ServiceSchema
-from qsmith.runtime.serde import SerdeError
-from qsmith.runtime.serde.json import JsonCodec, load_json_object
+from qsmith.runtime.serde import JsonNestingError, SerdeError
+from qsmith.runtime.serde.json import MAX_JSON_DEPTH, JsonCodec, load_json_object
 from qsmith.runtime.values import ModeledServiceError
 
 # gzip, hashlib (OpenSSL) and uuid serve only some operations (compressed, checksummed,
@@ -30,6 +35,7 @@ from qsmith.runtime.values import ModeledServiceError
 __all__ = [
     "DEFAULT_MIN_COMPRESSION_SIZE",
     "EVENT_STREAM_CONTENT_TYPE",
+    "GATEWAY_STATUS_CODES",
     "QUERY_COMPATIBLE",
     "Headers",
     "Protocol",
@@ -41,6 +47,8 @@ MAX_MIN_COMPRESSION_SIZE = 10485760  # the bound Smithy's requestCompression set
 QUERY_COMPATIBLE = "aws.protocols#awsQueryCompatible"
 EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream"
 ResponseHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
+# A 5xx of these without an error code is the HTTP layer speaking, not the service.
+GATEWAY_STATUS_CODES = frozenset({502, 503, 504})
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 
@@ -104,10 +112,17 @@ class Protocol:
         endpoint_url: str,
     ) -> HttpRequest:
         """Lay out one call as an ``HttpRequest`` (not yet signed)."""
-        validate_input(operation.input, input_value, constraints=self.validate)
-        value = self._fill_idempotency_tokens(operation.input, input_value)
-        request = HttpRequest.from_url("POST", endpoint_url)
-        self.layout_request(service, operation, value, request)
+        try:
+            validate_input(operation.input, input_value, constraints=self.validate)
+            value = self._fill_idempotency_tokens(operation.input, input_value)
+            request = HttpRequest.from_url("POST", endpoint_url)
+            self.layout_request(service, operation, value, request)
+        except RecursionError:
+            # Documents are bounded by MAX_JSON_DEPTH; this is a recursive structure a
+            # caller built deeper than Python can walk.
+            raise ParamValidationError(
+                f"{operation.input.name}: the input nests too deeply to be sent"
+            ) from None
         if operation.host_prefix:
             request.host = _host_prefix(operation, value) + request.host
         self._compress(operation, request)
@@ -167,7 +182,12 @@ class Protocol:
         """
         wrapped = Headers(headers)
         if 200 <= status < 300:
-            return self.read_output(operation, status, wrapped, body)
+            try:
+                return self.read_output(operation, status, wrapped, body)
+            except SerdeError as error:
+                raise error.within(f"{operation.name} response") from None
+            except RecursionError:
+                raise JsonNestingError(f"{operation.name} response", MAX_JSON_DEPTH) from None
         raise self.read_error(service, operation, status, wrapped, read_all(body))
 
     def read_output(
@@ -204,6 +224,10 @@ class Protocol:
         fault = "server" if status >= 500 else "client"
         if query_error is not None:
             code, fault = query_error
+        if code is None and status in GATEWAY_STATUS_CODES:
+            return ServiceUnavailableError(
+                _message(data), http_status=status, request_id=headers.get("x-amzn-RequestId")
+            )
         if schema is None:
             return _unmodeled_error(
                 service,
@@ -225,7 +249,7 @@ class Protocol:
         data: Mapping[str, object],
     ) -> ServiceError:
         codec = self.codec.for_schema(schema)
-        if codec is not self.codec:
+        if codec is not self.codec and data:
             data = codec.load(body, "error response")  # again, keeping bigDecimal digits
         query_error = _query_error(service, headers)
         facts: dict[str, Any] = {
@@ -237,11 +261,19 @@ class Protocol:
         }
         cls = schema.python_type
         if cls is not None and issubclass(cls, ModeledServiceError):
-            error: ServiceError = cls(
-                **facts, **self.read_error_members(schema, status, headers, data)
-            )
+            error: ServiceError = cls(**facts, **self._error_members(schema, status, headers, data))
             return error
         return ServiceError(_message(data), **facts)
+
+    def _error_members(
+        self, schema: Schema, status: int, headers: Headers, data: Mapping[str, object]
+    ) -> dict[str, Any]:
+        """The members of a modeled error; members that do not decode are left unset,
+        so a malformed body still raises the class (and retry decision) its code names."""
+        try:
+            return self.read_error_members(schema, status, headers, data)
+        except (SerdeError, RecursionError):
+            return self.codec.structure_kwargs(schema, {})
 
     def error_code(
         self, service: ServiceSchema, headers: Headers, data: Mapping[str, object]

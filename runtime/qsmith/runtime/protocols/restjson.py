@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any
@@ -37,8 +36,14 @@ from qsmith.runtime.schema import (
     ShapeType,
     TimestampFormat,
 )
-from qsmith.runtime.serde import MissingInitialResponseMemberError, SerdeError
-from qsmith.runtime.serde.json import JsonCodec, build_structure, fill_missing
+from qsmith.runtime.serde import MissingInitialResponseMemberError, SerdeError, must_arrive
+from qsmith.runtime.serde.json import (
+    JsonCodec,
+    build_structure,
+    dump_json,
+    fill_missing,
+    parse_json,
+)
 from qsmith.runtime.serde.scalars import (
     float_from_text,
     float_to_text,
@@ -208,10 +213,7 @@ class RestJson1(Protocol):
         if target.type in (ShapeType.STRING, ShapeType.ENUM):
             return raw.decode("utf-8")
         if target.type is ShapeType.DOCUMENT:
-            try:
-                return json.loads(raw)
-            except ValueError as exc:
-                raise SerdeError(f"{member.name}: the body is not valid JSON ({exc})") from None
+            return parse_json(raw, member.name)
         codec = self.codec.for_schema(target)
         return codec.member_from_data(member, codec.load(raw, member.name))
 
@@ -311,7 +313,7 @@ def _header_scalar(member: MemberSchema, item: Any) -> str:
     if target.type is ShapeType.STRING and (member.media_type or target.media_type):
         return base64.b64encode(str(item).encode("utf-8")).decode("ascii")
     if target.type is ShapeType.DOCUMENT:
-        return base64.b64encode(json.dumps(item).encode("utf-8")).decode("ascii")
+        return base64.b64encode(dump_json(item).encode("utf-8")).decode("ascii")
     return _scalar_text(member, item, TimestampFormat.HTTP_DATE)
 
 
@@ -368,9 +370,7 @@ def _check_required_headers(operation: OperationSchema, kwargs: Mapping[str, Any
     for member in operation.output.members.values():
         if (
             member.http_binding is HttpBinding.HEADER
-            and member.required
-            and not member.client_optional
-            and not member.has_default
+            and must_arrive(member)
             and kwargs.get(member.python_name) is None
         ):
             header = member.http_name or member.name
@@ -404,7 +404,7 @@ def _parse_header_scalar(member: MemberSchema, raw: str) -> Any:
         if kind is ShapeType.STRING and (member.media_type or target.media_type):
             return base64.b64decode(raw, validate=True).decode("utf-8")
         if kind is ShapeType.DOCUMENT:
-            return json.loads(base64.b64decode(raw, validate=True))
+            return parse_json(base64.b64decode(raw, validate=True), f"header {where}")
         if kind is ShapeType.BOOLEAN:
             if raw not in ("true", "false"):
                 raise ValueError

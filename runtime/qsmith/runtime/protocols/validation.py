@@ -20,7 +20,8 @@ from typing import Any
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.schema import Constraints, MemberSchema, Schema, ShapeType
-from qsmith.runtime.values import UnionVariant, UnknownUnionMember
+from qsmith.runtime.serde.json import MAX_JSON_DEPTH
+from qsmith.runtime.values import JsonNull, UnionVariant, UnknownUnionMember
 
 __all__ = ["validate_input"]
 
@@ -243,17 +244,26 @@ def _check_event_source(value: Any) -> None:
 
 
 def _check_document(value: Any) -> None:
-    if value is None or isinstance(value, (bool, int, float, str)):
+    _check_document_at(value, 1)
+
+
+def _check_document_at(value: Any, depth: int) -> None:
+    if value is None or isinstance(value, (bool, int, float, str, JsonNull)):
         return
+    if not isinstance(value, (list, dict)):
+        raise _Invalid(f"a document holds only JSON values, got {type(value).__name__}")
+    if depth > MAX_JSON_DEPTH:
+        raise _Invalid(f"a document nests deeper than {MAX_JSON_DEPTH} levels")
+
+    def inner(item: Any) -> None:
+        _check_document_at(item, depth + 1)
+
     if isinstance(value, list):
-        _check_items(_check_document, enumerate(value), True, "[{}]")
+        _check_items(inner, enumerate(value), True, "[{}]")
         return
-    if isinstance(value, dict):
-        if not all(isinstance(key, str) for key in value):
-            raise _Invalid("document keys must be str")
-        _check_items(_check_document, value.items(), True, "[{!r}]")
-        return
-    raise _Invalid(f"a document holds only JSON values, got {type(value).__name__}")
+    if not all(isinstance(key, str) for key in value):
+        raise _Invalid("document keys must be str")
+    _check_items(inner, value.items(), True, "[{!r}]")
 
 
 def _check_constraints(rule: Constraints, value: Any) -> None:

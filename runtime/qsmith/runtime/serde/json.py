@@ -8,6 +8,10 @@ Decoding is lenient the way Smithy asks of clients: unknown keys are ignored, nu
 non-sparse collections are skipped, a missing member with a default gets the default,
 and a missing required member gets its zero value (client error correction).
 
+Nesting is bounded: JSON read or written nests at most ``MAX_JSON_DEPTH`` arrays and
+objects deep, so no input reaches Python's recursion limit (``JsonNestingError`` when
+reading, ``ParamValidationError`` when writing).
+
 Each schema is compiled once (per codec) into a plain function, so a call walks
 closures instead of re-reading the schema; plain strings, numbers and documents pass
 through without a call at all.
@@ -19,11 +23,11 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.schema import MemberSchema, Schema, ShapeType, TimestampFormat
-from qsmith.runtime.serde import SerdeError
+from qsmith.runtime.serde import JsonNestingError, SerdeError
 from qsmith.runtime.serde.scalars import (
     b64decode,
     b64encode,
@@ -34,16 +38,26 @@ from qsmith.runtime.serde.scalars import (
     parse_timestamp,
     zero_value,
 )
-from qsmith.runtime.values import UnionVariant, UnknownUnionMember
+from qsmith.runtime.values import DOCUMENT_NULL, UnionVariant, UnknownUnionMember
 
 __all__ = [
+    "MAX_JSON_DEPTH",
     "JsonCodec",
     "build_structure",
     "decode_structure",
+    "dump_json",
     "encode_structure",
     "fill_missing",
     "load_json_object",
+    "nesting_exceeds",
+    "parse_json",
 ]
+
+# The one bound on how deeply JSON arrays and objects nest, in everything qsmith reads
+# (bodies, error bodies, event payloads, header documents) or writes. Far beyond what any
+# modeled shape needs, far below Python's recursion limit (the decoders spend a few frames
+# per level): deeper input is refused with a qsmith error instead of a RecursionError.
+MAX_JSON_DEPTH: Final = 100
 
 # A compiled converter; None means "the value passes through unchanged".
 Convert = Callable[[Any], Any] | None
@@ -119,10 +133,7 @@ class JsonCodec:
 
     def encode(self, data: object) -> bytes:
         """JSON data (as produced by ``to_data``) to UTF-8 bytes."""
-        try:
-            text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        except ValueError as exc:
-            raise ParamValidationError(f"value cannot be written as JSON: {exc}") from None
+        text = dump_json(data)
         if _DECIMAL_MARK in text:
             text = _DECIMAL_TEXT.sub(r"\1", text)
         return text.encode("utf-8")
@@ -246,8 +257,10 @@ class JsonCodec:
         *,
         members: Iterable[MemberSchema] | None = None,
         extra: Mapping[str, object] | None = None,
+        fill: bool = True,
     ) -> dict[str, object]:
-        """The constructor arguments (python names) of a structure read from JSON."""
+        """The constructor arguments (python names) of a structure read from JSON;
+        ``fill=False`` leaves out the members the JSON lacks instead of defaulting them."""
         kwargs: dict[str, object] = dict(extra or {})
         index = self._key_index(schema)
         wanted = None if members is None else {m.name for m in members}
@@ -259,7 +272,8 @@ class JsonCodec:
             if wanted is not None and member.name not in wanted:
                 continue
             kwargs[member.python_name] = raw if convert is None else convert(raw)
-        fill_missing(schema, kwargs)
+        if fill:
+            fill_missing(schema, kwargs)
         return kwargs
 
     def member_from_data(self, member: MemberSchema, raw: object) -> Any:
@@ -447,12 +461,88 @@ def load_json_object(body: bytes, where: str, *, exact_decimals: bool = False) -
     """Parse a JSON object body; an empty (or blank) body is ``{}``."""
     if not body.strip():
         return {}
+    checked: dict[str, object] = _expect(
+        parse_json(body, where, exact_decimals=exact_decimals), dict, where
+    )
+    return checked
+
+
+def parse_json(text: bytes | str, where: str, *, exact_decimals: bool = False) -> Any:
+    """Any JSON value, nesting at most ``MAX_JSON_DEPTH`` deep; ``where`` names the source.
+
+    Every JSON qsmith reads goes through here, so malformed or too-deep input is always a
+    ``SerdeError`` saying where it was read.
+    """
     try:
-        data = json.loads(body, parse_float=Decimal) if exact_decimals else json.loads(body)
+        data = json.loads(text, parse_float=Decimal) if exact_decimals else json.loads(text)
+    except RecursionError:
+        raise JsonNestingError(where, MAX_JSON_DEPTH) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise SerdeError(f"{where}: the body is not valid JSON ({exc})") from None
-    checked: dict[str, object] = _expect(data, dict, where)
-    return checked
+    if _may_nest_too_deep(text) and nesting_exceeds(data, MAX_JSON_DEPTH):
+        raise JsonNestingError(where, MAX_JSON_DEPTH)
+    return data
+
+
+def _may_nest_too_deep(text: bytes | str) -> bool:
+    """False when the text has too few brackets to nest past the limit (a C-speed count)."""
+    if isinstance(text, str):
+        return text.count("[") + text.count("{") >= MAX_JSON_DEPTH
+    return text.count(b"[") + text.count(b"{") >= MAX_JSON_DEPTH
+
+
+def nesting_exceeds(data: object, limit: int) -> bool:
+    """Whether lists and dicts in ``data`` nest deeper than ``limit`` (walked without
+    recursion, so any depth can be measured)."""
+    pending: list[tuple[object, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            children: Iterable[object] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children if isinstance(child, list | dict))
+    return False
+
+
+def dump_json(data: object) -> str:
+    """Compact JSON text of plain JSON data, ``DOCUMENT_NULL`` written as ``null``.
+
+    Anything else that is not JSON (a set, an object, NaN, nesting deeper than
+    ``MAX_JSON_DEPTH``) is a ``ParamValidationError``: it came from the caller.
+    """
+    try:
+        text = json.dumps(
+            data,
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+            default=_json_null,
+        )
+    except RecursionError:
+        raise _too_deep_to_write() from None
+    except (TypeError, ValueError) as exc:
+        raise ParamValidationError(f"value cannot be written as JSON: {exc}") from None
+    if _may_nest_too_deep(text) and nesting_exceeds(data, MAX_JSON_DEPTH):
+        raise _too_deep_to_write()
+    return text
+
+
+def _json_null(value: object) -> None:
+    """``json.dumps``'s hook for what it cannot write: only the explicit null is known."""
+    if value is DOCUMENT_NULL:
+        return None
+    raise TypeError(f"a {type(value).__name__} object is not a JSON value")
+
+
+def _too_deep_to_write() -> ParamValidationError:
+    return ParamValidationError(
+        f"value cannot be written as JSON: it nests deeper than {MAX_JSON_DEPTH} levels"
+    )
 
 
 def _expect(raw: object, kind: type[Any], where: str) -> Any:
