@@ -108,9 +108,16 @@ def trickle_after_first_event(_target: Target) -> RawAnswer:
 
 
 def slow_but_steady(_target: Target) -> RawAnswer:
-    """Every message takes about 1 s to arrive (4 bytes each 0.04 s): longer than the
-    0.6 s idle timeout per message, but never silent for more than 0.04 s."""
-    return RawAnswer([stream_head(), *trickled(chunked(event_chunks()), 0.04, size=4)])
+    """The first event takes about 2.5 s to arrive (a byte each 0.02 s): longer than the
+    1 s idle timeout, but never silent for more than 0.02 s (a 50x margin)."""
+    initial, first, second = event_chunks()
+    return RawAnswer(
+        [
+            stream_head() + chunked([initial], last=False),
+            *trickled(chunked([first], last=False), 0.02),
+            chunked([second]),
+        ]
+    )
 
 
 def idle_after_first_event(_target: Target) -> RawAnswer:
@@ -190,8 +197,8 @@ CELLS = [
         "slow but steady stream is not idle",
         times(slow_but_steady, 1),
         1,
-        within=8.0,
-        transport={"idle_timeout": 0.6},
+        within=2.5 * 3,
+        transport={"idle_timeout": 1.0},
         delivered=2,
         kinds=("stream",),
     ),
