@@ -109,8 +109,8 @@ def iter_with_deadlines(
     import httpx
 
     call = deadline if deadline is not None and deadline.seconds is not None else None
+    remaining = call.remaining() if call is not None else None
     while True:
-        remaining = call.remaining() if call is not None else None
         token = current_deadline.set(call)
         try:
             item = next(chunks)
@@ -122,7 +122,10 @@ def iter_with_deadlines(
         finally:
             current_deadline.reset(token)
         if call is not None:
-            call.check(operation)
+            # One clock read per chunk: it checks this chunk and bounds the next wait.
+            remaining = call.remaining()
+            if remaining is not None and remaining <= 0.0:
+                raise CallTimeoutError(operation=operation, seconds=call.seconds)
         yield item
 
 
