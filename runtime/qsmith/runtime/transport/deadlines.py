@@ -3,7 +3,7 @@
 Both limits are enforced per chunk of the HTTP body, never per decoded message, so a
 message that arrives a byte at a time is not idle as long as its bytes keep coming.
 The async helper bounds each wait for the next chunk by ``min(idle, remaining)`` with
-``asyncio.timeout`` (a timer, not a task per chunk). A blocking read cannot be
+``asyncio.wait_for``. A blocking read cannot be
 interrupted, so the sync helper relies on the read timeout: a streaming request's read
 timeout is the idle timeout (``TransportConfig.timeout(streaming=True)``), and while it
 waits for a chunk the call's deadline is current, so reads wrapped by
@@ -145,8 +145,11 @@ async def aiter_with_deadlines(
         remaining = deadline.remaining() if deadline is not None else None
         by_deadline = _deadline_bound(remaining, idle_timeout)
         try:
-            async with asyncio.timeout(remaining if by_deadline else idle_timeout):
-                item = await anext(chunks)
+            # wait_for, not asyncio.timeout: on Python 3.11 it reads in a task of its own,
+            # where httpx's cleanup after a cancellation is not cut short by further
+            # cancellations of the caller's task (the gateway cancels its reader several
+            # times when a client hangs up; the connection must still close).
+            item = await asyncio.wait_for(anext(chunks), remaining if by_deadline else idle_timeout)
         except StopAsyncIteration:
             return
         except (TimeoutError, httpx.ReadTimeout) as error:
