@@ -245,8 +245,7 @@ def _transport_errors(
         replacement = _unwrapped(error, operation, response)
         if replacement is error:
             raise
-        cause = error.__cause__ if replacement is not error.__cause__ else None
-        raise replacement from cause
+        raise replacement from error.__cause__
 
 
 async def _atransport_errors(
@@ -259,5 +258,4 @@ async def _atransport_errors(
         replacement = _unwrapped(error, operation, response)
         if replacement is error:
             raise
-        cause = error.__cause__ if replacement is not error.__cause__ else None
-        raise replacement from cause
+        raise replacement from error.__cause__
