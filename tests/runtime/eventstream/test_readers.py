@@ -221,7 +221,7 @@ async def test_async_reader_closes_the_response_on_break(loopback: LoopbackServe
         async for _message in reader:
             break
         # asyncio finalizes the dropped async generator on the next loop turns.
-        for _ in range(50):
+        for _ in range(500):  # up to 5 s: loop turns, not a speed claim
             if reader.response.is_closed:
                 break
             await asyncio.sleep(0.01)
@@ -248,7 +248,7 @@ async def test_async_reader_closes_the_response_when_the_consumer_raises(
         with pytest.raises(LookupError):
             async for _message in reader:
                 raise LookupError("consumer failed")
-        for _ in range(50):
+        for _ in range(500):  # up to 5 s: loop turns, not a speed claim
             if reader.response.is_closed:
                 break
             await asyncio.sleep(0.01)
@@ -265,7 +265,7 @@ async def test_async_reader_dropped_unread_closes_when_collected(
         response = reader.response
         del reader
         gc.collect()
-        for _ in range(50):
+        for _ in range(500):  # up to 5 s: loop turns, not a speed claim
             if response.is_closed:
                 break
             await asyncio.sleep(0.01)

@@ -7,6 +7,7 @@ whole-call deadline of a stream, and interceptors that fail.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ import pytest
 from qsmith.runtime.errors import ConfigError
 from qsmith.runtime.retry import AdaptiveRetryStrategy
 from qsmith.runtime.transport import CallTimeoutError, TransportConfig
-from qsmith.testing import FakeService, event_stream_response, throttle
+from qsmith.testing import FakeService, throttle
+from qsmith.testing.raw_server import RawAnswer, RawSocketServer, chunked, http_head
 from tests.runtime.resilience.clients import (
     CONSOLAS,
     EVENTS,
@@ -170,24 +172,34 @@ def test_no_proxy_bypasses_the_proxy(
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_whole_call_deadline_stops_a_slow_stream(environment: Path, mode: str) -> None:
-    # Each event arrives within the idle timeout, but the call as a whole takes too long.
-    events = [EVENTS[0]] * 12
-    with STREAMING.fake() as fake:
-        fake.set_default(
-            STREAMING.operation, event_stream_response(stream_chunks(events), chunk_delay=0.05)
-        )
+    # Each event arrives well within the idle timeout, but the call as a whole takes too
+    # long. The first event comes at once and the stream would last 10 s, so a loaded
+    # machine cannot make the stream end before the 2 s deadline, nor the deadline pass
+    # before the first event (the bound on elapsed time is an upper one, and generous).
+    messages = stream_chunks([EVENTS[0]] * 40)
+    parts: list[bytes | float] = [
+        http_head(200, [("Content-Type", "application/vnd.amazon.eventstream")])
+        + chunked(messages[:2], last=False)
+    ]
+    for message in messages[2:]:
+        parts += [0.25, chunked([message], last=False)]
+    with RawSocketServer() as server:
+        server.enqueue(RawAnswer([*parts, b"0\r\n\r\n"]))
+        started = time.monotonic()
         run = run_call(
             STREAMING,
-            fake.url,
+            server.url,
             mode,
-            transport=TransportConfig(trust_env=False, idle_timeout=1.0),
-            call_timeout=0.3,
+            transport=TransportConfig(trust_env=False, idle_timeout=5.0),
+            call_timeout=2.0,
         )
+        elapsed = time.monotonic() - started
         assert isinstance(run.outcome, CallTimeoutError), run.outcome
         assert STREAMING.operation in str(run.outcome)
-        assert 1 <= len(run.delivered) < len(events)
-        assert fake.attempts(STREAMING.operation) == 1
+        assert 1 <= len(run.delivered) < 40
+        assert len(server.requests) == 1
         assert run.busy_connections == 0
+        assert elapsed <= 2.0 + 1.5, f"{elapsed:.2f} s"
 
 
 class Boom(Exception):

@@ -1,13 +1,16 @@
 """The asyncio shell: the twin of ``sync.ClientBase`` over httpx.AsyncClient.
 
 Only the lines that wait differ from the blocking shell; everything a call decides is
-in the shared ``ClientCore``.
+in the shared ``ClientCore``. The whole-call deadline bounds sending and reading a body
+with one ``asyncio.timeout`` each; a stream's chunks are bounded one by one
+(``aiter_with_deadlines``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.core import CallOptions, ClientCore, attach_response, build_input
@@ -20,7 +23,7 @@ from qsmith.runtime.retry.standard import NoRetryError, RetryToken
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.runtime.transport.config import build_async_client
 from qsmith.runtime.transport.deadlines import Deadline
-from qsmith.runtime.transport.errors import map_httpx_error
+from qsmith.runtime.transport.errors import CallTimeoutError, map_httpx_error
 
 # httpx loads when the first request is sent (``_http`` builds the pool), not with this
 # module: importing a client and constructing it stays free of it
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = ["AsyncClientBase"]
+
+T = TypeVar("T")
 
 
 class AsyncClientBase:
@@ -166,7 +171,7 @@ class AsyncClientBase:
         core = self._core
         try:
             if response.status_code >= 300 or not stream:
-                body = await response.aread()
+                body = await _before(deadline, response.aread(), operation.name)
                 await response.aclose()
                 output = core.read_response(
                     operation, response.status_code, response.headers.multi_items(), body
@@ -214,9 +219,28 @@ class AsyncClientBase:
             timeout=self._transport.timeout(streaming=stream, remaining=deadline.remaining()),
         )
         try:
-            return await self._http.send(http_request, stream=True)
+            return await _before(
+                deadline, self._http.send(http_request, stream=True), operation.name
+            )
         except httpx.HTTPError as error:
             raise map_httpx_error(error, operation=operation.name) from error
+
+
+async def _before(deadline: Deadline, work: Awaitable[T], operation: str) -> T:
+    """``await work``, cancelled with CallTimeoutError when the deadline passes first."""
+    remaining = deadline.remaining()
+    if remaining is None:
+        return await work
+    import asyncio
+
+    scope = asyncio.timeout(remaining)
+    try:
+        async with scope:
+            return await work
+    except TimeoutError as error:
+        if scope.expired():
+            raise CallTimeoutError(operation=operation, seconds=deadline.seconds) from error
+        raise
 
 
 async def _sleep(seconds: float, deadline: Deadline) -> None:

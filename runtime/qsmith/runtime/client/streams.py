@@ -7,6 +7,14 @@ collected, so an abandoned stream never holds a connection.
 The shells read each stream up to its first event before handing it over
 (``prefetch_first_event``), so a failure before that event is retried like any failed
 attempt; from then on the stream belongs to the caller and is never retried.
+
+Under awsJson the output's members come in the ``initial-response`` message, which
+precedes the first event: ``output`` reads ahead only when nothing was read yet, and
+whatever it read ahead (events, or an error after them) is kept and delivered by the
+iteration in the order it arrived.
+
+The idle timeout and the whole-call deadline wrap the body's chunks
+(``iter_with_deadlines``), beneath the message decoder.
 """
 
 from __future__ import annotations
@@ -36,6 +44,23 @@ O = TypeVar("O")  # noqa: E741 - the output structure
 E = TypeVar("E")  # the event union
 
 
+class _ReadAhead:
+    """What was read before the caller iterated: events, then perhaps the error after them."""
+
+    def __init__(self) -> None:
+        self.started = False
+        self.events: list[Any] = []
+        self.error: QsmithError | None = None
+
+    def drain(self) -> Iterator[Any]:
+        """The events read ahead, in order; then the error that followed them, if any."""
+        while self.events:
+            yield self.events.pop(0)
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
 class EventStreamResponse(Generic[O, E]):
     """Iterate the events of a streaming call; ``output`` holds the non-stream members."""
 
@@ -52,31 +77,36 @@ class EventStreamResponse(Generic[O, E]):
         from qsmith.runtime.eventstream.readers import EventStreamReader
 
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
-        self._reader = EventStreamReader(response)
-        self._messages = iter_with_deadlines(
-            _transport_errors(iter(self._reader), operation.name, response),
+        chunks = iter_with_deadlines(
+            response.iter_bytes(),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,
         )
-        self._pending: list[object] = []
+        self._reader = EventStreamReader(response, chunks)
+        self._messages = _transport_errors(iter(self._reader), operation.name, response)
+        self._ahead = _ReadAhead()
         self.response = response
 
     @property
     def output(self) -> O:
         """The output members carried outside the stream (headers or initial-response)."""
-        if self._decoding.needs_initial_response and not self._decoding.initial_seen:
-            self._pending.extend(self._next_events(stop_at_first=True))
+        if self._decoding.needs_initial_response and not self._ahead.started:
+            try:
+                self.prefetch_first_event()
+            except QsmithError as error:
+                self._ahead.error = error  # raised by the iteration, after the events
         result: O = self._decoding.output()
         return result
 
     def prefetch_first_event(self) -> None:
         """Read until the first event (kept for the caller) or the end of the stream."""
-        self._pending.extend(self._next_events(stop_at_first=True))
+        self._ahead.started = True
+        self._ahead.events.extend(self._next_events(stop_at_first=True))
 
     def __iter__(self) -> Iterator[E]:
-        while self._pending:
-            yield self._pending.pop(0)  # type: ignore[misc]
+        self._ahead.started = True
+        yield from self._ahead.drain()
         yield from self._next_events(stop_at_first=False)  # type: ignore[misc]
 
     def _next_events(self, *, stop_at_first: bool) -> Iterator[object]:
@@ -125,32 +155,37 @@ class AsyncEventStreamResponse(Generic[O, E]):
         from qsmith.runtime.eventstream.readers import AsyncEventStreamReader
 
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
-        self._reader = AsyncEventStreamReader(response)
-        self._messages = aiter_with_deadlines(
-            _atransport_errors(self._reader.__aiter__(), operation.name, response),
+        chunks = aiter_with_deadlines(
+            response.aiter_bytes(),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,
         )
-        self._pending: list[object] = []
+        self._reader = AsyncEventStreamReader(response, chunks)
+        self._messages = _atransport_errors(self._reader.__aiter__(), operation.name, response)
+        self._ahead = _ReadAhead()
         self.response = response
 
     async def output(self) -> O:
         """The output members carried outside the stream (headers or initial-response)."""
-        if self._decoding.needs_initial_response and not self._decoding.initial_seen:
-            async for event in self._next_events(stop_at_first=True):
-                self._pending.append(event)
+        if self._decoding.needs_initial_response and not self._ahead.started:
+            try:
+                await self.prefetch_first_event()
+            except QsmithError as error:
+                self._ahead.error = error  # raised by the iteration, after the events
         result: O = self._decoding.output()
         return result
 
     async def prefetch_first_event(self) -> None:
         """Read until the first event (kept for the caller) or the end of the stream."""
+        self._ahead.started = True
         async for event in self._next_events(stop_at_first=True):
-            self._pending.append(event)
+            self._ahead.events.append(event)
 
     async def __aiter__(self) -> AsyncIterator[E]:
-        while self._pending:
-            yield self._pending.pop(0)  # type: ignore[misc]
+        self._ahead.started = True
+        for event in self._ahead.drain():
+            yield event
         async for event in self._next_events(stop_at_first=False):
             yield event
 
@@ -187,17 +222,15 @@ class AsyncEventStreamResponse(Generic[O, E]):
 def _unwrapped(error: TransportError, operation: str, response: httpx.Response) -> Exception:
     """The reader's generic transport error as the transport layer's own classes.
 
-    A read timeout goes back to httpx's, which the deadline helpers turn into an idle or
-    whole-call timeout; a dropped connection becomes ``ConnectionDroppedError`` naming the
-    operation. Errors that say more (a message cut in half) are kept.
+    A dropped connection becomes ``ConnectionDroppedError`` naming the operation. Errors
+    that say more (a message cut in half) are kept; idle and deadline timeouts are raised
+    beneath the reader, as ``IdleTimeoutError`` and ``CallTimeoutError``.
     """
     import httpx
 
     cause = error.__cause__
     if type(error) not in (TransportError, RequestTimeoutError):
         return error
-    if isinstance(cause, httpx.ReadTimeout):
-        return cause
     if isinstance(cause, httpx.TransportError):
         return map_httpx_error(cause, operation=operation, response=response)
     return error
@@ -212,8 +245,7 @@ def _transport_errors(
         replacement = _unwrapped(error, operation, response)
         if replacement is error:
             raise
-        cause = error.__cause__ if replacement is not error.__cause__ else None
-        raise replacement from cause
+        raise replacement from error.__cause__
 
 
 async def _atransport_errors(
@@ -226,5 +258,4 @@ async def _atransport_errors(
         replacement = _unwrapped(error, operation, response)
         if replacement is error:
             raise
-        cause = error.__cause__ if replacement is not error.__cause__ else None
-        raise replacement from cause
+        raise replacement from error.__cause__

@@ -5,6 +5,10 @@ One call is a loop of attempts driven by the client's retry strategy (see
 a streaming operation, with the stream read up to its first event; any failure before
 that point is classified and retried while the strategy allows, and the attempt's own
 error is raised when it does not.
+
+A blocking read cannot be interrupted, so the whole-call deadline is made the limit of
+each socket read itself (``transport.read_deadline``): an attempt runs with its deadline
+current, and every connection it opens or answers on has its reads capped by it.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.retry.standard import NoRetryError, RetryToken
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.runtime.transport.config import build_sync_client
-from qsmith.runtime.transport.deadlines import Deadline
-from qsmith.runtime.transport.errors import map_httpx_error
+from qsmith.runtime.transport.deadlines import Deadline, map_deadline_error
+from qsmith.runtime.transport.read_deadline import cap_reads, reads_until, trace_new_streams
 
 # httpx loads when the first request is sent (``_http`` builds the pool), not with this
 # module: importing a client and constructing it stays free of it
@@ -183,9 +187,17 @@ class ClientBase:
         self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, stream: bool
     ) -> tuple[Any, httpx.Response]:
         """One attempt: the decoded output, or the stream read up to its first event."""
+        with reads_until(deadline):
+            return self._attempt_reading(operation, request, deadline, stream)
+
+    def _attempt_reading(
+        self, operation: OperationSchema, request: HttpRequest, deadline: Deadline, stream: bool
+    ) -> tuple[Any, httpx.Response]:
         import httpx
 
         response = self._send(operation, request, deadline, stream=stream)
+        # A connection opened by another caller's request is capped from its first answer.
+        cap_reads(response.extensions.get("network_stream"))
         core = self._core
         try:
             if response.status_code >= 300 or not stream:
@@ -218,7 +230,9 @@ class ClientBase:
             raise
         except httpx.HTTPError as error:
             response.close()
-            mapped = map_httpx_error(error, operation=operation.name, response=response)
+            mapped = map_deadline_error(
+                error, deadline, operation=operation.name, response=response
+            )
             raise mapped from error
         except BaseException:
             response.close()
@@ -235,11 +249,12 @@ class ClientBase:
             headers=request.headers,
             content=request.body if isinstance(request.body, bytes) else b"".join(request.body),
             timeout=self._transport.timeout(streaming=stream, remaining=deadline.remaining()),
+            extensions={"trace": trace_new_streams} if deadline.seconds is not None else None,
         )
         try:
             return self._http.send(http_request, stream=True)
         except httpx.HTTPError as error:
-            raise map_httpx_error(error, operation=operation.name) from error
+            raise map_deadline_error(error, deadline, operation=operation.name) from error
 
 
 def _sleep(seconds: float, deadline: Deadline) -> None:

@@ -12,6 +12,10 @@ Transport failures become qsmith errors: a timeout is ``RequestTimeoutError``, a
 connection ``TransportError`` — or ``ConnectionLostMidMessageError`` (also a
 ``TruncatedMessageError``) when it cut a message in half. A stream that ends cleanly in
 the middle of a message raises ``TruncatedMessageError``: never a silent stop.
+
+By default a reader reads ``response.iter_bytes()``; ``chunks`` replaces that source
+(the client passes the body's chunks wrapped in its idle and deadline limits, so both
+are measured per chunk of bytes, not per message).
 """
 
 from __future__ import annotations
@@ -75,8 +79,9 @@ class EventStreamReader:
     """Iterate the messages of a streaming ``httpx.Response`` (``client.stream(...)`` or
     ``send(..., stream=True)``)."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, chunks: Iterator[bytes] | None = None) -> None:
         self._response = response
+        self._chunks = chunks
         self._state = _ReaderState()
 
     @property
@@ -93,7 +98,8 @@ class EventStreamReader:
         decoder = self._state.decoder
         try:
             try:
-                for chunk in self._response.iter_bytes():
+                chunks = self._chunks if self._chunks is not None else self._response.iter_bytes()
+                for chunk in chunks:
                     yield from decoder.feed(chunk)
             except httpx.TransportError as exc:
                 raise self._state.transport_error(exc) from exc
@@ -124,8 +130,11 @@ class EventStreamReader:
 class AsyncEventStreamReader:
     """Iterate the messages of a streaming ``httpx.Response`` from an ``AsyncClient``."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(
+        self, response: httpx.Response, chunks: AsyncIterator[bytes] | None = None
+    ) -> None:
         self._response = response
+        self._chunks = chunks
         self._state = _ReaderState()
 
     @property
@@ -142,7 +151,8 @@ class AsyncEventStreamReader:
         decoder = self._state.decoder
         try:
             try:
-                async for chunk in self._response.aiter_bytes():
+                chunks = self._chunks if self._chunks is not None else self._response.aiter_bytes()
+                async for chunk in chunks:
                     for message in decoder.feed(chunk):
                         yield message
             except httpx.TransportError as exc:
