@@ -3,9 +3,9 @@
 codewhisperer-streaming ``GenerateAssistantResponse`` requires ``conversationId``, bound
 to the ``x-amzn-codewhisperer-conversation-id`` header. Under restJson1 the HTTP answer
 is the stream's initial response; under awsJson1_0 the ``initial-response`` event is.
-One rule for both: a required member the initial response lacks (or an awsJson stream
-with no initial response at all) fails the call itself, and the answer is closed
-(docs/design/initial-response.md).
+One rule for both: a required member the initial response lacks fails the call itself,
+and the answer is closed; an awsJson stream with no initial-response at all keeps its
+events, and its ``output`` raises (docs/design/initial-response.md).
 """
 
 from __future__ import annotations
@@ -120,20 +120,43 @@ def test_awsjson1_0_initial_response_without_the_member_fails_the_call(
     assert len(loopback.requests) == 1  # the server's omission is not retried
 
 
-@pytest.mark.parametrize("mode", sorted(CALLERS))
-def test_awsjson1_0_stream_without_an_initial_response_fails_the_call(
-    loopback: LoopbackServer, mode: str
-) -> None:
+def _without_initial_response() -> ScriptedResponse:
     wire = "aws.protocols#awsJson1_0"
     body = event_stream_body(OPERATION, [EVENT], protocol=wire)[1:]  # no initial-response
-    loopback.enqueue(
-        ScriptedResponse(
-            headers=[("Content-Type", "application/vnd.amazon.eventstream")], body=body
-        )
+    return ScriptedResponse(
+        headers=[("Content-Type", "application/vnd.amazon.eventstream")], body=body
     )
-    with pytest.raises(MissingInitialResponseMemberError) as caught:
-        CALLERS[mode](loopback.url, "awsJson1_0")
+
+
+def test_awsjson1_0_stream_without_an_initial_response_keeps_its_events_sync(
+    loopback: LoopbackServer,
+) -> None:
+    loopback.enqueue(_without_initial_response())
+    with (
+        Client(endpoint_url=loopback.url, config=_config("awsJson1_0")) as client,
+        client.generate_assistant_response(conversation_state=STATE) as stream,
+    ):
+        with pytest.raises(MissingInitialResponseMemberError) as caught:
+            stream.output  # noqa: B018 - reading it is the test
+        assert list(stream) == [EVENT]
     assert caught.value.member == "conversationId"
+    assert len(loopback.requests) == 1
+
+
+def test_awsjson1_0_stream_without_an_initial_response_keeps_its_events_async(
+    loopback: LoopbackServer,
+) -> None:
+    loopback.enqueue(_without_initial_response())
+
+    async def run() -> list[object]:
+        async with AsyncClient(endpoint_url=loopback.url, config=_config("awsJson1_0")) as client:
+            stream = await client.generate_assistant_response(conversation_state=STATE)
+            async with stream:
+                with pytest.raises(MissingInitialResponseMemberError):
+                    await stream.output()
+                return [event async for event in stream]
+
+    assert asyncio.run(run()) == [EVENT]
     assert len(loopback.requests) == 1
 
 

@@ -160,8 +160,6 @@ class StreamDecoding:
             self.initial_seen = True
             self._initial = event.members
             self._check_initial()
-        elif self.needs_initial_response and not self.initial_seen:
-            self._check_initial()  # the stream began without one: it can no longer come
         return event
 
     def _check_initial(self) -> None:
@@ -174,6 +172,8 @@ class StreamDecoding:
                 raise MissingInitialResponseMemberError(self._operation.name, name)
 
     def output(self) -> Any:
+        """The output's other members; under awsJson a stream that sent no initial-response
+        (its events are still delivered) has none, so this raises if one must arrive."""
         if not self.needs_initial_response:
             return self._header_output
         self._check_initial()
