@@ -17,7 +17,12 @@ from qsmith.codegen.conformance.base import CaseMismatch, expect, expect_equal
 from qsmith.codegen.conformance.protocol_cases import PROTOCOLS, ProtocolCase
 from qsmith.codegen.conformance.protocol_clients import schema_module
 from qsmith.codegen.conformance.protocol_events import check_event_stream_case
-from qsmith.codegen.conformance.protocol_values import comparable, error_members, to_value
+from qsmith.codegen.conformance.protocol_values import (
+    comparable,
+    error_members,
+    to_value,
+    xml_tree,
+)
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.core import CallOptions, ClientCore
 from qsmith.runtime.errors import ServiceError
@@ -104,8 +109,17 @@ def compare_body(body: bytes, expected: str, media_type: str | None) -> None:
         else:
             expect(body.strip(), "expected a JSON body, got none")
             expect_equal(json.loads(body), json.loads(expected), "JSON body")
+    elif media_type == "application/x-www-form-urlencoded":
+        expect_equal(_form(body.decode("ascii")), _form(expected), "form body")
+    elif media_type == "application/xml":
+        expect_equal(xml_tree(body), xml_tree(expected.encode("utf-8")), "XML body")
     else:
         expect_equal(body, expected.encode("utf-8"), "body")
+
+
+def _form(text: str) -> list[tuple[str, str]]:
+    """Form pairs in a fixed order: the suites do not pin the order of parameters."""
+    return sorted(urllib.parse.parse_qsl(text.strip(), keep_blank_values=True))
 
 
 def _check_response(case: ProtocolCase, service: ServiceSchema, operation: OperationSchema) -> None:

@@ -57,6 +57,9 @@ PROTOCOL_PREFERENCE = (
     "aws.protocols#awsJson1_0",
     "aws.protocols#awsJson1_1",
     "aws.protocols#restJson1",
+    "aws.protocols#restXml",
+    "aws.protocols#awsQuery",
+    "aws.protocols#ec2Query",
 )
 _RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 PROTOCOL_ALIASES = {
