@@ -1,4 +1,4 @@
-"""The query and XML protocols load when a client of theirs is built, their codecs on a call.
+"""The query, XML and CBOR protocols load when a client of theirs is built, codecs on a call.
 
 Each check runs in a fresh interpreter and looks at ``sys.modules`` (no timing).
 """
@@ -10,11 +10,13 @@ import subprocess
 import sys
 import textwrap
 
+import cbor2
 import pytest
 
 from tests.support.shared import REPO_ROOT
 
-CODECS = ("qsmith.runtime.serde.xml", "qsmith.runtime.serde.query", "xml.parsers.expat")
+XML_CODECS = ("qsmith.runtime.serde.xml", "qsmith.runtime.serde.query", "xml.parsers.expat")
+CBOR_CODECS = ("qsmith.runtime.serde.cbor", "cbor2")
 
 SCRIPT = """\
 import json, sys
@@ -33,21 +35,36 @@ request = protocol.serialize_request(service, op, {{"name": "a b"}}, "https://ex
 value = protocol.deserialize_response(service, op, 200, [], {answer!r})
 called = sorted(sys.modules)
 print(json.dumps({{"imported": imported, "constructed": constructed, "called": called,
-                   "body": request.body.decode(), "value": value}}))
+                   "body": request.body.hex(), "value": value}}))
 """
 
+FORM_BODY = b"Action=Get&Version=2020-01-01&Name=a%20b"
+# protocol -> (trait, answer, codecs the call loads, the request body)
 CASES = {
     "awsQuery": (
         "aws.protocols#awsQuery",
         b"<GetResponse><GetResult><Name>x</Name></GetResult></GetResponse>",
+        XML_CODECS,
+        FORM_BODY,
     ),
-    "ec2Query": ("aws.protocols#ec2Query", b"<GetResponse><Name>x</Name></GetResponse>"),
+    "ec2Query": (
+        "aws.protocols#ec2Query",
+        b"<GetResponse><Name>x</Name></GetResponse>",
+        XML_CODECS,
+        FORM_BODY,
+    ),
+    "rpcv2Cbor": (
+        "smithy.protocols#rpcv2Cbor",
+        cbor2.dumps({"Name": "x"}),
+        CBOR_CODECS,
+        cbor2.dumps({"Name": "a b"}),
+    ),
 }
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_codecs_load_with_the_first_call_not_with_the_protocol(name: str) -> None:
-    trait, answer = CASES[name]
+    trait, answer, codecs, body = CASES[name]
     code = textwrap.dedent(SCRIPT).format(trait=trait, answer=answer)
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=False
@@ -57,7 +74,7 @@ def test_codecs_load_with_the_first_call_not_with_the_protocol(name: str) -> Non
     protocol_module = f"qsmith.runtime.protocols.{name.lower()}"
     assert protocol_module not in report["imported"]
     assert protocol_module in report["constructed"]
-    assert set(CODECS).isdisjoint(report["constructed"])
-    assert set(CODECS) <= set(report["called"])
-    assert report["body"].startswith("Action=Get&Version=2020-01-01&Name=a%20b")
+    assert set(XML_CODECS + CBOR_CODECS).isdisjoint(report["constructed"])
+    assert set(codecs) <= set(report["called"])
+    assert bytes.fromhex(report["body"]) == body
     assert report["value"] == {"name": "x"}

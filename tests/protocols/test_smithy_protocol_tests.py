@@ -54,6 +54,8 @@ def test_every_protocol_has_its_cases() -> None:
         "ec2Query": 60,
         "restXml": 191,
         "restXmlWithNamespace": 2,
+        "rpcv2Cbor": 72,
+        "rpcv2Cbor-aws": 4,
     }
 
 

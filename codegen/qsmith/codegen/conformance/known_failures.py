@@ -44,6 +44,8 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
         "restXml:request:S3OperationAddressingPreferred": _S3_ADDRESSING,
     },
     "restXmlWithNamespace": {},
+    "rpcv2Cbor": {},
+    "rpcv2Cbor-aws": {},
     "sigv4": {},
     "eventstream": {},
     "endpoints": {

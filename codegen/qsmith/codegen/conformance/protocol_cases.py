@@ -38,6 +38,14 @@ PROTOCOLS: dict[str, tuple[str, tuple[str, ...]]] = {
         "aws.protocols#restXml",
         ("aws.protocoltests.restxml.xmlns#RestXmlWithNamespace",),
     ),
+    "rpcv2Cbor": ("smithy.protocols#rpcv2Cbor", ("smithy.protocoltests.rpcv2Cbor#RpcV2Protocol",)),
+    "rpcv2Cbor-aws": (
+        "smithy.protocols#rpcv2Cbor",
+        (
+            "aws.protocoltests.rpcv2cbor#QueryCompatibleRpcV2Protocol",
+            "aws.protocoltests.rpcv2cbor#NonQueryCompatibleRpcV2Protocol",
+        ),
+    ),
 }
 
 

@@ -60,6 +60,7 @@ PROTOCOL_PREFERENCE = (
     "aws.protocols#restXml",
     "aws.protocols#awsQuery",
     "aws.protocols#ec2Query",
+    "smithy.protocols#rpcv2Cbor",
 )
 _RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 PROTOCOL_ALIASES = {

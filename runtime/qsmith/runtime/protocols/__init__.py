@@ -37,6 +37,7 @@ LAZY_PROTOCOLS: dict[str, tuple[str, str]] = {
     "aws.protocols#awsQuery": ("qsmith.runtime.protocols.awsquery", "AwsQuery"),
     "aws.protocols#ec2Query": ("qsmith.runtime.protocols.ec2query", "Ec2Query"),
     "aws.protocols#restXml": ("qsmith.runtime.protocols.restxml", "RestXml"),
+    "smithy.protocols#rpcv2Cbor": ("qsmith.runtime.protocols.rpcv2cbor", "RpcV2Cbor"),
 }
 
 
