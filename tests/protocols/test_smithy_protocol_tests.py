@@ -55,6 +55,7 @@ def test_every_protocol_has_its_cases() -> None:
         "restXml": 191,
         "restXmlWithNamespace": 2,
         "rpcv2Cbor": 72,
+        "rpcv2Json": 73,
         "rpcv2Cbor-aws": 4,
     }
 

@@ -39,6 +39,10 @@ PROTOCOLS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("aws.protocoltests.restxml.xmlns#RestXmlWithNamespace",),
     ),
     "rpcv2Cbor": ("smithy.protocols#rpcv2Cbor", ("smithy.protocoltests.rpcv2Cbor#RpcV2Protocol",)),
+    "rpcv2Json": (
+        "smithy.protocols#rpcv2Json",
+        ("smithy.protocoltests.rpcv2Json#RpcV2JsonProtocol",),
+    ),
     "rpcv2Cbor-aws": (
         "smithy.protocols#rpcv2Cbor",
         (

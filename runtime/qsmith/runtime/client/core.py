@@ -61,6 +61,7 @@ PROTOCOL_PREFERENCE = (
     "aws.protocols#awsQuery",
     "aws.protocols#ec2Query",
     "smithy.protocols#rpcv2Cbor",
+    "smithy.protocols#rpcv2Json",
 )
 _RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 PROTOCOL_ALIASES = {

@@ -38,6 +38,7 @@ LAZY_PROTOCOLS: dict[str, tuple[str, str]] = {
     "aws.protocols#ec2Query": ("qsmith.runtime.protocols.ec2query", "Ec2Query"),
     "aws.protocols#restXml": ("qsmith.runtime.protocols.restxml", "RestXml"),
     "smithy.protocols#rpcv2Cbor": ("qsmith.runtime.protocols.rpcv2cbor", "RpcV2Cbor"),
+    "smithy.protocols#rpcv2Json": ("qsmith.runtime.protocols.rpcv2json", "RpcV2Json"),
 }
 
 
