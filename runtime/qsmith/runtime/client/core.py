@@ -68,6 +68,11 @@ PROTOCOL_ALIASES = {
     "awsJson1_0": "aws.protocols#awsJson1_0",
     "awsJson1_1": "aws.protocols#awsJson1_1",
     "restJson1": "aws.protocols#restJson1",
+    "restXml": "aws.protocols#restXml",
+    "awsQuery": "aws.protocols#awsQuery",
+    "ec2Query": "aws.protocols#ec2Query",
+    "rpcv2Cbor": "smithy.protocols#rpcv2Cbor",
+    "rpcv2Json": "smithy.protocols#rpcv2Json",
 }
 # The key of each Amazon Q service's own retry rules in ``retry.classify.SERVICE_RULES``
 # (named after the model files), by the sdkId the generated schema carries.
