@@ -3,9 +3,9 @@
 - The generator-repro models (one service per protocol combination) are generated,
   type-checked with ``mypy --strict``, and each sends one call to a loopback server,
   whose request is checked: method, path, protocol headers and the body.
-- ElastiCache (awsQuery, from ../shared/vectors/aws-models-more) sends calls whose form
-  parameters must equal botocore's for the same call, and reads an answer into the values
-  botocore's parser reads from it.
+- ElastiCache (awsQuery) and S3 Control (restXml), from ../shared/vectors/aws-models-more,
+  build requests that must equal botocore's for the same call, and read answers into the
+  values botocore's parser reads from them.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ ELASTICACHE = (
     "aws-models-more",
     "api-models-aws/elasticache/service/2015-02-02/elasticache-2015-02-02.json",
 )
+S3_CONTROL = (
+    "aws-models-more",
+    "api-models-aws/s3-control/service/2018-08-20/s3-control-2018-08-20.json",
+)
 CONFIG = ClientConfig(
     region="us-east-1", credentials=AwsCredentials("AKIDEXAMPLE", "secret-canary")
 )
@@ -54,6 +58,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     out = tmp_path_factory.mktemp("protocol-models")
     sources = {name: repros / file for name, file in REPROS.items()}
     sources["elasticache"] = elasticache
+    sources["s3control"] = shared_path("vectors", *S3_CONTROL)
     runner = CliRunner()
     for name, source in sources.items():
         args = ["codegen", str(source), "--package", f"{TOP}.{name}", "--out", str(out)]
@@ -140,12 +145,12 @@ def test_a_service_with_cbor_and_json_speaks_json_unless_asked(
 # -- ElastiCache against botocore ------------------------------------------------------------
 
 
-def _botocore_operation(operation: str) -> Any:
+def _botocore_operation(operation: str, service: str = "elasticache") -> Any:
     import botocore.session
     from botocore.model import ServiceModel
 
     session = botocore.session.get_session()
-    return ServiceModel(session.get_service_data("elasticache")).operation_model(operation)
+    return ServiceModel(session.get_service_data(service)).operation_model(operation)
 
 
 def _botocore_form(operation: str, params: dict[str, Any]) -> dict[str, str]:
@@ -230,3 +235,87 @@ def test_elasticache_reads_what_botocore_reads(generated: Path, loopback: Loopba
         wanted["SecurityGroups"][0]["SecurityGroupId"],
         wanted["SecurityGroups"][0]["Status"],
     )
+
+
+# -- S3 Control against botocore -------------------------------------------------------------
+
+BLOCKS = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": False,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": False,
+}
+
+
+def test_s3_control_builds_the_request_botocore_builds(generated: Path) -> None:
+    from botocore.serialize import create_serializer
+
+    from qsmith.codegen.conformance.protocol_values import xml_tree
+    from qsmith.runtime.client.core import CallOptions, ClientCore
+
+    params = {
+        "AccountId": "123456789012",
+        "Name": "ap1",
+        "Bucket": "bucket1",
+        "VpcConfiguration": {"VpcId": "vpc-1"},
+        "PublicAccessBlockConfiguration": BLOCKS,
+    }
+    wanted = create_serializer("rest-xml").serialize_to_request(
+        params, _botocore_operation("CreateAccessPoint", "s3control")
+    )
+    schema = importlib.import_module(f"{TOP}.s3control._schema")
+    models = importlib.import_module(f"{TOP}.s3control.models")
+    value = models.CreateAccessPointRequest(
+        account_id="123456789012",
+        name="ap1",
+        bucket="bucket1",
+        vpc_configuration=models.VpcConfiguration(vpc_id="vpc-1"),
+        public_access_block_configuration=models.PublicAccessBlockConfiguration(
+            block_public_acls=True,
+            ignore_public_acls=False,
+            block_public_policy=True,
+            restrict_public_buckets=False,
+        ),
+    )
+    core = ClientCore(schema.SERVICE, CONFIG)
+    request = core.build_request(
+        schema.SERVICE.operations["CreateAccessPoint"], value, CallOptions()
+    )
+    assert (request.method, request.path) == (wanted["method"], wanted["url_path"])
+    assert request.host == "123456789012.s3-control.us-east-1.amazonaws.com"
+    assert request.header("x-amz-account-id") == wanted["headers"]["x-amz-account-id"]
+    assert isinstance(request.body, bytes)
+    assert xml_tree(request.body) == xml_tree(wanted["body"])
+
+
+ACCESS_POINT = b"""<GetAccessPointResult xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/">
+  <Name>ap1</Name><Bucket>bucket1</Bucket><NetworkOrigin>VPC</NetworkOrigin>
+  <VpcConfiguration><VpcId>vpc-1</VpcId></VpcConfiguration>
+  <PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls>
+  </PublicAccessBlockConfiguration>
+  <CreationDate>2024-05-01T12:30:00Z</CreationDate>
+  <Endpoints><entry><key>ipv4</key><value>ap1.example</value></entry></Endpoints>
+</GetAccessPointResult>"""
+
+
+def test_s3_control_reads_what_botocore_reads(generated: Path) -> None:
+    from botocore.parsers import create_parser
+
+    from qsmith.runtime.client.core import ClientCore
+
+    expected = create_parser("rest-xml").parse(
+        {"body": ACCESS_POINT, "headers": {}, "status_code": 200},
+        _botocore_operation("GetAccessPoint", "s3control").output_shape,
+    )
+    schema = importlib.import_module(f"{TOP}.s3control._schema")
+    core = ClientCore(schema.SERVICE, CONFIG)
+    result = core.read_response(schema.SERVICE.operations["GetAccessPoint"], 200, [], ACCESS_POINT)
+    assert (result.name, result.bucket, result.network_origin) == (
+        expected["Name"],
+        expected["Bucket"],
+        expected["NetworkOrigin"],
+    )
+    assert result.vpc_configuration.vpc_id == expected["VpcConfiguration"]["VpcId"]
+    assert result.public_access_block_configuration.block_public_acls is True
+    assert result.creation_date == expected["CreationDate"]
+    assert result.endpoints == expected["Endpoints"]
