@@ -8,7 +8,15 @@ import pytest
 
 from qsmith.runtime.errors import ParamValidationError, ServiceError
 from qsmith.runtime.protocols import protocol_for
-from qsmith.runtime.schema import MemberSchema, OperationSchema, Schema, ServiceSchema, ShapeType
+from qsmith.runtime.schema import (
+    HttpBinding,
+    HttpTrait,
+    MemberSchema,
+    OperationSchema,
+    Schema,
+    ServiceSchema,
+    ShapeType,
+)
 from qsmith.runtime.serde import SerdeError
 from qsmith.runtime.values import UnknownUnionMember
 
@@ -114,3 +122,29 @@ def test_an_unknown_union_member_is_refused_when_sent(trait: str) -> None:
     value = {"choice": UnknownUnionMember("Z", "raw")}
     with pytest.raises(ParamValidationError, match=r"Thing\.choice: the unknown union member 'Z'"):
         protocol_for(trait).serialize_request(SERVICE, GET, value, "https://example.com")
+
+
+EVENTS = Schema(id="t#Events", type=ShapeType.UNION, streaming=True, members=CHOICE.members)
+SELECT = OperationSchema(
+    id="t#Select",
+    input=THING,
+    output=Schema(
+        id="t#SelectOutput",
+        type=ShapeType.STRUCTURE,
+        members={
+            "Events": MemberSchema(
+                name="Events",
+                python_name="events",
+                target_ref=EVENTS,
+                http_binding=HttpBinding.PAYLOAD,
+            )
+        },
+    ),
+    http=HttpTrait(method="POST", uri="/select"),
+)
+
+
+@pytest.mark.parametrize("trait", [XML, CBOR])
+def test_event_streams_are_refused_before_anything_is_sent(trait: str) -> None:
+    with pytest.raises(ParamValidationError, match="Select: event streams are not supported"):
+        protocol_for(trait).serialize_request(SERVICE, SELECT, {}, "https://example.com")

@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING, Any
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.base import (
-    EVENT_STREAM_CONTENT_TYPE,
     Headers,
-    ResponseHeaders,
     header_text,
     join_path,
     read_all,
@@ -28,7 +26,6 @@ from qsmith.runtime.protocols.base import (
 from qsmith.runtime.protocols.restjson import (
     _add_prefix_headers,
     _add_query_params,
-    _check_required_headers,
     _default_header,
     _fill_labels,
     _get,
@@ -71,6 +68,11 @@ class RestXml(XmlErrorProtocol):
         http = operation.http
         if http is None:
             raise ParamValidationError(f"{operation.name} has no @http trait for restXml")
+        if _has_event_stream(operation):
+            # Events would carry XML payloads; the event stream layer reads JSON only.
+            raise ParamValidationError(
+                f"{operation.name}: event streams are not supported under restXml yet"
+            )
         request.method = http.method
         template, _, literal_query = http.uri.partition("?")
         request.path = join_path(request.path, _fill_labels(operation.input, value, template))
@@ -144,18 +146,6 @@ class RestXml(XmlErrorProtocol):
         fill_missing(output, kwargs)
         return build_structure(output, kwargs)
 
-    def read_stream_output(
-        self, operation: OperationSchema, status: int, headers: ResponseHeaders
-    ) -> Any:
-        output = operation.output
-        kwargs = _read_bound(output, status, Headers(headers))
-        _check_required_headers(operation, kwargs)
-        fill_missing(output, kwargs)
-        for member in output.members.values():
-            if member.target.is_event_stream:
-                kwargs.pop(member.python_name, None)
-        return build_structure(output, kwargs)
-
     def error_facts(self, root: XmlNode | None) -> XmlErrorFacts:
         if root is not None and root.name == "Error":  # noErrorWrapping (S3)
             request_id = root.child("RequestId")
@@ -173,6 +163,14 @@ class RestXml(XmlErrorProtocol):
 
 
 # ------------------------------------------------------------------- requests
+
+
+def _has_event_stream(operation: OperationSchema) -> bool:
+    return any(
+        m.target.is_event_stream
+        for schema in (operation.input, operation.output)
+        for m in schema.members.values()
+    )
 
 
 def _namespace_of(traits: Mapping[str, object]) -> str:
@@ -205,10 +203,6 @@ def _write_payload(
     service: ServiceSchema, member: MemberSchema, item: Any, request: HttpRequest
 ) -> None:
     target = member.target
-    if target.is_event_stream:
-        request.body = b"" if item is None else item
-        _default_header(request, "Content-Type", EVENT_STREAM_CONTENT_TYPE)
-        return
     if item is None:
         return
     media_type = member.media_type or target.media_type
@@ -238,8 +232,6 @@ def _write_payload(
 
 def _read_payload(member: MemberSchema, body: Any) -> Any:
     target = member.target
-    if target.is_event_stream:
-        return body
     if target.type is ShapeType.BLOB and target.streaming and not isinstance(body, bytes):
         return body
     raw = read_all(body)
