@@ -112,6 +112,20 @@ def test_invalid_cbor_is_a_serde_error_naming_the_operation() -> None:
         _answer(CBOR, 200, b"\xff\xff")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\x9b\x7f\xff\xff\xff\xff\xff\xff\xff",  # an array claiming 2**63 items
+        b"\x5b\x7f\xff\xff\xff\xff\xff\xff\xff",  # a byte string claiming 2**63 bytes
+        b"\x81" * 100_000 + b"\x00",  # nesting 100,000 arrays deep
+    ],
+    ids=["long-array", "long-bytes", "deep"],
+)
+def test_hostile_cbor_is_a_serde_error(body: bytes) -> None:
+    with pytest.raises(SerdeError, match="GetThing: the body is not valid CBOR"):
+        _answer(CBOR, 200, body)
+
+
 def test_a_cbor_value_of_the_wrong_type_names_the_member() -> None:
     with pytest.raises(SerdeError, match="Count: expected int, got str"):
         _answer(CBOR, 200, cbor2.dumps({"Count": "three"}))

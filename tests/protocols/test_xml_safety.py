@@ -11,7 +11,7 @@ import pytest
 
 from qsmith.runtime.errors import QsmithError
 from qsmith.runtime.serde import SerdeError
-from qsmith.runtime.serde.xml import XmlDeclarationError, parse_xml
+from qsmith.runtime.serde.xml import MAX_XML_DEPTH, XmlDeclarationError, parse_xml
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -63,3 +63,11 @@ def test_predefined_and_character_entities_are_still_read() -> None:
 def test_malformed_xml_names_where() -> None:
     with pytest.raises(SerdeError, match="ListThings: the body is not well-formed XML"):
         parse_xml(b"<r><unclosed></r>", "ListThings")
+
+
+def test_a_body_nested_deeper_than_the_limit_is_refused() -> None:
+    deep = b"<a>" * (MAX_XML_DEPTH + 1) + b"</a>" * (MAX_XML_DEPTH + 1)
+    with pytest.raises(SerdeError, match=f"GetThing: .*deeper than {MAX_XML_DEPTH}"):
+        parse_xml(deep, "GetThing")
+    fits = b"<a>" * MAX_XML_DEPTH + b"</a>" * MAX_XML_DEPTH
+    assert parse_xml(fits, "GetThing").name == "a"

@@ -31,6 +31,7 @@ from qsmith.runtime.serde.scalars import (
 from qsmith.runtime.values import UnionVariant, UnknownUnionMember
 
 __all__ = [
+    "MAX_XML_DEPTH",
     "XML_ATTRIBUTE",
     "XML_FLATTENED",
     "XML_NAME",
@@ -48,6 +49,9 @@ XML_NAME = "smithy.api#xmlName"
 XML_ATTRIBUTE = "smithy.api#xmlAttribute"
 XML_FLATTENED = "smithy.api#xmlFlattened"
 XML_NAMESPACE = "smithy.api#xmlNamespace"
+# Reading a value recurses once per element, so a hostile body could exhaust the stack;
+# no AWS answer comes near this depth.
+MAX_XML_DEPTH = 256
 
 _INTEGERS = frozenset(
     {
@@ -106,6 +110,8 @@ def parse_xml(body: bytes, where: str) -> XmlNode:
         )
 
     def start(tag: str, attributes: dict[str, str]) -> None:
+        if len(stack) >= MAX_XML_DEPTH:
+            raise SerdeError(f"{where}: the XML body nests deeper than {MAX_XML_DEPTH} elements")
         node = XmlNode(tag, dict(attributes))
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
