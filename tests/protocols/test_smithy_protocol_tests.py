@@ -56,7 +56,7 @@ def test_every_protocol_has_its_cases() -> None:
         "restXmlWithNamespace": 2,
         "rpcv2Cbor": 72,
         "rpcv2Json": 73,
-        "rpcv2Cbor-aws": 4,
+        "rpcv2CborAws": 4,
     }
 
 

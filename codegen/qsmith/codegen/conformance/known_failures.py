@@ -61,7 +61,7 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
         "rpcv2Json:response:RpcV2JsonResponseBigDecimalNegativeHighPrecision": _PARAMS_PRECISION,
         "rpcv2Json:response:RpcV2JsonResponseBigDecimalLargeWithFraction": _PARAMS_PRECISION,
     },
-    "rpcv2Cbor-aws": {},
+    "rpcv2CborAws": {},
     "sigv4": {},
     "eventstream": {},
     "endpoints": {

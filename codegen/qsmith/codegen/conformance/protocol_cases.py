@@ -43,7 +43,7 @@ PROTOCOLS: dict[str, tuple[str, tuple[str, ...]]] = {
         "smithy.protocols#rpcv2Json",
         ("smithy.protocoltests.rpcv2Json#RpcV2JsonProtocol",),
     ),
-    "rpcv2Cbor-aws": (
+    "rpcv2CborAws": (
         "smithy.protocols#rpcv2Cbor",
         (
             "aws.protocoltests.rpcv2cbor#QueryCompatibleRpcV2Protocol",

@@ -28,7 +28,7 @@ IDL_SUITES: dict[str, tuple[str, str]] = {
     "restXml": ("model/restXml", "model"),
     "restXmlWithNamespace": ("model/restXmlWithNamespace", "model"),
     "rpcv2Cbor": ("model-smithy/rpcv2Cbor", "model-smithy"),
-    "rpcv2Cbor-aws": ("model/rpcv2Cbor-aws", "model"),
+    "rpcv2CborAws": ("model/rpcv2Cbor-aws", "model"),
     "rpcv2Json": ("model-smithy/rpcv2Json", "model-smithy"),
 }
 
