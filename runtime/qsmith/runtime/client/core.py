@@ -53,14 +53,15 @@ VERSION = "0.1.0"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 UNIT_ID = "smithy.api#Unit"
 # Where both exist, clients speak awsJson1_0 by default, as the Amazon Q CLI does.
+# JSON first, then botocore's order for the rest (rest-xml, smithy-rpc-v2-cbor, query, ec2).
 PROTOCOL_PREFERENCE = (
     "aws.protocols#awsJson1_0",
     "aws.protocols#awsJson1_1",
     "aws.protocols#restJson1",
     "aws.protocols#restXml",
+    "smithy.protocols#rpcv2Cbor",
     "aws.protocols#awsQuery",
     "aws.protocols#ec2Query",
-    "smithy.protocols#rpcv2Cbor",
     "smithy.protocols#rpcv2Json",
 )
 _RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
