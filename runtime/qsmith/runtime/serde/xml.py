@@ -77,21 +77,27 @@ class XmlNode:
     attributes: dict[str, str] = field(default_factory=dict)
     children: list[XmlNode] = field(default_factory=list)
     text_parts: list[str] = field(default_factory=list)
+    name: str = ""  # the local name (any namespace prefix dropped)
+    _by_name: dict[str, list[XmlNode]] | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def name(self) -> str:
-        """The local name (any namespace prefix dropped)."""
-        return self.tag.rpartition(":")[2]
+    def __post_init__(self) -> None:
+        self.name = self.tag.rpartition(":")[2]
 
     @property
     def text(self) -> str:
         return "".join(self.text_parts)
 
     def child(self, name: str) -> XmlNode | None:
-        return next((c for c in self.children if c.name == name), None)
+        found = self.children_named(name)
+        return found[0] if found else None
 
     def children_named(self, name: str) -> list[XmlNode]:
-        return [c for c in self.children if c.name == name]
+        # Indexed once, when first asked: a structure looks up each of its members.
+        if self._by_name is None:
+            self._by_name = {}
+            for child in self.children:
+                self._by_name.setdefault(child.name, []).append(child)
+        return self._by_name.get(name, [])
 
 
 def parse_xml(body: bytes, where: str) -> XmlNode:
@@ -100,6 +106,7 @@ def parse_xml(body: bytes, where: str) -> XmlNode:
 
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True  # one text callback per run of text, not one per line
     stack: list[XmlNode] = []
     roots: list[XmlNode] = []
 
