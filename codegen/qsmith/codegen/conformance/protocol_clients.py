@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from qsmith.codegen.conformance.protocol_cases import PROTOCOLS
-from qsmith.codegen.conformance.protocol_models import suite_model
+from qsmith.codegen.conformance.protocol_models import suite_model, suite_source
 from qsmith.codegen.formatting import format_many
 from qsmith.codegen.naming import module_name
 from qsmith.codegen.plan.build import build_service_plan
@@ -50,6 +50,8 @@ def generate_protocol_clients(
     rendered: dict[str, dict[str, str]] = {}
     packages: dict[str, str] = {}
     for protocol, (_, service_ids) in PROTOCOLS.items():
+        if not suite_source(shared, protocol).exists():
+            continue  # its cases are not collected either (an older copy of shared/)
         model = suite_model(shared, protocol)
         for service_id in service_ids:
             package = package_name(service_id)
