@@ -4,8 +4,9 @@
   type-checked with ``mypy --strict``, and each sends one call to a loopback server,
   whose request is checked: method, path, protocol headers and the body.
 - ElastiCache (awsQuery) and S3 Control (restXml), from ../shared/vectors/aws-models-more,
-  build requests that must equal botocore's for the same call, and read answers into the
-  values botocore's parser reads from them.
+  and Amazon Translate (rpcv2Cbor, imported from the C2J model botocore ships), build
+  requests that must equal botocore's for the same call, and read answers into the values
+  botocore's parser reads from them.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     sources["elasticache"] = elasticache
     sources["s3control"] = shared_path("vectors", *S3_CONTROL)
     runner = CliRunner()
+    sources["translate"] = _translate_model(runner, out)
     for name, source in sources.items():
         args = ["codegen", str(source), "--package", f"{TOP}.{name}", "--out", str(out)]
         result = runner.invoke(cli, args, catch_exceptions=False)
@@ -71,6 +73,21 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         sys.path.remove(str(out))
         for module in [m for m in sys.modules if m.split(".")[0] == TOP]:
             del sys.modules[module]
+
+
+def _translate_model(runner: CliRunner, out: Path) -> Path:
+    """Amazon Translate's C2J model from botocore, imported by ``qsmith model import-c2j``."""
+    import gzip
+
+    import botocore
+
+    packed = Path(botocore.__file__).parent / "data/translate/2017-07-01/service-2.json.gz"
+    c2j = out / "translate-c2j.json"
+    c2j.write_bytes(gzip.decompress(packed.read_bytes()))
+    model = out / "translate.json"
+    result = runner.invoke(cli, ["model", "import-c2j", str(c2j), "-o", str(model)])
+    assert result.exit_code == 0, result.output
+    return model
 
 
 def _client(name: str, url: str, **config: Any) -> Any:
@@ -319,3 +336,73 @@ def test_s3_control_reads_what_botocore_reads(generated: Path) -> None:
     assert result.public_access_block_configuration.block_public_acls is True
     assert result.creation_date == expected["CreationDate"]
     assert result.endpoints == expected["Endpoints"]
+
+
+# -- Amazon Translate (rpcv2Cbor) against botocore ---------------------------------------------
+
+
+def test_translate_over_cbor_builds_the_request_botocore_builds(generated: Path) -> None:
+    from botocore.serialize import create_serializer
+
+    from qsmith.runtime.client.core import CallOptions, ClientCore
+
+    params = {
+        "Text": "hello",
+        "SourceLanguageCode": "en",
+        "TargetLanguageCode": "fr",
+        "TerminologyNames": ["t1"],
+        "Settings": {"Formality": "FORMAL"},
+    }
+    wanted = create_serializer("smithy-rpc-v2-cbor").serialize_to_request(
+        params, _botocore_operation("TranslateText", "translate")
+    )
+    schema = importlib.import_module(f"{TOP}.translate._schema")
+    models = importlib.import_module(f"{TOP}.translate.models")
+    assert "smithy.protocols#rpcv2Cbor" in schema.SERVICE.protocols
+    value = models.TranslateTextRequest(
+        text="hello",
+        source_language_code="en",
+        target_language_code="fr",
+        terminology_names=["t1"],
+        settings=models.TranslationSettings(formality="FORMAL"),
+    )
+    config = dataclasses.replace(
+        CONFIG, endpoint_url="https://translate.us-east-1.amazonaws.com", protocol="rpcv2Cbor"
+    )
+    core = ClientCore(schema.SERVICE, config)
+    request = core.build_request(schema.SERVICE.operations["TranslateText"], value, CallOptions())
+    assert (request.method, request.path) == (wanted["method"], wanted["url_path"])
+    for name, header in wanted["headers"].items():
+        assert request.header(name) == header
+    assert isinstance(request.body, bytes)
+    assert cbor2.loads(request.body) == cbor2.loads(wanted["body"])
+
+
+def test_translate_over_cbor_reads_what_botocore_reads(generated: Path) -> None:
+    from botocore.parsers import create_parser
+
+    from qsmith.runtime.client.core import ClientCore
+
+    answer = cbor2.dumps(
+        {
+            "TranslatedText": "bonjour",
+            "SourceLanguageCode": "en",
+            "TargetLanguageCode": "fr",
+            "AppliedTerminologies": [{"Name": "t1", "Terms": [{"SourceText": "a"}]}],
+        }
+    )
+    expected = create_parser("smithy-rpc-v2-cbor").parse(
+        {"body": answer, "headers": {}, "status_code": 200},
+        _botocore_operation("TranslateText", "translate").output_shape,
+    )
+    schema = importlib.import_module(f"{TOP}.translate._schema")
+    config = dataclasses.replace(
+        CONFIG, endpoint_url="https://translate.us-east-1.amazonaws.com", protocol="rpcv2Cbor"
+    )
+    result = ClientCore(schema.SERVICE, config).read_response(
+        schema.SERVICE.operations["TranslateText"], 200, [], answer
+    )
+    assert result.translated_text == expected["TranslatedText"]
+    (applied,) = result.applied_terminologies
+    assert applied.name == expected["AppliedTerminologies"][0]["Name"]
+    assert applied.terms[0].source_text == "a"
