@@ -188,7 +188,7 @@ def _root_element(
     name = schema.traits.get(XML_NAME)
     tag = name if isinstance(name, str) else schema.name
     namespace = _namespace_of(schema.traits) or _namespace_of(service.traits)
-    writer = XmlWriter(_get)
+    writer = XmlWriter()
     attributes: list[str] = []
     body: list[str] = []
     for member in members:
@@ -222,7 +222,7 @@ def _write_payload(
         namespace = _namespace_of({**target.traits, **member.traits}) or _namespace_of(
             service.traits
         )
-        text = XmlWriter(_get).element(tag, member, target, item, namespace=namespace)
+        text = XmlWriter().element(tag, member, target, item, namespace=namespace)
         request.body = text.encode("utf-8")
         _default_header(request, "Content-Type", XML_CONTENT_TYPE)
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 from qsmith.runtime.schema import MemberSchema, Schema, ShapeType, TimestampFormat
 from qsmith.runtime.serde import SerdeError
-from qsmith.runtime.serde.xml import XML_FLATTENED, member_xml_name, scalar_text
+from qsmith.runtime.serde.xml import XML_FLATTENED, member_of, member_xml_name, scalar_text
 from qsmith.runtime.values import UnionVariant, UnknownUnionMember
 
 __all__ = ["AWS_QUERY_NAMING", "EC2_QUERY_NAMING", "QueryNaming", "encode_form", "query_params"]
@@ -48,19 +47,13 @@ AWS_QUERY_NAMING = QueryNaming(ec2=False)
 EC2_QUERY_NAMING = QueryNaming(ec2=True)
 
 
-def _get(value: Any, name: str) -> Any:
-    if isinstance(value, Mapping):
-        return value.get(name)
-    return getattr(value, name, None)
-
-
 def query_params(
     schema: Schema, value: Any, naming: QueryNaming, prefix: str = ""
 ) -> list[tuple[str, str]]:
     """The ``(key, text)`` pairs of a structure's set members, in member order."""
     pairs: list[tuple[str, str]] = []
     for member in schema.members.values():
-        item = _get(value, member.python_name)
+        item = member_of(value, member.python_name)
         if item is not None:
             _member(pairs, f"{prefix}{naming.key(member)}", member, item, naming)
     return pairs

@@ -11,7 +11,7 @@ are carried in ``Schema.traits`` / ``MemberSchema.traits`` by the generator.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
@@ -40,6 +40,7 @@ __all__ = [
     "XmlNode",
     "XmlReader",
     "XmlWriter",
+    "member_of",
     "member_xml_name",
     "namespace_attribute",
     "parse_xml",
@@ -144,6 +145,13 @@ def parse_xml(body: bytes, where: str) -> XmlNode:
     if not roots:
         raise SerdeError(f"{where}: the XML body has no root element")
     return roots[0]
+
+
+def member_of(value: Any, name: str) -> Any:
+    """A member of a structure value: a generated class, or a dict keyed by python name."""
+    if isinstance(value, Mapping):
+        return value.get(name)
+    return getattr(value, name, None)
 
 
 def member_xml_name(member: MemberSchema) -> str:
@@ -309,9 +317,6 @@ def namespace_attribute(traits: Mapping[str, object]) -> str:
 class XmlWriter:
     """A value of a schema as XML text (no whitespace between elements)."""
 
-    def __init__(self, get: Callable[[Any, str], Any]) -> None:
-        self._get = get
-
     def element(
         self,
         name: str,
@@ -357,7 +362,7 @@ class XmlWriter:
         attributes: list[str] = []
         body: list[str] = []
         for member in schema.members.values():
-            item = self._get(value, member.python_name)
+            item = member_of(value, member.python_name)
             if item is None:
                 continue
             body_or_attr = self.member(member, item)
