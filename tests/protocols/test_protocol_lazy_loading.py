@@ -78,3 +78,22 @@ def test_codecs_load_with_the_first_call_not_with_the_protocol(name: str) -> Non
     assert set(codecs) <= set(report["called"])
     assert bytes.fromhex(report["body"]) == body
     assert report["value"] == {"name": "x"}
+
+
+def test_a_cbor_call_without_cbor2_is_a_config_error_naming_the_extra() -> None:
+    code = textwrap.dedent("""\
+        import sys
+        sys.modules["cbor2"] = None  # as if the [cbor] extra were not installed
+        from qsmith.runtime.errors import ConfigError
+        from qsmith.runtime.protocols import protocol_for
+        protocol = protocol_for("smithy.protocols#rpcv2Cbor")  # building still works
+        try:
+            import qsmith.runtime.serde.cbor
+        except ConfigError as exc:
+            print(exc)
+        """)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pip install 'qsmith[cbor]'" in done.stdout

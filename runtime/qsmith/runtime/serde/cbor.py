@@ -21,7 +21,7 @@ from qsmith.runtime.serde.scalars import EPOCH
 
 try:
     import cbor2
-except ImportError as exc:  # pragma: no cover - exercised only without the extra
+except ImportError as exc:  # the [cbor] extra is not installed
     raise ConfigError(
         "rpcv2Cbor clients need the cbor2 package: pip install 'qsmith[cbor]'"
     ) from exc
