@@ -345,7 +345,6 @@ RUNTIME_TRAITS = (
     "aws.protocols#awsQueryError",
     "aws.customizations#s3UnwrappedXmlOutput",
     "aws.protocols#ec2QueryName",
-    "aws.protocols#restXml",
     "smithy.api#xmlAttribute",
     "smithy.api#xmlFlattened",
     "smithy.api#xmlName",
