@@ -14,7 +14,21 @@ from qsmith.codegen.conformance import Case, SuiteReport, format_reports, run_ca
 from tests.support.shared import shared_path
 
 LINE = re.compile(r"^(\w+): (\d+) passed, (\d+) failed, (\d+) known failures$")
-SUITES = ["restJson1", "awsJson1_0", "awsJson1_1", "sigv4", "eventstream", "endpoints"]
+SUITES = [
+    "restJson1",
+    "awsJson1_0",
+    "awsJson1_1",
+    "awsQuery",
+    "ec2Query",
+    "restXml",
+    "restXmlWithNamespace",
+    "rpcv2Cbor",
+    "rpcv2Json",
+    "rpcv2CborAws",
+    "sigv4",
+    "eventstream",
+    "endpoints",
+]
 
 
 def _qsmith() -> list[str]:
@@ -24,7 +38,7 @@ def _qsmith() -> list[str]:
     return [sys.executable, "-c", "from qsmith.cli.main import main; main()"]
 
 
-def test_conformance_prints_six_suite_lines_and_passes(tmp_path: Path) -> None:
+def test_conformance_prints_one_line_per_suite_and_passes(tmp_path: Path) -> None:
     shared = shared_path("vectors").parent
     result = subprocess.run(
         [*_qsmith(), "conformance", "--shared", str(shared)],
@@ -35,15 +49,15 @@ def test_conformance_prints_six_suite_lines_and_passes(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    parsed = [LINE.match(line) for line in lines[:6]]
+    parsed = [LINE.match(line) for line in lines[: len(SUITES)]]
     assert all(parsed), lines
     counts = {m.group(1): tuple(int(g) for g in m.groups()[1:]) for m in parsed if m}
     assert list(counts) == SUITES
     for suite, (passed, failed, _known) in counts.items():
         assert passed > 0 and failed == 0, (suite, counts[suite])
-    for protocol in ("awsJson1_0", "awsJson1_1"):
+    for protocol in ("awsJson1_0", "awsJson1_1", "awsQuery", "ec2Query", "rpcv2Cbor"):
         assert counts[protocol][2] == 0
-    assert lines[6:] == []  # nothing failed, so no case names follow
+    assert lines[len(SUITES) :] == []  # nothing failed, so no case names follow
 
 
 def test_missing_shared_data_is_a_clear_error(

@@ -1,5 +1,5 @@
 """`qsmith codegen MODEL --package NAME` on models qsmith does not ship: every AWS service
-model under shared/vectors/aws-models that speaks restJson1 or awsJson1_0/1_1.
+model under shared/vectors/aws-models (restJson1, awsJson1_0/1_1 and awsQuery).
 
 Each is generated into a temporary folder as ``awsmodels.<name>``, imported, checked by one
 ``mypy --strict`` run over all of them, and one operation of each is called against a
@@ -52,11 +52,11 @@ MODELS: dict[str, str] = {
     "smithy-rs/sso-oidc.json": "rs_sso_oidc",
     "smithy-rs/sso.json": "rs_sso",
     "smithy-rs/transcribe-streaming.json": "rs_transcribe_streaming",
+    "api-models-aws/sts/service/2011-06-15/sts-2011-06-15.json": "aws_sts",
+    "smithy-rs/sts.json": "rs_sts",
 }
 # Not generated, and why.
 NOT_TRIED: dict[str, str] = {
-    "api-models-aws/sts/service/2011-06-15/sts-2011-06-15.json": "awsQuery protocol",
-    "smithy-rs/sts.json": "awsQuery protocol",
     "smithy-rs/sdk-default-configuration.json": "not a Smithy model (SDK defaults)",
     "smithy-rs/sdk-partitions.json": "not a Smithy model (partitions)",
 }
@@ -89,13 +89,28 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_other_protocols_are_refused_with_a_reason(tmp_path: Path) -> None:
-    root = shared_path("vectors", "aws-models")
-    sts = "api-models-aws/sts/service/2011-06-15/sts-2011-06-15.json"
+    model = {
+        "smithy": "2.0",
+        "shapes": {
+            "example.fancy#fancyProtocol": {
+                "type": "structure",
+                "members": {},
+                "traits": {"smithy.api#trait": {}, "smithy.api#protocolDefinition": {}},
+            },
+            "example.fancy#Fancy": {
+                "type": "service",
+                "version": "2024-01-01",
+                "traits": {"example.fancy#fancyProtocol": {}},
+            },
+        },
+    }
+    path = tmp_path / "fancy.json"
+    path.write_text(json.dumps(model))
     result = CliRunner().invoke(
-        cli, ["codegen", str(root / sts), "--package", "x.sts", "--out", str(tmp_path)]
+        cli, ["codegen", str(path), "--package", "x.fancy", "--out", str(tmp_path)]
     )
     assert result.exit_code != 0
-    assert "awsQuery" in str(result.exception) and "restJson1" in str(result.exception)
+    assert "fancyProtocol" in str(result.exception) and "restJson1" in str(result.exception)
     assert not (tmp_path / "x").exists()
 
 
@@ -156,8 +171,14 @@ def test_smoke_call(generated: Path, name: str, loopback: LoopbackServer) -> Non
     client_module = importlib.import_module(f"{TOP}.{name}.client")
     service: ServiceSchema = schema_module.SERVICE
     operation, value = _smoke_operation(service)
+    query = service.protocols == ("aws.protocols#awsQuery",)
+    answer = f"<{operation.name}Response><{operation.name}Result/></{operation.name}Response>"
     loopback.enqueue(
-        ScriptedResponse(status=200, headers=[("Content-Type", "application/json")], body=b"{}")
+        ScriptedResponse(status=200, headers=[("Content-Type", "text/xml")], body=answer.encode())
+        if query
+        else ScriptedResponse(
+            status=200, headers=[("Content-Type", "application/json")], body=b"{}"
+        )
     )
     config = ClientConfig(
         region="us-east-1",
@@ -169,6 +190,9 @@ def test_smoke_call(generated: Path, name: str, loopback: LoopbackServer) -> Non
         result = getattr(client, snake_case(operation.name))(**kwargs)
     assert operation.output.python_type is None or isinstance(result, operation.output.python_type)
     (request,) = loopback.requests
+    if query:
+        assert request.body.startswith(f"Action={operation.name}&Version=".encode())
+        return
     if operation.http is not None and service.protocols == ("aws.protocols#restJson1",):
         assert request.method == operation.http.method
     else:

@@ -282,8 +282,8 @@ def test_streaming_output_body_is_handed_over_unread() -> None:
 def test_protocol_for_unknown_trait_is_a_config_error() -> None:
     from qsmith.runtime.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="awsQuery"):
-        protocol_for("aws.protocols#awsQuery")
+    with pytest.raises(ConfigError, match="awsJson9_9"):
+        protocol_for("aws.protocols#awsJson9_9")
 
 
 timestamps = st.datetimes(

@@ -1,4 +1,4 @@
-"""The official Smithy protocol tests for restJson1, awsJson1_0 and awsJson1_1 (client side).
+"""The official Smithy protocol tests, client side, for every protocol qsmith speaks.
 
 Every case runs through clients generated from the test models (see conftest.py): the
 request is built by the client core from the generated input class; responses, errors
@@ -46,7 +46,18 @@ def test_protocol_case(case: ProtocolCase | None, protocol_clients: ProtocolClie
 def test_every_protocol_has_its_cases() -> None:
     shared_path(*VECTORS)
     counts = {p: len(collect(p, shared_root())) for p in PROTOCOLS}
-    assert counts == {"restJson1": 328, "awsJson1_0": 70, "awsJson1_1": 118}
+    assert counts == {
+        "restJson1": 328,
+        "awsJson1_0": 70,
+        "awsJson1_1": 118,
+        "awsQuery": 78,
+        "ec2Query": 60,
+        "restXml": 191,
+        "restXmlWithNamespace": 2,
+        "rpcv2Cbor": 72,
+        "rpcv2Json": 73,
+        "rpcv2CborAws": 4,
+    }
 
 
 def test_known_failures_name_real_cases() -> None:

@@ -47,6 +47,9 @@ DEFERRED_UNTIL_A_CALL = (
     "tempfile",  # saving a refreshed token
     "subprocess",  # credential_process
     "xml.etree.ElementTree",  # STS answers
+    "xml.parsers.expat",  # the XML protocols' answers
+    "qsmith.runtime.serde.xml",  # the XML and query protocols only
+    "qsmith.runtime.serde.query",
     "qsmith.runtime.auth.sigv4",
     "qsmith.runtime.eventstream",  # the event stream codec: streaming calls only
     "qsmith.runtime.client.events",

@@ -8,14 +8,14 @@ server-only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PROTOCOLS", "VECTORS", "ProtocolCase", "collect", "model_file"]
+from qsmith.codegen.conformance.protocol_models import suite_shapes, suite_source
+
+__all__ = ["PROTOCOLS", "VECTORS", "ProtocolCase", "collect"]
 
 VECTORS = ("vectors", "smithy-protocol-tests", "json-ast")
 
@@ -28,6 +28,28 @@ PROTOCOLS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("aws.protocoltests.json10#JsonRpc10", "aws.protocoltests.json10#QueryCompatibleJsonRpc10"),
     ),
     "awsJson1_1": ("aws.protocols#awsJson1_1", ("aws.protocoltests.json#JsonProtocol",)),
+    "awsQuery": ("aws.protocols#awsQuery", ("aws.protocoltests.query#AwsQuery",)),
+    "ec2Query": ("aws.protocols#ec2Query", ("aws.protocoltests.ec2#AwsEc2",)),
+    "restXml": (
+        "aws.protocols#restXml",
+        ("aws.protocoltests.restxml#RestXml", "com.amazonaws.s3#AmazonS3"),
+    ),
+    "restXmlWithNamespace": (
+        "aws.protocols#restXml",
+        ("aws.protocoltests.restxml.xmlns#RestXmlWithNamespace",),
+    ),
+    "rpcv2Cbor": ("smithy.protocols#rpcv2Cbor", ("smithy.protocoltests.rpcv2Cbor#RpcV2Protocol",)),
+    "rpcv2Json": (
+        "smithy.protocols#rpcv2Json",
+        ("smithy.protocoltests.rpcv2Json#RpcV2JsonProtocol",),
+    ),
+    "rpcv2CborAws": (
+        "smithy.protocols#rpcv2Cbor",
+        (
+            "aws.protocoltests.rpcv2cbor#QueryCompatibleRpcV2Protocol",
+            "aws.protocoltests.rpcv2cbor#NonQueryCompatibleRpcV2Protocol",
+        ),
+    ),
 }
 
 
@@ -45,24 +67,12 @@ class ProtocolCase:
         return f"{self.protocol}:{self.kind}:{self.case['id']}"
 
 
-def model_file(shared: Path, protocol: str) -> Path:
-    return shared.joinpath(*VECTORS, f"{protocol}.flat.json")
-
-
-@cache
-def _shapes(path: Path) -> Mapping[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        shapes: Mapping[str, Any] = json.load(handle)["shapes"]
-    return shapes
-
-
 def collect(protocol: str, shared: Path) -> list[ProtocolCase]:
     """Every client-side case of one protocol's test services (empty when data is missing)."""
-    path = model_file(shared, protocol)
-    if not path.exists():
+    if not suite_source(shared, protocol).exists():
         return []
     trait, service_ids = PROTOCOLS[protocol]
-    shapes = _shapes(path)
+    shapes = suite_shapes(shared, protocol)
     return [
         case
         for service_id in service_ids

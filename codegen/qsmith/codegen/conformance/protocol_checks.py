@@ -8,6 +8,7 @@ output events with the runtime's event stream layer into the generated union cla
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.parse
 from collections.abc import Mapping
@@ -17,7 +18,13 @@ from qsmith.codegen.conformance.base import CaseMismatch, expect, expect_equal
 from qsmith.codegen.conformance.protocol_cases import PROTOCOLS, ProtocolCase
 from qsmith.codegen.conformance.protocol_clients import schema_module
 from qsmith.codegen.conformance.protocol_events import check_event_stream_case
-from qsmith.codegen.conformance.protocol_values import comparable, error_members, to_value
+from qsmith.codegen.conformance.protocol_values import (
+    cbor_data,
+    comparable,
+    error_members,
+    to_value,
+    xml_tree,
+)
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.core import CallOptions, ClientCore
 from qsmith.runtime.errors import ServiceError
@@ -104,14 +111,25 @@ def compare_body(body: bytes, expected: str, media_type: str | None) -> None:
         else:
             expect(body.strip(), "expected a JSON body, got none")
             expect_equal(json.loads(body), json.loads(expected), "JSON body")
+    elif media_type == "application/x-www-form-urlencoded":
+        expect_equal(_form(body.decode("ascii")), _form(expected), "form body")
+    elif media_type == "application/cbor":
+        expect_equal(cbor_data(body), cbor_data(base64.b64decode(expected)), "CBOR body")
+    elif media_type == "application/xml":
+        expect_equal(xml_tree(body), xml_tree(expected.encode("utf-8")), "XML body")
     else:
         expect_equal(body, expected.encode("utf-8"), "body")
+
+
+def _form(text: str) -> list[tuple[str, str]]:
+    """Form pairs in a fixed order: the suites do not pin the order of parameters."""
+    return sorted(urllib.parse.parse_qsl(text.strip(), keep_blank_values=True))
 
 
 def _check_response(case: ProtocolCase, service: ServiceSchema, operation: OperationSchema) -> None:
     data = case.case
     core = client_core(service, case.protocol)
-    body = data.get("body", "").encode("utf-8")
+    body = _response_body(data)
     result = core.read_response(operation, data["code"], _header_list(data), body)
     expected = to_value(operation.output, data.get("params", {}), defaults=True)
     if operation.output.id == "smithy.api#Unit":
@@ -124,9 +142,7 @@ def _check_error(case: ProtocolCase, service: ServiceSchema, operation: Operatio
     schema = next(s for s in operation.errors if s.id == case.error_id)
     core = client_core(service, case.protocol)
     try:
-        core.read_response(
-            operation, data["code"], _header_list(data), data.get("body", "").encode()
-        )
+        core.read_response(operation, data["code"], _header_list(data), _response_body(data))
     except ServiceError as raised:
         error = raised
     else:
@@ -146,6 +162,14 @@ def _check_error(case: ProtocolCase, service: ServiceSchema, operation: Operatio
     if "type" in vendor:
         fault = {"Sender": "client", "Receiver": "server"}[vendor["type"]]
         expect_equal(error.fault, fault, "fault")
+
+
+def _response_body(data: Mapping[str, Any]) -> bytes:
+    """The answer's bytes: CBOR bodies are written in the suites as base64."""
+    text: str = data.get("body", "")
+    if data.get("bodyMediaType") == "application/cbor":
+        return base64.b64decode(text)
+    return text.encode("utf-8")
 
 
 def _header_list(data: Mapping[str, Any]) -> list[tuple[str, str]]:

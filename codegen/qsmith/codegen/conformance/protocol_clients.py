@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
-from qsmith.codegen.conformance.protocol_cases import PROTOCOLS, model_file
+from qsmith.codegen.conformance.protocol_cases import PROTOCOLS
+from qsmith.codegen.conformance.protocol_models import suite_model, suite_source
 from qsmith.codegen.formatting import format_many
-from qsmith.codegen.model import load_model
 from qsmith.codegen.naming import module_name
 from qsmith.codegen.plan.build import build_service_plan
 from qsmith.codegen.render import render_unformatted, write_package
@@ -50,7 +50,9 @@ def generate_protocol_clients(
     rendered: dict[str, dict[str, str]] = {}
     packages: dict[str, str] = {}
     for protocol, (_, service_ids) in PROTOCOLS.items():
-        model = load_model(model_file(shared, protocol))
+        if not suite_source(shared, protocol).exists():
+            continue  # its cases are not collected either (an older copy of shared/)
+        model = suite_model(shared, protocol)
         for service_id in service_ids:
             package = package_name(service_id)
             rendered[package] = render_unformatted(build_service_plan(model, service_id, package))

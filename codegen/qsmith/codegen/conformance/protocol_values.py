@@ -18,7 +18,7 @@ from qsmith.runtime.schema import Schema, ShapeType
 from qsmith.runtime.serde.scalars import EPOCH, default_value
 from qsmith.runtime.values import ModeledServiceError, UnionVariant, UnknownUnionMember
 
-__all__ = ["comparable", "error_members", "to_value"]
+__all__ = ["cbor_data", "comparable", "error_members", "to_value", "xml_tree"]
 
 
 def to_value(schema: Schema, raw: Any, *, defaults: bool = False) -> Any:
@@ -105,3 +105,44 @@ def _members_of(error: ModeledServiceError) -> dict[str, Any]:
 
 def error_members(schema: Schema, error: ModeledServiceError) -> dict[str, Any]:
     return {m.python_name: getattr(error, m.python_name, None) for m in schema.members.values()}
+
+
+def xml_tree(body: bytes) -> Any:
+    """An XML body as comparable data: names, attributes, text and children.
+
+    Whitespace-only text between elements is dropped (the suites indent their bodies).
+    Children are ordered by name, keeping the order of same-named ones (list items), as
+    the suites' own XML comparison accepts members in any order. An empty body is None.
+    """
+    if not body.strip():
+        return None
+    from qsmith.runtime.serde.xml import XmlNode, parse_xml
+
+    def plain(node: XmlNode) -> Any:
+        text = node.text if not node.children else node.text.strip()
+        children = sorted(node.children, key=lambda child: child.tag)  # stable
+        return (node.tag, sorted(node.attributes.items()), text, [plain(c) for c in children])
+
+    return plain(parse_xml(body, "XML body"))
+
+
+def cbor_data(body: bytes) -> Any:
+    """A CBOR body as comparable data (tags kept as (tag, value), NaN as a marker)."""
+    if not body:
+        return None
+    import cbor2
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, cbor2.CBORTag):
+            return ("<tag>", value.tag, plain(value.value))
+        if isinstance(value, dt.datetime):
+            return ("<time>", value.timestamp())
+        if isinstance(value, float) and math.isnan(value):
+            return "<NaN>"
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        return value
+
+    return plain(cbor2.loads(body))

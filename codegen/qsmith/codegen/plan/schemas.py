@@ -238,6 +238,7 @@ class SchemaEmitter:
                 ("host_label", "True" if t.HOST_LABEL.has(member) else None),
                 ("constraints", _constraints_source(member)),
                 ("variant_type_ref", variant),
+                ("traits", _runtime_traits(member)),
             ],
         )
 
@@ -293,6 +294,7 @@ class SchemaEmitter:
                     _tuple([py_repr(e) for e in compression.encodings]) if compression else None,
                 ),
                 ("checksum_required", "True" if t.HTTP_CHECKSUM_REQUIRED.has(operation) else None),
+                ("traits", _runtime_traits(operation)),
             ],
         )
         name = self.operation_const_name(operation)
@@ -336,11 +338,21 @@ class SchemaEmitter:
         return render(source, 0, len("SERVICE = "))
 
 
-# Traits the runtime reads from Schema.traits / ServiceSchema.traits, carried verbatim.
-RUNTIME_TRAITS = ("aws.protocols#awsQueryCompatible", "aws.protocols#awsQueryError")
+# Traits the runtime reads from the ``traits`` of Schema, MemberSchema and ServiceSchema,
+# carried verbatim: the query and XML protocols' naming and layout facts.
+RUNTIME_TRAITS = (
+    "aws.protocols#awsQueryCompatible",
+    "aws.protocols#awsQueryError",
+    "aws.customizations#s3UnwrappedXmlOutput",
+    "aws.protocols#ec2QueryName",
+    "smithy.api#xmlAttribute",
+    "smithy.api#xmlFlattened",
+    "smithy.api#xmlName",
+    "smithy.api#xmlNamespace",
+)
 
 
-def _runtime_traits(shape: Shape) -> object:
+def _runtime_traits(shape: Shape | Member) -> object:
     carried = {key: shape.traits[key] for key in RUNTIME_TRAITS if key in shape.traits}
     return py_literal(carried) if carried else None
 

@@ -53,16 +53,27 @@ VERSION = "0.1.0"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 UNIT_ID = "smithy.api#Unit"
 # Where both exist, clients speak awsJson1_0 by default, as the Amazon Q CLI does.
+# JSON first, then botocore's order for the rest (rest-xml, smithy-rpc-v2-cbor, query, ec2).
 PROTOCOL_PREFERENCE = (
     "aws.protocols#awsJson1_0",
     "aws.protocols#awsJson1_1",
     "aws.protocols#restJson1",
+    "aws.protocols#restXml",
+    "smithy.protocols#rpcv2Cbor",
+    "aws.protocols#awsQuery",
+    "aws.protocols#ec2Query",
+    "smithy.protocols#rpcv2Json",
 )
 _RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 PROTOCOL_ALIASES = {
     "awsJson1_0": "aws.protocols#awsJson1_0",
     "awsJson1_1": "aws.protocols#awsJson1_1",
     "restJson1": "aws.protocols#restJson1",
+    "restXml": "aws.protocols#restXml",
+    "awsQuery": "aws.protocols#awsQuery",
+    "ec2Query": "aws.protocols#ec2Query",
+    "rpcv2Cbor": "smithy.protocols#rpcv2Cbor",
+    "rpcv2Json": "smithy.protocols#rpcv2Json",
 }
 # The key of each Amazon Q service's own retry rules in ``retry.classify.SERVICE_RULES``
 # (named after the model files), by the sdkId the generated schema carries.
