@@ -23,6 +23,7 @@ from typing import Protocol
 from qsmith.runtime.errors import ConfigError, QsmithError
 
 __all__ = [
+    "DEFAULT_COOLDOWN",
     "USAGE_FIELDS",
     "Admission",
     "ApiKey",
@@ -71,6 +72,9 @@ class CooldownPolicy:
 
     def duration(self, strikes: int) -> float:
         return float(min(self.ceiling, self.base * 2 ** max(0, strikes - 1)))
+
+
+DEFAULT_COOLDOWN = CooldownPolicy()
 
 
 @dataclass(frozen=True, slots=True)
