@@ -32,7 +32,7 @@ from qsmith.runtime.auth.tokens.refreshing import TokenRefresher
 from qsmith.runtime.auth.tokens.token_file import JsonTokenFile
 from qsmith.runtime.errors import QsmithError
 
-__all__ = ["BackendOptions", "PoolLogin", "build_login"]
+__all__ = ["DEFAULT_OPTIONS", "BackendOptions", "PoolLogin", "build_login"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,9 @@ class BackendOptions:
     endpoint_url: str | None = None
     max_attempts: int | None = None
     max_streams: int = 100
+
+
+DEFAULT_OPTIONS = BackendOptions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,7 @@ class _Identity:
 def build_login(
     spec: AccountSpec,
     state: StateStore,
-    options: BackendOptions = BackendOptions(),
+    options: BackendOptions = DEFAULT_OPTIONS,
     environ: Mapping[str, str] | None = None,
 ) -> PoolLogin:
     environ = dict(os.environ if environ is None else environ)
