@@ -208,10 +208,12 @@ def _none_available(model: str, healths: list[LoginHealth], now: float) -> NoLog
 
 def _request_id(error: BaseException) -> str | None:
     """The upstream request id of the service error behind ``error``, if any."""
-    seen: BaseException | None = error
-    while seen is not None:
-        request_id = getattr(seen, "request_id", None)
+    current: BaseException | None = error
+    visited: set[int] = set()
+    while current is not None and id(current) not in visited:  # chains may loop
+        visited.add(id(current))
+        request_id = getattr(current, "request_id", None)
         if isinstance(request_id, str):
             return request_id
-        seen = seen.__cause__
+        current = current.__cause__ or current.__context__
     return None

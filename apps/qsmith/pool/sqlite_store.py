@@ -64,6 +64,9 @@ class SqliteStateStore:
             )
             if self.location != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
+                # In WAL mode this cannot corrupt the file; a power cut may lose the last
+                # counters, which is worth not syncing the disk on every request.
+                self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.executescript(SCHEMA)
         except sqlite3.Error as error:
