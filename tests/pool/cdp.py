@@ -60,7 +60,9 @@ class Browser:
 
     def wait_for(self, condition: str, timeout: float = 15.0) -> None:
         deadline = time.monotonic() + timeout
-        while not self.evaluate(f"Boolean({condition})"):
+        # A page being replaced has no elements for a moment: that counts as "not yet".
+        probe = f"(() => {{ try {{ return Boolean({condition}); }} catch {{ return false; }} }})()"
+        while not self.evaluate(probe):
             if time.monotonic() > deadline:
                 raise AssertionError(f"the page never satisfied: {condition}")
             time.sleep(0.05)

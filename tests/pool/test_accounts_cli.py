@@ -100,7 +100,7 @@ def test_keys_secret_is_shown_once_and_usage_is_reported(files: tuple[Path, Path
     _, out = run("accounts", "keys", "list", "--state", str(state))
     assert key.id in out and secret not in out and "rpm 10" in out
 
-    store.add_usage(f"key:{key.id}", "2026-12-07", {"requests": 2, "credits": 0.5})
+    store.add_usage([f"key:{key.id}"], "2026-12-07", {"requests": 2, "credits": 0.5})
     _, out = run("accounts", "usage", "--json", "--state", str(state))
     assert json.loads(out) == {f"key:{key.id}": {"requests": 2.0, "credits": 0.5}}
     assert run("accounts", "keys", "remove", key.id, "--state", str(state))[0] == 0

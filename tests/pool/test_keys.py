@@ -95,7 +95,7 @@ def test_credits_per_day_are_a_429_until_midnight(
 ) -> None:
     secret, key = new_key("budget", credits_per_day=1.0)
     state.save_key(key)
-    state.add_usage(f"key:{key.id}", utc_day(time.time()), {"credits": 1.0})
+    state.add_usage([f"key:{key.id}"], utc_day(time.time()), {"credits": 1.0})
     refused = chat(served, secret)
     assert refused.status_code == 429 and "credits" in refused.json()["error"]["message"]
     assert 0 < int(refused.headers["retry-after"]) <= 86400

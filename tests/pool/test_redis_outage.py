@@ -29,14 +29,14 @@ def test_redis_down_serves_locally_with_one_warning_then_replays(
     store = resilient(redis_server)
     store.save_key(KEY)
     assert store.key_by_digest(KEY.digest) == KEY
-    store.add_usage("key:k1", "2026-12-07", {"requests": 1})
+    store.add_usage(["key:k1"], "2026-12-07", {"requests": 1})
 
     redis_server.stop()
     with caplog.at_level(logging.WARNING, logger="qsmith.pool"):
         assert store.key_by_digest(KEY.digest) == KEY  # the local copy stands in
         assert store.admit("k1", 100, now=10.0).allowed
-        store.add_usage("key:k1", "2026-12-07", {"requests": 1, "input_tokens": 7})
-        store.add_usage("key:k1", "2026-12-07", {"requests": 1})
+        store.add_usage(["key:k1"], "2026-12-07", {"requests": 1, "input_tokens": 7})
+        store.add_usage(["key:k1"], "2026-12-07", {"requests": 1})
         store.set_disabled("alice", "invalid_grant")
         assert store.degraded
     unavailable = [r for r in caplog.records if "shared state unavailable" in r.getMessage()]

@@ -77,8 +77,8 @@ def test_admission_is_exact_under_concurrency(store: StateStore) -> None:
 
 
 def test_usage_adds_per_day_and_in_total(store: StateStore) -> None:
-    store.add_usage("key:k1", "2026-12-07", {"requests": 1, "input_tokens": 10, "credits": 0.5})
-    store.add_usage("key:k1", "2026-12-08", {"requests": 1, "output_tokens": 4, "credits": 0.25})
+    store.add_usage(["key:k1"], "2026-12-07", {"requests": 1, "input_tokens": 10, "credits": 0.5})
+    store.add_usage(["key:k1"], "2026-12-08", {"requests": 1, "output_tokens": 4, "credits": 0.25})
     assert store.usage("key:k1", "2026-12-07") == {
         "requests": 1,
         "input_tokens": 10,
@@ -86,8 +86,9 @@ def test_usage_adds_per_day_and_in_total(store: StateStore) -> None:
     }
     total = store.usage("key:k1")
     assert total["requests"] == 2 and total["credits"] == 0.75 and total["output_tokens"] == 4
-    store.add_usage("login:alice", "2026-12-08", {"errors": 1})
+    store.add_usage(["login:alice", "key:k1"], "2026-12-08", {"errors": 1})
     assert store.usage_scopes() == ["key:k1", "login:alice"]
+    assert store.usage("key:k1")["errors"] == store.usage("login:alice")["errors"] == 1
     assert store.usage("login:nobody") == {}
 
 

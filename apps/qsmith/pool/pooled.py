@@ -112,14 +112,16 @@ class PooledBackend:
             )
         return views
 
-    def candidates(self, model: str) -> list[PoolLogin]:
-        """The logins to try for ``model``, in order (raises when none may be used)."""
+    def candidates(self, model: str) -> list[tuple[PoolLogin, LoginHealth]]:
+        """The logins to try for ``model``, in order, with their health (raises when none
+        may be used)."""
         serving = [login for login in self.logins if login.serves(model)]
         if not serving:
             raise ModelNotFoundError(f"no login of the pool serves the model {model!r}")
         now = self.clock()
         healths = {login.name: self.state.health(login.name) for login in serving}
-        ready = [login for login in serving if healths[login.name].available(now)]
+        ready = [(login, healths[login.name]) for login in serving]
+        ready = [(login, health) for login, health in ready if health.available(now)]
         if not ready:
             raise _none_available(model, list(healths.values()), now)
         if self.strategy == "round-robin":
@@ -129,14 +131,14 @@ class PooledBackend:
 
     async def stream_turn(self, request: TurnRequest) -> AsyncGenerator[BackendEvent, None]:
         last: GatewayError | None = None
-        for login in self.candidates(request.model):
+        for login, health in self.candidates(request.model):
             answered = False
             try:
                 events = login.backend.stream_turn(request)
                 async with contextlib.aclosing(events) as stream:
                     async for event in stream:
                         if isinstance(event, TurnEnd):
-                            self._answered(login, event)
+                            self._answered(login, health, event)
                         answered = True
                         yield event
                 return
@@ -149,9 +151,9 @@ class PooledBackend:
         assert last is not None
         raise last
 
-    def _answered(self, login: PoolLogin, end: TurnEnd) -> None:
+    def _answered(self, login: PoolLogin, health: LoginHealth, end: TurnEnd) -> None:
         self.usage.answered(login.name, end.usage)
-        if self.state.health(login.name).strikes:
+        if health.strikes:
             self.state.note_recovered(login.name)
 
     def _failed(self, login: PoolLogin, error: GatewayError) -> None:

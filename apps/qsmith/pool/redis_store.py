@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from qsmith.pool.state import (
@@ -154,18 +154,17 @@ class RedisStateStore:
             if old:
                 pipe.hdel(f"{PREFIX}key-digests", json.loads(old)["digest"])
             pipe.hset(f"{PREFIX}keys", key.id, _key_entry(key))
-            pipe.hset(f"{PREFIX}key-digests", key.digest, key.id)
+            pipe.hset(f"{PREFIX}key-digests", key.digest, _key_by_digest_entry(key))
             pipe.execute()
 
         self._call(write)
 
     def key_by_digest(self, digest: str) -> ApiKey | None:
-        def read() -> ApiKey | None:
-            key_id = self._redis.hget(f"{PREFIX}key-digests", digest)
-            entry = self._redis.hget(f"{PREFIX}keys", key_id) if key_id else None
-            return _key_from_entry(key_id, entry) if entry else None
-
-        return self._call(read)
+        entry = self._call(lambda: self._redis.hget(f"{PREFIX}key-digests", digest))
+        if not entry:
+            return None
+        data = json.loads(entry)
+        return key_from_json(data["id"], digest, data["record"])
 
     def keys(self) -> list[ApiKey]:
         entries = self._call(lambda: self._redis.hgetall(f"{PREFIX}keys"))
@@ -191,14 +190,15 @@ class RedisStateStore:
         return Admission(bool(allowed), max(0.0, float(retry)))
 
     # Usage ----------------------------------------------------------------------------
-    def add_usage(self, scope: str, day: str, counts: Mapping[str, float]) -> None:
+    def add_usage(self, scopes: Sequence[str], day: str, counts: Mapping[str, float]) -> None:
         def write() -> None:
             pipe = self._redis.pipeline(transaction=True)
-            for period in (day, TOTAL):
-                for name, value in counts.items():
-                    if value:
-                        pipe.hincrbyfloat(f"{PREFIX}usage:{scope}:{period}", name, value)
-            pipe.sadd(f"{PREFIX}usage-scopes", scope)
+            for scope in scopes:
+                for period in (day, TOTAL):
+                    for name, value in counts.items():
+                        if value:
+                            pipe.hincrbyfloat(f"{PREFIX}usage:{scope}:{period}", name, value)
+                pipe.sadd(f"{PREFIX}usage-scopes", scope)
             pipe.execute()
 
         self._call(write)
@@ -254,6 +254,11 @@ class RedisStateStore:
 
 def _key_entry(key: ApiKey) -> str:
     return json.dumps({"digest": key.digest, "record": key_to_json(key)})
+
+
+def _key_by_digest_entry(key: ApiKey) -> str:
+    """What a digest leads to: the whole key, so a request's key is found in one read."""
+    return json.dumps({"id": key.id, "record": key_to_json(key)})
 
 
 def _key_from_entry(key_id: str, entry: str) -> ApiKey:
@@ -369,9 +374,9 @@ class ResilientStateStore:
     def admit(self, key_id: str, limit: int, now: float, window: float = 60.0) -> Admission:
         return self._run(lambda s: s.admit(key_id, limit, now, window))
 
-    def add_usage(self, scope: str, day: str, counts: Mapping[str, float]) -> None:
-        counts = dict(counts)
-        self._run(lambda s: s.add_usage(scope, day, counts), replay=True)
+    def add_usage(self, scopes: Sequence[str], day: str, counts: Mapping[str, float]) -> None:
+        scopes, counts = list(scopes), dict(counts)
+        self._run(lambda s: s.add_usage(scopes, day, counts), replay=True)
 
     def usage(self, scope: str, day: str = TOTAL) -> dict[str, float]:
         return self._run(lambda s: s.usage(scope, day))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -165,14 +165,20 @@ class SqliteStateStore:
             return Admission(True)
 
     # Usage ----------------------------------------------------------------------------
-    def add_usage(self, scope: str, day: str, counts: Mapping[str, float]) -> None:
+    def add_usage(self, scopes: Sequence[str], day: str, counts: Mapping[str, float]) -> None:
+        rows = [
+            (scope, period, name, value)
+            for scope in scopes
+            for period in (day, TOTAL)
+            for name, value in counts.items()
+            if value
+        ]
         with self._transaction() as db:
-            for period in (day, TOTAL):
-                db.executemany(
-                    "INSERT INTO usage (scope, day, field, value) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (scope, day, field) DO UPDATE SET value = value + excluded.value",
-                    [(scope, period, name, value) for name, value in counts.items() if value],
-                )
+            db.executemany(
+                "INSERT INTO usage (scope, day, field, value) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (scope, day, field) DO UPDATE SET value = value + excluded.value",
+                rows,
+            )
 
     def usage(self, scope: str, day: str = TOTAL) -> dict[str, float]:
         rows = self._query("SELECT field, value FROM usage WHERE scope = ? AND day = ?", scope, day)

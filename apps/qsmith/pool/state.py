@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -144,8 +144,8 @@ class StateStore(Protocol):
         ...
 
     # Usage ----------------------------------------------------------------------------
-    def add_usage(self, scope: str, day: str, counts: Mapping[str, float]) -> None:
-        """Add ``counts`` to ``scope``'s counters of ``day`` and of all time."""
+    def add_usage(self, scopes: Sequence[str], day: str, counts: Mapping[str, float]) -> None:
+        """Add ``counts`` to each scope's counters of ``day`` and of all time (one write)."""
         ...
 
     def usage(self, scope: str, day: str = TOTAL) -> dict[str, float]: ...

@@ -44,14 +44,12 @@ class UsageRecorder:
             "cached_tokens": usage.cache_read_input_tokens,
             "credits": credits,
         }
-        day = utc_day(self.clock())
-        for scope in self._scopes(login):
-            self.state.add_usage(scope, day, counts)
+        self.state.add_usage(self._scopes(login), utc_day(self.clock()), counts)
 
     def failed(self, login: str, error: Exception, request_id: str | None) -> None:
-        day = utc_day(self.clock())
-        for scope in self._scopes(login):
-            self.state.add_usage(scope, day, {"requests": 1, "errors": 1})
+        self.state.add_usage(
+            self._scopes(login), utc_day(self.clock()), {"requests": 1, "errors": 1}
+        )
         message = getattr(error, "message", None) or str(error)
         failure = Failure(self.clock(), login, type(error).__name__, message[:500], request_id)
         self.state.add_failure(failure)
