@@ -7,8 +7,9 @@ constant time and neither is logged (no key ever travels in a URL). Changes are 
 also need the ``X-Qsmith-Admin`` header, which a cross-site form cannot send.
 
 The page is rendered on the server; its only script posts a change to the JSON twin and
-reloads. JSON twins: ``/admin/api/logins``, ``/admin/api/keys``, ``/admin/api/failures``,
-``POST /admin/api/logins/{name}/disable`` and ``.../enable``.
+reloads. JSON twins: ``/admin/api/logins`` (with each login's last usage limits),
+``/admin/api/keys``, ``/admin/api/failures``, ``POST /admin/api/logins/{name}/disable``,
+``.../enable`` and ``.../quota`` (fetch the usage limits now).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from qsmith.pool.pooled import LoginView, PooledBackend
+from qsmith.pool.quota import QuotaReader
 from qsmith.pool.usage import utc_day
 
 __all__ = ["ADMIN_HEADER", "COOKIE", "admin_app"]
@@ -66,9 +68,9 @@ class AdminAuth:
         return hmac.compare_digest(cookie.encode("utf-8"), self.session.encode("utf-8"))
 
 
-def admin_app(pool: PooledBackend, admin_key: str) -> Starlette:
+def admin_app(pool: PooledBackend, admin_key: str, quotas: QuotaReader | None = None) -> Starlette:
     auth = AdminAuth(admin_key)
-    views = AdminViews(pool)
+    views = AdminViews(pool, quotas)
 
     def guarded(handler: Handler, *, change: bool = False) -> Handler:
         async def endpoint(request: Request) -> Response:
@@ -105,6 +107,12 @@ def admin_app(pool: PooledBackend, admin_key: str) -> Starlette:
     async def failures(request: Request) -> Response:
         return JSONResponse({"failures": views.failures()})
 
+    async def quota(request: Request) -> Response:
+        name = request.path_params["name"]
+        if quotas is None or name not in {login.name for login in quotas.logins}:
+            return JSONResponse({"error": f"no bearer login named {name!r}"}, 404)
+        return JSONResponse({"quota": await quotas.fetch(pool.login(name))})
+
     async def switch(request: Request) -> Response:
         name, action = request.path_params["name"], request.path_params["action"]
         if action not in ("disable", "enable"):
@@ -122,6 +130,7 @@ def admin_app(pool: PooledBackend, admin_key: str) -> Starlette:
         Route("/admin/api/logins", guarded(logins), methods=["GET"]),
         Route("/admin/api/keys", guarded(keys), methods=["GET"]),
         Route("/admin/api/failures", guarded(failures), methods=["GET"]),
+        Route("/admin/api/logins/{name}/quota", guarded(quota, change=True), methods=["POST"]),
         Route(
             "/admin/api/logins/{name}/{action:str}",
             guarded(switch, change=True),
@@ -134,12 +143,16 @@ def admin_app(pool: PooledBackend, admin_key: str) -> Starlette:
 class AdminViews:
     """Each view as JSON-ready data, and the page made of them."""
 
-    def __init__(self, pool: PooledBackend) -> None:
+    def __init__(self, pool: PooledBackend, quotas: QuotaReader | None) -> None:
         self.pool = pool
+        self.quotas = quotas
 
     def logins(self) -> list[dict[str, object]]:
         now = self.pool.clock()
-        return [_login_entry(view, self.pool, now) for view in self.pool.views()]
+        entries = [_login_entry(view, self.pool, now) for view in self.pool.views()]
+        for entry in entries:
+            entry["quota"] = self.quotas.quota(str(entry["name"])) if self.quotas else None
+        return entries
 
     def keys(self) -> list[dict[str, object]]:
         state, day = self.pool.state, utc_day(self.pool.clock())
@@ -179,6 +192,7 @@ class AdminViews:
                 e["reason"] or "",
                 e["region"] or "",
                 _counts(e["usage_today"]),
+                _quota(e["quota"]),
                 _button(str(e["name"]), "enable" if e["state"] == "disabled" else "disable"),
             ]
             for e in self.logins()
@@ -205,7 +219,17 @@ class AdminViews:
             "<p id='status' role='status'></p>"
             + _table(
                 "logins",
-                ["login", "state", "strikes", "cool-down", "reason", "region", "today", ""],
+                [
+                    "login",
+                    "state",
+                    "strikes",
+                    "cool-down",
+                    "reason",
+                    "region",
+                    "today",
+                    "quota",
+                    "",
+                ],
                 logins,
                 raw_last=True,
             )
@@ -230,6 +254,15 @@ def _login_entry(view: LoginView, pool: PooledBackend, now: float) -> dict[str, 
         "usage_today": pool.state.usage(f"login:{view.name}", utc_day(now)),
         "usage_total": pool.state.usage(f"login:{view.name}"),
     }
+
+
+def _quota(value: object) -> str:
+    if not isinstance(value, dict):
+        return "-"
+    if value.get("error"):
+        return f"unknown ({value['error']})"
+    limits = [f"{q['type']} {q['used']}/{q['limit']}" for q in value.get("limits", [])]
+    return ", ".join(limits) or "no limits reported"
 
 
 def _counts(value: object) -> str:

@@ -58,6 +58,8 @@ class PoolLogin:
     region: str | None
     profile_arn: str | None
     describe: str
+    # The bearer token source (None for SigV4 logins): also used for GetUsageLimits.
+    tokens: TokenProvider | None = None
 
     def serves(self, model: str) -> bool:
         return not self.models or model in self.models
@@ -102,7 +104,14 @@ def build_login(
         environ=environ,
     )
     return PoolLogin(
-        spec.name, spec.priority, backend, spec.models, region, profile_arn, identity.describe
+        spec.name,
+        spec.priority,
+        backend,
+        spec.models,
+        region,
+        profile_arn,
+        identity.describe,
+        identity.tokens,
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qsmith.gateway.app import GatewayConfig, create_app
 from qsmith.pool.accounts import read_accounts
@@ -21,6 +21,7 @@ from qsmith.pool.key_middleware import KeyMiddleware
 from qsmith.pool.keys import KeyGate
 from qsmith.pool.logins import DEFAULT_OPTIONS, BackendOptions, build_login
 from qsmith.pool.pooled import PooledBackend
+from qsmith.pool.quota import QuotaReader
 from qsmith.pool.state import StateStore, open_state_store
 
 __all__ = [
@@ -46,18 +47,38 @@ class TeamOptions:
 class TeamApp:
     """Routes ``/admin`` to the admin app and everything else through the key check."""
 
-    def __init__(self, gateway: ASGIApp, gate: KeyGate, admin: ASGIApp | None) -> None:
+    def __init__(
+        self,
+        gateway: ASGIApp,
+        gate: KeyGate,
+        admin: ASGIApp | None,
+        quotas: QuotaReader | None = None,
+    ) -> None:
         self.gateway = gateway
         self.keyed = KeyMiddleware(gateway, gate)
         self.admin = admin
+        self.quotas = quotas
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await self.gateway(scope, receive, send)
+            await self.gateway(scope, self._lifespan(receive), send)
         elif scope["type"] == "http" and _is_admin(scope["path"]):
             await (self.admin or _not_found)(scope, receive, send)
         else:
             await self.keyed(scope, receive, send)
+
+    def _lifespan(self, receive: Receive) -> Receive:
+        """``receive`` that also starts the quota timer with the server and stops it."""
+
+        async def watched() -> Message:
+            message = await receive()
+            if self.quotas is not None and message["type"] == "lifespan.startup":
+                self.quotas.start()
+            elif self.quotas is not None and message["type"] == "lifespan.shutdown":
+                await self.quotas.stop()
+            return message
+
+        return watched
 
 
 def _is_admin(path: str) -> bool:
@@ -81,8 +102,9 @@ def team_app(options: TeamOptions) -> TeamApp:
     state = open_state_store(options.state)
     pool = build_pool(options, state)
     gateway = create_app(pool, GatewayConfig(keepalive_interval=options.keepalive))
-    admin = admin_app(pool, options.admin_key) if options.admin_key else None
-    return TeamApp(gateway, KeyGate(state, options.keys), admin)
+    quotas = QuotaReader(pool.logins, state, endpoint_url=options.backend.endpoint_url)
+    admin = admin_app(pool, options.admin_key, quotas) if options.admin_key else None
+    return TeamApp(gateway, KeyGate(state, options.keys), admin, quotas)
 
 
 def team_server_config(options: TeamOptions, *, host: str, port: int, log_level: str) -> Any:
