@@ -20,7 +20,7 @@ import click
 from qsmith.runtime.errors import QsmithError
 
 F = TypeVar("F", bound=Callable[..., Any])
-SOURCE_CHOICES = ("qsmith", "token-file", "sigv4", "q-cli", "kiro-cli", "kiro")
+SOURCE_CHOICES = ("qsmith", "token-file", "sigv4", "q-cli", "kiro-cli", "kiro", "copilot")
 
 
 def default_accounts_path() -> Path:

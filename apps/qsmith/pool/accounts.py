@@ -14,7 +14,8 @@ A TOML file::
 
     [[login]]
     name = "bob"
-    source = "token-file"          # or "q-cli", "kiro-cli", "kiro" (imported), "sigv4"
+    source = "token-file"          # or "q-cli", "kiro-cli", "kiro" (imported), "sigv4",
+                                   # "copilot" (path: a GitHub OAuth token file)
     path = "/srv/q/bob.json"
     region = "eu-central-1"
     profile_arn = "arn:aws:codewhisperer:eu-central-1:111122223333:profile/BOB"
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 IMPORTED_SOURCES = ("q-cli", "kiro-cli", "kiro")
-SOURCES = ("qsmith", "token-file", "sigv4", *IMPORTED_SOURCES)
+SOURCES = ("qsmith", "token-file", "sigv4", *IMPORTED_SOURCES, "copilot")
 STRATEGIES = ("priority", "round-robin")
 REFRESHERS = ("oidc", "kiro-social")
 _TYPE_NAMES = {str: "a string", int: "an integer", list: "a list"}
@@ -61,6 +62,7 @@ _LOGIN_FIELDS: dict[str, type] = {
     "models": list,
     "aws_profile": str,
     "refresher": str,
+    "github_api": str,
 }
 _TOP_FIELDS = {"strategy", "cooldown_seconds", "max_cooldown_seconds", "login"}
 
@@ -83,6 +85,7 @@ class AccountSpec:
     models: tuple[str, ...] = ()
     aws_profile: str | None = None
     refresher: str = "oidc"
+    github_api: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +148,8 @@ def _login(entry: object, index: int, where: str, base: Path) -> AccountSpec:
     at = f"{where}: login {name!r}"
     if source not in SOURCES:
         raise AccountsFileError(f"{at}: 'source' must be one of {list(SOURCES)}")
-    if source == "token-file" and "path" not in entry:
-        raise AccountsFileError(f"{at}: a token-file login needs 'path'")
+    if source in ("token-file", "copilot") and "path" not in entry:
+        raise AccountsFileError(f"{at}: a {source} login needs 'path'")
     models = tuple(entry.get("models", ()))
     if source == "sigv4" and not models:
         raise AccountsFileError(f"{at}: a sigv4 login needs 'models' (custom:<region>:<id>)")
@@ -166,6 +169,7 @@ def _login(entry: object, index: int, where: str, base: Path) -> AccountSpec:
         models=models,
         aws_profile=entry.get("aws_profile"),
         refresher=refresher,
+        github_api=entry.get("github_api"),
     )
 
 

@@ -58,8 +58,9 @@ class PoolLogin:
     region: str | None
     profile_arn: str | None
     describe: str
-    # The bearer token source (None for SigV4 logins): also used for GetUsageLimits.
+    # The Amazon Q bearer token source (None for SigV4 and Copilot): for GetUsageLimits.
     tokens: TokenProvider | None = None
+    provider: str = "amazon-q"
 
     def serves(self, model: str) -> bool:
         return not self.models or model in self.models
@@ -80,6 +81,8 @@ def build_login(
     environ: Mapping[str, str] | None = None,
 ) -> PoolLogin:
     environ = dict(os.environ if environ is None else environ)
+    if spec.source == "copilot":
+        return _copilot_login(spec)
     try:
         identity = _identity(spec, state, environ)
     except QsmithError as error:
@@ -145,6 +148,23 @@ def _identity(spec: AccountSpec, state: StateStore, environ: Mapping[str, str]) 
     store = JsonTokenFile(own_token_path(paths), source=f"qsmith login ({saved.kind})")
     tokens = _shared(spec, store, _refresher(saved.refresher), state, relogin_hint(saved))
     return _Identity(tokens, saved.region, saved.profile_arn, describe)
+
+
+def _copilot_login(spec: AccountSpec) -> PoolLogin:
+    from qsmith.pool.copilot import GITHUB_API, CopilotBackend, read_github_token
+
+    assert spec.path is not None
+    path = spec.path
+    read_github_token(path)  # a missing or empty file is an error now, not at the first call
+    backend = CopilotBackend(
+        lambda: read_github_token(path),
+        github_api=spec.github_api or GITHUB_API,
+        models=spec.models,
+    )
+    describe = f"GitHub Copilot (token file {path})"
+    return PoolLogin(
+        spec.name, spec.priority, backend, spec.models, None, None, describe, provider="copilot"
+    )
 
 
 def _shared(

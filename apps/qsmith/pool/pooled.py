@@ -15,6 +15,7 @@ the same on any login and are raised at once.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import logging
 import time
@@ -42,6 +43,7 @@ from qsmith.pool.usage import UsageRecorder
 __all__ = ["LoginView", "NoLoginAvailableError", "PooledBackend"]
 
 _log = logging.getLogger("qsmith.pool")
+PROVIDERS = ("amazon-q", "copilot")
 # Failures that belong to one login, so another login may well answer.
 FAILOVER = (ThrottledError, OverloadedError, LoginRequiredError)
 
@@ -84,6 +86,8 @@ class PooledBackend:
         self.clock = clock
         self.usage = UsageRecorder(state, clock)
         self._turns = itertools.count()
+        # Which model ids each login listed (learned by list_models).
+        self._served: dict[str, frozenset[str]] = {}
 
     def login(self, name: str) -> PoolLogin:
         for login in self.logins:
@@ -115,7 +119,14 @@ class PooledBackend:
     def candidates(self, model: str) -> list[tuple[PoolLogin, LoginHealth]]:
         """The logins to try for ``model``, in order, with their health (raises when none
         may be used)."""
-        serving = [login for login in self.logins if login.serves(model)]
+        provider, model = split_provider(model)
+        serving = [
+            login
+            for login in self.logins
+            if login.serves(model)
+            and (provider is None or login.provider == provider)
+            and model in self._served.get(login.name, {model})
+        ]
         if not serving:
             raise ModelNotFoundError(f"no login of the pool serves the model {model!r}")
         now = self.clock()
@@ -131,7 +142,9 @@ class PooledBackend:
 
     async def stream_turn(self, request: TurnRequest) -> AsyncGenerator[BackendEvent, None]:
         last: GatewayError | None = None
-        for login, health in self.candidates(request.model):
+        candidates = self.candidates(request.model)
+        request = dataclasses.replace(request, model=split_provider(request.model)[1])
+        for login, health in candidates:
             answered = False
             try:
                 events = login.backend.stream_turn(request)
@@ -173,10 +186,15 @@ class PooledBackend:
             if self.state.health(login.name).disabled:
                 continue
             try:
-                for model in await login.backend.list_models():
-                    found.setdefault(model.id, model)
+                models = await login.backend.list_models()
             except GatewayError as error:
                 last = error
+                continue
+            self._served[login.name] = frozenset(m.id for m in models)
+            for model in models:
+                found.setdefault(model.id, model)
+                prefixed = f"{login.provider}/{model.id}"
+                found.setdefault(prefixed, dataclasses.replace(model, id=prefixed))
         if not found and last is not None:
             raise last
         return list(found.values())
@@ -195,6 +213,14 @@ class PooledBackend:
             aclose = getattr(login.backend, "aclose", None)
             if aclose is not None:
                 await aclose()
+
+
+def split_provider(model: str) -> tuple[str | None, str]:
+    """``copilot/gpt-4o`` -> ``("copilot", "gpt-4o")``; a name without one -> ``(None, name)``."""
+    provider, slash, rest = model.partition("/")
+    if slash and provider in PROVIDERS:
+        return provider, rest
+    return None, model
 
 
 def _none_available(model: str, healths: list[LoginHealth], now: float) -> NoLoginAvailableError:
