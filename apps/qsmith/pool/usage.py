@@ -36,13 +36,13 @@ class UsageRecorder:
         key = CURRENT_KEY.get()
         return [f"login:{login}", *([f"key:{key}"] if key else [])]
 
-    def answered(self, login: str, usage: Usage, credits: float = 0.0) -> None:
+    def answered(self, login: str, usage: Usage) -> None:
         counts = {
             "requests": 1,
             "input_tokens": usage.input_tokens,
             "output_tokens": usage.output_tokens,
             "cached_tokens": usage.cache_read_input_tokens,
-            "credits": credits,
+            "credits": usage.credits,
         }
         self.state.add_usage(self._scopes(login), utc_day(self.clock()), counts)
 
