@@ -162,6 +162,23 @@ def test(
         raise click.exceptions.Exit(1)
 
 
+@accounts.command("github-login")
+@click.argument("token_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--client-id", required=True, help="Your GitHub OAuth app's client id.")
+@click.option("--github", default="https://github.com", show_default=True)
+def github_login(token_file: Path, client_id: str, github: str) -> None:
+    """Sign in to GitHub (device flow) and save the token for a `copilot` login.
+
+    GitHub Copilot's terms of service govern its use through the gateway."""
+    from qsmith.pool.github_login import GitHubDeviceFlow, save_github_token
+
+    flow = GitHubDeviceFlow(client_id, github=github)
+    code = flow.start()
+    click.echo(f"Open {code.verification_uri} and enter the code {code.user_code}", err=True)
+    save_github_token(token_file, flow.wait_for_token(code))
+    click.echo(f"saved the GitHub token to {token_file} (mode 0600)")
+
+
 @accounts.command("enable")
 @click.argument("name")
 @with_files

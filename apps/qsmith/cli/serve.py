@@ -127,7 +127,8 @@ def serve(
         require_gateway_extra()
         from qsmith.pool.serving import serve_team
 
-        serve_team(accounts, state, admin_key, keys, host, port, endpoint_url, keepalive, log_level)
+        where = (host, port, endpoint_url, keepalive, log_level, max_streams)
+        serve_team(accounts, state, admin_key, keys, *where)
         return
     config = server_config(
         host=host,

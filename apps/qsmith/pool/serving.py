@@ -124,10 +124,11 @@ def serve_team(
     endpoint_url: str | None,
     keepalive: float,
     log_level: str,
+    max_streams: int,
 ) -> None:
     """Run ``qsmith serve --accounts`` until it is stopped."""
     import uvicorn
 
-    backend = BackendOptions(endpoint_url=endpoint_url)
+    backend = BackendOptions(endpoint_url=endpoint_url, max_streams=max_streams)
     options = TeamOptions(accounts, state, admin_key, keys, keepalive, backend)
     uvicorn.Server(team_server_config(options, host=host, port=port, log_level=log_level)).run()
