@@ -32,6 +32,24 @@ def text_answer(
     return sse(*chunks)
 
 
+def completion() -> ScriptedResponse:
+    """A whole (not streamed) answer, as OpenAI's chat.completion object."""
+    body = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "model": "gpt-4o",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "Hello from Copilot"},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 4, "total_tokens": 9},
+    }
+    return ScriptedResponse.json(200, json.dumps(body))
+
+
 class FakeCopilot:
     def __init__(self, url: Callable[[], str], *, lifetime: float = 1800.0) -> None:
         self.url = url
@@ -61,9 +79,12 @@ class FakeCopilot:
                 200, json.dumps({"data": [{"id": "gpt-4o", "name": "GPT-4o"}]})
             )
         if request.path == "/chat/completions":
+            body = json.loads(request.body)
             with self._lock:
-                self.chat_bodies.append(json.loads(request.body))
+                self.chat_bodies.append(body)
                 self.chat_tokens.append(request.header("Authorization"))
                 scripted = self.chat_script.pop(0) if self.chat_script else None
-            return scripted or text_answer("Hello", " from Copilot")
+            if scripted is not None:
+                return scripted
+            return text_answer("Hello", " from Copilot") if body.get("stream") else completion()
         return ScriptedResponse(status=404, body=b"not found")

@@ -18,6 +18,7 @@ from qsmith.gateway.app import GatewayConfig, create_app
 from qsmith.pool.admin import admin_app
 from qsmith.pool.keys import KeyGate
 from qsmith.pool.logins import PoolLogin
+from qsmith.pool.passthrough import CopilotPassthrough
 from qsmith.pool.pooled import PooledBackend
 from qsmith.pool.serving import TeamApp
 from qsmith.pool.sqlite_store import SqliteStateStore
@@ -60,7 +61,9 @@ def pool_app(
     cooldown: CooldownPolicy = DEFAULT_COOLDOWN,
 ) -> tuple[TeamApp, PooledBackend]:
     pool = PooledBackend(logins, state, cooldown=cooldown)
-    gateway = create_app(pool, GatewayConfig(keepalive_interval=5.0, models_ttl=0.0))
+    gateway = CopilotPassthrough(
+        create_app(pool, GatewayConfig(keepalive_interval=5.0, models_ttl=0.0)), pool
+    )
     admin = admin_app(pool, admin_key) if admin_key else None
     return TeamApp(gateway, KeyGate(state, static_keys, remember=0.0), admin), pool
 

@@ -29,9 +29,9 @@ from qsmith.gateway.backend import (
 from qsmith.gateway.errors import LoginRequiredError, ThrottledError
 from qsmith.pool.accounts import AccountSpec
 from qsmith.pool.copilot import CopilotBackend
-from qsmith.pool.logins import build_login
+from qsmith.pool.logins import PoolLogin, build_login
 from qsmith.testing import LoopbackServer, ScriptedResponse
-from tests.pool.fake_copilot import GITHUB_TOKEN, FakeCopilot, sse
+from tests.pool.fake_copilot import GITHUB_TOKEN, FakeCopilot, sse, text_answer
 from tests.pool.scripted import FakeClock, ScriptedBackend, login
 from tests.pool.served import ServedApp, pool_app, sqlite_state
 
@@ -183,6 +183,43 @@ def test_models_route_by_prefix_and_anthropic_clients_are_translated(
             json={"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]},
         )
         assert plain.json()["choices"][0]["message"]["content"] == "Hello from Copilot"
+        # An OpenAI-format request for a model only Copilot lists went through untranslated.
+        assert fake.chat_bodies[1] == {
+            "model": "gpt-4o",
+            "messages": [{"role": "user", "content": "hi"}],
+        }
         claude = {"model": "claude-sonnet-4", "messages": [{"role": "user", "content": "hi"}]}
         assert httpx.post(f"{served.url}/v1/chat/completions", json=claude).status_code == 200
     assert amazon_q.calls == 1 and len(fake.chat_bodies) == 2
+
+
+def copilot_logins(url: str, tmp_path: Path, state: object) -> list[PoolLogin]:
+    token_file = tmp_path / "github-token"
+    token_file.write_text(GITHUB_TOKEN)
+    specs = [AccountSpec(f"gh{i}", "copilot", i, path=token_file, github_api=url) for i in (1, 2)]
+    return [build_login(spec, state) for spec in specs]  # type: ignore[arg-type]
+
+
+def test_openai_requests_pass_through_untranslated_and_fail_over(
+    copilot: tuple[FakeCopilot, str], tmp_path: Path
+) -> None:
+    fake, url = copilot
+    state = sqlite_state(tmp_path)
+    app, pool = pool_app(copilot_logins(url, tmp_path, state), state)
+    request = {
+        "model": "copilot/gpt-4o",
+        "messages": [{"role": "user", "content": "hi"}],
+        "logit_bias": {"50256": -100},  # nothing the gateway's translators know
+        "user": "dev-7",
+        "stream": True,
+    }
+    answered = text_answer("Hi", " there", prompt_tokens=9, completion_tokens=2)
+    fake.chat_script += [ScriptedResponse.json(429, '{"error": "slow down"}'), answered]
+    with ServedApp(app) as served:
+        response = httpx.post(f"{served.url}/v1/chat/completions", json=request)
+    assert response.status_code == 200
+    assert response.content == b"".join(answered.body)  # type: ignore[arg-type]
+    assert fake.chat_bodies == [{**request, "model": "gpt-4o"}] * 2
+    assert pool.state.health("gh1").strikes == 1
+    assert pool.state.usage("login:gh2") == {"requests": 1, "input_tokens": 9, "output_tokens": 2}
+    assert pool.state.failures()[0].login == "gh1"

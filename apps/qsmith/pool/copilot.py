@@ -43,7 +43,13 @@ from qsmith.gateway.tokens import estimate_request
 from qsmith.pool.copilot_wire import chat_body, stream_events
 from qsmith.runtime.errors import ConfigError
 
-__all__ = ["GITHUB_API", "CopilotBackend", "CopilotTokens", "read_github_token"]
+__all__ = [
+    "GITHUB_API",
+    "CopilotBackend",
+    "CopilotTokens",
+    "read_github_token",
+    "upstream_error",
+]
 
 GITHUB_API = "https://api.github.com"
 REFRESH_MARGIN = 60.0
@@ -158,28 +164,33 @@ class CopilotBackend:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def _headers(self) -> tuple[str, dict[str, str]]:
+    @property
+    def http(self) -> httpx.AsyncClient:
+        return self._http
+
+    async def copilot_headers(self) -> tuple[str, dict[str, str]]:
+        """Copilot's API root and the headers of a call (the current Copilot token)."""
         token = await self.tokens.current()
         return token.api, {"authorization": f"Bearer {token.token}", **EDITOR_HEADERS}
 
     async def list_models(self) -> list[ModelInfo]:
         if self._models:
             return [ModelInfo(name) for name in self._models]
-        api, headers = await self._headers()
+        api, headers = await self.copilot_headers()
         response = await self._http.get(f"{api}/models", headers=headers)
         if response.status_code != 200:
-            raise _error(response.status_code, response.text, response.headers)
+            raise upstream_error(response.status_code, response.text, response.headers)
         return [ModelInfo(str(m["id"]), m.get("name")) for m in response.json().get("data", [])]
 
     async def stream_turn(self, request: TurnRequest) -> AsyncGenerator[BackendEvent, None]:
-        api, headers = await self._headers()
+        api, headers = await self.copilot_headers()
         body = chat_body(request)
         async with self._http.stream(
             "POST", f"{api}/chat/completions", json=body, headers=headers
         ) as response:
             if response.status_code != 200:
                 text = (await response.aread()).decode("utf-8", "replace")
-                raise _error(response.status_code, text, response.headers)
+                raise upstream_error(response.status_code, text, response.headers)
             try:
                 async for event in stream_events(response.aiter_lines(), request):
                     yield event
@@ -199,7 +210,8 @@ class CopilotBackend:
         return HealthStatus(True, "copilot", "Copilot token exchanged")
 
 
-def _error(status: int, text: str, headers: httpx.Headers) -> GatewayError:
+def upstream_error(status: int, text: str, headers: httpx.Headers) -> GatewayError:
+    """The gateway error for a refused Copilot call, carrying its request id."""
     detail = text[:300]
     error: GatewayError
     if status == 429:

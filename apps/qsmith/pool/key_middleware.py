@@ -19,7 +19,7 @@ from qsmith.gateway.errors import GatewayError, anthropic_error, openai_error
 from qsmith.pool.keys import KeyGate, KeyLimitError
 from qsmith.pool.usage import CURRENT_KEY
 
-__all__ = ["KeyMiddleware"]
+__all__ = ["KeyMiddleware", "buffered"]
 
 # Routes that run a model turn, so they count against a key's request limit.
 TURN_PATHS = ("/v1/chat/completions", "/v1/messages")
@@ -37,7 +37,7 @@ class KeyMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         body = b""
         if scope["path"] in TURN_PATHS:
-            body, receive = await _buffered(receive)
+            body, receive = await buffered(receive)
         try:
             key = self.gate.authenticate(_presented(headers))
             if key is not None and scope["path"] in TURN_PATHS:
@@ -69,7 +69,7 @@ def _model(body: bytes) -> str | None:
     return model if isinstance(model, str) else None
 
 
-async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
+async def buffered(receive: Receive) -> tuple[bytes, Receive]:
     """The whole request body, and a ``receive`` that hands it over again first."""
     chunks: list[bytes] = []
     while True:

@@ -28,6 +28,7 @@ from qsmith.gateway.backend import (
     ModelInfo,
     TurnEnd,
     TurnRequest,
+    Usage,
 )
 from qsmith.gateway.errors import (
     GatewayError,
@@ -123,9 +124,7 @@ class PooledBackend:
         serving = [
             login
             for login in self.logins
-            if login.serves(model)
-            and (provider is None or login.provider == provider)
-            and model in self._served.get(login.name, {model})
+            if self.serves(login, model) and (provider is None or login.provider == provider)
         ]
         if not serving:
             raise ModelNotFoundError(f"no login of the pool serves the model {model!r}")
@@ -140,6 +139,11 @@ class PooledBackend:
             ready = ready[start:] + ready[:start]
         return ready
 
+    def serves(self, login: PoolLogin, model: str) -> bool:
+        """Whether ``login`` serves ``model``: its configured list, else what it listed
+        (a login that has not listed its models yet is assumed to)."""
+        return login.serves(model) and model in self._served.get(login.name, {model})
+
     async def stream_turn(self, request: TurnRequest) -> AsyncGenerator[BackendEvent, None]:
         last: GatewayError | None = None
         candidates = self.candidates(request.model)
@@ -151,12 +155,12 @@ class PooledBackend:
                 async with contextlib.aclosing(events) as stream:
                     async for event in stream:
                         if isinstance(event, TurnEnd):
-                            self._answered(login, health, event)
+                            self.record_answer(login, health, event.usage)
                         answered = True
                         yield event
                 return
             except GatewayError as error:
-                self._failed(login, error)
+                self.record_failure(login, error)
                 if answered or not isinstance(error, FAILOVER):
                     raise
                 _log.warning("pool login %s: %s; trying the next login", login.name, error.message)
@@ -164,12 +168,14 @@ class PooledBackend:
         assert last is not None
         raise last
 
-    def _answered(self, login: PoolLogin, health: LoginHealth, end: TurnEnd) -> None:
-        self.usage.answered(login.name, end.usage)
+    def record_answer(self, login: PoolLogin, health: LoginHealth, usage: Usage) -> None:
+        """An answer came back whole: count it, and end the login's run of throttles."""
+        self.usage.answered(login.name, usage)
         if health.strikes:
             self.state.note_recovered(login.name)
 
-    def _failed(self, login: PoolLogin, error: GatewayError) -> None:
+    def record_failure(self, login: PoolLogin, error: GatewayError) -> None:
+        """Count the failure; cool the login down or disable it when the error says so."""
         self.usage.failed(login.name, error, _request_id(error))
         if isinstance(error, LoginRequiredError):
             self.state.set_disabled(login.name, error.message)

@@ -20,6 +20,7 @@ from qsmith.pool.admin import admin_app
 from qsmith.pool.key_middleware import KeyMiddleware
 from qsmith.pool.keys import KeyGate
 from qsmith.pool.logins import DEFAULT_OPTIONS, BackendOptions, build_login
+from qsmith.pool.passthrough import CopilotPassthrough
 from qsmith.pool.pooled import PooledBackend
 from qsmith.pool.quota import QuotaReader
 from qsmith.pool.state import StateStore, open_state_store
@@ -101,7 +102,9 @@ def build_pool(options: TeamOptions, state: StateStore) -> PooledBackend:
 def team_app(options: TeamOptions) -> TeamApp:
     state = open_state_store(options.state)
     pool = build_pool(options, state)
-    gateway = create_app(pool, GatewayConfig(keepalive_interval=options.keepalive))
+    gateway = CopilotPassthrough(
+        create_app(pool, GatewayConfig(keepalive_interval=options.keepalive)), pool
+    )
     quotas = QuotaReader(pool.logins, state, endpoint_url=options.backend.endpoint_url)
     admin = admin_app(pool, options.admin_key, quotas) if options.admin_key else None
     return TeamApp(gateway, KeyGate(state, options.keys), admin, quotas)
