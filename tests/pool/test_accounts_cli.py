@@ -105,3 +105,12 @@ def test_keys_secret_is_shown_once_and_usage_is_reported(files: tuple[Path, Path
     assert json.loads(out) == {f"key:{key.id}": {"requests": 2.0, "credits": 0.5}}
     assert run("accounts", "keys", "remove", key.id, "--state", str(state))[0] == 0
     assert store.keys() == []
+
+
+def test_serve_with_accounts_refuses_single_login_options(files: tuple[Path, Path]) -> None:
+    accounts, _ = files
+    accounts.write_text('[[login]]\nname = "a"\nsource = "qsmith"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["serve", "--accounts", str(accounts), "--model", "claude-sonnet-4"]
+    )
+    assert result.exit_code == 2 and "per login" in result.output

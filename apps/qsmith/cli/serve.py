@@ -124,6 +124,8 @@ def serve(
             err=True,
         )
     if accounts is not None:
+        if models or profile_arn:
+            raise click.UsageError("with --accounts, set models and profile ARNs per login")
         require_gateway_extra()
         from qsmith.pool.serving import serve_team
 
