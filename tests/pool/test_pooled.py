@@ -24,7 +24,7 @@ from qsmith.gateway.errors import (
 )
 from qsmith.pool.pooled import NoLoginAvailableError, PooledBackend
 from qsmith.pool.sqlite_store import SqliteStateStore
-from qsmith.pool.state import CooldownPolicy
+from qsmith.pool.state import CooldownPolicy, StateStore
 from qsmith.pool.usage import CURRENT_KEY, utc_day
 from tests.pool.scripted import FakeClock, ScriptedBackend, answer, fail, login
 
@@ -170,3 +170,18 @@ async def test_usage_is_recorded_per_login_and_per_key(tmp_path: Path) -> None:
             "output_tokens": 8,
             "cached_tokens": 6,
         }
+
+
+async def test_two_replicas_on_one_store_share_cooldowns(store: StateStore) -> None:
+    clock = FakeClock()
+    throttled = fail(ThrottledError("throttled"))
+    a_first, a_second = ScriptedBackend(scripts=[throttled]), ScriptedBackend()
+    b_first, b_second = ScriptedBackend(), ScriptedBackend()
+
+    def replica(first: ScriptedBackend, second: ScriptedBackend) -> PooledBackend:
+        logins = [login("login-0", first, 0), login("login-1", second, 1)]
+        return PooledBackend(logins, store, cooldown=POLICY, clock=clock)
+
+    await run(replica(a_first, a_second))
+    await run(replica(b_first, b_second))  # the other replica sees login-0 resting
+    assert (b_first.calls, b_second.calls) == (0, 1)
