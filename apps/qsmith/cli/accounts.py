@@ -29,10 +29,7 @@ def default_accounts_path() -> Path:
     return LoginPaths.from_environment().config_dir / "accounts.toml"
 
 
-def with_files(command: F) -> F:
-    command = click.option(
-        "--state", default=None, help="The state store: a SQLite file or redis://HOST:PORT/DB."
-    )(command)
+def accounts_option(command: F) -> F:
     return click.option(
         "--accounts",
         "accounts_path",
@@ -40,6 +37,16 @@ def with_files(command: F) -> F:
         default=None,
         help="The accounts file (default: accounts.toml in qsmith's config folder).",
     )(command)
+
+
+def state_option(command: F) -> F:
+    return click.option(
+        "--state", default=None, help="The state store: a SQLite file or redis://HOST:PORT/DB."
+    )(command)
+
+
+def with_files(command: F) -> F:
+    return accounts_option(state_option(command))
 
 
 @click.group()
@@ -82,13 +89,7 @@ def list_logins(accounts_path: Path | None, state: str | None) -> None:
 @click.option("--priority", type=int)
 @click.option("--model", "models", multiple=True, help="Models this login serves (repeatable).")
 @click.option("--aws-profile", help="source sigv4: the AWS profile to sign with.")
-@click.option(
-    "--accounts",
-    "accounts_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The accounts file (default: accounts.toml in qsmith's config folder).",
-)
+@accounts_option
 def add(accounts_path: Path | None, name: str, **fields: Any) -> None:
     """Add a login to the accounts file (checked before it is written)."""
     path = accounts_path or default_accounts_path()
@@ -106,13 +107,7 @@ def add(accounts_path: Path | None, name: str, **fields: Any) -> None:
 
 @accounts.command("remove")
 @click.argument("name")
-@click.option(
-    "--accounts",
-    "accounts_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The accounts file (default: accounts.toml in qsmith's config folder).",
-)
+@accounts_option
 def remove(accounts_path: Path | None, name: str) -> None:
     """Remove a login from the accounts file."""
     import tomllib
@@ -225,7 +220,7 @@ def keys() -> None:
 @click.option("--model", "models", multiple=True, help="Allowed model (repeatable; default all).")
 @click.option("--requests-per-minute", type=click.IntRange(min=1), default=None)
 @click.option("--credits-per-day", type=click.FloatRange(min=0), default=None)
-@click.option("--state", default=None, help="The state store: a SQLite file or redis://...")
+@state_option
 def add_key(
     name: str | None,
     models: tuple[str, ...],
@@ -253,7 +248,7 @@ def add_key(
 
 
 @keys.command("list")
-@click.option("--state", default=None, help="The state store: a SQLite file or redis://...")
+@state_option
 def list_keys(state: str | None) -> None:
     from qsmith.pool.state import open_state_store
 
@@ -271,7 +266,7 @@ def list_keys(state: str | None) -> None:
 
 @keys.command("remove")
 @click.argument("key_id")
-@click.option("--state", default=None, help="The state store: a SQLite file or redis://...")
+@state_option
 def remove_key(key_id: str, state: str | None) -> None:
     from qsmith.pool.state import open_state_store
 
