@@ -133,3 +133,20 @@ def test_sqlite_state_uses_wal_and_is_shared_between_connections(tmp_path: Path)
     finally:
         one.close()
         two.close()
+
+
+def test_the_default_state_file_is_in_the_users_data_folder(tmp_path: Path) -> None:
+    from qsmith.pool.state import default_state_path
+
+    path = default_state_path({"XDG_DATA_HOME": str(tmp_path)})
+    assert path == tmp_path / "qsmith" / "gateway-state.sqlite3"
+
+
+def test_an_unknown_state_url_is_refused_by_name() -> None:
+    from qsmith.pool.state import open_state_store
+    from qsmith.runtime.errors import ConfigError
+
+    with pytest.raises(
+        ConfigError, match=r"--state mysql://\.\.\.: expected a file path or redis://"
+    ):
+        open_state_store("mysql://db/q")
