@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "whoami": "qsmith.cli.login:whoami",
     "conformance": "qsmith.cli.conformance:conformance",
     "serve": "qsmith.cli.serve:serve",
+    "accounts": "qsmith.cli.accounts:accounts",
     "chat": "qsmith.cli.chat:chat",
     "vendor": "qsmith.cli.vendor:vendor",
 }

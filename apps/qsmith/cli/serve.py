@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from pathlib import Path
 from typing import Any
 
 import click
@@ -88,6 +89,17 @@ def server_config(
     "--max-streams", default=100, show_default=True, help="Concurrent upstream calls at most."
 )
 @click.option("--log-level", default="info", show_default=True)
+@click.option(
+    "--accounts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve a pool of logins listed in this TOML file (see docs/design/gateway-pool.md).",
+)
+@click.option("--state", help="With --accounts: a SQLite file or redis://HOST:PORT/DB.")
+@click.option(
+    "--admin-key",
+    envvar="QSMITH_ADMIN_KEY",
+    help="With --accounts: turn on /admin with this key (prefer $QSMITH_ADMIN_KEY).",
+)
 def serve(
     host: str,
     port: int,
@@ -99,6 +111,9 @@ def serve(
     keepalive: float,
     max_streams: int,
     log_level: str,
+    accounts: Path | None = None,
+    state: str | None = None,
+    admin_key: str | None = None,
 ) -> None:
     """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`)."""
     keys = api_keys(given_keys)
@@ -108,6 +123,15 @@ def serve(
             f"Amazon Q login (set ${API_KEYS_ENV})",
             err=True,
         )
+    if accounts is not None:
+        if models or profile_arn:
+            raise click.UsageError("with --accounts, set models and profile ARNs per login")
+        require_gateway_extra()
+        from qsmith.pool.serving import serve_team
+
+        where = (host, port, endpoint_url, keepalive, log_level, max_streams)
+        serve_team(accounts, state, admin_key, keys, *where)
+        return
     config = server_config(
         host=host,
         port=port,

@@ -128,6 +128,8 @@ class Usage:
     cache_read_input_tokens: int = 0
     cache_write_input_tokens: int = 0
     estimated: bool = False
+    # What the service charged for the turn (Amazon Q's metering events), in its credits.
+    credits: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 from collections.abc import AsyncGenerator, Mapping, Sequence
@@ -152,6 +153,7 @@ class ChatBackend:
         )
         usage: chat.TokenUsage | None = None
         output_chars = 0
+        credits = 0.0
         try:
             send = conversation.send(
                 current.content + _choice_hint(request, names),
@@ -173,9 +175,12 @@ class ChatBackend:
                             yield call
                         case chat.TokenUsage():
                             usage = event
+                        case chat.Metering(usage=charged):
+                            credits += charged or 0.0
                         case chat.TurnComplete(stop_reason=stop):
                             reason: StopReason = "tool_use" if stop == "tool_use" else "end_turn"
-                            yield TurnEnd(reason, _usage(usage, request, output_chars))
+                            counted = _usage(usage, request, output_chars)
+                            yield TurnEnd(reason, dataclasses.replace(counted, credits=credits))
         except QsmithError as error:
             raise gateway_error(error) from error
         finally:
