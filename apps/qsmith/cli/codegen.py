@@ -70,7 +70,10 @@ def codegen(
     ctx: click.Context, all_services: bool, models_dir: Path, out_dir: Path | None, check: bool
 ) -> None:
     """Generate typed clients from Smithy models: the shipped ones (`--all`), your own
-    (`qsmith codegen MODEL... --package NAME`), or other code (sub-commands)."""
+    (`qsmith codegen MODEL... --package NAME`), or other code (sub-commands).
+
+    Needs the codegen extra: pip install 'qsmith[codegen]'.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from qsmith.codegen.build import generate_all

@@ -30,7 +30,10 @@ def _default_shared() -> Path:
     help="Shared test data folder (default: $QSMITH_SHARED, else ../shared).",
 )
 def conformance(shared: Path | None) -> None:
-    """Run the protocol, SigV4, event stream and endpoint suites; print the tally."""
+    """Run the protocol, SigV4, event stream and endpoint suites; print the tally.
+
+    Needs the codegen extra: pip install 'qsmith[codegen]'.
+    """
     from qsmith.codegen.conformance import format_reports, run_all
 
     reports = run_all(shared or _default_shared())

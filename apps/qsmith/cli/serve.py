@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 GATEWAY_MODULES = ("starlette", "uvicorn", "anyio")
-INSTALL_HINT = "the gateway needs the optional extra: pip install 'qsmith[gateway]'"
+INSTALL_HINT = "qsmith serve needs the optional extra: pip install 'qsmith[gateway]'"
 API_KEYS_ENV = "QSMITH_GATEWAY_API_KEYS"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -100,7 +100,10 @@ def serve(
     max_streams: int,
     log_level: str,
 ) -> None:
-    """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`)."""
+    """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`).
+
+    Needs the gateway extra: pip install 'qsmith[gateway]'.
+    """
     keys = api_keys(given_keys)
     if host not in LOOPBACK_HOSTS and not keys:
         click.echo(

@@ -33,6 +33,7 @@ def telemetry(
     """Generate typed metric builders from telemetry DEFINITIONS files.
 
     Later files override types and metrics of the same name in earlier ones.
+    Needs the codegen extra: pip install 'qsmith[codegen]'.
     """
     from qsmith.codegen.telemetry import generate_module, load_definitions, render_module
 

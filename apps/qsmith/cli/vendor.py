@@ -34,6 +34,7 @@ def vendor(
     """Vendor SERVICES (shipped client names, or model files) into --package.
 
     The result imports only the standard library and httpx: no qsmith install needed.
+    Needs the codegen extra: pip install 'qsmith[codegen]'.
     """
     from qsmith.codegen.vendor import vendor as vendor_clients
 
