@@ -39,7 +39,8 @@ COMMANDS: list[tuple[str, list[str], str | None]] = [
     ("logout", [], None),
     ("whoami", [], None),
     ("serve", [], GATEWAY),
-    ("chat", ["--list"], None),
+    ("chat", ["--fake", "--non-interactive", "hello"], None),
+    ("serve --fake", [], GATEWAY),
 ]
 
 C2J = {

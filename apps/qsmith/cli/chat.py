@@ -45,6 +45,11 @@ QUIT_COMMANDS = frozenset({"/quit", "/exit", "/q"})
 @click.option("--show", "show_id", metavar="ID", help="Print a stored conversation.")
 @click.option("--export", "export_id", metavar="ID", help="Export a stored conversation.")
 @click.option("--format", "export_format", type=click.Choice(["json", "markdown"]), default="json")
+@click.option(
+    "--fake",
+    is_flag=True,
+    help="Talk to qsmith's offline stand-in for Amazon Q (no login, nothing saved).",
+)
 def chat(
     prompt: str | None,
     non_interactive: bool,
@@ -61,22 +66,28 @@ def chat(
     show_id: str | None,
     export_id: str | None,
     export_format: str,
+    fake: bool,
 ) -> None:
     """Chat with Amazon Q Developer; PROMPT starts the conversation."""
     store = ConversationStore()
     if list_stored or show_id or export_id:
         _store_command(store, list_stored, show_id, export_id, export_format)
         return
-    conversation = Conversation(
-        model=model,
-        region=region,
-        profile=profile,
-        profile_arn=profile_arn,
-        endpoint_url=endpoint_url,
-        store=None if no_save else store,
-        resume=resume_id,
-    )
-    with conversation:
+    with contextlib.ExitStack() as stack:
+        token: str | None = None
+        if fake:
+            endpoint_url, token = _start_standin(stack)
+        conversation = Conversation(
+            model=model,
+            region=region,
+            profile=profile,
+            profile_arn=profile_arn,
+            token=token,
+            endpoint_url=endpoint_url,
+            store=None if no_save or fake else store,
+            resume=resume_id,
+        )
+        stack.enter_context(conversation)
         if list_models:
             for info in conversation.list_models():
                 mark = " (default)" if info.is_default else ""
@@ -87,6 +98,19 @@ def chat(
             _answer(conversation, text, as_json)
             return
         _interactive(conversation, prompt, as_json)
+
+
+def _start_standin(stack: contextlib.ExitStack) -> tuple[str, str]:
+    """Start the offline stand-in for Amazon Q; its URL and the token it accepts."""
+    from qsmith.standin import ERROR_WORD, STANDIN_TOKEN, StandIn
+
+    standin = stack.enter_context(StandIn())
+    click.echo(
+        f"(offline stand-in for Amazon Q at {standin.url}; "
+        f"say {ERROR_WORD!r} to see an error, or offer tools to see a tool call)",
+        err=True,
+    )
+    return standin.url, STANDIN_TOKEN
 
 
 def _answer(conversation: Conversation, prompt: str, as_json: bool) -> None:

@@ -6,6 +6,7 @@ imported only when the command runs, and its absence is reported with the instal
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 from typing import Any
@@ -43,6 +44,7 @@ def server_config(
     keepalive: float,
     log_level: str,
     max_streams: int = 100,
+    token: str | None = None,
 ) -> Any:
     """The uvicorn configuration of the gateway (a ``uvicorn.Config``)."""
     require_gateway_extra()
@@ -53,6 +55,7 @@ def server_config(
 
     backend = ChatBackend(
         region=region,
+        token=token,
         profile_arn=profile_arn,
         models=models,
         endpoint_url=endpoint_url,
@@ -88,6 +91,11 @@ def server_config(
     "--max-streams", default=100, show_default=True, help="Concurrent upstream calls at most."
 )
 @click.option("--log-level", default="info", show_default=True)
+@click.option(
+    "--fake",
+    is_flag=True,
+    help="Answer from qsmith's offline stand-in for Amazon Q (no login needed).",
+)
 def serve(
     host: str,
     port: int,
@@ -99,6 +107,7 @@ def serve(
     keepalive: float,
     max_streams: int,
     log_level: str,
+    fake: bool,
 ) -> None:
     """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`).
 
@@ -111,18 +120,33 @@ def serve(
             f"Amazon Q login (set ${API_KEYS_ENV})",
             err=True,
         )
-    config = server_config(
-        host=host,
-        port=port,
-        keys=keys,
-        region=region,
-        models=models,
-        profile_arn=profile_arn,
-        endpoint_url=endpoint_url,
-        keepalive=keepalive,
-        log_level=log_level,
-        max_streams=max_streams,
-    )
-    import uvicorn
+    require_gateway_extra()
+    with contextlib.ExitStack() as stack:
+        token = None
+        if fake:
+            endpoint_url, token = _start_standin(stack)
+        config = server_config(
+            host=host,
+            port=port,
+            keys=keys,
+            region=region,
+            models=models,
+            profile_arn=profile_arn,
+            endpoint_url=endpoint_url,
+            keepalive=keepalive,
+            log_level=log_level,
+            max_streams=max_streams,
+            token=token,
+        )
+        import uvicorn
 
-    uvicorn.Server(config).run()
+        uvicorn.Server(config).run()
+
+
+def _start_standin(stack: contextlib.ExitStack) -> tuple[str, str]:
+    """Start the offline stand-in for Amazon Q; its URL and the token it accepts."""
+    from qsmith.standin import STANDIN_TOKEN, StandIn
+
+    standin = stack.enter_context(StandIn())
+    click.echo(f"serving qsmith's offline stand-in for Amazon Q (at {standin.url})", err=True)
+    return standin.url, STANDIN_TOKEN
