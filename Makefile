@@ -8,10 +8,11 @@ CODE_DIRS := runtime codegen generated apps
 
 .PHONY: codegen test lint typecheck pytest check-generated bench clean
 
-$(STAMP): pyproject.toml
+# Two distributions: qsmith-runtime (runtime/) and qsmith, which requires it; both editable.
+$(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[codegen,dev]'
+	$(BIN)/python -m pip install --quiet -e ./runtime -e '.[codegen,dev]'
 	touch $(STAMP)
 
 TELEMETRY_DEFS := apps/qsmith/telemetry/definitions.json

@@ -109,6 +109,7 @@ def test_every_package_is_written_and_imports(generated: Path) -> None:
             "errors.py",
             "models.py",
             "py.typed",
+            "requirements.txt",
         ]
         client = importlib.import_module(f"{TOP}.{name}.client")
         assert client.Client.__module__ == f"{TOP}.{name}.client"
