@@ -33,8 +33,11 @@ check-generated: $(STAMP)
 	$(BIN)/qsmith codegen --all --models models --out generated --check
 	$(BIN)/qsmith codegen telemetry $(TELEMETRY_DEFS) --out $(TELEMETRY_OUT) --check
 
+# Every core (pytest-xdist); a module's tests stay on one worker, so its module-scoped
+# fixtures (generated scratch clients, served gateways) are built once. PYTEST_WORKERS=0: serial.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=10
 
 test: lint typecheck check-generated pytest
 
