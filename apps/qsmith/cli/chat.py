@@ -25,8 +25,15 @@ from qsmith.chat import (
     event_to_dict,
 )
 from qsmith.chat.store import ConversationRecord
+from qsmith.cli.login_check import NO_LOGIN, has_bearer_login, needs_bearer
 
 QUIT_COMMANDS = frozenset({"/quit", "/exit", "/q"})
+HELP_COMMANDS = frozenset({"/help", "/?"})
+INTERACTIVE_HELP = """\
+/help        this list
+/quit        leave (also /exit, /q, or Ctrl-D)
+Ctrl-C       cancel the answer being written; the conversation goes on
+Anything else is sent to Amazon Q."""
 
 
 @click.command()
@@ -68,11 +75,20 @@ def chat(
     export_format: str,
     fake: bool,
 ) -> None:
-    """Chat with Amazon Q Developer; PROMPT starts the conversation."""
+    """Chat with Amazon Q Developer; PROMPT starts the conversation.
+
+    \b
+    Examples:
+      qsmith chat --fake --non-interactive "hello"
+      qsmith chat "How do I read a file in Rust?"
+    """
     store = ConversationStore()
     if list_stored or show_id or export_id:
         _store_command(store, list_stored, show_id, export_id, export_format)
         return
+    interactive = not (non_interactive or list_models)
+    if interactive and not fake and needs_bearer(model, region) and not has_bearer_login():
+        _offer_login()
     with contextlib.ExitStack() as stack:
         token: str | None = None
         if fake:
@@ -98,6 +114,17 @@ def chat(
             _answer(conversation, text, as_json)
             return
         _interactive(conversation, prompt, as_json)
+
+
+def _offer_login() -> None:
+    """Without a login, offer `qsmith login` before the first message rather than fail on it."""
+    click.echo(f"qsmith chat: {NO_LOGIN}.", err=True)
+    if not click.confirm("Log in now with `qsmith login`?", default=True, err=True):
+        click.echo("Continuing without a login; `qsmith chat --fake` needs none.", err=True)
+        return
+    from qsmith.cli.login import login
+
+    click.get_current_context().invoke(login)
 
 
 def _start_standin(stack: contextlib.ExitStack) -> tuple[str, str]:
@@ -129,7 +156,8 @@ def _answer(conversation: Conversation, prompt: str, as_json: bool) -> None:
 
 def _interactive(conversation: Conversation, first: str | None, as_json: bool) -> None:
     click.echo(
-        f"qsmith chat — conversation {conversation.id}. " "Ctrl-C cancels an answer; /quit leaves.",
+        f"qsmith chat — conversation {conversation.id}. "
+        "Ctrl-C cancels an answer; /help lists commands; /quit leaves.",
         err=True,
     )
     pending = first
@@ -147,6 +175,9 @@ def _interactive(conversation: Conversation, first: str | None, as_json: bool) -
         line, pending = pending.strip(), None
         if line in QUIT_COMMANDS:
             return
+        if line in HELP_COMMANDS:
+            click.echo(INTERACTIVE_HELP, err=True)
+            continue
         if not line:
             continue
         try:
@@ -164,6 +195,8 @@ def _store_command(
 ) -> None:
     if list_stored:
         listing = store.list()
+        if not listing.conversations:
+            click.echo(f"No stored conversations in {store.directory}.", err=True)
         for record in listing.conversations:
             click.echo(_summary(record))
         for problem in listing.corrupt:

@@ -61,7 +61,13 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, lazy=SUBCOMMANDS)
 @click.version_option(package_name="qsmith")
 def cli() -> None:
-    """qsmith: Smithy models in, typed Python clients out."""
+    """qsmith: Smithy models in, typed Python clients out.
+
+    \b
+    Examples:
+      qsmith chat --fake --non-interactive "hello"
+      qsmith codegen weather.smithy --package myproject.weather --out src
+    """
 
 
 def main(argv: list[str] | None = None) -> None:

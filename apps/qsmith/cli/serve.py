@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from qsmith.cli.login_check import NO_LOGIN, has_bearer_login, needs_bearer
+
 GATEWAY_MODULES = ("starlette", "uvicorn", "anyio")
 INSTALL_HINT = "qsmith serve needs the optional extra: pip install 'qsmith[gateway]'"
 API_KEYS_ENV = "QSMITH_GATEWAY_API_KEYS"
@@ -112,6 +114,11 @@ def serve(
     """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`).
 
     Needs the gateway extra: pip install 'qsmith[gateway]'.
+
+    \b
+    Examples:
+      qsmith serve --fake
+      qsmith serve --port 8080 --api-key $KEY
     """
     keys = api_keys(given_keys)
     if host not in LOOPBACK_HOSTS and not keys:
@@ -121,6 +128,12 @@ def serve(
             err=True,
         )
     require_gateway_extra()
+    if not fake and needs_bearer() and not has_bearer_login():
+        click.echo(
+            f"warning: {NO_LOGIN}: calls will fail until you log in; "
+            "`qsmith serve --fake` serves the offline stand-in instead",
+            err=True,
+        )
     with contextlib.ExitStack() as stack:
         token = None
         if fake:
