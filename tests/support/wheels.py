@@ -9,6 +9,7 @@ wheel's metadata asks for.
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import sysconfig
@@ -27,19 +28,22 @@ DISTRIBUTION_FOLDERS: dict[str, str] = {"qsmith": ".", "qsmith-runtime": "runtim
 
 
 def build_wheels(into: Path) -> dict[str, Path]:
-    """Build every distribution of the repository; distribution name -> wheel file."""
+    """Build every distribution of the repository; distribution name -> wheel file.
+
+    One pip run builds them all; with hatchling installed (``[dev]``) it builds in this
+    environment, offline, instead of setting up an isolated one per wheel.
+    """
+    sources = [str(REPO_ROOT / folder) for folder in DISTRIBUTION_FOLDERS.values()]
+    isolation = [] if importlib.util.find_spec("hatchling") is None else ["--no-build-isolation"]
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", *isolation]
+    subprocess.run(
+        [*pip_wheel, "-w", str(into), *sources],
+        check=True,
+        capture_output=True,
+    )
     wheels: dict[str, Path] = {}
-    for name, folder in DISTRIBUTION_FOLDERS.items():
-        source = REPO_ROOT / folder
-        if not (source / "pyproject.toml").is_file():
-            continue
-        target = into / name
-        subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", target, source],
-            check=True,
-            capture_output=True,
-        )
-        (wheel,) = target.glob("*.whl")
+    for name in DISTRIBUTION_FOLDERS:
+        (wheel,) = into.glob(f"{name.replace('-', '_')}-*.whl")
         wheels[name] = wheel
     return wheels
 
