@@ -19,7 +19,7 @@ import pytest
 from qsmith.standin import ERROR_WORD, STANDIN_MODELS
 
 
-def qsmith(*args: str, home: Path) -> list[str]:
+def qsmith(*args: str) -> list[str]:
     return [sys.executable, "-m", "qsmith.cli.main", *args]
 
 
@@ -31,7 +31,7 @@ def clean_env(home: Path) -> dict[str, str]:
 
 def test_chat_fake_streams_an_answer_without_a_login(tmp_path: Path) -> None:
     result = subprocess.run(
-        qsmith("chat", "--fake", "--non-interactive", "hello", home=tmp_path),
+        qsmith("chat", "--fake", "--non-interactive", "hello"),
         env=clean_env(tmp_path),
         capture_output=True,
         text=True,
@@ -45,7 +45,7 @@ def test_chat_fake_streams_an_answer_without_a_login(tmp_path: Path) -> None:
 
 def test_chat_fake_json_shows_reasoning_metering_and_usage(tmp_path: Path) -> None:
     result = subprocess.run(
-        qsmith("chat", "--fake", "--non-interactive", "--json", "hi", home=tmp_path),
+        qsmith("chat", "--fake", "--non-interactive", "--json", "hi"),
         env=clean_env(tmp_path),
         capture_output=True,
         text=True,
@@ -59,7 +59,7 @@ def test_chat_fake_json_shows_reasoning_metering_and_usage(tmp_path: Path) -> No
 
 def test_chat_fake_fails_on_request_with_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        qsmith("chat", "--fake", "--non-interactive", f"{ERROR_WORD} now", home=tmp_path),
+        qsmith("chat", "--fake", "--non-interactive", f"{ERROR_WORD} now"),
         env=clean_env(tmp_path),
         capture_output=True,
         text=True,
@@ -82,7 +82,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("home")
     port = free_port()
     process = subprocess.Popen(
-        qsmith("serve", "--fake", "--port", str(port), "--log-level", "warning", home=home),
+        qsmith("serve", "--fake", "--port", str(port), "--log-level", "warning"),
         env=clean_env(home),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
