@@ -8,10 +8,11 @@ CODE_DIRS := runtime codegen generated apps
 
 .PHONY: codegen test lint typecheck pytest check-generated bench clean
 
-$(STAMP): pyproject.toml
+# Two distributions: qsmith-runtime (runtime/) and qsmith, which requires it; both editable.
+$(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[codegen,dev]'
+	$(BIN)/python -m pip install --quiet -e ./runtime -e '.[codegen,dev]'
 	touch $(STAMP)
 
 TELEMETRY_DEFS := apps/qsmith/telemetry/definitions.json
@@ -32,8 +33,11 @@ check-generated: $(STAMP)
 	$(BIN)/qsmith codegen --all --models models --out generated --check
 	$(BIN)/qsmith codegen telemetry $(TELEMETRY_DEFS) --out $(TELEMETRY_OUT) --check
 
+# Every core (pytest-xdist); a module's tests stay on one worker, so its module-scoped
+# fixtures (generated scratch clients, served gateways) are built once. PYTEST_WORKERS=0: serial.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=10
 
 test: lint typecheck check-generated pytest
 

@@ -11,6 +11,19 @@ from tests.support.isolated import link_distributions, requirement_closure
 from tests.support.shared import REPO_ROOT
 
 CODE_DIRS = ["runtime", "codegen", "generated", "apps"]
+# What the runtime may never import: the generator, the generated clients, every app, and
+# the generator's third-party stack. Imports flow one way (ARCHITECTURE.md).
+APP_PACKAGES = ("qsmith.cli", "qsmith.chat", "qsmith.gateway", "qsmith.login", "qsmith.telemetry")
+FORBIDDEN_IN_RUNTIME = (
+    "qsmith.codegen",
+    "qsmith.clients",
+    "qsmith.standin",
+    *APP_PACKAGES,
+    "pydantic",
+    "jinja2",
+    "black",
+    "click",
+)
 
 
 def test_no_folder_has_a_qsmith_init() -> None:
@@ -22,7 +35,7 @@ def test_importing_the_runtime_loads_only_httpx_and_the_standard_library() -> No
     probe = (
         "import sys, pkgutil\n"
         "import qsmith.runtime, qsmith.runtime.schema, qsmith.runtime.errors\n"
-        "banned = {'pydantic', 'jinja2', 'black', 'click', 'qsmith.codegen', 'qsmith.cli'}\n"
+        f"banned = {set(FORBIDDEN_IN_RUNTIME)!r}\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in banned or "
         "any(m.startswith(b + '.') or m == b for b in banned))\n"
         "print(','.join(loaded))\n"
@@ -33,12 +46,49 @@ def test_importing_the_runtime_loads_only_httpx_and_the_standard_library() -> No
     assert out == ""
 
 
+def imported_modules(source: str) -> set[str]:
+    """Every module ``source`` imports: import statements, at any depth, and
+    ``importlib.import_module("...")`` calls with a literal name."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.add(node.args[0].value)
+    return found
+
+
+def is_within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
 def test_runtime_never_imports_codegen_generated_or_apps() -> None:
-    forbidden = ("qsmith.codegen", "qsmith.clients", "qsmith.cli", "pydantic", "jinja2")
-    for path in (REPO_ROOT / "runtime").rglob("*.py"):
-        text = path.read_text()
-        for name in forbidden:
-            assert f"import {name}" not in text and f"from {name}" not in text, (path, name)
+    offenders = sorted(
+        (str(path.relative_to(REPO_ROOT)), module)
+        for path in (REPO_ROOT / "runtime").rglob("*.py")
+        for module in imported_modules(path.read_text(encoding="utf-8"))
+        if any(is_within(module, banned) for banned in FORBIDDEN_IN_RUNTIME)
+    )
+    assert offenders == []
+
+
+def test_the_import_scanner_sees_each_app_import() -> None:
+    for app in APP_PACKAGES:
+        assert imported_modules(f"def f():\n    from {app} import x\n") >= {app}
+        assert imported_modules(f"import importlib\nimportlib.import_module('{app}.y')") == {
+            "importlib",
+            f"{app}.y",
+        }
+    assert not any(is_within("qsmith.runtime.telemetry", app) for app in APP_PACKAGES)
 
 
 def test_runtime_and_a_generated_client_run_with_only_httpx_installed(tmp_path: Path) -> None:

@@ -24,9 +24,10 @@ def test_help_lists_every_subcommand_without_importing_them() -> None:
         assert name in result.output
 
 
-def test_codegen_reports_what_it_read(tmp_path: object) -> None:
+def test_codegen_all_reports_what_it_read_and_finding_no_model_is_an_error() -> None:
     result = CliRunner().invoke(
         cli, ["codegen", "--all", "--models", "does-not-exist", "--out", "x"]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "0 model file(s) read" in result.output
+    assert "no model found in does-not-exist/" in result.output

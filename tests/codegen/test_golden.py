@@ -12,9 +12,6 @@ import gzip
 import hashlib
 import importlib
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +26,8 @@ from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.client import CallOptions, ClientConfig
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.testing import LoopbackServer, ScriptedResponse
+from tests.support.mypy_run import mypy_strict
+from tests.support.scratch import forget
 from tests.support.shared import REPO_ROOT
 
 MODEL = Path(__file__).parent / "data" / "kitchen-sink.json"
@@ -47,8 +46,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     qsmith.clients.__path__.append(str(clients))
     yield clients / PACKAGE
     qsmith.clients.__path__.remove(str(clients))
-    for name in [m for m in sys.modules if m.startswith(f"qsmith.clients.{PACKAGE}")]:
-        del sys.modules[name]
+    forget(f"qsmith.clients.{PACKAGE}")
 
 
 @pytest.mark.parametrize(
@@ -68,23 +66,12 @@ def test_generated_package_has_exactly_the_artifacts(generated: Path) -> None:
 def test_generated_package_passes_mypy_strict(generated: Path) -> None:
     out = generated.parents[2]
     (out / "qsmith" / "clients" / "__init__.py").write_text('"""Scratch clients."""\n')
-    env = {**os.environ, "MYPYPATH": f"{REPO_ROOT / 'runtime'}{os.pathsep}{out}"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--explicit-package-bases",
-            "--namespace-packages",
-            "--no-incremental",
-            "-p",
-            f"qsmith.clients.{PACKAGE}",
-        ],
+    result = mypy_strict(
+        "-p",
+        f"qsmith.clients.{PACKAGE}",
         cwd=out,
-        env=env,
-        capture_output=True,
-        text=True,
+        mypy_path=[REPO_ROOT / "runtime", out],
+        options=["--explicit-package-bases", "--namespace-packages"],
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -29,6 +29,8 @@ from qsmith.runtime.client import ClientConfig
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.testing import LoopbackServer, ScriptedResponse
 from tests.support.examples import example
+from tests.support.mypy_run import mypy_strict
+from tests.support.scratch import importable
 from tests.support.shared import REPO_ROOT, shared_path
 
 TOP = "awsmodels"
@@ -79,13 +81,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         result = runner.invoke(cli, args, catch_exceptions=False)
         assert result.exit_code == 0, (relative, result.output)
         assert f"-> {TOP}.{name} " in result.output
-    sys.path.insert(0, str(out))
-    try:
+    with importable(out, TOP):
         yield out
-    finally:
-        sys.path.remove(str(out))
-        for module in [m for m in sys.modules if m.split(".")[0] == TOP]:
-            del sys.modules[module]
 
 
 def test_other_protocols_are_refused_with_a_reason(tmp_path: Path) -> None:
@@ -124,6 +121,7 @@ def test_every_package_is_written_and_imports(generated: Path) -> None:
             "errors.py",
             "models.py",
             "py.typed",
+            "requirements.txt",
         ]
         client = importlib.import_module(f"{TOP}.{name}.client")
         assert client.Client.__module__ == f"{TOP}.{name}.client"
@@ -131,20 +129,8 @@ def test_every_package_is_written_and_imports(generated: Path) -> None:
         assert f"from {TOP}.{name} import _schema" in text
 
 
-def test_mypy_strict_over_all_generated_packages(
-    generated: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    env = {**os.environ, "MYPYPATH": str(generated)}
-    cache = tmp_path_factory.mktemp("mypy-cache")
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), "-p", TOP],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+def test_mypy_strict_over_all_generated_packages(generated: Path) -> None:
+    result = mypy_strict("-p", TOP, cwd=REPO_ROOT, mypy_path=[generated])
     errors: dict[str, list[str]] = {}
     for package, message in _MYPY_ERROR.findall(result.stdout):
         errors.setdefault(package, []).append(message)
@@ -287,18 +273,13 @@ def test_smithy_run_plugin(tmp_path: Path, prelude: bool, loopback: LoopbackServ
     package = plugin_dir / "weather" / "client"
     assert not (plugin_dir / "weather" / "__init__.py").exists()  # the user's namespace
     assert "from weather.client.models import" in (package / "client.py").read_text()
-    sys.path.insert(0, str(plugin_dir))
-    try:
+    with importable(plugin_dir, "weather"):
         client_module = importlib.import_module("weather.client.client")
         loopback.enqueue(ScriptedResponse(status=200, body=b'{"name": "Lyon"}'))
         with client_module.Client(endpoint_url=loopback.url) as client:
             output = client.get_city(city_id="lyon-69")
         assert output.name == "Lyon"
         assert loopback.requests[0].target == "/cities/lyon-69"
-    finally:
-        sys.path.remove(str(plugin_dir))
-        for module in [m for m in sys.modules if m.split(".")[0] == "weather"]:
-            del sys.modules[module]
 
 
 def test_idl_model_and_default_package(tmp_path: Path) -> None:
@@ -372,8 +353,7 @@ def test_class_names_never_shadow_imports_or_each_other(tmp_path: Path) -> None:
         cli, ["codegen", str(model), "--package", "clash.w", "--out", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    sys.path.insert(0, str(tmp_path))
-    try:
+    with importable(tmp_path, "clash"):
         models = importlib.import_module("clash.w.models")
         schema = importlib.import_module("clash.w._schema")
         assert models.Document_.__dataclass_fields__.keys() == {"id"}
@@ -383,10 +363,6 @@ def test_class_names_never_shadow_imports_or_each_other(tmp_path: Path) -> None:
         assert output.member("document").target.python_type is models.Document_
         union = output.member("principal").target
         assert union.member("user").variant_type is models.PrincipalUserVariant
-    finally:
-        sys.path.remove(str(tmp_path))
-        for module in [m for m in sys.modules if m.split(".")[0] == "clash"]:
-            del sys.modules[module]
 
 
 def test_reserved_class_names_cover_every_name_generated_modules_import() -> None:

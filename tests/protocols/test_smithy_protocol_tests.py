@@ -8,9 +8,6 @@ known failures are ``qsmith.codegen.conformance``'s, shared with ``qsmith confor
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -20,6 +17,7 @@ from qsmith.codegen.conformance.protocol_cases import PROTOCOLS, VECTORS, Protoc
 from qsmith.codegen.conformance.protocol_checks import check_protocol_case
 from qsmith.codegen.conformance.protocol_clients import CLIENTS_SUBDIR
 from tests.protocols.conftest import ProtocolClients
+from tests.support.mypy_run import mypy_strict
 from tests.support.shared import REPO_ROOT, shared_path, shared_root
 
 
@@ -77,25 +75,7 @@ def test_generated_protocol_clients_pass_mypy_strict(protocol_clients: ProtocolC
         "explicit_package_bases = True\nnamespace_packages = True\n"
     )
     # The scratch tree stands in for generated/ (both hold qsmith.clients).
-    path = os.pathsep.join(
-        [str(root)] + [str(REPO_ROOT / folder) for folder in ("runtime", "codegen", "apps")]
-    )
+    path = [root, *(REPO_ROOT / folder for folder in ("runtime", "codegen", "apps"))]
     packages = [str(CLIENTS_SUBDIR / p) for p in sorted(protocol_clients.packages.values())]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--config-file",
-            str(config),
-            "--cache-dir",
-            str(REPO_ROOT / ".mypy_cache" / "protocol-clients"),
-            *packages,
-        ],
-        cwd=root,
-        env={**os.environ, "MYPYPATH": path},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = mypy_strict(*packages, cwd=root, mypy_path=path, config=config)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from tests.support.scratch import forget
 from tests.support.shared import shared_path
 
 UPSTREAM = "upstream/aws-toolkit-telemetry-definitions"
@@ -41,7 +42,7 @@ def import_source(source: str, directory: Path, name: str) -> ModuleType:
     try:
         spec.loader.exec_module(module)
     finally:
-        del sys.modules[name]
+        forget(name)
     return module
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import inspect
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from syrupy.assertion import SnapshotAssertion
 from qsmith.codegen.telemetry import load_definitions, parse_definitions, render_module
 from qsmith.runtime.errors import CodegenError
 from qsmith.runtime.telemetry import MetricDatum, MetricFieldError, MetricUnit
+from tests.support.mypy_run import mypy_strict
 from tests.telemetry.helpers import (
     SAMPLE,
     common_definitions,
@@ -76,29 +75,12 @@ def test_generated_modules_are_mypy_strict_clean(tmp_path: Path) -> None:
         "sample_run(attempts=1)\n"
         'sample_run(result="Failed", attempts="1")\n'
     )
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "toolkit_metrics.py",
-            "sample_metrics.py",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    misuse = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "misuse.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert 'Missing named argument "result"' in misuse.stdout
-    assert 'Argument "attempts" to "sample_run" has incompatible type "str"' in misuse.stdout
+    # One mypy run for all three: the generated modules must be clean, the misuse caught.
+    run = mypy_strict("toolkit_metrics.py", "sample_metrics.py", "misuse.py", cwd=tmp_path)
+    errors = [line for line in run.stdout.splitlines() if ": error: " in line]
+    assert errors and all(line.startswith("misuse.py:") for line in errors), run.stdout
+    assert 'Missing named argument "result"' in run.stdout
+    assert 'Argument "attempts" to "sample_run" has incompatible type "str"' in run.stdout
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from qsmith.codegen.vendor.imports import import_sites, module_files
 from qsmith.codegen.vendor.rewrite import leftover_problems, rewrite_source, rewriter
 from qsmith.runtime.errors import CodegenError
 from tests.codegen.test_own_models import WEATHER
+from tests.support.scratch import importable
 
 
 def test_cli_writes_the_documented_layout(tmp_path: Path) -> None:
@@ -90,15 +90,10 @@ def test_a_model_file_is_generated_straight_into_the_package(tmp_path: Path) -> 
     vendor([str(model)], "app.q", tmp_path / "src")
     client = tmp_path / "src" / "app" / "q" / "weather" / "client.py"
     assert "from app.q.weather.models import" in client.read_text(encoding="utf-8")
-    sys.path.insert(0, str(tmp_path / "src"))
-    try:
+    with importable(tmp_path / "src", "app"):
         from app.q.weather.client import Client  # type: ignore[import-not-found]
 
         assert Client.__module__ == "app.q.weather.client"
-    finally:
-        sys.path.remove(str(tmp_path / "src"))
-        for name in [m for m in sys.modules if m.split(".")[0] == "app"]:
-            del sys.modules[name]
 
 
 def test_function_level_and_type_checking_imports_are_followed() -> None:

@@ -21,6 +21,7 @@ from qsmith.clients.codewhisperer_streaming.models import (
 from qsmith.codegen.vendor import VendorReport, vendor
 from qsmith.testing import LoopbackServer, ScriptedResponse
 from qsmith.testing.event_streams import event_stream_body
+from tests.support.mypy_run import mypy_strict
 from tests.vendor.isolation import isolated_site_packages
 
 PACKAGE = "myproject._vendor.q"
@@ -142,24 +143,7 @@ def test_vendored_tree_is_mypy_strict_clean_on_its_own(
     project: tuple[Path, VendorReport],
 ) -> None:
     root, _ = project
-    env = {**os.environ, "MYPYPATH": str(root / "src")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(root / ".mypy"),
-            "-p",
-            PACKAGE,
-        ],
-        cwd=root,  # outside the repository: none of its mypy settings apply
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    # cwd outside the repository: none of its mypy settings apply
+    result = mypy_strict("-p", PACKAGE, cwd=root, mypy_path=[root / "src"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout

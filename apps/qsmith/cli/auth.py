@@ -23,7 +23,12 @@ from qsmith.runtime.errors import ConfigError, IdentityError
 
 @click.group()
 def auth() -> None:
-    """Inspect the identities qsmith signs requests with."""
+    """Inspect the identities qsmith signs requests with.
+
+    \b
+    Example:
+      qsmith auth status --profile work
+    """
 
 
 def _expiry(expiration: datetime | None) -> str:
@@ -94,7 +99,12 @@ def _token_lines(
 )
 @click.option("--sso-session", help="An sso-session whose cached token to report on.")
 def status(profile: str | None, token_file: Path | None, sso_session: str | None) -> None:
-    """Show where AWS credentials and the bearer token come from (never a secret)."""
+    """Show where AWS credentials and the bearer token come from (never a secret).
+
+    \b
+    Example:
+      qsmith auth status --profile work
+    """
     click.echo("AWS credentials (SigV4 services: consolas, qdeveloper-streaming, telemetry)")
     for line in _credentials_lines(profile):
         click.echo(line)

@@ -25,8 +25,15 @@ from qsmith.chat import (
     event_to_dict,
 )
 from qsmith.chat.store import ConversationRecord
+from qsmith.cli.login_check import NO_LOGIN, has_bearer_login, needs_bearer
 
 QUIT_COMMANDS = frozenset({"/quit", "/exit", "/q"})
+HELP_COMMANDS = frozenset({"/help", "/?"})
+INTERACTIVE_HELP = """\
+/help        this list
+/quit        leave (also /exit, /q, or Ctrl-D)
+Ctrl-C       cancel the answer being written; the conversation goes on
+Anything else is sent to Amazon Q."""
 
 
 @click.command()
@@ -45,6 +52,11 @@ QUIT_COMMANDS = frozenset({"/quit", "/exit", "/q"})
 @click.option("--show", "show_id", metavar="ID", help="Print a stored conversation.")
 @click.option("--export", "export_id", metavar="ID", help="Export a stored conversation.")
 @click.option("--format", "export_format", type=click.Choice(["json", "markdown"]), default="json")
+@click.option(
+    "--fake",
+    is_flag=True,
+    help="Talk to qsmith's offline stand-in for Amazon Q (no login, nothing saved).",
+)
 def chat(
     prompt: str | None,
     non_interactive: bool,
@@ -61,22 +73,37 @@ def chat(
     show_id: str | None,
     export_id: str | None,
     export_format: str,
+    fake: bool,
 ) -> None:
-    """Chat with Amazon Q Developer; PROMPT starts the conversation."""
+    """Chat with Amazon Q Developer; PROMPT starts the conversation.
+
+    \b
+    Examples:
+      qsmith chat --fake --non-interactive "hello"
+      qsmith chat "How do I read a file in Rust?"
+    """
     store = ConversationStore()
     if list_stored or show_id or export_id:
         _store_command(store, list_stored, show_id, export_id, export_format)
         return
-    conversation = Conversation(
-        model=model,
-        region=region,
-        profile=profile,
-        profile_arn=profile_arn,
-        endpoint_url=endpoint_url,
-        store=None if no_save else store,
-        resume=resume_id,
-    )
-    with conversation:
+    interactive = not (non_interactive or list_models)
+    if interactive and not fake and needs_bearer(model, region) and not has_bearer_login():
+        _offer_login()
+    with contextlib.ExitStack() as stack:
+        token: str | None = None
+        if fake:
+            endpoint_url, token = _start_standin(stack)
+        conversation = Conversation(
+            model=model,
+            region=region,
+            profile=profile,
+            profile_arn=profile_arn,
+            token=token,
+            endpoint_url=endpoint_url,
+            store=None if no_save or fake else store,
+            resume=resume_id,
+        )
+        stack.enter_context(conversation)
         if list_models:
             for info in conversation.list_models():
                 mark = " (default)" if info.is_default else ""
@@ -87,6 +114,30 @@ def chat(
             _answer(conversation, text, as_json)
             return
         _interactive(conversation, prompt, as_json)
+
+
+def _offer_login() -> None:
+    """Without a login, offer `qsmith login` before the first message rather than fail on it."""
+    click.echo(f"qsmith chat: {NO_LOGIN}.", err=True)
+    if not click.confirm("Log in now with `qsmith login`?", default=True, err=True):
+        click.echo("Continuing without a login; `qsmith chat --fake` needs none.", err=True)
+        return
+    from qsmith.cli.login import login
+
+    click.get_current_context().invoke(login)
+
+
+def _start_standin(stack: contextlib.ExitStack) -> tuple[str, str]:
+    """Start the offline stand-in for Amazon Q; its URL and the token it accepts."""
+    from qsmith.standin import ERROR_WORD, STANDIN_TOKEN, StandIn
+
+    standin = stack.enter_context(StandIn())
+    click.echo(
+        f"(offline stand-in for Amazon Q at {standin.url}; "
+        f"say {ERROR_WORD!r} to see an error, or offer tools to see a tool call)",
+        err=True,
+    )
+    return standin.url, STANDIN_TOKEN
 
 
 def _answer(conversation: Conversation, prompt: str, as_json: bool) -> None:
@@ -105,7 +156,8 @@ def _answer(conversation: Conversation, prompt: str, as_json: bool) -> None:
 
 def _interactive(conversation: Conversation, first: str | None, as_json: bool) -> None:
     click.echo(
-        f"qsmith chat — conversation {conversation.id}. " "Ctrl-C cancels an answer; /quit leaves.",
+        f"qsmith chat — conversation {conversation.id}. "
+        "Ctrl-C cancels an answer; /help lists commands; /quit leaves.",
         err=True,
     )
     pending = first
@@ -123,6 +175,9 @@ def _interactive(conversation: Conversation, first: str | None, as_json: bool) -
         line, pending = pending.strip(), None
         if line in QUIT_COMMANDS:
             return
+        if line in HELP_COMMANDS:
+            click.echo(INTERACTIVE_HELP, err=True)
+            continue
         if not line:
             continue
         try:
@@ -140,6 +195,8 @@ def _store_command(
 ) -> None:
     if list_stored:
         listing = store.list()
+        if not listing.conversations:
+            click.echo(f"No stored conversations in {store.directory}.", err=True)
         for record in listing.conversations:
             click.echo(_summary(record))
         for problem in listing.corrupt:

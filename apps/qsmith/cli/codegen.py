@@ -58,6 +58,7 @@ class CodegenGroup(LazyGroup):
     show_default=True,
 )
 @click.option(
+    "-o",
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -70,7 +71,25 @@ def codegen(
     ctx: click.Context, all_services: bool, models_dir: Path, out_dir: Path | None, check: bool
 ) -> None:
     """Generate typed clients from Smithy models: the shipped ones (`--all`), your own
-    (`qsmith codegen MODEL... --package NAME`), or other code (sub-commands)."""
+    (`qsmith codegen MODEL...`), or other code (sub-commands).
+
+    \b
+    Your own model: qsmith codegen MODEL... [OPTIONS]
+      MODEL...        Smithy IDL (.smithy) or JSON AST files; - reads stdin  [required]
+      -o, --out DIR   where the package's folders start  [required, unless
+                      $SMITHY_PLUGIN_DIR is set]
+      --package NAME  dotted package to generate, e.g. myproject.weather
+                      [default: the service name in snake case]
+      --service ID    shape id of the service  [required when the model has
+                      several services]
+
+    Needs the codegen extra: pip install 'qsmith[codegen]'.
+
+    \b
+    Examples:
+      qsmith codegen weather.smithy --package myproject.weather --out src
+      qsmith codegen --all --check
+    """
     if ctx.invoked_subcommand is not None:
         return
     from qsmith.codegen.build import generate_all
@@ -79,6 +98,10 @@ def codegen(
         raise click.UsageError("say --all, name model files, or name a sub-command (see --help)")
     report = generate_all(models_dir, out_dir or Path("generated"), check=check)
     click.echo(report.summary())
+    if not report.services:
+        raise click.ClickException(
+            f"no model found in {models_dir}/ (*.json): name the folder with --models"
+        )
     if check and report.stale:
         raise click.ClickException(
             "generated/ differs from a fresh generation: run `make codegen` and commit:\n  "
@@ -88,14 +111,24 @@ def codegen(
 
 @click.command(name="MODEL")
 @click.argument("models", nargs=-1, required=True)
-@click.option("--service", "service_id", help="Shape id of the service (default: the only one).")
+@click.option(
+    "--service",
+    "service_id",
+    help="Shape id of the service [required when the model has several].",
+)
 @click.option(
     "--package",
     "module",
     help="Dotted package to generate, e.g. myproject.clients.weather "
     "[default: the service name in snake case].",
 )
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the package's folders start [required unless $SMITHY_PLUGIN_DIR is set].",
+)
 @click.pass_context
 def own_model(
     ctx: click.Context,
@@ -104,7 +137,12 @@ def own_model(
     module: str | None,
     out_dir: Path | None,
 ) -> None:
-    """Generate the client of one service of your own Smithy model (JSON AST or IDL)."""
+    """Generate the client of one service of your own Smithy model (JSON AST or IDL).
+
+    \b
+    Example:
+      qsmith codegen weather.smithy --package myproject.weather --out src
+    """
     from qsmith.codegen.own_models import generate_service
 
     sources: list[Any] = [_stdin_model() if m == "-" else Path(m) for m in models]

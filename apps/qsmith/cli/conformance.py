@@ -30,10 +30,23 @@ def _default_shared() -> Path:
     help="Shared test data folder (default: $QSMITH_SHARED, else ../shared).",
 )
 def conformance(shared: Path | None) -> None:
-    """Run the protocol, SigV4, event stream and endpoint suites; print the tally."""
+    """Run the protocol, SigV4, event stream and endpoint suites; print the tally.
+
+    Needs the codegen extra: pip install 'qsmith[codegen]'.
+
+    \b
+    Example:
+      qsmith conformance --shared ../shared
+    """
     from qsmith.codegen.conformance import format_reports, run_all
 
-    reports = run_all(shared or _default_shared())
+    folder = shared or _default_shared()
+    if not folder.is_dir():
+        raise click.ClickException(
+            f"shared test data missing: {folder} is not a folder; name it with --shared DIR "
+            "(or set $QSMITH_SHARED)"
+        )
+    reports = run_all(folder)
     click.echo(format_reports(reports))
     if any(report.failed for report in reports):
         sys.exit(1)

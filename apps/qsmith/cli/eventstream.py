@@ -43,13 +43,23 @@ _READ_SIZE = 64 * 1024
 
 @click.group()
 def eventstream() -> None:
-    """Decode and encode application/vnd.amazon.eventstream bytes."""
+    """Decode and encode application/vnd.amazon.eventstream bytes.
+
+    \b
+    Example:
+      qsmith eventstream decode capture.bin > messages.jsonl
+    """
 
 
 @eventstream.command()
 @click.argument("source", type=click.File("rb", lazy=False), default="-")
 def decode(source: BinaryIO) -> None:
-    """Print each message of FILE (or - for stdin) as a JSON line."""
+    """Print each message of FILE (or - for stdin) as a JSON line.
+
+    \b
+    Example:
+      qsmith eventstream decode capture.bin > messages.jsonl
+    """
     decoder = MessageDecoder()
     try:
         # read1 returns what is available, so a live pipe is decoded as it arrives.
@@ -67,13 +77,19 @@ def decode(source: BinaryIO) -> None:
 @click.argument("source", type=click.File("r", encoding="utf-8", lazy=False), default="-")
 @click.option(
     "-o",
-    "--output",
+    "--out",
+    "output",
     type=click.File("wb", lazy=False),
     default="-",
     help="Where to write the frames (default: stdout).",
 )
 def encode(source: TextIO, output: BinaryIO) -> None:
-    """Write the frames for JSON lines read from FILE (or - for stdin)."""
+    """Write the frames for JSON lines read from FILE (or - for stdin).
+
+    \b
+    Example:
+      qsmith eventstream encode messages.jsonl -o capture.bin
+    """
     for number, line in enumerate(source, start=1):
         if not line.strip():
             continue

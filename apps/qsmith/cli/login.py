@@ -169,7 +169,13 @@ def login(
     profile_arn: str | None,
     no_browser: bool,
 ) -> None:
-    """Log in with AWS Builder ID or IAM Identity Center, or import another tool's login."""
+    """Log in with AWS Builder ID or IAM Identity Center, or import another tool's login.
+
+    \b
+    Examples:
+      qsmith login
+      qsmith login --start-url https://my-org.awsapps.com/start --region eu-west-1
+    """
     paths = LoginPaths.from_environment()
     if source is not None:
         if start_url or region:
@@ -193,7 +199,12 @@ def login(
 
 @click.command()
 def logout() -> None:
-    """Forget the current login (qsmith's own token file is deleted)."""
+    """Forget the current login (qsmith's own token file is deleted).
+
+    \b
+    Example:
+      qsmith logout
+    """
     try:
         click.echo(session.logout(LoginPaths.from_environment()))
     except NotLoggedInError:
@@ -202,7 +213,12 @@ def logout() -> None:
 
 @click.command()
 def whoami() -> None:
-    """Show the current login: identity kind, owner, region, expiry and profile."""
+    """Show the current login: identity kind, owner, region, expiry and profile.
+
+    \b
+    Example:
+      qsmith whoami
+    """
     info = session.whoami(LoginPaths.from_environment())
     owner = (
         "qsmith (refreshed by qsmith)"

@@ -11,7 +11,11 @@ import sys
 
 import click
 
+from qsmith.cli.extras import install_line, missing_extra, needs_extra_command
 from qsmith.runtime.errors import QsmithError
+
+# Every failure the command reports starts this way, whatever raised it.
+ERROR_PREFIX = "error: "
 
 # name -> "module:attribute" of a click command or group, imported on first use.
 SUBCOMMANDS: dict[str, str] = {
@@ -43,7 +47,12 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self._lazy:
             module_name, _, attr = self._lazy[cmd_name].partition(":")
-            command = getattr(importlib.import_module(module_name), attr)
+            try:
+                command = getattr(importlib.import_module(module_name), attr)
+            except ModuleNotFoundError as exc:
+                if missing_extra(exc) is None:
+                    raise
+                return needs_extra_command(cmd_name, f"{ctx.command_path} {cmd_name}", exc)
             if not isinstance(command, click.Command):
                 raise TypeError(f"{self._lazy[cmd_name]} is not a click command")
             return command
@@ -53,7 +62,13 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, lazy=SUBCOMMANDS)
 @click.version_option(package_name="qsmith")
 def cli() -> None:
-    """qsmith: Smithy models in, typed Python clients out."""
+    """qsmith: Smithy models in, typed Python clients out.
+
+    \b
+    Examples:
+      qsmith chat --fake --non-interactive "hello"
+      qsmith codegen weather.smithy --package myproject.weather --out src
+    """
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -63,13 +78,25 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(f"Try '{exc.ctx.command_path} --help' for help.", err=True)
+        click.echo(f"{ERROR_PREFIX}{exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"{ERROR_PREFIX}{exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except QsmithError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"{ERROR_PREFIX}{exc}", err=True)
+        sys.exit(1)
+    except ModuleNotFoundError as exc:
+        if missing_extra(exc) is None:
+            raise
+        command = " ".join(["qsmith", *(a for a in (argv or sys.argv[1:])[:1])])
+        click.echo(f"{ERROR_PREFIX}{install_line(command, exc)}", err=True)
         sys.exit(1)
 
 

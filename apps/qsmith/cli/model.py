@@ -22,4 +22,11 @@ MODEL_SUBCOMMANDS: dict[str, str] = {
 
 @click.group(cls=LazyGroup, lazy=MODEL_SUBCOMMANDS)
 def model() -> None:
-    """Validate and inspect Smithy JSON AST models; convert C2J models to them."""
+    """Validate, inspect and convert Smithy models: Smithy IDL (.smithy) or JSON AST (.json);
+    import C2J models.
+
+    \b
+    Examples:
+      qsmith model validate weather.smithy
+      qsmith model show example.weather#Weather --model weather.smithy
+    """

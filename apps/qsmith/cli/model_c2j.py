@@ -22,7 +22,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option(
     "-o",
-    "--output",
+    "--out",
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the model here instead of to standard output.",
@@ -33,6 +33,10 @@ def import_c2j(
     """Convert the C2J model FILE to Smithy JSON AST 2.0.
 
     Warnings name every C2J key the Smithy model does not carry; they go to standard error.
+
+    \b
+    Example:
+      qsmith model import-c2j service-2.json -o model.json
     """
     from qsmith.codegen.c2j import load_c2j
 

@@ -34,7 +34,12 @@ def _fail(error: ModelError) -> None:
     "--together", is_flag=True, help="Load the files as one model instead of each on its own."
 )
 def validate(files: tuple[Path, ...], together: bool) -> None:
-    """Check that each FILE is a valid Smithy JSON AST model."""
+    """Check that each FILE is a valid Smithy JSON AST model.
+
+    \b
+    Example:
+      qsmith model validate models/*.json
+    """
     groups = [list(files)] if together else [[f] for f in files]
     problems = []
     for group in groups:
@@ -54,7 +59,12 @@ def validate(files: tuple[Path, ...], together: bool) -> None:
 @click.command()
 @_FILES
 def stats(files: tuple[Path, ...]) -> None:
-    """Shape counts by type, operations per service, protocols and auth of each FILE."""
+    """Shape counts by type, operations per service, protocols and auth of each FILE.
+
+    \b
+    Example:
+      qsmith model stats weather.smithy
+    """
     models: list[tuple[Path, Model]] = []
     for path in files:
         try:
@@ -103,7 +113,12 @@ def _stats_lines(path: Path, model: Model) -> list[str]:
     help="A JSON AST file of the model (repeat for a model in several files).",
 )
 def show(shape_id: str, model_files: tuple[Path, ...]) -> None:
-    """Print SHAPE_ID (a shape or ns#Shape$member) as JSON AST, after mixins and apply."""
+    """Print SHAPE_ID (a shape or ns#Shape$member) as JSON AST, after mixins and apply.
+
+    \b
+    Example:
+      qsmith model show example.weather#Weather --model weather.smithy
+    """
     try:
         model = load_model(list(model_files))
     except ModelError as exc:
@@ -112,11 +127,25 @@ def show(shape_id: str, model_files: tuple[Path, ...]) -> None:
     container, _, member = shape_id.partition("$")
     shape = model.get(container)
     if shape is None or (member and member not in shape.members):
-        near = difflib.get_close_matches(shape_id, _all_ids(model), n=3)
+        near = _suggestions(shape_id, _all_ids(model))
         hint = f" (did you mean {', '.join(near)}?)" if near else ""
         raise click.ClickException(f"no shape {shape_id} in the model{hint}")
     node = shape.members[member].to_ast() if member else shape.to_ast()
     click.echo(json.dumps({shape_id: node}, indent=2, ensure_ascii=False))
+
+
+def _suggestions(shape_id: str, ids: list[str]) -> list[str]:
+    """Full shape ids close to ``shape_id``; a bare name is matched against the names."""
+    if "#" in shape_id:
+        return difflib.get_close_matches(shape_id, ids, n=3)
+    by_name: dict[str, list[str]] = {}
+    for full in ids:
+        by_name.setdefault(full.partition("#")[2].lower(), []).append(full)
+    exact = by_name.get(shape_id.lower(), [])
+    if exact:
+        return exact[:5]
+    near = difflib.get_close_matches(shape_id.lower(), list(by_name), n=3)
+    return [full for name in near for full in by_name[name]][:5]
 
 
 def _all_ids(model: Model) -> list[str]:

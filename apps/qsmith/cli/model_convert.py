@@ -23,12 +23,18 @@ from qsmith.codegen.model import ModelError, ModelProblem, load_model
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
-    "--output",
+    "--out",
+    "output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the JSON AST here instead of to standard output.",
 )
 def convert(files: tuple[Path, ...], output: Path | None) -> None:
-    """Convert Smithy IDL FILES (.smithy; .json files may be mixed in) to one JSON AST."""
+    """Convert Smithy IDL FILES (.smithy; .json files may be mixed in) to one JSON AST.
+
+    \b
+    Example:
+      qsmith model convert a.smithy b.smithy -o model.json
+    """
     try:
         documents = _documents(list(files))
         model = load_model(documents)

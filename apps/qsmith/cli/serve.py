@@ -6,6 +6,7 @@ imported only when the command runs, and its absence is reported with the instal
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 from pathlib import Path
@@ -13,8 +14,10 @@ from typing import Any
 
 import click
 
+from qsmith.cli.login_check import NO_LOGIN, has_bearer_login, needs_bearer
+
 GATEWAY_MODULES = ("starlette", "uvicorn", "anyio")
-INSTALL_HINT = "the gateway needs the optional extra: pip install 'qsmith[gateway]'"
+INSTALL_HINT = "qsmith serve needs the optional extra: pip install 'qsmith[gateway]'"
 API_KEYS_ENV = "QSMITH_GATEWAY_API_KEYS"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -44,6 +47,7 @@ def server_config(
     keepalive: float,
     log_level: str,
     max_streams: int = 100,
+    token: str | None = None,
 ) -> Any:
     """The uvicorn configuration of the gateway (a ``uvicorn.Config``)."""
     require_gateway_extra()
@@ -54,6 +58,7 @@ def server_config(
 
     backend = ChatBackend(
         region=region,
+        token=token,
         profile_arn=profile_arn,
         models=models,
         endpoint_url=endpoint_url,
@@ -100,6 +105,11 @@ def server_config(
     envvar="QSMITH_ADMIN_KEY",
     help="With --accounts: turn on /admin with this key (prefer $QSMITH_ADMIN_KEY).",
 )
+@click.option(
+    "--fake",
+    is_flag=True,
+    help="Answer from qsmith's offline stand-in for Amazon Q (no login needed).",
+)
 def serve(
     host: str,
     port: int,
@@ -111,11 +121,20 @@ def serve(
     keepalive: float,
     max_streams: int,
     log_level: str,
+    fake: bool,
     accounts: Path | None = None,
     state: str | None = None,
     admin_key: str | None = None,
 ) -> None:
-    """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`)."""
+    """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`).
+
+    Needs the gateway extra: pip install 'qsmith[gateway]'.
+
+    \b
+    Examples:
+      qsmith serve --fake
+      qsmith serve --port 8080 --api-key $KEY
+    """
     keys = api_keys(given_keys)
     if host not in LOOPBACK_HOSTS and not keys:
         click.echo(
@@ -132,18 +151,39 @@ def serve(
         where = (host, port, endpoint_url, keepalive, log_level, max_streams)
         serve_team(accounts, state, admin_key, keys, *where)
         return
-    config = server_config(
-        host=host,
-        port=port,
-        keys=keys,
-        region=region,
-        models=models,
-        profile_arn=profile_arn,
-        endpoint_url=endpoint_url,
-        keepalive=keepalive,
-        log_level=log_level,
-        max_streams=max_streams,
-    )
-    import uvicorn
+    require_gateway_extra()
+    if not fake and needs_bearer() and not has_bearer_login():
+        click.echo(
+            f"warning: {NO_LOGIN}: calls will fail until you log in; "
+            "`qsmith serve --fake` serves the offline stand-in instead",
+            err=True,
+        )
+    with contextlib.ExitStack() as stack:
+        token = None
+        if fake:
+            endpoint_url, token = _start_standin(stack)
+        config = server_config(
+            host=host,
+            port=port,
+            keys=keys,
+            region=region,
+            models=models,
+            profile_arn=profile_arn,
+            endpoint_url=endpoint_url,
+            keepalive=keepalive,
+            log_level=log_level,
+            max_streams=max_streams,
+            token=token,
+        )
+        import uvicorn
 
-    uvicorn.Server(config).run()
+        uvicorn.Server(config).run()
+
+
+def _start_standin(stack: contextlib.ExitStack) -> tuple[str, str]:
+    """Start the offline stand-in for Amazon Q; its URL and the token it accepts."""
+    from qsmith.standin import STANDIN_TOKEN, StandIn
+
+    standin = stack.enter_context(StandIn())
+    click.echo(f"serving qsmith's offline stand-in for Amazon Q (at {standin.url})", err=True)
+    return standin.url, STANDIN_TOKEN

@@ -15,6 +15,7 @@ import click
     type=click.Path(dir_okay=False, path_type=Path),
 )
 @click.option(
+    "-o",
     "--out",
     "out_file",
     required=True,
@@ -33,6 +34,11 @@ def telemetry(
     """Generate typed metric builders from telemetry DEFINITIONS files.
 
     Later files override types and metrics of the same name in earlier ones.
+    Needs the codegen extra: pip install 'qsmith[codegen]'.
+
+    \b
+    Example:
+      qsmith codegen telemetry definitions.json -o metrics.py
     """
     from qsmith.codegen.telemetry import generate_module, load_definitions, render_module
 

@@ -15,6 +15,7 @@ import click
     help="Dotted package to vendor into, e.g. myproject._vendor.q.",
 )
 @click.option(
+    "-o",
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -34,6 +35,11 @@ def vendor(
     """Vendor SERVICES (shipped client names, or model files) into --package.
 
     The result imports only the standard library and httpx: no qsmith install needed.
+    Needs the codegen extra: pip install 'qsmith[codegen]'.
+
+    \b
+    Example:
+      qsmith vendor codewhisperer-streaming --package myproject._vendor.q --out src
     """
     from qsmith.codegen.vendor import vendor as vendor_clients
 

@@ -9,6 +9,7 @@ the user's project (and work as namespace packages when they have none).
 
 from __future__ import annotations
 
+import importlib.metadata
 import keyword
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,15 +34,29 @@ class GeneratedPackage:
     directory: Path
     files: dict[str, str] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
+    requires: str = ""
 
     def summary(self) -> str:
         return (
             f"{self.service_id} -> {self.module} ({self.directory}): "
-            f"{len(self.files)} file(s), {len(self.written)} written"
+            f"{len(self.files)} file(s), {len(self.written)} written; needs {self.requires}"
         )
 
 
 PRELUDE_NAMESPACE = "smithy.api#"
+
+# The one distribution a generated client needs; written beside it as requirements.txt.
+RUNTIME_DISTRIBUTION = "qsmith-runtime"
+REQUIREMENTS_FILE = "requirements.txt"
+
+
+def runtime_requirement() -> str:
+    """The runtime release series this generator's output is written against."""
+    try:
+        version = importlib.metadata.version(RUNTIME_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return RUNTIME_DISTRIBUTION
+    return f"{RUNTIME_DISTRIBUTION}~={version}"
 
 
 def without_prelude(document: dict[str, Any]) -> dict[str, Any]:
@@ -125,6 +140,10 @@ def generate_service(
     chosen = choose_service(model, service_id)
     module = check_module_name(module or module_name(model.shape(chosen).name))
     files = render_service(model, chosen, module, cache_dir)
+    requires = runtime_requirement()
+    files[REQUIREMENTS_FILE] = (
+        f"# What {module} needs at run time (pip install -r this file).\n{requires}\n"
+    )
     directory = out_dir.joinpath(*module.split("."))
     written = write_package(files, directory)
-    return GeneratedPackage(chosen, module, directory, files, written)
+    return GeneratedPackage(chosen, module, directory, files, written, requires)

@@ -112,7 +112,8 @@ def _vendored_files(
     for client in clients:
         for name, text in client.files.items():
             files[f"{client.name}/{name}"] = rewrite_source(text, pattern, renames)
-    requires = _distributions(closure.third_party)
+    # The clients import through the user's own package: that is no third-party need.
+    requires = _distributions(closure.third_party - {package.split(".")[0]})
     report = VendorReport(package, Path(), [c.name for c in clients], sorted(closure.modules))
     report.requires = requires
     files["__init__.py"] = _root_init(package, report)
@@ -189,15 +190,44 @@ def _root_init(package: str, report: VendorReport) -> str:
         version = importlib.metadata.version("qsmith")
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
-    example = f"    from {package}.{report.clients[0]} import Client\n\n" if report.clients else ""
-    return (
-        f'"""qsmith clients and runtime, vendored into {package}.\n\n{example}'
+    single = len(report.clients) == 1
+    shortcut = f"    from {package} import Client  # the same class\n" if single else ""
+    example = f"    from {package}.{report.clients[0]} import Client\n" if report.clients else ""
+    text = (
+        f'"""qsmith clients and runtime, vendored into {package}.\n\n{example}{shortcut}\n'
         "Written by `qsmith vendor`; do not edit: run the command again to update.\n"
         f'Third-party packages needed: {", ".join(report.requires) or "none"}.\n"""\n\n'
+    )
+    if single:
+        text += _CLIENT_IMPORTS.format(client=f"{package}.{report.clients[0]}")
+    text += (
         f'{MARKER} {version}"\n'
         f"CLIENTS = {_tuple_source(report.clients)}\n"
         f"REQUIRES = {_tuple_source(report.requires)}\n"
     )
+    return text + (_CLIENT_SHORTCUT if single else "")
+
+
+# With one client vendored, ``from PACKAGE import Client`` works, loading it on first use.
+_CLIENT_IMPORTS = """from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from {client} import AsyncClient, Client
+
+__all__ = ["AsyncClient", "Client"]
+
+"""
+_CLIENT_SHORTCUT = '''
+
+def __getattr__(name: str) -> object:
+    """``Client`` and ``AsyncClient`` of the one vendored client, imported on first use."""
+    if name in ("Client", "AsyncClient"):
+        return getattr(importlib.import_module(f"{__name__}.{CLIENTS[0]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+'''
 
 
 def _tuple_source(names: list[str]) -> str:

@@ -1,0 +1,169 @@
+"""``qsmith chat --fake`` and ``qsmith serve --fake``: the offline stand-in for Amazon Q,
+run as a user runs them (real subprocesses), answered by the official SDKs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from qsmith.standin import ERROR_WORD, STANDIN_MODELS
+
+
+def qsmith(*args: str) -> list[str]:
+    return [sys.executable, "-m", "qsmith.cli.main", *args]
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """No login, no AWS settings: the stand-in must need none of them."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "QSMITH_"))}
+    return {**keep, "HOME": str(home), "QSMITH_CONVERSATIONS_DIR": str(home / "conversations")}
+
+
+def test_chat_fake_streams_an_answer_without_a_login(tmp_path: Path) -> None:
+    result = subprocess.run(
+        qsmith("chat", "--fake", "--non-interactive", "hello"),
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("You said: hello")
+    assert "stand-in" in result.stderr  # the user is told this is not Amazon Q
+    assert not (tmp_path / "conversations").exists()  # nothing saved
+
+
+def test_chat_fake_json_shows_reasoning_metering_and_usage(tmp_path: Path) -> None:
+    result = subprocess.run(
+        qsmith("chat", "--fake", "--non-interactive", "--json", "hi"),
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    kinds = [json.loads(line)["type"] for line in result.stdout.splitlines()]
+    assert kinds[0] == "ReasoningDelta" and kinds[-1] == "TurnComplete", kinds
+    assert {"TextDelta", "Metering", "TokenUsage"} <= set(kinds), kinds
+
+
+def test_chat_fake_fails_on_request_with_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        qsmith("chat", "--fake", "--non-interactive", f"{ERROR_WORD} now"),
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "ValidationException" in result.stderr and "Traceback" not in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    pytest.importorskip("uvicorn", reason="qsmith serve needs uvicorn (the gateway extra)")
+    home = tmp_path_factory.mktemp("home")
+    port = free_port()
+    process = subprocess.Popen(
+        qsmith("serve", "--fake", "--port", str(port), "--log-level", "warning"),
+        env=clean_env(home),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
+    for _ in range(600):  # bounded: 60 s at most, however loaded the machine
+        if process.poll() is not None:
+            raise AssertionError(f"qsmith serve --fake exited: {process.stderr.read()}")  # type: ignore[union-attr]
+        try:
+            httpx.get(f"{url}/v1/models", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("qsmith serve --fake did not start")
+
+
+def test_serve_fake_answers_the_openai_sdk(served: str) -> None:
+    openai = pytest.importorskip("openai", reason="the openai SDK (a dev dependency) is missing")
+    sdk = openai.OpenAI(base_url=f"{served}/v1", api_key="unused", max_retries=0)
+    assert {m.id for m in sdk.models.list()} >= set(STANDIN_MODELS)
+    completion = sdk.chat.completions.create(
+        model=STANDIN_MODELS[0], messages=[{"role": "user", "content": "hello"}]
+    )
+    assert completion.choices[0].message.content.endswith("You said: hello")
+    stream = sdk.chat.completions.create(
+        model=STANDIN_MODELS[0], messages=[{"role": "user", "content": "again"}], stream=True
+    )
+    pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
+    assert len([p for p in pieces if p]) > 1 and "".join(pieces).endswith("You said: again")
+
+
+def test_serve_fake_calls_a_tool_for_the_openai_sdk(served: str) -> None:
+    openai = pytest.importorskip("openai", reason="the openai SDK (a dev dependency) is missing")
+    sdk = openai.OpenAI(base_url=f"{served}/v1", api_key="unused", max_retries=0)
+    weather = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "parameters": {
+                "type": "object",
+                "properties": {"city": {"type": "string"}},
+                "required": ["city"],
+            },
+        },
+    }
+    completion = sdk.chat.completions.create(
+        model=STANDIN_MODELS[0],
+        messages=[{"role": "user", "content": "use get_weather for Paris"}],
+        tools=[weather],  # type: ignore[list-item]
+    )
+    (call,) = completion.choices[0].message.tool_calls or []
+    assert call.function.name == "get_weather"
+    assert json.loads(call.function.arguments) == {"city": "use get_weather for Paris"}
+    assert completion.choices[0].finish_reason == "tool_calls"
+
+
+def test_serve_fake_answers_the_anthropic_sdk(served: str) -> None:
+    anthropic = pytest.importorskip("anthropic", reason="the anthropic SDK is missing")
+    sdk = anthropic.Anthropic(base_url=served, api_key="unused", max_retries=0)
+    message = sdk.messages.create(
+        model=STANDIN_MODELS[0],
+        max_tokens=100,
+        messages=[{"role": "user", "content": "hello"}],
+    )
+    texts = [block.text for block in message.content if block.type == "text"]
+    assert "".join(texts).endswith("You said: hello")
+    assert message.usage.output_tokens > 0
+    with pytest.raises(anthropic.APIStatusError) as failure:
+        sdk.messages.create(
+            model=STANDIN_MODELS[0],
+            max_tokens=100,
+            messages=[{"role": "user", "content": ERROR_WORD}],
+        )
+    assert re.search("stand-in was asked to fail", str(failure.value))
