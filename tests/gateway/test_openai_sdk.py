@@ -230,6 +230,6 @@ def test_models_cached_within_ttl(fake_q: FakeQ) -> None:
 def test_unknown_model_is_not_found(gateway: ServedGateway) -> None:
     with pytest.raises(openai.NotFoundError) as caught:
         client(gateway).chat.completions.create(
-            model="gpt-4o", messages=[{"role": "user", "content": "hi"}]
+            model="llama-3-70b", messages=[{"role": "user", "content": "hi"}]
         )
     assert "claude-sonnet-4" in str(caught.value)  # it lists what is available

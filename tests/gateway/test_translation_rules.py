@@ -8,11 +8,17 @@ from collections.abc import AsyncIterator
 import pytest
 
 from qsmith.gateway.backend import Message, TextPart, ToolResultPart, ToolUsePart
+from qsmith.gateway.catalog import resolve_model
 from qsmith.gateway.errors import BadRequestError, ModelNotFoundError
 from qsmith.gateway.history import CONTINUE_TEXT, MISSING_RESULT, normalize
-from qsmith.gateway.models import resolve_model
 from qsmith.gateway.sse import KEEPALIVE, encode_event, with_keepalive
-from qsmith.gateway.toolnames import MAX_DESCRIPTION, MAX_NAME, ToolNames, fit_description
+from qsmith.gateway.toolnames import (
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    MOVED_DESCRIPTION,
+    ToolNames,
+    fit_description,
+)
 
 
 def user(*parts: object) -> Message:
@@ -73,10 +79,11 @@ def test_colliding_tool_names_stay_distinct() -> None:
     assert {names.to_client(s) for s in mapped} == {"a-b", "a_b", "a.b"}
 
 
-def test_descriptions_are_never_empty_and_cut_to_the_limit() -> None:
+def test_descriptions_are_never_empty_and_long_ones_point_to_the_system_prompt() -> None:
     assert fit_description("", "grep") == "The grep tool."
-    long = fit_description("x" * (MAX_DESCRIPTION + 50), "grep")
-    assert len(long) == MAX_DESCRIPTION and long.endswith("...")
+    assert fit_description("x" * MAX_DESCRIPTION, "grep") == "x" * MAX_DESCRIPTION
+    long = fit_description("x" * (MAX_DESCRIPTION + 1), "grep")
+    assert long == MOVED_DESCRIPTION.format(name="grep")
 
 
 AVAILABLE = ["claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5", "claude-haiku-4.5"]
@@ -97,15 +104,45 @@ AVAILABLE = ["claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5", "claud
     ],
 )
 def test_common_model_names_map_to_service_ids(name: str, expected: str) -> None:
-    assert resolve_model(name, AVAILABLE) == expected
+    assert resolve_model(name, AVAILABLE).model == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("claude-opus-4-8", "claude-opus-4.1"),  # Claude Code's default: the newest opus
+        ("claude-opus-4-8[1m]", "claude-opus-4.1"),
+        ("claude-sonnet-9", "claude-sonnet-4.5"),
+        ("claude-haiku-5", "claude-haiku-4.5"),
+        ("claude-3-5-haiku-latest", "claude-haiku-4.5"),
+        ("gpt-5.1-codex", "claude-sonnet-4.5"),
+        ("o3-mini", "claude-sonnet-4.5"),
+    ],
+)
+def test_family_names_map_to_the_newest_model_of_their_family(name: str, expected: str) -> None:
+    resolution = resolve_model(name, [*AVAILABLE, "claude-opus-4", "claude-opus-4.1"])
+    assert resolution.model == expected and "newest" in resolution.rule
+
+
+def test_a_family_the_service_lacks_goes_to_the_nearest_family() -> None:
+    assert resolve_model("claude-opus-4-8", AVAILABLE).model == "claude-sonnet-4.5"
+    assert resolve_model("claude-haiku-4-5", ["claude-sonnet-4", "claude-opus-4"]).model == (
+        "claude-sonnet-4"
+    )
+
+
+def test_user_aliases_win_over_the_built_in_rules() -> None:
+    aliases = {"claude-opus-4-8": "claude-3.7-sonnet", "fast": "claude-haiku-4.5"}
+    assert resolve_model("claude-opus-4-8", AVAILABLE, aliases).model == "claude-3.7-sonnet"
+    assert resolve_model("fast", AVAILABLE, aliases).model == "claude-haiku-4.5"
 
 
 def test_unknown_model_names_are_refused_listing_what_exists() -> None:
     with pytest.raises(ModelNotFoundError, match=r"claude-sonnet-4\.5") as caught:
-        resolve_model("gpt-4o", AVAILABLE)
+        resolve_model("llama-3-70b", AVAILABLE)
     assert caught.value.param == "model"
-    with pytest.raises(ModelNotFoundError):
-        resolve_model("claude-opus-4", AVAILABLE)  # not offered: never swapped for another
+    with pytest.raises(ModelNotFoundError, match="none"):
+        resolve_model("claude-opus-4", [])
 
 
 def test_sse_encoding() -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import click
@@ -31,6 +33,39 @@ def api_keys(given: tuple[str, ...], environ: dict[str, str] | None = None) -> f
     return frozenset(k for k in (*given, *from_env) if k)
 
 
+def model_aliases(given: tuple[str, ...], config_path: str | None) -> dict[str, str]:
+    """Aliases from the config file's ``[model_aliases]`` table, then ``--model-alias NAME=ID``
+    (which win)."""
+    aliases: dict[str, str] = {}
+    path = Path(config_path) if config_path else default_config_path()
+    if config_path or path.is_file():
+        aliases.update(_file_aliases(path))
+    for item in given:
+        name, sep, model_id = item.partition("=")
+        if not sep or not name.strip() or not model_id.strip():
+            raise click.BadParameter(f"expected NAME=ID, got {item!r}", param_hint="--model-alias")
+        aliases[name.strip()] = model_id.strip()
+    return aliases
+
+
+def default_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "qsmith" / "gateway.toml"
+
+
+def _file_aliases(path: Path) -> dict[str, str]:
+    try:
+        with path.open("rb") as file:
+            table = tomllib.load(file).get("model_aliases", {})
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise click.ClickException(f"{path} is not valid TOML: {error}") from None
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise click.ClickException(f"{path}: [model_aliases] must map names to model id strings")
+    return dict(table)
+
+
 def server_config(
     *,
     host: str,
@@ -43,6 +78,7 @@ def server_config(
     keepalive: float,
     log_level: str,
     max_streams: int = 100,
+    aliases: dict[str, str] | None = None,
 ) -> Any:
     """The uvicorn configuration of the gateway (a ``uvicorn.Config``)."""
     require_gateway_extra()
@@ -58,7 +94,10 @@ def server_config(
         endpoint_url=endpoint_url,
         max_streams=max_streams,
     )
-    app = create_app(backend, GatewayConfig(api_keys=keys, keepalive_interval=keepalive))
+    config = GatewayConfig(
+        api_keys=keys, keepalive_interval=keepalive, model_aliases=dict(aliases or {})
+    )
+    app = create_app(backend, config)
     return uvicorn.Config(app, host=host, port=port, log_level=log_level)
 
 
@@ -79,6 +118,21 @@ def server_config(
     multiple=True,
     help="Serve these model ids instead of asking the service for its list (repeatable).",
 )
+@click.option(
+    "--model-alias",
+    "given_aliases",
+    multiple=True,
+    metavar="NAME=ID",
+    help="Serve requests for model NAME with service model ID (repeatable).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A TOML file with a [model_aliases] table "
+    "(default: $XDG_CONFIG_HOME/qsmith/gateway.toml when it exists).",
+)
 @click.option("--profile-arn", default=None, help="The Amazon Q profile ARN, if any.")
 @click.option("--endpoint-url", default=None, help="Send Amazon Q calls to this URL instead.")
 @click.option(
@@ -94,6 +148,8 @@ def serve(
     given_keys: tuple[str, ...],
     region: str,
     models: tuple[str, ...],
+    given_aliases: tuple[str, ...],
+    config_path: str | None,
     profile_arn: str | None,
     endpoint_url: str | None,
     keepalive: float,
@@ -119,6 +175,7 @@ def serve(
         keepalive=keepalive,
         log_level=log_level,
         max_streams=max_streams,
+        aliases=model_aliases(given_aliases, config_path),
     )
     import uvicorn
 

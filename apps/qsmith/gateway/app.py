@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hmac
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import TypeVar
@@ -26,9 +26,9 @@ from starlette.routing import Route
 from qsmith.gateway.aggregate import CompletedTurn, collect
 from qsmith.gateway.anthropic_api import message_body, message_events, parse_messages_request
 from qsmith.gateway.backend import Backend, BackendEvent, ModelInfo, TurnRequest
+from qsmith.gateway.catalog import ModelCatalog
 from qsmith.gateway.errors import ApiKeyError, GatewayError, anthropic_error, openai_error
 from qsmith.gateway.fields import parse_body
-from qsmith.gateway.models import ModelCatalog
 from qsmith.gateway.openai_api import completion_body, completion_chunks, parse_chat_request
 from qsmith.gateway.sse import Keepalive, with_keepalive
 from qsmith.gateway.streaming import EventStreamResponse
@@ -39,6 +39,8 @@ T = TypeVar("T")
 Handler = Callable[[Request], Awaitable[Response]]
 # Written to the access log when a client left before its answer (nginx's convention).
 CLIENT_GONE = 499
+# Names the service model that answered, when a client's name resolved to another one.
+MODEL_HEADER = "x-qsmith-model"
 ErrorFormat = Callable[[GatewayError], tuple[int, dict[str, object]]]
 
 
@@ -49,13 +51,15 @@ class GatewayConfig:
     api_keys: frozenset[str] = frozenset()
     keepalive_interval: float = 15.0
     models_ttl: float = 300.0
+    # Client model names -> service model ids (``--model-alias``, the config file).
+    model_aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Gateway:
     def __init__(self, backend: Backend, config: GatewayConfig) -> None:
         self.backend = backend
         self.config = config
-        self.catalog = ModelCatalog(backend, ttl=config.models_ttl)
+        self.catalog = ModelCatalog(backend, ttl=config.models_ttl, aliases=config.model_aliases)
 
     def guarded(self, handler: Handler, errors: ErrorFormat | None = None) -> Handler:
         """``handler`` behind the API-key check, its GatewayErrors rendered as ``errors``."""
@@ -84,7 +88,8 @@ class Gateway:
             raise ApiKeyError("the API key is not valid")
 
     async def resolved(self, turn: TurnRequest) -> TurnRequest:
-        return dataclasses.replace(turn, model=await self.catalog.resolve(turn.model))
+        resolution = await self.catalog.resolve(turn.model)
+        return dataclasses.replace(turn, model=resolution.model)
 
     async def started(self, turn: TurnRequest) -> AsyncIterator[BackendEvent | Keepalive]:
         """The turn's events with keep-alives, its first item already received."""
@@ -107,29 +112,31 @@ class Gateway:
         parsed = parse_chat_request(parse_body(await request.body()))
         turn = await self.resolved(parsed.turn)
         name = parsed.turn.model
+        headers = {MODEL_HEADER: turn.model}
         if parsed.stream:
             events = await self.started(turn)
-            return EventStreamResponse(completion_chunks(parsed, name, events))
+            return EventStreamResponse(completion_chunks(parsed, name, events), headers)
         completed = await _unless_disconnected(request, self._collect(turn))
         if completed is None:
             return Response(status_code=CLIENT_GONE)
-        return JSONResponse(completion_body(parsed, name, completed))
+        return JSONResponse(completion_body(parsed, name, completed), headers=headers)
 
     async def messages(self, request: Request) -> Response:
         parsed = parse_messages_request(parse_body(await request.body()))
         turn = await self.resolved(parsed.turn)
         name = parsed.turn.model
+        headers = {MODEL_HEADER: turn.model}
         if parsed.stream:
             estimate = self.backend.count_tokens(turn)
             events = await self.started(turn)
-            return EventStreamResponse(message_events(parsed, name, estimate, events))
+            return EventStreamResponse(message_events(parsed, name, estimate, events), headers)
         completed = await _unless_disconnected(request, self._collect(turn))
         if completed is None:
             return Response(status_code=CLIENT_GONE)
-        return JSONResponse(message_body(parsed, name, completed))
+        return JSONResponse(message_body(parsed, name, completed), headers=headers)
 
     async def count_tokens(self, request: Request) -> Response:
-        parsed = parse_messages_request(parse_body(await request.body()))
+        parsed = parse_messages_request(parse_body(await request.body()), counting=True)
         turn = await self.resolved(parsed.turn)
         return JSONResponse({"input_tokens": self.backend.count_tokens(turn)})
 
@@ -145,6 +152,14 @@ class Gateway:
                 "last_id": data[-1]["id"] if data else None,
             }
         )
+
+    async def retrieve_model(self, request: Request) -> Response:
+        """One model, by any name a request may use (it resolves as a request's would)."""
+        name = request.path_params["model_id"]
+        info = await self.catalog.info(name)
+        entry = _model_entry(info)
+        entry["id"] = name
+        return JSONResponse(entry, headers={MODEL_HEADER: info.id})
 
     async def health(self, request: Request) -> Response:
         status = await self.backend.health()
@@ -242,6 +257,9 @@ def create_app(backend: Backend, config: GatewayConfig | None = None) -> Starlet
             methods=["POST"],
         ),
         Route("/v1/models", gateway.guarded(gateway.list_models), methods=["GET"]),
+        Route(
+            "/v1/models/{model_id:path}", gateway.guarded(gateway.retrieve_model), methods=["GET"]
+        ),
         Route("/health", gateway.guarded(gateway.health), methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=_closing(backend))

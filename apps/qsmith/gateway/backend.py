@@ -69,6 +69,8 @@ class ToolResultPart:
     tool_use_id: str
     text: str
     is_error: bool = False
+    # The service's tool results hold text and JSON only; images travel with the turn.
+    images: tuple[ImagePart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

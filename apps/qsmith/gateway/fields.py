@@ -11,12 +11,19 @@ from typing import Any, TypeVar, overload
 from qsmith.gateway.backend import ImagePart
 from qsmith.gateway.errors import BadRequestError
 
-__all__ = ["decode_image", "get", "parse_body", "require"]
+__all__ = ["check_optional_fields", "decode_image", "get", "parse_body", "require"]
 
 T = TypeVar("T")
 _DATA_URL = re.compile(r"^data:(image/[a-zA-Z0-9.+-]+);base64,(.*)$", re.DOTALL)
 IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif", "image/webp": "webp"}
-_TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+_TYPE_NAMES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+}
 
 
 def parse_body(raw: bytes) -> dict[str, Any]:
@@ -50,6 +57,13 @@ def get(obj: dict[str, Any], key: str, kind: Any, path: str) -> Any:
         where = f"{path}.{key}" if path else key
         raise BadRequestError(f"{where}: expected {_type_name(kind)}", param=where)
     return value
+
+
+def check_optional_fields(body: dict[str, Any], kinds: dict[str, type | tuple[type, ...]]) -> None:
+    """Fields the gateway does not forward still get the type the real API demands, so a
+    client's mistake (``temperature: "hot"``) is a 400 here as it is there."""
+    for key, kind in kinds.items():
+        get(body, key, kind, "")
 
 
 def require(obj: dict[str, Any], key: str, kind: type[T], path: str) -> T:
