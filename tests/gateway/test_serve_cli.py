@@ -88,3 +88,11 @@ def test_an_invalid_config_file_is_named(tmp_path: object) -> None:
         file.write("[model_aliases\n")
     with pytest.raises(click.ClickException, match="not valid TOML"):
         serve_module.model_aliases((), config)
+
+
+def test_the_cli_and_the_app_share_one_body_limit() -> None:
+    pytest.importorskip("starlette", reason="the gateway extra is not installed")
+    from qsmith.gateway.app import DEFAULT_MAX_BODY, GatewayConfig
+
+    assert serve_module.DEFAULT_MAX_BODY == DEFAULT_MAX_BODY == GatewayConfig().max_body
+    assert serve_module.DEFAULT_IDLE_TIMEOUT >= 60  # above common client pool idle times

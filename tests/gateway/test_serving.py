@@ -108,6 +108,18 @@ def test_keepalive_comments_during_silence(fake_q: FakeQ) -> None:
     assert any('"late"' in line for line in lines)
 
 
+def test_anthropic_streams_send_ping_events_during_silence(fake_q: FakeQ) -> None:
+    backend = ChatBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
+    fake_q.respond(GENERATE, answer(text("late"), chunk_delay=0.35))
+    with ServedGateway(backend, GatewayConfig(keepalive_interval=0.1)) as served:
+        body = {"model": "claude-sonnet-4", "messages": USER, "stream": True, "max_tokens": 9}
+        with httpx.stream("POST", f"{served.url}/v1/messages", json=body) as response:
+            lines = [line for line in response.iter_lines() if line]
+    assert "event: ping" in lines and 'data: {"type":"ping"}' in lines
+    assert not any(line.startswith(":") for line in lines)
+    assert lines[-1] == 'data: {"type":"message_stop"}'
+
+
 class _Progress(Sequence[bytes]):
     """Chunks of a scripted body that count how many the fake service sent."""
 

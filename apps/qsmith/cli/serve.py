@@ -6,6 +6,7 @@ imported only when the command runs, and its absence is reported with the instal
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import tomllib
@@ -18,6 +19,11 @@ GATEWAY_MODULES = ("starlette", "uvicorn", "anyio")
 INSTALL_HINT = "the gateway needs the optional extra: pip install 'qsmith[gateway]'"
 API_KEYS_ENV = "QSMITH_GATEWAY_API_KEYS"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+DEFAULT_MAX_BODY = 32 * 1024 * 1024
+# Longer than any common client pool keeps an idle connection (httpx 5 s, undici 4 s,
+# aiohttp 15 s, Go 90 s), so the server never closes one the client is about to reuse.
+DEFAULT_IDLE_TIMEOUT = 120.0
+MAX_HEADER_BYTES = 64 * 1024
 
 
 def require_gateway_extra() -> None:
@@ -66,6 +72,17 @@ def _file_aliases(path: Path) -> dict[str, str]:
     return dict(table)
 
 
+def _log_config(base: dict[str, Any], level: str) -> dict[str, Any]:
+    """uvicorn's logging setup, plus the gateway's own loggers on its default handler."""
+    config = copy.deepcopy(base)
+    config["loggers"]["qsmith.gateway"] = {
+        "handlers": ["default"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return config
+
+
 def server_config(
     *,
     host: str,
@@ -79,6 +96,8 @@ def server_config(
     log_level: str,
     max_streams: int = 100,
     aliases: dict[str, str] | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
 ) -> Any:
     """The uvicorn configuration of the gateway (a ``uvicorn.Config``)."""
     require_gateway_extra()
@@ -95,10 +114,24 @@ def server_config(
         max_streams=max_streams,
     )
     config = GatewayConfig(
-        api_keys=keys, keepalive_interval=keepalive, model_aliases=dict(aliases or {})
+        api_keys=keys,
+        keepalive_interval=keepalive,
+        model_aliases=dict(aliases or {}),
+        max_body=max_body,
     )
     app = create_app(backend, config)
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        timeout_keep_alive=max(1, round(idle_timeout)),
+        # uvicorn writes its access line when headers go out; the gateway logs each
+        # request when it ends, with its real outcome (qsmith.gateway.access).
+        access_log=False,
+        log_config=_log_config(uvicorn.config.LOGGING_CONFIG, log_level),
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+    )
 
 
 @click.command()
@@ -141,6 +174,20 @@ def server_config(
 @click.option(
     "--max-streams", default=100, show_default=True, help="Concurrent upstream calls at most."
 )
+@click.option(
+    "--max-body",
+    default=DEFAULT_MAX_BODY,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    help="Request bodies over this many bytes are refused (413) before they are read.",
+)
+@click.option(
+    "--idle-timeout",
+    default=DEFAULT_IDLE_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Seconds an idle client connection is kept open for reuse.",
+)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -154,6 +201,8 @@ def serve(
     endpoint_url: str | None,
     keepalive: float,
     max_streams: int,
+    max_body: int,
+    idle_timeout: float,
     log_level: str,
 ) -> None:
     """Serve the OpenAI and Anthropic APIs in front of Amazon Q (log in with `qsmith login`)."""
@@ -176,6 +225,8 @@ def serve(
         log_level=log_level,
         max_streams=max_streams,
         aliases=model_aliases(given_aliases, config_path),
+        max_body=max_body,
+        idle_timeout=idle_timeout,
     )
     import uvicorn
 

@@ -43,7 +43,7 @@ from qsmith.gateway.backend import (
 from qsmith.gateway.errors import BadRequestError, GatewayError, anthropic_error
 from qsmith.gateway.fields import check_optional_fields, decode_image, get, require
 from qsmith.gateway.history import normalize
-from qsmith.gateway.sse import KEEPALIVE_COMMENT, Keepalive, encode_event
+from qsmith.gateway.sse import Keepalive, encode_event
 
 __all__ = ["MessagesRequest", "message_body", "message_events", "parse_messages_request"]
 
@@ -335,6 +335,10 @@ def _event(kind: str, **fields: object) -> bytes:
     return encode_event({"type": kind, **fields}, event=kind)
 
 
+# Sent during silences, as the Anthropic API does; its SDKs skip it.
+PING = _event("ping")
+
+
 async def message_events(
     request: MessagesRequest,
     model: str,
@@ -365,7 +369,7 @@ async def message_events(
 def _frames(event: BackendEvent | Keepalive, blocks: _Blocks) -> list[bytes]:
     match event:
         case Keepalive():
-            return [KEEPALIVE_COMMENT]
+            return [PING]
         case TextDelta(text):
             frames = blocks.switch("text", {"type": "text", "text": ""})
             delta = {"type": "text_delta", "text": text}

@@ -11,23 +11,36 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hmac
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio
 import anyio.abc
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
+from qsmith.gateway.access import CLIENT_GONE, AccessLog, record_failure
 from qsmith.gateway.aggregate import CompletedTurn, collect
 from qsmith.gateway.anthropic_api import message_body, message_events, parse_messages_request
 from qsmith.gateway.backend import Backend, BackendEvent, ModelInfo, TurnRequest
 from qsmith.gateway.catalog import ModelCatalog
-from qsmith.gateway.errors import ApiKeyError, GatewayError, anthropic_error, openai_error
+from qsmith.gateway.errors import (
+    ApiKeyError,
+    GatewayError,
+    InternalError,
+    MethodNotAllowedError,
+    PayloadTooLargeError,
+    RouteNotFoundError,
+    anthropic_error,
+    openai_error,
+)
 from qsmith.gateway.fields import parse_body
 from qsmith.gateway.openai_api import completion_body, completion_chunks, parse_chat_request
 from qsmith.gateway.sse import Keepalive, with_keepalive
@@ -36,9 +49,9 @@ from qsmith.gateway.streaming import EventStreamResponse
 __all__ = ["GatewayConfig", "create_app"]
 
 T = TypeVar("T")
+log = logging.getLogger("qsmith.gateway")
 Handler = Callable[[Request], Awaitable[Response]]
-# Written to the access log when a client left before its answer (nginx's convention).
-CLIENT_GONE = 499
+DEFAULT_MAX_BODY = 32 * 1024 * 1024
 # Names the service model that answered, when a client's name resolved to another one.
 MODEL_HEADER = "x-qsmith-model"
 ErrorFormat = Callable[[GatewayError], tuple[int, dict[str, object]]]
@@ -53,6 +66,8 @@ class GatewayConfig:
     models_ttl: float = 300.0
     # Client model names -> service model ids (``--model-alias``, the config file).
     model_aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Request bodies over this many bytes are refused with 413 before they are read whole.
+    max_body: int = DEFAULT_MAX_BODY
 
 
 class Gateway:
@@ -71,7 +86,9 @@ class Gateway:
                 return await handler(request)
             except GatewayError as error:
                 status, body = render(error)
-                return JSONResponse(body, status_code=status)
+                # A refused body may still be on its way: the connection cannot be reused.
+                close = {"connection": "close"} if isinstance(error, PayloadTooLargeError) else {}
+                return JSONResponse(body, status_code=status, headers=close)
 
         return endpoint
 
@@ -87,12 +104,18 @@ class Gateway:
         if not any(hmac.compare_digest(given.encode(), k.encode()) for k in self.config.api_keys):
             raise ApiKeyError("the API key is not valid")
 
+    async def body(self, request: Request) -> dict[str, Any]:
+        return parse_body(await read_body(request, self.config.max_body))
+
     async def resolved(self, turn: TurnRequest) -> TurnRequest:
         resolution = await self.catalog.resolve(turn.model)
         return dataclasses.replace(turn, model=resolution.model)
 
-    async def started(self, turn: TurnRequest) -> AsyncIterator[BackendEvent | Keepalive]:
-        """The turn's events with keep-alives, its first item already received."""
+    async def started(
+        self, request: Request, turn: TurnRequest
+    ) -> AsyncIterator[BackendEvent | Keepalive]:
+        """The turn's events with keep-alives, its first item already received; a failure
+        after that is recorded for the access log (the client gets an in-stream error)."""
         ticks = with_keepalive(self.backend.stream_turn(turn), self.config.keepalive_interval)
         try:
             first = await anext(ticks)
@@ -101,7 +124,7 @@ class Gateway:
         except BaseException:
             await ticks.aclose()
             raise
-        return _prepend(first, ticks)
+        return _prepend(first, ticks, request.scope)
 
     async def _collect(self, turn: TurnRequest) -> CompletedTurn:
         async with contextlib.aclosing(self.backend.stream_turn(turn)) as stream:
@@ -109,12 +132,12 @@ class Gateway:
 
     # Routes ----------------------------------------------------------------------
     async def chat_completions(self, request: Request) -> Response:
-        parsed = parse_chat_request(parse_body(await request.body()))
+        parsed = parse_chat_request(await self.body(request))
         turn = await self.resolved(parsed.turn)
         name = parsed.turn.model
         headers = {MODEL_HEADER: turn.model}
         if parsed.stream:
-            events = await self.started(turn)
+            events = await self.started(request, turn)
             return EventStreamResponse(completion_chunks(parsed, name, events), headers)
         completed = await _unless_disconnected(request, self._collect(turn))
         if completed is None:
@@ -122,13 +145,13 @@ class Gateway:
         return JSONResponse(completion_body(parsed, name, completed), headers=headers)
 
     async def messages(self, request: Request) -> Response:
-        parsed = parse_messages_request(parse_body(await request.body()))
+        parsed = parse_messages_request(await self.body(request))
         turn = await self.resolved(parsed.turn)
         name = parsed.turn.model
         headers = {MODEL_HEADER: turn.model}
         if parsed.stream:
             estimate = self.backend.count_tokens(turn)
-            events = await self.started(turn)
+            events = await self.started(request, turn)
             return EventStreamResponse(message_events(parsed, name, estimate, events), headers)
         completed = await _unless_disconnected(request, self._collect(turn))
         if completed is None:
@@ -136,7 +159,7 @@ class Gateway:
         return JSONResponse(message_body(parsed, name, completed), headers=headers)
 
     async def count_tokens(self, request: Request) -> Response:
-        parsed = parse_messages_request(parse_body(await request.body()), counting=True)
+        parsed = parse_messages_request(await self.body(request), counting=True)
         turn = await self.resolved(parsed.turn)
         return JSONResponse({"input_tokens": self.backend.count_tokens(turn)})
 
@@ -166,6 +189,29 @@ class Gateway:
         body = {"status": "ok" if status.ok else "unavailable", "auth": status.auth}
         body["detail"] = status.detail
         return JSONResponse(body, status_code=200 if status.ok else 503)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused (413) as soon as it is known to be over ``limit`` bytes: from its
+    declared length before reading anything, else while it streams in."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(size, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(size: int, limit: int) -> PayloadTooLargeError:
+    return PayloadTooLargeError(
+        f"the request body has {'at least ' if size <= limit else ''}{size} bytes; the "
+        f"gateway's limit is {limit} (qsmith serve --max-body)"
+    )
 
 
 async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T | None:
@@ -208,18 +254,49 @@ def _model_entry(model: ModelInfo) -> dict[str, object]:
 
 
 def _format_for(request: Request) -> ErrorFormat:
-    """Shared routes answer errors in Anthropic's format when the client is an Anthropic one."""
-    anthropic = "anthropic-version" in request.headers or "x-api-key" in request.headers
+    """Shared and unknown routes answer errors in Anthropic's format when the client is an
+    Anthropic one (its headers, or a path under ``/v1/messages``)."""
+    anthropic = (
+        "anthropic-version" in request.headers
+        or "x-api-key" in request.headers
+        or request.url.path.startswith("/v1/messages")
+    )
     return anthropic_error if anthropic else openai_error
 
 
+def _http_error(request: Request, exc: Exception) -> Response:
+    """404 and 405 from routing, in the calling API's JSON error format."""
+    status = getattr(exc, "status_code", 404)
+    method, path = request.method, request.url.path
+    error: GatewayError = (
+        MethodNotAllowedError(f"{method} is not allowed on {path}")
+        if status == 405
+        else RouteNotFoundError(f"no endpoint {method} {path}; see GET /v1/models and /health")
+    )
+    code, body = _format_for(request)(error)
+    given = getattr(exc, "headers", None)
+    allow = given.get("allow") if isinstance(given, Mapping) else None
+    return JSONResponse(body, status_code=code, headers={"allow": allow} if allow else None)
+
+
+def _internal_error(request: Request, exc: Exception) -> Response:
+    log.error("unexpected failure on %s %s", request.method, request.url.path, exc_info=exc)
+    code, body = _format_for(request)(InternalError("the gateway failed; see its log"))
+    return JSONResponse(body, status_code=code)
+
+
 async def _prepend(
-    first: BackendEvent | Keepalive, rest: AsyncGenerator[BackendEvent | Keepalive, None]
+    first: BackendEvent | Keepalive,
+    rest: AsyncGenerator[BackendEvent | Keepalive, None],
+    scope: Scope,
 ) -> AsyncIterator[BackendEvent | Keepalive]:
     try:
         yield first
         async for item in rest:
             yield item
+    except GatewayError as error:
+        record_failure(scope, error)
+        raise
     finally:
         await rest.aclose()
 
@@ -262,6 +339,12 @@ def create_app(backend: Backend, config: GatewayConfig | None = None) -> Starlet
         ),
         Route("/health", gateway.guarded(gateway.health), methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=_closing(backend))
+    handlers: dict[Any, Any] = {404: _http_error, 405: _http_error, Exception: _internal_error}
+    app = Starlette(
+        routes=routes,
+        lifespan=_closing(backend),
+        exception_handlers=handlers,
+        middleware=[Middleware(AccessLog)],
+    )
     app.state.gateway = gateway
     return app

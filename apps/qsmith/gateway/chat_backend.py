@@ -23,6 +23,7 @@ from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import timedelta
 
 from qsmith import chat
+from qsmith.chat.history import DEFAULT_LIMITS
 from qsmith.chat.login_bridge import login_token_provider
 from qsmith.gateway.backend import (
     BackendEvent,
@@ -43,6 +44,7 @@ from qsmith.gateway.backend import (
     Usage,
 )
 from qsmith.gateway.chat_errors import gateway_error
+from qsmith.gateway.errors import ContextTooLongError
 from qsmith.gateway.tokens import estimate_chars, estimate_request
 from qsmith.gateway.toolnames import ToolNames, fit_description, is_long_description
 from qsmith.runtime.auth.credentials.chain import default_credential_chain
@@ -149,6 +151,7 @@ class ChatBackend:
         ]
         current = _chat_message(last, names, None if earlier else system)
         assert isinstance(current, chat.UserMessage)  # normalized: the last turn is the user's
+        _check_prompt_size(current)
         conversation = self._conversation(
             request.model, tools=_tools(request, names), history=history
         )
@@ -245,6 +248,19 @@ def _chat_message(message: Message, names: ToolNames, system: str | None) -> cha
         images=tuple(chat.Image(p.format, p.data) for p in images),
         tool_results=tuple(_tool_result(p) for p in results),
     )
+
+
+def _check_prompt_size(current: chat.UserMessage) -> None:
+    """A prompt over the service's size limit is the API's own context-length error (so an
+    agent compacts its history) instead of the service's bare validation failure."""
+    size = len(current.content)
+    limit = DEFAULT_LIMITS.max_user_message_chars
+    if size > limit:
+        raise ContextTooLongError(
+            f"prompt is too long: the current message has {size} characters, the service "
+            f"takes at most {limit}",
+            param="messages",
+        )
 
 
 def _tool_result(part: ToolResultPart) -> chat.ToolResult:

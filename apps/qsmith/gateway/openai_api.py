@@ -41,11 +41,27 @@ from qsmith.gateway.backend import (
     Usage,
 )
 from qsmith.gateway.errors import BadRequestError, GatewayError, openai_error
-from qsmith.gateway.fields import get, image_from_data_url, require
+from qsmith.gateway.fields import check_optional_fields, get, image_from_data_url, require
 from qsmith.gateway.history import normalize
 from qsmith.gateway.sse import KEEPALIVE_COMMENT, Keepalive, encode_event
 
 __all__ = ["ChatRequest", "completion_body", "completion_chunks", "parse_chat_request"]
+
+# Optional fields checked for their type only: the service has no equivalent for them.
+SAMPLING_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "temperature": (int, float),
+    "top_p": (int, float),
+    "presence_penalty": (int, float),
+    "frequency_penalty": (int, float),
+    "seed": int,
+    "stop": (str, list),
+    "user": str,
+    "metadata": dict,
+    "logprobs": bool,
+    "parallel_tool_calls": bool,
+    "stream": bool,
+    "stream_options": dict,
+}
 
 FINISH_REASONS: dict[StopReason, str] = {
     "end_turn": "stop",
@@ -87,6 +103,7 @@ def parse_chat_request(body: dict[str, Any]) -> ChatRequest:
             messages.append(Message("user", (ToolResultPart(call_id, text),)))
         else:
             raise BadRequestError(f"{path}.role: unknown role {role!r}", param=f"{path}.role")
+    check_optional_fields(body, SAMPLING_FIELDS)
     if get(body, "n", int, "") not in (None, 1):
         raise BadRequestError("n: only one choice per request is supported", param="n")
     stream = bool(get(body, "stream", bool, ""))
