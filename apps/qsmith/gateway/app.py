@@ -43,8 +43,9 @@ from qsmith.gateway.errors import (
 )
 from qsmith.gateway.fields import parse_body
 from qsmith.gateway.openai_api import completion_body, completion_chunks, parse_chat_request
-from qsmith.gateway.sse import Keepalive, with_keepalive
+from qsmith.gateway.sse import ABANDON_GRACE, Keepalive, with_keepalive
 from qsmith.gateway.streaming import EventStreamResponse
+from qsmith.gateway.upstream_calls import UpstreamCalls
 
 __all__ = ["GatewayConfig", "create_app"]
 
@@ -116,9 +117,12 @@ class Gateway:
     ) -> AsyncIterator[BackendEvent | Keepalive]:
         """The turn's events with keep-alives, its first item already received; a failure
         after that is recorded for the access log (the client gets an in-stream error)."""
-        ticks = with_keepalive(self.backend.stream_turn(turn), self.config.keepalive_interval)
+        calls = UpstreamCalls()
+        interval = self.config.keepalive_interval
+        ticks = with_keepalive(self.backend.stream_turn(turn), interval, calls.abort)
         try:
-            first = await anext(ticks)
+            with calls.bind():  # the reading task starts here and inherits the binding
+                first = await anext(ticks)
         except StopAsyncIteration:
             return _empty()
         except BaseException:
@@ -126,9 +130,17 @@ class Gateway:
             raise
         return _prepend(first, ticks, request.scope)
 
-    async def _collect(self, turn: TurnRequest) -> CompletedTurn:
-        async with contextlib.aclosing(self.backend.stream_turn(turn)) as stream:
-            return await collect(stream)
+    async def _collect(self, request: Request, turn: TurnRequest) -> CompletedTurn | None:
+        """The whole turn, or None when the client hung up first (then the upstream call
+        is cut off: see ``qsmith.gateway.upstream_calls``)."""
+        calls = UpstreamCalls()
+
+        async def run() -> CompletedTurn:
+            with calls.bind():
+                async with contextlib.aclosing(self.backend.stream_turn(turn)) as stream:
+                    return await collect(stream)
+
+        return await _unless_disconnected(request, run(), calls.abort)
 
     # Routes ----------------------------------------------------------------------
     async def chat_completions(self, request: Request) -> Response:
@@ -139,7 +151,7 @@ class Gateway:
         if parsed.stream:
             events = await self.started(request, turn)
             return EventStreamResponse(completion_chunks(parsed, name, events), headers)
-        completed = await _unless_disconnected(request, self._collect(turn))
+        completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
         return JSONResponse(completion_body(parsed, name, completed), headers=headers)
@@ -153,7 +165,7 @@ class Gateway:
             estimate = self.backend.count_tokens(turn)
             events = await self.started(request, turn)
             return EventStreamResponse(message_events(parsed, name, estimate, events), headers)
-        completed = await _unless_disconnected(request, self._collect(turn))
+        completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
         return JSONResponse(message_body(parsed, name, completed), headers=headers)
@@ -214,9 +226,11 @@ def _too_large(size: int, limit: int) -> PayloadTooLargeError:
     )
 
 
-async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T | None:
-    """``work``'s result, or None when the client hung up first (``work`` is cancelled,
-    which closes the upstream call)."""
+async def _unless_disconnected(
+    request: Request, work: Awaitable[T], on_abandon: Callable[[], None]
+) -> T | None:
+    """``work``'s result, or None when the client hung up first (``on_abandon`` runs, then
+    ``work`` is cancelled)."""
     results: list[T] = []
     failures: list[Exception] = []
 
@@ -230,6 +244,10 @@ async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T | None
     async def watch(group: anyio.abc.TaskGroup) -> None:
         while (await request.receive())["type"] != "http.disconnect":
             pass
+        on_abandon()
+        with anyio.move_on_after(ABANDON_GRACE):
+            while not (results or failures):
+                await anyio.sleep(0.01)
         group.cancel_scope.cancel()
 
     async with anyio.create_task_group() as group:

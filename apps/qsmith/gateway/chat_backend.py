@@ -47,6 +47,7 @@ from qsmith.gateway.chat_errors import gateway_error
 from qsmith.gateway.errors import ContextTooLongError
 from qsmith.gateway.tokens import estimate_chars, estimate_request
 from qsmith.gateway.toolnames import ToolNames, fit_description, is_long_description
+from qsmith.gateway.upstream_calls import track_response
 from qsmith.runtime.auth.credentials.chain import default_credential_chain
 from qsmith.runtime.auth.credentials.provider import CredentialProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
@@ -110,6 +111,8 @@ class ChatBackend:
             idle_timeout=SILENCE_TIMEOUT,
         )
         self._http = build_async_client(transport)
+        hooks = self._http.event_hooks
+        self._http.event_hooks = {**hooks, "response": [*hooks["response"], track_response]}
         self._config = ClientConfig(
             max_attempts=max_attempts, transport=transport, async_http_client=self._http
         )
