@@ -57,11 +57,11 @@ def test_the_sdks_stream_through_the_process(serve: ServeProcess, fake_q: FakeQ)
     an = anthropic.Anthropic(base_url=serve.url, api_key="unused", max_retries=0)
     tools = [{"name": "get_time", "description": "Time.", "input_schema": {"type": "object"}}]
     with an.messages.stream(
-        model="claude-opus-4-8", max_tokens=50, messages=USER, tools=tools  # type: ignore[arg-type]
+        model="claude-opus-4-8", max_tokens=50, messages=USER, tools=tools
     ) as stream:
         final = stream.get_final_message()
     assert final.stop_reason == "tool_use"
-    assert final.content[-1].input == {"tz": "UTC"}  # type: ignore[union-attr]
+    assert final.content[-1].input == {"tz": "UTC"}
     assert an.models.retrieve("claude-opus-4-8").id == "claude-opus-4-8"
     log = wait_for_log(serve, '"POST /v1/messages" 200')
     assert "499" not in log  # clients that read to the end and close did not leave early

@@ -43,6 +43,11 @@ from qsmith.gateway.errors import (
 )
 from qsmith.gateway.fields import parse_body
 from qsmith.gateway.openai_api import completion_body, completion_chunks, parse_chat_request
+from qsmith.gateway.responses_api import (
+    parse_responses_request,
+    response_body,
+    response_events,
+)
 from qsmith.gateway.sse import ABANDON_GRACE, Keepalive, with_keepalive
 from qsmith.gateway.streaming import EventStreamResponse
 from qsmith.gateway.upstream_calls import UpstreamCalls
@@ -169,6 +174,19 @@ class Gateway:
         if completed is None:
             return Response(status_code=CLIENT_GONE)
         return JSONResponse(message_body(parsed, name, completed), headers=headers)
+
+    async def responses(self, request: Request) -> Response:
+        parsed = parse_responses_request(await self.body(request))
+        turn = await self.resolved(parsed.turn)
+        name = parsed.turn.model
+        headers = {MODEL_HEADER: turn.model}
+        if parsed.stream:
+            events = await self.started(request, turn)
+            return EventStreamResponse(response_events(parsed, name, events), headers)
+        completed = await self._collect(request, turn)
+        if completed is None:
+            return Response(status_code=CLIENT_GONE)
+        return JSONResponse(response_body(parsed, name, completed), headers=headers)
 
     async def count_tokens(self, request: Request) -> Response:
         parsed = parse_messages_request(await self.body(request), counting=True)
@@ -345,6 +363,7 @@ def create_app(backend: Backend, config: GatewayConfig | None = None) -> Starlet
             gateway.guarded(gateway.chat_completions, openai_error),
             methods=["POST"],
         ),
+        Route("/v1/responses", gateway.guarded(gateway.responses, openai_error), methods=["POST"]),
         Route("/v1/messages", gateway.guarded(gateway.messages, anthropic_error), methods=["POST"]),
         Route(
             "/v1/messages/count_tokens",
