@@ -168,3 +168,10 @@ async def test_keepalive_fills_silences_and_closes_the_source() -> None:
     assert seen[0] == "first" and seen[1] is KEEPALIVE and "second" in seen
     await ticks.aclose()
     assert closed.is_set()
+
+
+def test_duplicate_tool_call_ids_are_refused() -> None:
+    call = Message("assistant", (ToolUsePart("tu_1", "grep", {}),))
+    result = Message("user", (ToolResultPart("tu_1", "found"),))
+    with pytest.raises(BadRequestError, match="'tu_1' is used by two tool calls"):
+        normalize([Message("user", (TextPart("go"),)), call, result, call, result])

@@ -27,9 +27,16 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from qsmith.gateway.access import CLIENT_GONE, AccessLog, record_failure
-from qsmith.gateway.aggregate import CompletedTurn, collect
+from qsmith.gateway.aggregate import CompletedTurn, added, collect, replayed
 from qsmith.gateway.anthropic_api import message_body, message_events, parse_messages_request
-from qsmith.gateway.backend import Backend, BackendEvent, ModelInfo, TurnRequest
+from qsmith.gateway.backend import (
+    Backend,
+    BackendEvent,
+    Message,
+    ModelInfo,
+    TextPart,
+    TurnRequest,
+)
 from qsmith.gateway.catalog import ModelCatalog
 from qsmith.gateway.errors import (
     ApiKeyError,
@@ -38,6 +45,7 @@ from qsmith.gateway.errors import (
     MethodNotAllowedError,
     PayloadTooLargeError,
     RouteNotFoundError,
+    UpstreamError,
     anthropic_error,
     openai_error,
 )
@@ -50,6 +58,7 @@ from qsmith.gateway.responses_api import (
 )
 from qsmith.gateway.sse import ABANDON_GRACE, Keepalive, with_keepalive
 from qsmith.gateway.streaming import EventStreamResponse
+from qsmith.gateway.structured import JsonFormat, repair_prompt, violation
 from qsmith.gateway.upstream_calls import UpstreamCalls
 
 __all__ = ["GatewayConfig", "create_app"]
@@ -153,13 +162,49 @@ class Gateway:
         turn = await self.resolved(parsed.turn)
         name = parsed.turn.model
         headers = {MODEL_HEADER: turn.model}
-        if parsed.stream:
+        if parsed.stream and parsed.json_format is None:
             events = await self.started(request, turn)
             return EventStreamResponse(completion_chunks(parsed, name, events), headers)
-        completed = await self._collect(request, turn)
+        if parsed.json_format is not None:
+            completed = await self._structured(request, turn, parsed.json_format)
+        else:
+            completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
+        if parsed.stream:  # a checked JSON answer, sent as one stream
+            replay = completion_chunks(parsed, name, replayed(completed))
+            return EventStreamResponse(replay, headers)
         return JSONResponse(completion_body(parsed, name, completed), headers=headers)
+
+    async def _structured(
+        self, request: Request, turn: TurnRequest, fmt: JsonFormat
+    ) -> CompletedTurn | None:
+        """A whole answer in ``fmt`` (``qsmith.gateway.structured``): instructed, checked,
+        and repaired once; None when the client left."""
+        system = "\n\n".join(p for p in (turn.system, fmt.instruction()) if p)
+        turn = dataclasses.replace(turn, system=system)
+        first = await self._collect(request, turn)
+        if first is None or first.tool_calls:
+            return first
+        fault = violation(first.text, fmt)
+        if fault is None:
+            return first
+        retry = (
+            Message("assistant", (TextPart(first.text),)),
+            Message("user", (TextPart(repair_prompt(fault)),)),
+        )
+        second = await self._collect(
+            request, dataclasses.replace(turn, messages=turn.messages + retry)
+        )
+        if second is None:
+            return None
+        fault = violation(second.text, fmt) if not second.tool_calls else None
+        if fault is not None:
+            raise UpstreamError(
+                f"the model did not answer with the requested JSON after one repair: {fault}"
+            )
+        second.usage = added(first.usage, second.usage)
+        return second
 
     async def messages(self, request: Request) -> Response:
         parsed = parse_messages_request(await self.body(request))

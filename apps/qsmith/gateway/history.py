@@ -9,7 +9,8 @@ history). ``normalize`` repairs each case in a documented way, never dropping co
 - a leading assistant turn gets a user turn before it (``CONTINUE_TEXT``);
 - a trailing assistant turn is kept as history and followed by a user turn asking to go on;
 - a tool call with no result in the next user turn gets an error result (``MISSING_RESULT``);
-- a result for no known call becomes plain text in its user turn, naming the call id.
+- a result for no known call becomes plain text in its user turn, naming the call id;
+- two tool calls with one id are refused (``BadRequestError``): nothing could pair them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ MISSING_RESULT = "The tool call was not answered; no result is available."
 
 def normalize(messages: Iterable[Message]) -> tuple[Message, ...]:
     """A history the service accepts: user first, alternating, ending with a user turn."""
+    messages = list(messages)
+    _refuse_duplicate_calls(messages)
     merged = _merge(m for m in messages if m.parts)
     if not merged:
         raise BadRequestError(
@@ -37,6 +40,21 @@ def normalize(messages: Iterable[Message]) -> tuple[Message, ...]:
     if merged[-1].role == "assistant":
         merged.append(Message("user", (TextPart(CONTINUE_TEXT),)))
     return tuple(_repair_tools(merged))
+
+
+def _refuse_duplicate_calls(messages: list[Message]) -> None:
+    """Two tool calls with one id cannot be told apart (nor their results): the service
+    refuses such a history, so the client hears it first, naming the id."""
+    seen: set[str] = set()
+    for message in messages:
+        for part in message.parts:
+            if isinstance(part, ToolUsePart):
+                if part.id in seen:
+                    raise BadRequestError(
+                        f"messages: the tool call id {part.id!r} is used by two tool calls",
+                        param="messages",
+                    )
+                seen.add(part.id)
 
 
 def _merge(messages: Iterable[Message]) -> list[Message]:
