@@ -10,7 +10,7 @@ import pytest
 from qsmith.gateway.backend import Message, TextPart, ToolResultPart, ToolUsePart
 from qsmith.gateway.catalog import resolve_model
 from qsmith.gateway.errors import BadRequestError, ModelNotFoundError
-from qsmith.gateway.history import CONTINUE_TEXT, MISSING_RESULT, normalize
+from qsmith.gateway.history import CONTINUE_TEXT, normalize
 from qsmith.gateway.sse import KEEPALIVE, encode_event, with_keepalive
 from qsmith.gateway.toolnames import (
     MAX_DESCRIPTION,
@@ -29,27 +29,11 @@ def assistant(*parts: object) -> Message:
     return Message("assistant", tuple(TextPart(p) if isinstance(p, str) else p for p in parts))  # type: ignore[misc]
 
 
-def test_consecutive_turns_merge_and_ends_are_repaired() -> None:
-    history = normalize([assistant("hello"), user("a"), user("b"), assistant("c")])
-    assert [m.role for m in history] == ["user", "assistant", "user", "assistant", "user"]
-    assert history[0].parts == (TextPart(CONTINUE_TEXT),)
-    assert history[2].parts == (TextPart("a"), TextPart("b"))
+def test_consecutive_turns_merge_and_a_prefill_is_followed_by_continue() -> None:
+    history = normalize([assistant("hello"), user("a"), user("b", ""), assistant("c")])
+    assert [m.role for m in history] == ["assistant", "user", "assistant", "user"]
+    assert history[1].parts == (TextPart("a"), TextPart("b"))  # the empty text is left out
     assert history[-1].parts == (TextPart(CONTINUE_TEXT),)
-
-
-def test_unanswered_tool_call_gets_an_error_result() -> None:
-    call = ToolUsePart("t1", "f", {})
-    history = normalize([user("go"), assistant(call), user("never mind")])
-    assert history[-1].parts == (
-        ToolResultPart("t1", MISSING_RESULT, is_error=True),
-        TextPart("never mind"),
-    )
-
-
-def test_result_without_a_call_becomes_text_naming_the_call() -> None:
-    history = normalize([user(ToolResultPart("ghost", "42"), "and?")])
-    (message,) = history
-    assert message.parts[0] == TextPart("[result of tool call ghost]\n42")
 
 
 def test_empty_conversation_is_a_bad_request_naming_messages() -> None:

@@ -149,10 +149,13 @@ class ChatBackend:
         names = ToolNames(t.name for t in request.tools)
         *earlier, last = request.messages
         system = _system_prompt(request, names)
+        # The system prompt opens the first user turn (chat drops leading assistant turns).
+        first_user = next(i for i, m in enumerate(request.messages) if m.role == "user")
         history = [
-            _chat_message(m, names, system if i == 0 else None) for i, m in enumerate(earlier)
+            _chat_message(m, names, system if i == first_user else None)
+            for i, m in enumerate(earlier)
         ]
-        current = _chat_message(last, names, None if earlier else system)
+        current = _chat_message(last, names, system if first_user == len(earlier) else None)
         assert isinstance(current, chat.UserMessage)  # normalized: the last turn is the user's
         _check_prompt_size(current)
         conversation = self._conversation(

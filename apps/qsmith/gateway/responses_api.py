@@ -72,7 +72,7 @@ UNSUPPORTED_FIELDS = {
     "input (as with store: false)",
     "conversation": "the gateway keeps no conversations; send the whole conversation in input",
 }
-CUSTOM_INPUT_SCHEMA = {
+CUSTOM_INPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"input": {"type": "string", "description": "The tool's free-form input."}},
     "required": ["input"],
