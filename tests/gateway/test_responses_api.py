@@ -150,7 +150,6 @@ def test_images_in_input(gateway: ServedGateway, fake_q: FakeQ) -> None:
     ("extra", "says"),
     [
         ({"previous_response_id": "resp_1"}, "previous_response_id: not supported"),
-        ({"tools": [{"type": "web_search"}]}, "tools[0].type: 'web_search' tools run on"),
         ({"input": [{"type": "item_reference", "id": "x"}]}, "unsupported input item"),
         ({"text": {"format": {"type": "json_object"}}}, "text.format.type"),
         ({"temperature": "hot"}, "temperature: expected"),
@@ -171,3 +170,35 @@ def test_a_failure_before_any_output_is_an_http_error(
 ) -> None:
     with pytest.raises(openai.NotFoundError):
         client(gateway).responses.create(model="llama-3-70b", input="hi", stream=True)
+
+
+def test_namespace_tools_flatten_and_hosted_tools_are_named_not_sent(
+    gateway: ServedGateway, fake_q: FakeQ
+) -> None:
+    fake_q.respond(GENERATE, answer(tool_use("call_n", "agents_close", '{"id": "a1"}', stop=True)))
+    close = {"type": "function", "name": "close", "parameters": {"type": "object"}}
+    tools = [
+        {"type": "namespace", "name": "agents", "description": "Sub-agents.", "tools": [close]},
+        {"type": "web_search", "external_web_access": False},
+    ]
+    raw = client(gateway).responses.with_raw_response.create(
+        model="gpt-5.1-codex", input="Close a1", tools=tools
+    )
+    assert raw.headers["x-qsmith-omitted-tools"] == "web_search"
+    (call,) = raw.parse().output
+    assert (call.name, call.namespace, call.call_id) == ("close", "agents", "call_n")
+    sent = current_message(fake_q.calls(GENERATE)[0])["userInputMessageContext"]["tools"]
+    assert [t["toolSpecification"]["name"] for t in sent] == ["agents_close"]
+
+    fake_q.respond(GENERATE, answer(text("Closed.")))
+    client(gateway).responses.create(
+        model="gpt-5.1-codex",
+        input=[
+            {"role": "user", "content": "Close a1"},
+            call.model_dump(exclude_none=True),
+            {"type": "function_call_output", "call_id": "call_n", "output": "ok"},
+        ],
+        tools=tools,
+    )
+    history = sent_state(fake_q.calls(GENERATE)[1])["history"]
+    assert history[-1]["assistantResponseMessage"]["toolUses"][0]["name"] == "agents_close"

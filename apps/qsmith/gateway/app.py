@@ -69,6 +69,8 @@ Handler = Callable[[Request], Awaitable[Response]]
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
 # Names the service model that answered, when a client's name resolved to another one.
 MODEL_HEADER = "x-qsmith-model"
+# Names the hosted tools of a Responses request that were not sent upstream.
+OMITTED_TOOLS_HEADER = "x-qsmith-omitted-tools"
 ErrorFormat = Callable[[GatewayError], tuple[int, dict[str, object]]]
 
 
@@ -225,6 +227,10 @@ class Gateway:
         turn = await self.resolved(parsed.turn)
         name = parsed.turn.model
         headers = {MODEL_HEADER: turn.model}
+        if parsed.omitted_tools:
+            omitted = ", ".join(parsed.omitted_tools)
+            headers[OMITTED_TOOLS_HEADER] = omitted
+            log.info("hosted tools not sent upstream (they run on OpenAI's servers): %s", omitted)
         if parsed.stream:
             events = await self.started(request, turn)
             return EventStreamResponse(response_events(parsed, name, events), headers)

@@ -9,10 +9,14 @@ which go upstream as a function taking one string ``input`` and come back as
 ``custom_tool_call`` items. ``reasoning.effort`` sets ``TurnRequest.thinking``;
 ``max_output_tokens`` is recorded (the service has no output cap).
 
+``namespace`` tools are flattened (``<namespace>.<name>``; calls come back with their
+``namespace``). Hosted tools (``web_search``, ``file_search``, ...) run on OpenAI's servers:
+they are not sent, and the answer's ``x-qsmith-omitted-tools`` header and the log name them
+(Codex always lists ``web_search``; refusing would refuse Codex).
+
 Refused with a 400 naming the field: ``previous_response_id`` and ``conversation`` (the
 gateway keeps no responses: send the whole conversation, as with ``store: false``),
-hosted tools (``web_search``, ``file_search``, ``local_shell``, ...), ``item_reference``
-items and ``text.format`` other than ``text``.
+``item_reference`` items and ``text.format`` other than ``text``.
 
 Answers: output items ``reasoning`` (summary text, signature as ``encrypted_content``),
 ``message`` (one ``output_text`` part), ``function_call``/``custom_tool_call``; streamed
@@ -72,6 +76,9 @@ UNSUPPORTED_FIELDS = {
     "input (as with store: false)",
     "conversation": "the gateway keeps no conversations; send the whole conversation in input",
 }
+# A tool inside a ``namespace`` tool is named ``<namespace>.<name>`` here; its calls go
+# back as ``name`` with ``namespace`` set.
+NAMESPACE_SEPARATOR = "."
 CUSTOM_INPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"input": {"type": "string", "description": "The tool's free-form input."}},
@@ -85,6 +92,8 @@ class ResponsesRequest:
     stream: bool
     echo: dict[str, Any]  # request fields the response object repeats
     custom_tools: frozenset[str] = frozenset()
+    # Hosted tools (web_search, ...) run on OpenAI's servers: not sent, named in a header.
+    omitted_tools: tuple[str, ...] = ()
     id: str = field(default_factory=lambda: f"resp_{uuid.uuid4().hex}")
     created_at: int = field(default_factory=lambda: int(time.time()))
 
@@ -96,7 +105,7 @@ def parse_responses_request(body: dict[str, Any]) -> ResponsesRequest:
         if body.get(key) is not None:
             raise BadRequestError(f"{key}: not supported: {why}", param=key)
     _check_text_format(get(body, "text", dict, ""))
-    tools, custom = _tools(get(body, "tools", list, "") or [])
+    tools, custom, omitted = _tools(get(body, "tools", list, "") or [])
     system = [get(body, "instructions", str, "") or ""]
     messages = _input(body.get("input"), system, custom)
     reasoning = get(body, "reasoning", dict, "") or {}
@@ -125,7 +134,7 @@ def parse_responses_request(body: dict[str, Any]) -> ResponsesRequest:
         "truncation": body.get("truncation", "disabled"),
     }
     stream = bool(get(body, "stream", bool, ""))
-    return ResponsesRequest(turn, stream, echo, frozenset(custom))
+    return ResponsesRequest(turn, stream, echo, frozenset(custom), tuple(omitted))
 
 
 def _check_text_format(text: dict[str, Any] | None) -> None:
@@ -138,31 +147,34 @@ def _check_text_format(text: dict[str, Any] | None) -> None:
         )
 
 
-def _tools(raw_tools: list[Any]) -> tuple[tuple[ToolSpec, ...], set[str]]:
+def _tools(raw_tools: list[Any]) -> tuple[tuple[ToolSpec, ...], set[str], list[str]]:
+    """The tools to send, the names of the custom ones, and the hosted tools left out."""
     tools: list[ToolSpec] = []
     custom: set[str] = set()
+    omitted: list[str] = []
     for index, tool in enumerate(raw_tools):
         where = f"tools[{index}]"
         if not isinstance(tool, dict):
             raise BadRequestError(f"{where}: expected an object", param=where)
         kind = require(tool, "type", str, where)
-        name = tool.get("name")
-        if kind == "function":
-            schema = get(tool, "parameters", dict, where) or {"type": "object", "properties": {}}
-            description = get(tool, "description", str, where) or ""
-            tools.append(ToolSpec(require(tool, "name", str, where), description, schema))
-        elif kind == "custom":
+        if kind == "namespace":
+            prefix = require(tool, "name", str, where) + NAMESPACE_SEPARATOR
+            inner, inner_custom, inner_omitted = _tools(get(tool, "tools", list, where) or [])
+            tools += [ToolSpec(prefix + t.name, t.description, t.input_schema) for t in inner]
+            custom |= {prefix + name for name in inner_custom}
+            omitted += inner_omitted
+        elif kind in ("function", "custom"):
             name = require(tool, "name", str, where)
             description = get(tool, "description", str, where) or ""
-            tools.append(ToolSpec(name, description, CUSTOM_INPUT_SCHEMA))
-            custom.add(name)
+            if kind == "custom":
+                custom.add(name)
+                schema = CUSTOM_INPUT_SCHEMA
+            else:
+                schema = get(tool, "parameters", dict, where) or {"type": "object"}
+            tools.append(ToolSpec(name, description, schema))
         else:
-            raise BadRequestError(
-                f"{where}.type: {kind!r} tools run on OpenAI's servers and are not available "
-                "here; give function or custom tools",
-                param=f"{where}.type",
-            )
-    return tuple(tools), custom
+            omitted.append(kind)
+    return tuple(tools), custom, omitted
 
 
 def _tool_choice(raw: object) -> ToolChoice:
@@ -209,6 +221,9 @@ def _item(item: dict[str, Any], where: str, system: list[str]) -> Message | None
     if kind in ("function_call", "custom_tool_call"):
         call_id = require(item, "call_id", str, where)
         name = require(item, "name", str, where)
+        namespace = get(item, "namespace", str, where)
+        if namespace:
+            name = namespace + NAMESPACE_SEPARATOR + name
         if kind == "custom_tool_call":
             arguments: dict[str, Any] = {"input": require(item, "input", str, where)}
         else:
@@ -315,6 +330,14 @@ def _message_item(item_id: str, text: str, status: str = "completed") -> dict[st
 
 
 def _call_item(request: ResponsesRequest, item_id: str, call: ToolCall) -> dict[str, Any]:
+    item = _bare_call_item(request, item_id, call)
+    namespace, sep, name = call.name.rpartition(NAMESPACE_SEPARATOR)
+    if sep and namespace:
+        item["name"], item["namespace"] = name, namespace
+    return item
+
+
+def _bare_call_item(request: ResponsesRequest, item_id: str, call: ToolCall) -> dict[str, Any]:
     if call.name in request.custom_tools:
         value = json.loads(call.arguments).get("input", "")
         custom_input = value if isinstance(value, str) else json.dumps(value)
