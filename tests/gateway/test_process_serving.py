@@ -3,6 +3,7 @@ streams that fail midway or lose their client."""
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Iterator
 
@@ -23,6 +24,9 @@ from tests.gateway.harness import (  # noqa: E402
     GENERATE,
     FakeQ,
     answer,
+    current_message,
+    png_bytes,
+    reasoning,
     stream_body,
     text,
     tool_use,
@@ -65,6 +69,42 @@ def test_the_sdks_stream_through_the_process(serve: ServeProcess, fake_q: FakeQ)
     assert an.models.retrieve("claude-opus-4-8").id == "claude-opus-4-8"
     log = wait_for_log(serve, '"POST /v1/messages" 200')
     assert "499" not in log  # clients that read to the end and close did not leave early
+
+
+def test_responses_images_thinking_and_cache_fields_through_the_process(
+    serve: ServeProcess, fake_q: FakeQ
+) -> None:
+    fake_q.respond(GENERATE, answer(text("Done."), usage(9, 2, cache_read=40)))
+    oa = openai.OpenAI(base_url=serve.url + "/v1", api_key="unused", max_retries=0)
+    events = list(oa.responses.create(model="gpt-5.1-codex", input="hi", stream=True))
+    final = events[-1].response
+    assert final.output_text == "Done." and final.usage.input_tokens_details.cached_tokens == 40
+
+    fake_q.respond(GENERATE, answer(reasoning("Look."), reasoning("", "sig"), text("Red.")))
+    image = base64.b64encode(png_bytes()).decode()
+    an = anthropic.Anthropic(base_url=serve.url, api_key="unused", max_retries=0)
+    message = an.messages.create(
+        model="claude-sonnet-4",
+        max_tokens=50,
+        thinking={"type": "enabled", "budget_tokens": 1024},
+        system=[{"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}],
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {
+                        "type": "image",
+                        "source": {"type": "base64", "media_type": "image/png", "data": image},
+                    },
+                    {"type": "text", "text": "Colour?", "cache_control": {"type": "ephemeral"}},
+                ],
+            }
+        ],
+    )
+    assert [b.type for b in message.content] == ["thinking", "text"]
+    assert message.content[0].signature == "sig"
+    sent = current_message(fake_q.calls(GENERATE)[1])
+    assert base64.b64decode(sent["images"][0]["source"]["bytes"]) == png_bytes()
 
 
 def test_a_stream_failing_midway_is_logged_as_a_failure_with_the_request_id(
