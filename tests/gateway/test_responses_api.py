@@ -149,7 +149,8 @@ def test_images_in_input(gateway: ServedGateway, fake_q: FakeQ) -> None:
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        ({"previous_response_id": "resp_1"}, "previous_response_id: not supported"),
+        ({"previous_response_id": "resp_1"}, "previous_response_id: no response 'resp_1'"),
+        ({"conversation": "conv_1"}, "conversation: not supported"),
         ({"input": [{"type": "item_reference", "id": "x"}]}, "unsupported input item"),
         ({"text": {"format": {"type": "json_object"}}}, "text.format.type"),
         ({"temperature": "hot"}, "temperature: expected"),
@@ -202,3 +203,37 @@ def test_namespace_tools_flatten_and_hosted_tools_are_named_not_sent(
     )
     history = sent_state(fake_q.calls(GENERATE)[1])["history"]
     assert history[-1]["assistantResponseMessage"]["toolUses"][0]["name"] == "agents_close"
+
+
+def test_previous_response_id_continues_a_kept_response(
+    gateway: ServedGateway, fake_q: FakeQ
+) -> None:
+    sdk = client(gateway)
+    fake_q.respond(GENERATE, answer(tool_use("call_1", "shell", '{"command": "ls"}', stop=True)))
+    first = sdk.responses.create(model="claude-sonnet-4", input="List files", tools=[SHELL])
+    fake_q.respond(GENERATE, answer(text("Two files.")))
+    second = sdk.responses.create(
+        model="claude-sonnet-4",
+        previous_response_id=first.id,
+        input=[{"type": "function_call_output", "call_id": "call_1", "output": "a\nb"}],
+        tools=[SHELL],
+        stream=True,
+    )
+    assert list(second)[-1].response.output_text == "Two files."
+    state = sent_state(fake_q.calls(GENERATE)[1])
+    assert state["history"][0]["userInputMessage"]["content"] == "List files"
+    uses = state["history"][1]["assistantResponseMessage"]["toolUses"]
+    assert uses[0]["toolUseId"] == "call_1"
+    results = current_message(fake_q.calls(GENERATE)[1])["userInputMessageContext"]
+    assert results["toolResults"][0]["toolUseId"] == "call_1"
+
+
+def test_a_response_created_with_store_false_is_not_kept(
+    gateway: ServedGateway, fake_q: FakeQ
+) -> None:
+    fake_q.respond(GENERATE, answer(text("hi")))
+    first = client(gateway).responses.create(model="claude-sonnet-4", input="hi", store=False)
+    with pytest.raises(openai.BadRequestError, match="previous_response_id"):
+        client(gateway).responses.create(
+            model="claude-sonnet-4", previous_response_id=first.id, input="again"
+        )

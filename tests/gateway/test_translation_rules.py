@@ -159,3 +159,18 @@ def test_duplicate_tool_call_ids_are_refused() -> None:
     result = Message("user", (ToolResultPart("tu_1", "found"),))
     with pytest.raises(BadRequestError, match="'tu_1' is used by two tool calls"):
         normalize([Message("user", (TextPart("go"),)), call, result, call, result])
+
+
+def test_the_response_store_forgets_the_oldest_beyond_its_size() -> None:
+    from qsmith.gateway.response_store import ResponseStore
+
+    store = ResponseStore(max_chars=10)
+    store.keep("a", [Message("user", (TextPart("1234"),))])
+    store.keep("b", [Message("user", (TextPart("5678"),))])
+    store.keep("c", [Message("user", (TextPart("9012"),))])
+    store.keep("huge", [Message("user", (TextPart("x" * 11),))])  # never fits: not kept
+    assert len(store) == 2
+    assert store.conversation("c")[0].parts == (TextPart("9012"),)
+    for gone in ("a", "huge"):
+        with pytest.raises(BadRequestError, match=f"no response '{gone}'"):
+            store.conversation(gone)

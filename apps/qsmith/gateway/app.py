@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hmac
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
@@ -51,8 +52,12 @@ from qsmith.gateway.errors import (
 )
 from qsmith.gateway.fields import parse_body
 from qsmith.gateway.openai_api import completion_body, completion_chunks, parse_chat_request
+from qsmith.gateway.response_store import ResponseStore
 from qsmith.gateway.responses_api import (
+    ResponsesRequest,
+    answer_message,
     parse_responses_request,
+    previous_response_id,
     response_body,
     response_events,
 )
@@ -91,6 +96,7 @@ class Gateway:
     def __init__(self, backend: Backend, config: GatewayConfig) -> None:
         self.backend = backend
         self.config = config
+        self.responses_kept = ResponseStore()
         self.catalog = ModelCatalog(backend, ttl=config.models_ttl, aliases=config.model_aliases)
 
     def guarded(self, handler: Handler, errors: ErrorFormat | None = None) -> Handler:
@@ -223,7 +229,10 @@ class Gateway:
         return JSONResponse(message_body(parsed, name, completed), headers=headers)
 
     async def responses(self, request: Request) -> Response:
-        parsed = parse_responses_request(await self.body(request))
+        body = await self.body(request)
+        previous = previous_response_id(body)
+        earlier = self.responses_kept.conversation(previous) if previous else ()
+        parsed = parse_responses_request(body, earlier)
         turn = await self.resolved(parsed.turn)
         name = parsed.turn.model
         headers = {MODEL_HEADER: turn.model}
@@ -233,11 +242,18 @@ class Gateway:
             log.info("hosted tools not sent upstream (they run on OpenAI's servers): %s", omitted)
         if parsed.stream:
             events = await self.started(request, turn)
-            return EventStreamResponse(response_events(parsed, name, events), headers)
+            keep = functools.partial(self._keep_response, parsed)
+            return EventStreamResponse(response_events(parsed, name, events, keep), headers)
         completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
+        self._keep_response(parsed, completed)
         return JSONResponse(response_body(parsed, name, completed), headers=headers)
+
+    def _keep_response(self, parsed: ResponsesRequest, answer: CompletedTurn) -> None:
+        if parsed.store:
+            conversation = (*parsed.conversation, answer_message(answer))
+            self.responses_kept.keep(parsed.id, conversation)
 
     async def count_tokens(self, request: Request) -> Response:
         parsed = parse_messages_request(await self.body(request), counting=True)

@@ -14,9 +14,10 @@ which go upstream as a function taking one string ``input`` and come back as
 they are not sent, and the answer's ``x-qsmith-omitted-tools`` header and the log name them
 (Codex always lists ``web_search``; refusing would refuse Codex).
 
-Refused with a 400 naming the field: ``previous_response_id`` and ``conversation`` (the
-gateway keeps no responses: send the whole conversation, as with ``store: false``),
-``item_reference`` items and ``text.format`` other than ``text``.
+``previous_response_id`` continues a response kept in the gateway's memory
+(``qsmith.gateway.response_store``). Refused with a 400 naming the field: ``conversation``
+(the gateway keeps no conversations objects), ``item_reference`` items and ``text.format``
+other than ``text``.
 
 Answers: output items ``reasoning`` (summary text, signature as ``encrypted_content``),
 ``message`` (one ``output_text`` part), ``function_call``/``custom_tool_call``; streamed
@@ -29,7 +30,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,8 +73,6 @@ SAMPLING_FIELDS: dict[str, type | tuple[type, ...]] = {
     "service_tier": str,
 }
 UNSUPPORTED_FIELDS = {
-    "previous_response_id": "the gateway keeps no responses; send the whole conversation in "
-    "input (as with store: false)",
     "conversation": "the gateway keeps no conversations; send the whole conversation in input",
 }
 # A tool inside a ``namespace`` tool is named ``<namespace>.<name>`` here; its calls go
@@ -94,11 +93,22 @@ class ResponsesRequest:
     custom_tools: frozenset[str] = frozenset()
     # Hosted tools (web_search, ...) run on OpenAI's servers: not sent, named in a header.
     omitted_tools: tuple[str, ...] = ()
+    # The whole conversation (earlier turns and this input), kept when ``store``.
+    conversation: tuple[Message, ...] = ()
+    store: bool = False
     id: str = field(default_factory=lambda: f"resp_{uuid.uuid4().hex}")
     created_at: int = field(default_factory=lambda: int(time.time()))
 
 
-def parse_responses_request(body: dict[str, Any]) -> ResponsesRequest:
+def previous_response_id(body: dict[str, Any]) -> str | None:
+    return get(body, "previous_response_id", str, "")
+
+
+def parse_responses_request(
+    body: dict[str, Any], earlier: Sequence[Message] = ()
+) -> ResponsesRequest:
+    """The turn a request asks for; ``earlier``: the conversation of its
+    ``previous_response_id`` (``qsmith.gateway.response_store``)."""
     model = require(body, "model", str, "")
     check_optional_fields(body, SAMPLING_FIELDS)
     for key, why in UNSUPPORTED_FIELDS.items():
@@ -107,7 +117,8 @@ def parse_responses_request(body: dict[str, Any]) -> ResponsesRequest:
     _check_text_format(get(body, "text", dict, ""))
     tools, custom, omitted = _tools(get(body, "tools", list, "") or [])
     system = [get(body, "instructions", str, "") or ""]
-    messages = _input(body.get("input"), system, custom)
+    new = _input(body.get("input"), system, custom)
+    messages = [*earlier, *new]
     reasoning = get(body, "reasoning", dict, "") or {}
     effort = get(reasoning, "effort", str, "reasoning")
     turn = TurnRequest(
@@ -134,7 +145,11 @@ def parse_responses_request(body: dict[str, Any]) -> ResponsesRequest:
         "truncation": body.get("truncation", "disabled"),
     }
     stream = bool(get(body, "stream", bool, ""))
-    return ResponsesRequest(turn, stream, echo, frozenset(custom), tuple(omitted))
+    echo["previous_response_id"] = body.get("previous_response_id")
+    parsed = ResponsesRequest(turn, stream, echo, frozenset(custom), tuple(omitted))
+    parsed.conversation = tuple(messages)
+    parsed.store = body.get("store") is not False
+    return parsed
 
 
 def _check_text_format(text: dict[str, Any] | None) -> None:
@@ -359,6 +374,18 @@ def _bare_call_item(request: ResponsesRequest, item_id: str, call: ToolCall) -> 
     }
 
 
+def answer_message(turn: CompletedTurn) -> Message:
+    """The answer as the assistant turn a later request continues from."""
+    parts: list[Part] = []
+    if turn.reasoning or turn.signature:
+        parts.append(ReasoningPart(turn.reasoning, turn.signature))
+    if turn.text:
+        parts.append(TextPart(turn.text))
+    for call in turn.tool_calls:
+        parts.append(ToolUsePart(call.id, call.name, json.loads(call.arguments)))
+    return Message("assistant", tuple(parts))
+
+
 def _item_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
@@ -476,20 +503,40 @@ class _Stream:
 
 
 async def response_events(
-    request: ResponsesRequest, model: str, events: AsyncIterator[BackendEvent | Keepalive]
+    request: ResponsesRequest,
+    model: str,
+    events: AsyncIterator[BackendEvent | Keepalive],
+    on_complete: Callable[[CompletedTurn], None] | None = None,
 ) -> AsyncIterator[bytes]:
-    """The SSE body of a streamed response."""
+    """The SSE body of a streamed response; ``on_complete`` gets the whole answer."""
     stream = _Stream(request, model)
+    answer = CompletedTurn()
     yield stream.event("response.created", response=stream.response("in_progress"))
     yield stream.event("response.in_progress", response=stream.response("in_progress"))
     try:
         async for event in events:
+            _gather(answer, event)
             for frame in _frames(stream, event):
                 yield frame
+            if isinstance(event, TurnEnd) and on_complete is not None:
+                on_complete(answer)
     except GatewayError as error:
         failed = stream.response("failed")
         failed["error"] = {"code": _error_code(error), "message": error.message}
         yield stream.event("response.failed", response=failed)
+
+
+def _gather(answer: CompletedTurn, event: BackendEvent | Keepalive) -> None:
+    match event:
+        case TextDelta(text):
+            answer.text += text
+        case ReasoningDelta(text, signature):
+            answer.reasoning += text
+            answer.signature = signature or answer.signature
+        case ToolCall():
+            answer.tool_calls.append(event)
+        case TurnEnd(stop_reason, usage):
+            answer.stop_reason, answer.usage = stop_reason, usage
 
 
 def _error_code(error: GatewayError) -> str:
