@@ -1,11 +1,13 @@
-"""The gateway's cost: added latency per streamed chunk, and 50 concurrent streams.
+"""The gateway's cost: added latency per streamed chunk, and 50 concurrent streams per API.
 
-Fake service: a loopback Amazon Q (``FakeService``) answering every turn with one event
-stream of ``CHUNKS`` text events. Baseline: the generated async codewhisperer-streaming
-client calling that fake service directly. Measured: the same turns through
-``qsmith serve`` (started as a subprocess, as users run it) with an httpx client reading
-the OpenAI-format SSE stream. Figures are wall-clock medians of ``ROUNDS`` runs; both
-sides read every chunk. Run: ``.venv/bin/python benchmarks/gateway.py``.
+Fake service: a loopback Amazon Q (``FakeService``) in its own process, answering every
+turn with one event stream of ``CHUNKS`` events. Baseline: the generated async
+codewhisperer-streaming client calling that fake service directly. Measured: the same
+turns through ``qsmith serve`` (a third process, as users run it) with an httpx client
+reading each API's SSE stream (chat completions, messages, responses). A stream is lost
+when it fails or ends without all its text deltas and its final event. Figures are
+wall-clock medians of ``ROUNDS`` runs, direct and gateway interleaved; every side reads
+every chunk. Run: ``.venv/bin/python benchmarks/gateway.py``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def serve_upstream() -> int:
+    """``--upstream``: the fake service in this process; prints its URL, stops at stdin EOF."""
+    with FakeQ() as fake:
+        events = [text(f"token {i} ") for i in range(CHUNKS - 1)]
+        fake.set_default(GENERATE, answer(*events))
+        print(fake.url, flush=True)
+        sys.stdin.read()
+    return 0
+
+
+def start_upstream() -> tuple[subprocess.Popen[str], str]:
+    command = [sys.executable, __file__, "--upstream"]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
 def start_gateway(fake_url: str, port: int) -> subprocess.Popen[bytes]:
     environ = {**os.environ, "QSMITH_BEARER_TOKEN": "bench-token"}
     command = [
@@ -85,23 +104,56 @@ def direct_call(client: codewhisperer_streaming.AsyncClient) -> Callable[[], Awa
     return call
 
 
-def gateway_call(client: httpx.AsyncClient, url: str) -> Callable[[], Awaitable[int]]:
-    body = {"model": MODEL, "messages": [{"role": "user", "content": "go"}], "stream": True}
+# Per API: path, body, the marker of one text delta, the marker of the stream's end.
+APIS: dict[str, tuple[str, dict[str, object], str, str]] = {
+    "chat": (
+        "/v1/chat/completions",
+        {"model": MODEL, "messages": [{"role": "user", "content": "go"}], "stream": True},
+        '"content":"token',
+        "data: [DONE]",
+    ),
+    "messages": (
+        "/v1/messages",
+        {
+            "model": MODEL,
+            "max_tokens": 1000,
+            "messages": [{"role": "user", "content": "go"}],
+            "stream": True,
+        },
+        '"text_delta"',
+        "event: message_stop",
+    ),
+    "responses": (
+        "/v1/responses",
+        {"model": MODEL, "input": "go", "stream": True},
+        "event: response.output_text.delta",
+        "event: response.completed",
+    ),
+}
+
+
+def gateway_call(client: httpx.AsyncClient, url: str, api: str) -> Callable[[], Awaitable[int]]:
+    path, body, delta, end = APIS[api]
 
     async def call() -> int:
-        count = 0
-        async with client.stream("POST", f"{url}/v1/chat/completions", json=body) as response:
-            async for line in response.aiter_lines():
-                count += line.startswith("data: {")
-        return count
+        """The text deltas read, or -1 when the stream was lost."""
+        count, ended = 0, False
+        try:
+            async with client.stream("POST", f"{url}{path}", json=body) as response:
+                async for line in response.aiter_lines():
+                    count += delta in line
+                    ended = ended or line == end
+        except httpx.HTTPError:
+            return -1
+        return count if ended and count == CHUNKS - 1 else -1
 
     return call
 
 
-async def timed(call: Callable[[], Awaitable[int]], parallel: int) -> tuple[float, int]:
+async def timed(call: Callable[[], Awaitable[int]], parallel: int) -> tuple[float, list[int]]:
     start = time.perf_counter()
     counts = await asyncio.gather(*[call() for _ in range(parallel)])
-    return time.perf_counter() - start, sum(counts)
+    return time.perf_counter() - start, list(counts)
 
 
 async def measure(fake_url: str, gateway_url: str) -> None:
@@ -112,42 +164,54 @@ async def measure(fake_url: str, gateway_url: str) -> None:
         codewhisperer_streaming.AsyncClient(endpoint_url=fake_url, config=config) as q,
         httpx.AsyncClient(limits=limits, timeout=60) as http,
     ):
-        contenders = {"direct": direct_call(q), "gateway": gateway_call(http, gateway_url)}
-        for parallel in (1, CONCURRENT):
-            results: dict[str, list[float]] = {name: [] for name in contenders}
-            chunks: dict[str, int] = {}
-            for _ in range(ROUNDS):
-                for name, call in contenders.items():  # interleaved: fair on a busy machine
-                    seconds, chunks[name] = await timed(call, parallel)
-                    results[name].append(seconds)
-            report(parallel, {n: statistics.median(r) for n, r in results.items()}, chunks)
+        for api in APIS:
+            contenders = {"direct": direct_call(q), "gateway": gateway_call(http, gateway_url, api)}
+            for parallel in (1, CONCURRENT):
+                results: dict[str, list[float]] = {name: [] for name in contenders}
+                chunks: dict[str, int] = {name: 0 for name in contenders}
+                lost = 0
+                for _ in range(ROUNDS):
+                    for name, call in contenders.items():  # interleaved: fair on a busy machine
+                        seconds, counts = await timed(call, parallel)
+                        results[name].append(seconds)
+                        chunks[name] = sum(max(c, 0) for c in counts)
+                        if name == "gateway":
+                            lost += sum(c < 0 for c in counts)
+                medians = {n: statistics.median(r) for n, r in results.items()}
+                report(api, parallel, medians, chunks, lost)
 
 
-def report(parallel: int, seconds: dict[str, float], chunks: dict[str, int]) -> None:
+def report(
+    api: str, parallel: int, seconds: dict[str, float], chunks: dict[str, int], lost: int
+) -> None:
     direct, gateway = seconds["direct"], seconds["gateway"]
+    streams = f"{lost} of {parallel * ROUNDS} gateway streams lost"
     if parallel == 1:
         added = (gateway - direct) / CHUNKS * 1e6
-        print(f"1 stream of {CHUNKS} chunks: direct {direct * 1e3:.1f} ms, gateway "
+        print(f"{api}: 1 stream of {CHUNKS} chunks: direct {direct * 1e3:.1f} ms, gateway "
               f"{gateway * 1e3:.1f} ms; added latency per chunk {added:.0f} us "
-              f"(gateway/direct time {gateway / direct:.2f}x)")  # fmt: skip
+              f"(gateway/direct time {gateway / direct:.2f}x); {streams}")  # fmt: skip
         return
     rate_direct, rate_gateway = chunks["direct"] / direct, chunks["gateway"] / gateway
-    print(f"{parallel} concurrent streams: direct {rate_direct:,.0f} chunks/s, gateway "
+    print(f"{api}: {parallel} concurrent streams: direct {rate_direct:,.0f} chunks/s, gateway "
           f"{rate_gateway:,.0f} chunks/s (gateway/direct throughput "
-          f"{rate_gateway / rate_direct:.2f}x)")  # fmt: skip
+          f"{rate_gateway / rate_direct:.2f}x); {streams}")  # fmt: skip
 
 
 def main() -> int:
-    with FakeQ() as fake:
-        events = [text(f"token {i} ") for i in range(CHUNKS - 1)]
-        fake.set_default(GENERATE, answer(*events))
-        port = free_port()
-        gateway = start_gateway(fake.url, port)
-        try:
-            asyncio.run(measure(fake.url, f"http://127.0.0.1:{port}"))
-        finally:
-            gateway.terminate()
-            gateway.wait(timeout=10)
+    if "--upstream" in sys.argv:
+        return serve_upstream()
+    upstream, fake_url = start_upstream()
+    port = free_port()
+    gateway = start_gateway(fake_url, port)
+    try:
+        asyncio.run(measure(fake_url, f"http://127.0.0.1:{port}"))
+    finally:
+        gateway.terminate()
+        gateway.wait(timeout=10)
+        assert upstream.stdin is not None
+        upstream.stdin.close()
+        upstream.wait(timeout=10)
     return 0
 
 

@@ -188,10 +188,25 @@ def test_count_tokens_is_the_documented_estimate(gateway: ServedGateway) -> None
         "messages": [{"role": "user", "content": "How many tokens is this sentence?"}],
     }
     counted = client(gateway).messages.count_tokens(**body)  # type: ignore[arg-type]
-    assert counted.input_tokens == estimate_request(parse_messages_request(body).turn) > 0
+    assert (
+        counted.input_tokens
+        == estimate_request(parse_messages_request(body, counting=True).turn)
+        > 0
+    )
 
 
 def test_models_list_readable_by_the_anthropic_sdk(gateway: ServedGateway, fake_q: FakeQ) -> None:
     models = list(client(gateway).models.list())
     assert models[0].id == "claude-sonnet-4"
     assert models[0].display_name == "model claude-sonnet-4"
+
+
+def test_models_retrieve_resolves_any_usable_name(gateway: ServedGateway, fake_q: FakeQ) -> None:
+    sdk = client(gateway)
+    assert sdk.models.retrieve("claude-sonnet-4").display_name == "model claude-sonnet-4"
+    # Claude Code's default: the fake offers no opus, so the newest sonnet serves it.
+    raw = sdk.models.with_raw_response.retrieve("claude-opus-4-8")
+    assert raw.parse().id == "claude-opus-4-8"
+    assert raw.headers["x-qsmith-model"] == "claude-sonnet-4.5"
+    with pytest.raises(anthropic.NotFoundError, match=r"available models: claude-3\.7-sonnet"):
+        sdk.models.retrieve("llama-3-70b")

@@ -230,6 +230,28 @@ def test_models_cached_within_ttl(fake_q: FakeQ) -> None:
 def test_unknown_model_is_not_found(gateway: ServedGateway) -> None:
     with pytest.raises(openai.NotFoundError) as caught:
         client(gateway).chat.completions.create(
-            model="gpt-4o", messages=[{"role": "user", "content": "hi"}]
+            model="llama-3-70b", messages=[{"role": "user", "content": "hi"}]
         )
     assert "claude-sonnet-4" in str(caught.value)  # it lists what is available
+
+
+def test_models_retrieve_and_family_names(gateway: ServedGateway, fake_q: FakeQ) -> None:
+    sdk = client(gateway)
+    assert sdk.models.retrieve("claude-3-7-sonnet-latest").id == "claude-3-7-sonnet-latest"
+    raw = sdk.models.with_raw_response.retrieve("gpt-5.1-codex")
+    assert raw.headers["x-qsmith-model"] == "claude-sonnet-4.5"
+    with pytest.raises(openai.NotFoundError) as caught:
+        sdk.models.retrieve("llama-3-70b")
+    assert caught.value.status_code == 404 and "claude-sonnet-4.5" in str(caught.value)
+
+
+def test_a_family_name_is_served_and_says_by_which_model(
+    gateway: ServedGateway, fake_q: FakeQ
+) -> None:
+    fake_q.respond(GENERATE, answer(text("hi")))
+    raw = client(gateway).chat.completions.with_raw_response.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "hi"}]
+    )
+    assert raw.parse().model == "gpt-4o"
+    assert raw.headers["x-qsmith-model"] == "claude-sonnet-4.5"
+    assert current_message(fake_q.calls(GENERATE)[0])["modelId"] == "claude-sonnet-4.5"

@@ -58,3 +58,41 @@ def test_server_config_binds_loopback_and_serves_configured_models() -> None:
         assert http.get("/v1/models").status_code == 401
         listed = http.get("/v1/models", headers={"Authorization": "Bearer k"})
     assert [m["id"] for m in listed.json()["data"]] == ["claude-sonnet-4"]
+
+
+def test_model_aliases_from_the_config_file_and_options(tmp_path: object) -> None:
+    from pathlib import Path
+
+    config = Path(str(tmp_path)) / "gateway.toml"
+    config.write_text('[model_aliases]\n"claude-opus-4-8" = "claude-sonnet-4"\nfast = "a"\n')
+    aliases = serve_module.model_aliases(("fast=claude-haiku-4.5",), str(config))
+    assert aliases == {"claude-opus-4-8": "claude-sonnet-4", "fast": "claude-haiku-4.5"}
+
+
+@pytest.mark.parametrize("given", ["fast", "=x", "fast="])
+def test_a_malformed_model_alias_is_refused(
+    given: str, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no config file there
+    with pytest.raises(click.BadParameter, match="expected NAME=ID"):
+        serve_module.model_aliases((given,), None)
+
+
+def test_an_invalid_config_file_is_named(tmp_path: object) -> None:
+    import click
+
+    config = f"{tmp_path}/gateway.toml"
+    with open(config, "w") as file:
+        file.write("[model_aliases\n")
+    with pytest.raises(click.ClickException, match="not valid TOML"):
+        serve_module.model_aliases((), config)
+
+
+def test_the_cli_and_the_app_share_one_body_limit() -> None:
+    pytest.importorskip("starlette", reason="the gateway extra is not installed")
+    from qsmith.gateway.app import DEFAULT_MAX_BODY, GatewayConfig
+
+    assert serve_module.DEFAULT_MAX_BODY == DEFAULT_MAX_BODY == GatewayConfig().max_body
+    assert serve_module.DEFAULT_IDLE_TIMEOUT >= 60  # above common client pool idle times

@@ -108,6 +108,18 @@ def test_keepalive_comments_during_silence(fake_q: FakeQ) -> None:
     assert any('"late"' in line for line in lines)
 
 
+def test_anthropic_streams_send_ping_events_during_silence(fake_q: FakeQ) -> None:
+    backend = ChatBackend(token="t", endpoint_url=fake_q.url, max_attempts=1)
+    fake_q.respond(GENERATE, answer(text("late"), chunk_delay=0.35))
+    with ServedGateway(backend, GatewayConfig(keepalive_interval=0.1)) as served:
+        body = {"model": "claude-sonnet-4", "messages": USER, "stream": True, "max_tokens": 9}
+        with httpx.stream("POST", f"{served.url}/v1/messages", json=body) as response:
+            lines = [line for line in response.iter_lines() if line]
+    assert "event: ping" in lines and 'data: {"type":"ping"}' in lines
+    assert not any(line.startswith(":") for line in lines)
+    assert lines[-1] == 'data: {"type":"message_stop"}'
+
+
 class _Progress(Sequence[bytes]):
     """Chunks of a scripted body that count how many the fake service sent."""
 
@@ -213,3 +225,38 @@ def test_sigv4_without_configured_models_is_refused_at_start() -> None:
 
     with pytest.raises(ConfigError, match="--model"):
         ChatBackend(environ={"AMAZON_Q_SIGV4": "1"})
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_a_disconnect_gives_the_upstream_connection_back(fake_q: FakeQ, stream: bool) -> None:
+    """With one upstream connection, a turn after an abandoned one still runs: the
+    abandoned call's connection was closed, not left streaming into a buffer (which on
+    Python 3.12+ happened when only the reading task was cancelled)."""
+    backend = ChatBackend(token="t", endpoint_url=fake_q.url, max_attempts=1, max_streams=1)
+    events = [text(f"piece {i} ") for i in range(200)]
+    progress = _Progress(stream_body(events))
+    fake_q.respond(
+        GENERATE,
+        ScriptedResponse(
+            status=200,
+            headers=[("Content-Type", EVENT_STREAM_TYPE)],
+            body=progress,
+            chunk_delay=0.02,
+        ),
+        answer(text("next turn")),
+    )
+    body = {"model": "claude-sonnet-4", "messages": USER, "stream": stream}
+    with ServedGateway(backend, GatewayConfig(keepalive_interval=5.0)) as served:
+        url = f"{served.url}/v1/chat/completions"
+        if stream:
+            with httpx.stream("POST", url, json=body) as response:
+                for line in response.iter_lines():
+                    if "piece 2" in line:
+                        break
+        else:
+            with pytest.raises(httpx.ReadTimeout):
+                httpx.post(url, json=body, timeout=0.3)
+        assert progress.finished.wait(timeout=5)
+        after = httpx.post(url, json={**body, "stream": False}, timeout=10)
+    assert after.status_code == 200, after.text
+    assert after.json()["choices"][0]["message"]["content"] == "next turn"

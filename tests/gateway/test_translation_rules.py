@@ -8,11 +8,17 @@ from collections.abc import AsyncIterator
 import pytest
 
 from qsmith.gateway.backend import Message, TextPart, ToolResultPart, ToolUsePart
+from qsmith.gateway.catalog import resolve_model
 from qsmith.gateway.errors import BadRequestError, ModelNotFoundError
-from qsmith.gateway.history import CONTINUE_TEXT, MISSING_RESULT, normalize
-from qsmith.gateway.models import resolve_model
+from qsmith.gateway.history import CONTINUE_TEXT, normalize
 from qsmith.gateway.sse import KEEPALIVE, encode_event, with_keepalive
-from qsmith.gateway.toolnames import MAX_DESCRIPTION, MAX_NAME, ToolNames, fit_description
+from qsmith.gateway.toolnames import (
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    MOVED_DESCRIPTION,
+    ToolNames,
+    fit_description,
+)
 
 
 def user(*parts: object) -> Message:
@@ -23,27 +29,11 @@ def assistant(*parts: object) -> Message:
     return Message("assistant", tuple(TextPart(p) if isinstance(p, str) else p for p in parts))  # type: ignore[misc]
 
 
-def test_consecutive_turns_merge_and_ends_are_repaired() -> None:
-    history = normalize([assistant("hello"), user("a"), user("b"), assistant("c")])
-    assert [m.role for m in history] == ["user", "assistant", "user", "assistant", "user"]
-    assert history[0].parts == (TextPart(CONTINUE_TEXT),)
-    assert history[2].parts == (TextPart("a"), TextPart("b"))
+def test_consecutive_turns_merge_and_a_prefill_is_followed_by_continue() -> None:
+    history = normalize([assistant("hello"), user("a"), user("b", ""), assistant("c")])
+    assert [m.role for m in history] == ["assistant", "user", "assistant", "user"]
+    assert history[1].parts == (TextPart("a"), TextPart("b"))  # the empty text is left out
     assert history[-1].parts == (TextPart(CONTINUE_TEXT),)
-
-
-def test_unanswered_tool_call_gets_an_error_result() -> None:
-    call = ToolUsePart("t1", "f", {})
-    history = normalize([user("go"), assistant(call), user("never mind")])
-    assert history[-1].parts == (
-        ToolResultPart("t1", MISSING_RESULT, is_error=True),
-        TextPart("never mind"),
-    )
-
-
-def test_result_without_a_call_becomes_text_naming_the_call() -> None:
-    history = normalize([user(ToolResultPart("ghost", "42"), "and?")])
-    (message,) = history
-    assert message.parts[0] == TextPart("[result of tool call ghost]\n42")
 
 
 def test_empty_conversation_is_a_bad_request_naming_messages() -> None:
@@ -73,10 +63,11 @@ def test_colliding_tool_names_stay_distinct() -> None:
     assert {names.to_client(s) for s in mapped} == {"a-b", "a_b", "a.b"}
 
 
-def test_descriptions_are_never_empty_and_cut_to_the_limit() -> None:
+def test_descriptions_are_never_empty_and_long_ones_point_to_the_system_prompt() -> None:
     assert fit_description("", "grep") == "The grep tool."
-    long = fit_description("x" * (MAX_DESCRIPTION + 50), "grep")
-    assert len(long) == MAX_DESCRIPTION and long.endswith("...")
+    assert fit_description("x" * MAX_DESCRIPTION, "grep") == "x" * MAX_DESCRIPTION
+    long = fit_description("x" * (MAX_DESCRIPTION + 1), "grep")
+    assert long == MOVED_DESCRIPTION.format(name="grep")
 
 
 AVAILABLE = ["claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5", "claude-haiku-4.5"]
@@ -97,15 +88,45 @@ AVAILABLE = ["claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5", "claud
     ],
 )
 def test_common_model_names_map_to_service_ids(name: str, expected: str) -> None:
-    assert resolve_model(name, AVAILABLE) == expected
+    assert resolve_model(name, AVAILABLE).model == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("claude-opus-4-8", "claude-opus-4.1"),  # Claude Code's default: the newest opus
+        ("claude-opus-4-8[1m]", "claude-opus-4.1"),
+        ("claude-sonnet-9", "claude-sonnet-4.5"),
+        ("claude-haiku-5", "claude-haiku-4.5"),
+        ("claude-3-5-haiku-latest", "claude-haiku-4.5"),
+        ("gpt-5.1-codex", "claude-sonnet-4.5"),
+        ("o3-mini", "claude-sonnet-4.5"),
+    ],
+)
+def test_family_names_map_to_the_newest_model_of_their_family(name: str, expected: str) -> None:
+    resolution = resolve_model(name, [*AVAILABLE, "claude-opus-4", "claude-opus-4.1"])
+    assert resolution.model == expected and "newest" in resolution.rule
+
+
+def test_a_family_the_service_lacks_goes_to_the_nearest_family() -> None:
+    assert resolve_model("claude-opus-4-8", AVAILABLE).model == "claude-sonnet-4.5"
+    assert resolve_model("claude-haiku-4-5", ["claude-sonnet-4", "claude-opus-4"]).model == (
+        "claude-sonnet-4"
+    )
+
+
+def test_user_aliases_win_over_the_built_in_rules() -> None:
+    aliases = {"claude-opus-4-8": "claude-3.7-sonnet", "fast": "claude-haiku-4.5"}
+    assert resolve_model("claude-opus-4-8", AVAILABLE, aliases).model == "claude-3.7-sonnet"
+    assert resolve_model("fast", AVAILABLE, aliases).model == "claude-haiku-4.5"
 
 
 def test_unknown_model_names_are_refused_listing_what_exists() -> None:
     with pytest.raises(ModelNotFoundError, match=r"claude-sonnet-4\.5") as caught:
-        resolve_model("gpt-4o", AVAILABLE)
+        resolve_model("llama-3-70b", AVAILABLE)
     assert caught.value.param == "model"
-    with pytest.raises(ModelNotFoundError):
-        resolve_model("claude-opus-4", AVAILABLE)  # not offered: never swapped for another
+    with pytest.raises(ModelNotFoundError, match="none"):
+        resolve_model("claude-opus-4", [])
 
 
 def test_sse_encoding() -> None:
@@ -131,3 +152,25 @@ async def test_keepalive_fills_silences_and_closes_the_source() -> None:
     assert seen[0] == "first" and seen[1] is KEEPALIVE and "second" in seen
     await ticks.aclose()
     assert closed.is_set()
+
+
+def test_duplicate_tool_call_ids_are_refused() -> None:
+    call = Message("assistant", (ToolUsePart("tu_1", "grep", {}),))
+    result = Message("user", (ToolResultPart("tu_1", "found"),))
+    with pytest.raises(BadRequestError, match="'tu_1' is used by two tool calls"):
+        normalize([Message("user", (TextPart("go"),)), call, result, call, result])
+
+
+def test_the_response_store_forgets_the_oldest_beyond_its_size() -> None:
+    from qsmith.gateway.response_store import ResponseStore
+
+    store = ResponseStore(max_chars=10)
+    store.keep("a", [Message("user", (TextPart("1234"),))])
+    store.keep("b", [Message("user", (TextPart("5678"),))])
+    store.keep("c", [Message("user", (TextPart("9012"),))])
+    store.keep("huge", [Message("user", (TextPart("x" * 11),))])  # never fits: not kept
+    assert len(store) == 2
+    assert store.conversation("c")[0].parts == (TextPart("9012"),)
+    for gone in ("a", "huge"):
+        with pytest.raises(BadRequestError, match=f"no response '{gone}'"):
+            store.conversation(gone)

@@ -7,8 +7,10 @@ imported only when the command runs, and its absence is reported with the instal
 from __future__ import annotations
 
 import contextlib
+import copy
 import importlib.util
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,11 @@ GATEWAY_MODULES = ("starlette", "uvicorn", "anyio")
 INSTALL_HINT = "qsmith serve needs the optional extra: pip install 'qsmith[gateway]'"
 API_KEYS_ENV = "QSMITH_GATEWAY_API_KEYS"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+DEFAULT_MAX_BODY = 32 * 1024 * 1024
+# Longer than any common client pool keeps an idle connection (httpx 5 s, undici 4 s,
+# aiohttp 15 s, Go 90 s), so the server never closes one the client is about to reuse.
+DEFAULT_IDLE_TIMEOUT = 120.0
+MAX_HEADER_BYTES = 64 * 1024
 
 
 def require_gateway_extra() -> None:
@@ -35,6 +42,50 @@ def api_keys(given: tuple[str, ...], environ: dict[str, str] | None = None) -> f
     return frozenset(k for k in (*given, *from_env) if k)
 
 
+def model_aliases(given: tuple[str, ...], config_path: str | None) -> dict[str, str]:
+    """Aliases from the config file's ``[model_aliases]`` table, then ``--model-alias NAME=ID``
+    (which win)."""
+    aliases: dict[str, str] = {}
+    path = Path(config_path) if config_path else default_config_path()
+    if config_path or path.is_file():
+        aliases.update(_file_aliases(path))
+    for item in given:
+        name, sep, model_id = item.partition("=")
+        if not sep or not name.strip() or not model_id.strip():
+            raise click.BadParameter(f"expected NAME=ID, got {item!r}", param_hint="--model-alias")
+        aliases[name.strip()] = model_id.strip()
+    return aliases
+
+
+def default_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "qsmith" / "gateway.toml"
+
+
+def _file_aliases(path: Path) -> dict[str, str]:
+    try:
+        with path.open("rb") as file:
+            table = tomllib.load(file).get("model_aliases", {})
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise click.ClickException(f"{path} is not valid TOML: {error}") from None
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise click.ClickException(f"{path}: [model_aliases] must map names to model id strings")
+    return dict(table)
+
+
+def _log_config(base: dict[str, Any], level: str) -> dict[str, Any]:
+    """uvicorn's logging setup, plus the gateway's own loggers on its default handler."""
+    config = copy.deepcopy(base)
+    config["loggers"]["qsmith.gateway"] = {
+        "handlers": ["default"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return config
+
+
 def server_config(
     *,
     host: str,
@@ -48,6 +99,9 @@ def server_config(
     log_level: str,
     max_streams: int = 100,
     token: str | None = None,
+    aliases: dict[str, str] | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
 ) -> Any:
     """The uvicorn configuration of the gateway (a ``uvicorn.Config``)."""
     require_gateway_extra()
@@ -64,8 +118,25 @@ def server_config(
         endpoint_url=endpoint_url,
         max_streams=max_streams,
     )
-    app = create_app(backend, GatewayConfig(api_keys=keys, keepalive_interval=keepalive))
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level)
+    config = GatewayConfig(
+        api_keys=keys,
+        keepalive_interval=keepalive,
+        model_aliases=dict(aliases or {}),
+        max_body=max_body,
+    )
+    app = create_app(backend, config)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        timeout_keep_alive=max(1, round(idle_timeout)),
+        # uvicorn writes its access line when headers go out; the gateway logs each
+        # request when it ends, with its real outcome (qsmith.gateway.access).
+        access_log=False,
+        log_config=_log_config(uvicorn.config.LOGGING_CONFIG, log_level),
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+    )
 
 
 @click.command()
@@ -85,6 +156,21 @@ def server_config(
     multiple=True,
     help="Serve these model ids instead of asking the service for its list (repeatable).",
 )
+@click.option(
+    "--model-alias",
+    "given_aliases",
+    multiple=True,
+    metavar="NAME=ID",
+    help="Serve requests for model NAME with service model ID (repeatable).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A TOML file with a [model_aliases] table "
+    "(default: $XDG_CONFIG_HOME/qsmith/gateway.toml when it exists).",
+)
 @click.option("--profile-arn", default=None, help="The Amazon Q profile ARN, if any.")
 @click.option("--endpoint-url", default=None, help="Send Amazon Q calls to this URL instead.")
 @click.option(
@@ -92,6 +178,20 @@ def server_config(
 )
 @click.option(
     "--max-streams", default=100, show_default=True, help="Concurrent upstream calls at most."
+)
+@click.option(
+    "--max-body",
+    default=DEFAULT_MAX_BODY,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    help="Request bodies over this many bytes are refused (413) before they are read.",
+)
+@click.option(
+    "--idle-timeout",
+    default=DEFAULT_IDLE_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Seconds an idle client connection is kept open for reuse.",
 )
 @click.option("--log-level", default="info", show_default=True)
 @click.option(
@@ -116,10 +216,14 @@ def serve(
     given_keys: tuple[str, ...],
     region: str,
     models: tuple[str, ...],
+    given_aliases: tuple[str, ...],
+    config_path: str | None,
     profile_arn: str | None,
     endpoint_url: str | None,
     keepalive: float,
     max_streams: int,
+    max_body: int,
+    idle_timeout: float,
     log_level: str,
     fake: bool,
     accounts: Path | None = None,
@@ -174,6 +278,9 @@ def serve(
             log_level=log_level,
             max_streams=max_streams,
             token=token,
+            aliases=model_aliases(given_aliases, config_path),
+            max_body=max_body,
+            idle_timeout=idle_timeout,
         )
         import uvicorn
 

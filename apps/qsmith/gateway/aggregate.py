@@ -16,7 +16,7 @@ from qsmith.gateway.backend import (
 )
 from qsmith.gateway.errors import UpstreamError
 
-__all__ = ["CompletedTurn", "collect"]
+__all__ = ["CompletedTurn", "added", "collect", "replayed"]
 
 
 @dataclass(slots=True)
@@ -49,3 +49,25 @@ async def collect(events: AsyncIterator[BackendEvent]) -> CompletedTurn:
         raise UpstreamError("the upstream answer ended before the turn was complete")
     turn.text, turn.reasoning = "".join(text), "".join(reasoning)
     return turn
+
+
+async def replayed(turn: CompletedTurn) -> AsyncIterator[BackendEvent]:
+    """A gathered turn as events again (a checked answer sent as a stream)."""
+    if turn.reasoning or turn.signature:
+        yield ReasoningDelta(turn.reasoning, turn.signature)
+    if turn.text:
+        yield TextDelta(turn.text)
+    for call in turn.tool_calls:
+        yield call
+    yield TurnEnd(turn.stop_reason, turn.usage)
+
+
+def added(first: Usage, second: Usage) -> Usage:
+    """The usage of two turns made for one answer (a repaired one)."""
+    return Usage(
+        first.input_tokens + second.input_tokens,
+        first.output_tokens + second.output_tokens,
+        first.cache_read_input_tokens + second.cache_read_input_tokens,
+        first.cache_write_input_tokens + second.cache_write_input_tokens,
+        estimated=first.estimated or second.estimated,
+    )

@@ -24,6 +24,7 @@ from typing import Any
 from qsmith.gateway.aggregate import CompletedTurn
 from qsmith.gateway.backend import (
     BackendEvent,
+    ImagePart,
     Message,
     Part,
     ReasoningDelta,
@@ -40,11 +41,24 @@ from qsmith.gateway.backend import (
     Usage,
 )
 from qsmith.gateway.errors import BadRequestError, GatewayError, anthropic_error
-from qsmith.gateway.fields import decode_image, get, require
+from qsmith.gateway.fields import check_optional_fields, decode_image, get, require
 from qsmith.gateway.history import normalize
-from qsmith.gateway.sse import KEEPALIVE_COMMENT, Keepalive, encode_event
+from qsmith.gateway.sse import Keepalive, encode_event
 
 __all__ = ["MessagesRequest", "message_body", "message_events", "parse_messages_request"]
+
+SYSTEM_MESSAGE_TEMPLATE = "<system_message>\n{text}\n</system_message>"
+THINKING_TYPES = ("enabled", "adaptive", "disabled")
+# Optional fields checked for their type only: the service has no equivalent for them.
+SAMPLING_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "temperature": (int, float),
+    "top_p": (int, float),
+    "top_k": int,
+    "stop_sequences": list,
+    "metadata": dict,
+    "stream": bool,
+    "service_tier": str,
+}
 
 
 class MessagesRequest:
@@ -54,30 +68,70 @@ class MessagesRequest:
         self.id = f"msg_{uuid.uuid4().hex}"
 
 
-def parse_messages_request(body: dict[str, Any]) -> MessagesRequest:
+def parse_messages_request(body: dict[str, Any], *, counting: bool = False) -> MessagesRequest:
+    """The turn a Messages request asks for; ``counting`` (count_tokens) needs no max_tokens."""
     model = require(body, "model", str, "")
     raw_messages = require(body, "messages", list, "")
-    messages = []
+    check_optional_fields(body, SAMPLING_FIELDS)
+    max_tokens = get(body, "max_tokens", int, "")
+    if max_tokens is None and not counting:
+        raise BadRequestError("max_tokens: this field is required", param="max_tokens")
+    system = _system(body.get("system"))
+    messages: list[Message] = []
     for index, raw in enumerate(raw_messages):
         path = f"messages[{index}]"
         if not isinstance(raw, dict):
             raise BadRequestError(f"{path}: expected an object", param=path)
         role = require(raw, "role", str, path)
-        if role not in ("user", "assistant"):
-            raise BadRequestError(f"{path}.role: expected user or assistant", param=f"{path}.role")
+        if role not in ("user", "assistant", "system"):
+            raise BadRequestError(
+                f"{path}.role: expected user, assistant or system", param=f"{path}.role"
+            )
         parts = _content(raw.get("content"), f"{path}.content")
+        if role == "system":
+            system, message = _system_message(system, parts, messages)
+            if message is not None:
+                messages.append(message)
+            continue
         messages.append(Message("user" if role == "user" else "assistant", parts))
-    thinking = get(body, "thinking", dict, "") or {}
     turn = TurnRequest(
         model=model,
         messages=normalize(messages),
-        system=_system(body.get("system")),
+        system=system,
         tools=_tools(get(body, "tools", list, "") or []),
         tool_choice=_tool_choice(get(body, "tool_choice", dict, "")),
-        max_tokens=get(body, "max_tokens", int, ""),
-        thinking=thinking.get("type") == "enabled",
+        max_tokens=max_tokens,
+        thinking=_thinking(get(body, "thinking", dict, "")),
     )
     return MessagesRequest(turn, stream=bool(get(body, "stream", bool, "")))
+
+
+def _system_message(
+    system: str | None, parts: tuple[Part, ...], earlier: list[Message]
+) -> tuple[str | None, Message | None]:
+    """A ``system`` message inside ``messages`` (Claude Code sends them): before the first
+    assistant turn it joins the system prompt; later it stays where it is, as tagged text
+    of a user turn, so its position in the conversation is kept."""
+    texts = [p.text for p in parts if isinstance(p, TextPart)]
+    text = "\n\n".join(t for t in texts if t)
+    if not text:
+        return system, None
+    if not any(m.role == "assistant" for m in earlier):
+        return "\n\n".join(t for t in (system, text) if t), None
+    return system, Message("user", (TextPart(SYSTEM_MESSAGE_TEMPLATE.format(text=text)),))
+
+
+def _thinking(raw: dict[str, Any] | None) -> bool:
+    if raw is None:
+        return False
+    kind = require(raw, "type", str, "thinking")
+    if kind not in THINKING_TYPES:
+        expected = ", ".join(THINKING_TYPES)
+        raise BadRequestError(
+            f"thinking.type: expected one of {expected}, got {kind!r}", param="thinking.type"
+        )
+    get(raw, "budget_tokens", int, "thinking")
+    return kind != "disabled"
 
 
 def _system(raw: object) -> str | None:
@@ -113,23 +167,19 @@ def _block(block: dict[str, Any], where: str) -> Part:
     if kind == "text":
         return TextPart(require(block, "text", str, where))
     if kind == "image":
-        source = require(block, "source", dict, where)
-        if source.get("type") != "base64":
-            raise BadRequestError(
-                f"{where}.source.type: only base64 images are accepted (the gateway fetches nothing)",
-                param=f"{where}.source.type",
-            )
-        media_type = require(source, "media_type", str, f"{where}.source")
-        return decode_image(media_type, require(source, "data", str, f"{where}.source"), where)
+        return _image(block, where)
+    if kind == "document":
+        return _document(block, where)
     if kind == "tool_use":
         tool_input = get(block, "input", dict, where) or {}
         return ToolUsePart(
             require(block, "id", str, where), require(block, "name", str, where), tool_input
         )
     if kind == "tool_result":
-        text = _result_text(block.get("content"), f"{where}.content")
+        text, images = _result_content(block.get("content"), f"{where}.content")
         call_id = require(block, "tool_use_id", str, where)
-        return ToolResultPart(call_id, text, bool(get(block, "is_error", bool, where)))
+        is_error = bool(get(block, "is_error", bool, where))
+        return ToolResultPart(call_id, text, is_error, images)
     if kind == "thinking":
         thinking = require(block, "thinking", str, where)
         return ReasoningPart(thinking, get(block, "signature", str, where))
@@ -138,18 +188,59 @@ def _block(block: dict[str, Any], where: str) -> Part:
     )
 
 
-def _result_text(raw: object, path: str) -> str:
+def _image(block: dict[str, Any], where: str) -> ImagePart:
+    source = require(block, "source", dict, where)
+    if source.get("type") != "base64":
+        raise BadRequestError(
+            f"{where}.source.type: only base64 images are accepted (the gateway fetches nothing)",
+            param=f"{where}.source.type",
+        )
+    media_type = require(source, "media_type", str, f"{where}.source")
+    return decode_image(media_type, require(source, "data", str, f"{where}.source"), where)
+
+
+def _document(block: dict[str, Any], where: str) -> TextPart:
+    """Plain-text documents become text; PDFs and other binary documents are refused."""
+    source = require(block, "source", dict, where)
+    kind = require(source, "type", str, f"{where}.source")
+    if kind == "text":
+        title = get(block, "title", str, where)
+        text = require(source, "data", str, f"{where}.source")
+        return TextPart(f"<document title={title!r}>\n{text}\n</document>" if title else text)
+    if kind == "content":
+        texts, images = _result_content(source.get("content"), f"{where}.source.content")
+        if images:
+            raise BadRequestError(
+                f"{where}: images inside a document cannot be forwarded", param=where
+            )
+        return TextPart(texts)
+    raise BadRequestError(
+        f"{where}: document blocks with a {kind!r} source (PDF) cannot be forwarded: the "
+        "gateway passes text documents only; extract the text first",
+        param=where,
+    )
+
+
+def _result_content(raw: object, path: str) -> tuple[str, tuple[ImagePart, ...]]:
+    """A tool result's text and images (Claude Code returns screenshots and image files)."""
     if raw is None or isinstance(raw, str):
-        return raw or ""
+        return raw or "", ()
     if not isinstance(raw, list):
-        raise BadRequestError(f"{path}: expected a string or text blocks", param=path)
-    texts = []
+        raise BadRequestError(f"{path}: expected a string or content blocks", param=path)
+    texts: list[str] = []
+    images: list[ImagePart] = []
     for index, block in enumerate(raw):
         where = f"{path}[{index}]"
-        if not isinstance(block, dict) or block.get("type") != "text":
-            raise BadRequestError(f"{where}: tool results may hold text blocks only", param=where)
-        texts.append(require(block, "text", str, where))
-    return "\n".join(texts)
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "text":
+            texts.append(require(block, "text", str, where))
+        elif kind == "image":
+            images.append(_image(block, where))
+        else:
+            raise BadRequestError(
+                f"{where}: tool results may hold text and image blocks only", param=where
+            )
+    return "\n".join(texts), tuple(images)
 
 
 def _tools(raw_tools: list[Any]) -> tuple[ToolSpec, ...]:
@@ -244,6 +335,10 @@ def _event(kind: str, **fields: object) -> bytes:
     return encode_event({"type": kind, **fields}, event=kind)
 
 
+# Sent during silences, as the Anthropic API does; its SDKs skip it.
+PING = _event("ping")
+
+
 async def message_events(
     request: MessagesRequest,
     model: str,
@@ -274,7 +369,7 @@ async def message_events(
 def _frames(event: BackendEvent | Keepalive, blocks: _Blocks) -> list[bytes]:
     match event:
         case Keepalive():
-            return [KEEPALIVE_COMMENT]
+            return [PING]
         case TextDelta(text):
             frames = blocks.switch("text", {"type": "text", "text": ""})
             delta = {"type": "text_delta", "text": text}

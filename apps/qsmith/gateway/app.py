@@ -10,35 +10,72 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hmac
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio
 import anyio.abc
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
-from qsmith.gateway.aggregate import CompletedTurn, collect
+from qsmith.gateway.access import CLIENT_GONE, AccessLog, record_failure
+from qsmith.gateway.aggregate import CompletedTurn, added, collect, replayed
 from qsmith.gateway.anthropic_api import message_body, message_events, parse_messages_request
-from qsmith.gateway.backend import Backend, BackendEvent, ModelInfo, TurnRequest
-from qsmith.gateway.errors import ApiKeyError, GatewayError, anthropic_error, openai_error
+from qsmith.gateway.backend import (
+    Backend,
+    BackendEvent,
+    Message,
+    ModelInfo,
+    TextPart,
+    TurnRequest,
+)
+from qsmith.gateway.catalog import ModelCatalog
+from qsmith.gateway.errors import (
+    ApiKeyError,
+    GatewayError,
+    InternalError,
+    MethodNotAllowedError,
+    PayloadTooLargeError,
+    RouteNotFoundError,
+    UpstreamError,
+    anthropic_error,
+    openai_error,
+)
 from qsmith.gateway.fields import parse_body
-from qsmith.gateway.models import ModelCatalog
 from qsmith.gateway.openai_api import completion_body, completion_chunks, parse_chat_request
-from qsmith.gateway.sse import Keepalive, with_keepalive
+from qsmith.gateway.response_store import ResponseStore
+from qsmith.gateway.responses_api import (
+    ResponsesRequest,
+    answer_message,
+    parse_responses_request,
+    previous_response_id,
+    response_body,
+    response_events,
+)
+from qsmith.gateway.sse import ABANDON_GRACE, Keepalive, with_keepalive
 from qsmith.gateway.streaming import EventStreamResponse
+from qsmith.gateway.structured import JsonFormat, repair_prompt, violation
+from qsmith.gateway.upstream_calls import UpstreamCalls
 
 __all__ = ["GatewayConfig", "create_app"]
 
 T = TypeVar("T")
+log = logging.getLogger("qsmith.gateway")
 Handler = Callable[[Request], Awaitable[Response]]
-# Written to the access log when a client left before its answer (nginx's convention).
-CLIENT_GONE = 499
+DEFAULT_MAX_BODY = 32 * 1024 * 1024
+# Names the service model that answered, when a client's name resolved to another one.
+MODEL_HEADER = "x-qsmith-model"
+# Names the hosted tools of a Responses request that were not sent upstream.
+OMITTED_TOOLS_HEADER = "x-qsmith-omitted-tools"
 ErrorFormat = Callable[[GatewayError], tuple[int, dict[str, object]]]
 
 
@@ -49,13 +86,18 @@ class GatewayConfig:
     api_keys: frozenset[str] = frozenset()
     keepalive_interval: float = 15.0
     models_ttl: float = 300.0
+    # Client model names -> service model ids (``--model-alias``, the config file).
+    model_aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Request bodies over this many bytes are refused with 413 before they are read whole.
+    max_body: int = DEFAULT_MAX_BODY
 
 
 class Gateway:
     def __init__(self, backend: Backend, config: GatewayConfig) -> None:
         self.backend = backend
         self.config = config
-        self.catalog = ModelCatalog(backend, ttl=config.models_ttl)
+        self.responses_kept = ResponseStore()
+        self.catalog = ModelCatalog(backend, ttl=config.models_ttl, aliases=config.model_aliases)
 
     def guarded(self, handler: Handler, errors: ErrorFormat | None = None) -> Handler:
         """``handler`` behind the API-key check, its GatewayErrors rendered as ``errors``."""
@@ -67,7 +109,9 @@ class Gateway:
                 return await handler(request)
             except GatewayError as error:
                 status, body = render(error)
-                return JSONResponse(body, status_code=status)
+                # A refused body may still be on its way: the connection cannot be reused.
+                close = {"connection": "close"} if isinstance(error, PayloadTooLargeError) else {}
+                return JSONResponse(body, status_code=status, headers=close)
 
         return endpoint
 
@@ -83,53 +127,136 @@ class Gateway:
         if not any(hmac.compare_digest(given.encode(), k.encode()) for k in self.config.api_keys):
             raise ApiKeyError("the API key is not valid")
 
-    async def resolved(self, turn: TurnRequest) -> TurnRequest:
-        return dataclasses.replace(turn, model=await self.catalog.resolve(turn.model))
+    async def body(self, request: Request) -> dict[str, Any]:
+        return parse_body(await read_body(request, self.config.max_body))
 
-    async def started(self, turn: TurnRequest) -> AsyncIterator[BackendEvent | Keepalive]:
-        """The turn's events with keep-alives, its first item already received."""
-        ticks = with_keepalive(self.backend.stream_turn(turn), self.config.keepalive_interval)
+    async def resolved(self, turn: TurnRequest) -> TurnRequest:
+        resolution = await self.catalog.resolve(turn.model)
+        return dataclasses.replace(turn, model=resolution.model)
+
+    async def started(
+        self, request: Request, turn: TurnRequest
+    ) -> AsyncIterator[BackendEvent | Keepalive]:
+        """The turn's events with keep-alives, its first item already received; a failure
+        after that is recorded for the access log (the client gets an in-stream error)."""
+        calls = UpstreamCalls()
+        interval = self.config.keepalive_interval
+        ticks = with_keepalive(self.backend.stream_turn(turn), interval, calls.abort)
         try:
-            first = await anext(ticks)
+            with calls.bind():  # the reading task starts here and inherits the binding
+                first = await anext(ticks)
         except StopAsyncIteration:
             return _empty()
         except BaseException:
             await ticks.aclose()
             raise
-        return _prepend(first, ticks)
+        return _prepend(first, ticks, request.scope)
 
-    async def _collect(self, turn: TurnRequest) -> CompletedTurn:
-        async with contextlib.aclosing(self.backend.stream_turn(turn)) as stream:
-            return await collect(stream)
+    async def _collect(self, request: Request, turn: TurnRequest) -> CompletedTurn | None:
+        """The whole turn, or None when the client hung up first (then the upstream call
+        is cut off: see ``qsmith.gateway.upstream_calls``)."""
+        calls = UpstreamCalls()
+
+        async def run() -> CompletedTurn:
+            with calls.bind():
+                async with contextlib.aclosing(self.backend.stream_turn(turn)) as stream:
+                    return await collect(stream)
+
+        return await _unless_disconnected(request, run(), calls.abort)
 
     # Routes ----------------------------------------------------------------------
     async def chat_completions(self, request: Request) -> Response:
-        parsed = parse_chat_request(parse_body(await request.body()))
+        parsed = parse_chat_request(await self.body(request))
         turn = await self.resolved(parsed.turn)
         name = parsed.turn.model
-        if parsed.stream:
-            events = await self.started(turn)
-            return EventStreamResponse(completion_chunks(parsed, name, events))
-        completed = await _unless_disconnected(request, self._collect(turn))
+        headers = {MODEL_HEADER: turn.model}
+        if parsed.stream and parsed.json_format is None:
+            events = await self.started(request, turn)
+            return EventStreamResponse(completion_chunks(parsed, name, events), headers)
+        if parsed.json_format is not None:
+            completed = await self._structured(request, turn, parsed.json_format)
+        else:
+            completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
-        return JSONResponse(completion_body(parsed, name, completed))
+        if parsed.stream:  # a checked JSON answer, sent as one stream
+            replay = completion_chunks(parsed, name, replayed(completed))
+            return EventStreamResponse(replay, headers)
+        return JSONResponse(completion_body(parsed, name, completed), headers=headers)
+
+    async def _structured(
+        self, request: Request, turn: TurnRequest, fmt: JsonFormat
+    ) -> CompletedTurn | None:
+        """A whole answer in ``fmt`` (``qsmith.gateway.structured``): instructed, checked,
+        and repaired once; None when the client left."""
+        system = "\n\n".join(p for p in (turn.system, fmt.instruction()) if p)
+        turn = dataclasses.replace(turn, system=system)
+        first = await self._collect(request, turn)
+        if first is None or first.tool_calls:
+            return first
+        fault = violation(first.text, fmt)
+        if fault is None:
+            return first
+        retry = (
+            Message("assistant", (TextPart(first.text),)),
+            Message("user", (TextPart(repair_prompt(fault)),)),
+        )
+        second = await self._collect(
+            request, dataclasses.replace(turn, messages=turn.messages + retry)
+        )
+        if second is None:
+            return None
+        fault = violation(second.text, fmt) if not second.tool_calls else None
+        if fault is not None:
+            raise UpstreamError(
+                f"the model did not answer with the requested JSON after one repair: {fault}"
+            )
+        second.usage = added(first.usage, second.usage)
+        return second
 
     async def messages(self, request: Request) -> Response:
-        parsed = parse_messages_request(parse_body(await request.body()))
+        parsed = parse_messages_request(await self.body(request))
         turn = await self.resolved(parsed.turn)
         name = parsed.turn.model
+        headers = {MODEL_HEADER: turn.model}
         if parsed.stream:
             estimate = self.backend.count_tokens(turn)
-            events = await self.started(turn)
-            return EventStreamResponse(message_events(parsed, name, estimate, events))
-        completed = await _unless_disconnected(request, self._collect(turn))
+            events = await self.started(request, turn)
+            return EventStreamResponse(message_events(parsed, name, estimate, events), headers)
+        completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
-        return JSONResponse(message_body(parsed, name, completed))
+        return JSONResponse(message_body(parsed, name, completed), headers=headers)
+
+    async def responses(self, request: Request) -> Response:
+        body = await self.body(request)
+        previous = previous_response_id(body)
+        earlier = self.responses_kept.conversation(previous) if previous else ()
+        parsed = parse_responses_request(body, earlier)
+        turn = await self.resolved(parsed.turn)
+        name = parsed.turn.model
+        headers = {MODEL_HEADER: turn.model}
+        if parsed.omitted_tools:
+            omitted = ", ".join(parsed.omitted_tools)
+            headers[OMITTED_TOOLS_HEADER] = omitted
+            log.info("hosted tools not sent upstream (they run on OpenAI's servers): %s", omitted)
+        if parsed.stream:
+            events = await self.started(request, turn)
+            keep = functools.partial(self._keep_response, parsed)
+            return EventStreamResponse(response_events(parsed, name, events, keep), headers)
+        completed = await self._collect(request, turn)
+        if completed is None:
+            return Response(status_code=CLIENT_GONE)
+        self._keep_response(parsed, completed)
+        return JSONResponse(response_body(parsed, name, completed), headers=headers)
+
+    def _keep_response(self, parsed: ResponsesRequest, answer: CompletedTurn) -> None:
+        if parsed.store:
+            conversation = (*parsed.conversation, answer_message(answer))
+            self.responses_kept.keep(parsed.id, conversation)
 
     async def count_tokens(self, request: Request) -> Response:
-        parsed = parse_messages_request(parse_body(await request.body()))
+        parsed = parse_messages_request(await self.body(request), counting=True)
         turn = await self.resolved(parsed.turn)
         return JSONResponse({"input_tokens": self.backend.count_tokens(turn)})
 
@@ -146,6 +273,14 @@ class Gateway:
             }
         )
 
+    async def retrieve_model(self, request: Request) -> Response:
+        """One model, by any name a request may use (it resolves as a request's would)."""
+        name = request.path_params["model_id"]
+        info = await self.catalog.info(name)
+        entry = _model_entry(info)
+        entry["id"] = name
+        return JSONResponse(entry, headers={MODEL_HEADER: info.id})
+
     async def health(self, request: Request) -> Response:
         status = await self.backend.health()
         body = {"status": "ok" if status.ok else "unavailable", "auth": status.auth}
@@ -153,9 +288,34 @@ class Gateway:
         return JSONResponse(body, status_code=200 if status.ok else 503)
 
 
-async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T | None:
-    """``work``'s result, or None when the client hung up first (``work`` is cancelled,
-    which closes the upstream call)."""
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused (413) as soon as it is known to be over ``limit`` bytes: from its
+    declared length before reading anything, else while it streams in."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(size, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(size: int, limit: int) -> PayloadTooLargeError:
+    return PayloadTooLargeError(
+        f"the request body has {'at least ' if size <= limit else ''}{size} bytes; the "
+        f"gateway's limit is {limit} (qsmith serve --max-body)"
+    )
+
+
+async def _unless_disconnected(
+    request: Request, work: Awaitable[T], on_abandon: Callable[[], None]
+) -> T | None:
+    """``work``'s result, or None when the client hung up first (``on_abandon`` runs, then
+    ``work`` is cancelled)."""
     results: list[T] = []
     failures: list[Exception] = []
 
@@ -169,6 +329,10 @@ async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T | None
     async def watch(group: anyio.abc.TaskGroup) -> None:
         while (await request.receive())["type"] != "http.disconnect":
             pass
+        on_abandon()
+        with anyio.move_on_after(ABANDON_GRACE):
+            while not (results or failures):
+                await anyio.sleep(0.01)
         group.cancel_scope.cancel()
 
     async with anyio.create_task_group() as group:
@@ -193,18 +357,49 @@ def _model_entry(model: ModelInfo) -> dict[str, object]:
 
 
 def _format_for(request: Request) -> ErrorFormat:
-    """Shared routes answer errors in Anthropic's format when the client is an Anthropic one."""
-    anthropic = "anthropic-version" in request.headers or "x-api-key" in request.headers
+    """Shared and unknown routes answer errors in Anthropic's format when the client is an
+    Anthropic one (its headers, or a path under ``/v1/messages``)."""
+    anthropic = (
+        "anthropic-version" in request.headers
+        or "x-api-key" in request.headers
+        or request.url.path.startswith("/v1/messages")
+    )
     return anthropic_error if anthropic else openai_error
 
 
+def _http_error(request: Request, exc: Exception) -> Response:
+    """404 and 405 from routing, in the calling API's JSON error format."""
+    status = getattr(exc, "status_code", 404)
+    method, path = request.method, request.url.path
+    error: GatewayError = (
+        MethodNotAllowedError(f"{method} is not allowed on {path}")
+        if status == 405
+        else RouteNotFoundError(f"no endpoint {method} {path}; see GET /v1/models and /health")
+    )
+    code, body = _format_for(request)(error)
+    given = getattr(exc, "headers", None)
+    allow = given.get("allow") if isinstance(given, Mapping) else None
+    return JSONResponse(body, status_code=code, headers={"allow": allow} if allow else None)
+
+
+def _internal_error(request: Request, exc: Exception) -> Response:
+    log.error("unexpected failure on %s %s", request.method, request.url.path, exc_info=exc)
+    code, body = _format_for(request)(InternalError("the gateway failed; see its log"))
+    return JSONResponse(body, status_code=code)
+
+
 async def _prepend(
-    first: BackendEvent | Keepalive, rest: AsyncGenerator[BackendEvent | Keepalive, None]
+    first: BackendEvent | Keepalive,
+    rest: AsyncGenerator[BackendEvent | Keepalive, None],
+    scope: Scope,
 ) -> AsyncIterator[BackendEvent | Keepalive]:
     try:
         yield first
         async for item in rest:
             yield item
+    except GatewayError as error:
+        record_failure(scope, error)
+        raise
     finally:
         await rest.aclose()
 
@@ -235,6 +430,7 @@ def create_app(backend: Backend, config: GatewayConfig | None = None) -> Starlet
             gateway.guarded(gateway.chat_completions, openai_error),
             methods=["POST"],
         ),
+        Route("/v1/responses", gateway.guarded(gateway.responses, openai_error), methods=["POST"]),
         Route("/v1/messages", gateway.guarded(gateway.messages, anthropic_error), methods=["POST"]),
         Route(
             "/v1/messages/count_tokens",
@@ -242,8 +438,17 @@ def create_app(backend: Backend, config: GatewayConfig | None = None) -> Starlet
             methods=["POST"],
         ),
         Route("/v1/models", gateway.guarded(gateway.list_models), methods=["GET"]),
+        Route(
+            "/v1/models/{model_id:path}", gateway.guarded(gateway.retrieve_model), methods=["GET"]
+        ),
         Route("/health", gateway.guarded(gateway.health), methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=_closing(backend))
+    handlers: dict[Any, Any] = {404: _http_error, 405: _http_error, Exception: _internal_error}
+    app = Starlette(
+        routes=routes,
+        lifespan=_closing(backend),
+        exception_handlers=handlers,
+        middleware=[Middleware(AccessLog)],
+    )
     app.state.gateway = gateway
     return app

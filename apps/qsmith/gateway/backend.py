@@ -10,8 +10,10 @@ identity is usable.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeAlias
+
+from qsmith.chat.messages import Image, Reasoning, TextBlock, ToolSpec
 
 __all__ = [
     "Backend",
@@ -36,21 +38,15 @@ __all__ = [
     "Usage",
 ]
 
+# The parts chat already defines are chat's own types (one definition of a text block, an
+# image, replayed reasoning and a tool specification); tool uses and results differ: the
+# wire APIs name calls by ``id`` and a result may carry images the service cannot.
+TextPart: TypeAlias = TextBlock
+ImagePart: TypeAlias = Image
+ReasoningPart: TypeAlias = Reasoning
+
 Role = Literal["user", "assistant"]
 StopReason = Literal["end_turn", "tool_use", "max_tokens"]
-
-
-@dataclass(frozen=True, slots=True)
-class TextPart:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ImagePart:
-    """An image sent inline; ``format`` is the service's name (png, jpeg, gif, webp)."""
-
-    format: str
-    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +65,8 @@ class ToolResultPart:
     tool_use_id: str
     text: str
     is_error: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ReasoningPart:
-    """Reasoning the assistant showed earlier; replayed as context only."""
-
-    text: str
-    signature: str | None = None
+    # The service's tool results hold text and JSON only; images travel with the turn.
+    images: tuple[ImagePart, ...] = ()
 
 
 Part: TypeAlias = TextPart | ImagePart | ToolUsePart | ToolResultPart | ReasoningPart
@@ -86,15 +76,6 @@ Part: TypeAlias = TextPart | ImagePart | ToolUsePart | ToolResultPart | Reasonin
 class Message:
     role: Role
     parts: tuple[Part, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ToolSpec:
-    """A tool as the caller named it; the backend maps names to what the service accepts."""
-
-    name: str
-    description: str
-    input_schema: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

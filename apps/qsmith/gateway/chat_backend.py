@@ -24,6 +24,7 @@ from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import timedelta
 
 from qsmith import chat
+from qsmith.chat.history import DEFAULT_LIMITS
 from qsmith.chat.login_bridge import login_token_provider
 from qsmith.gateway.backend import (
     BackendEvent,
@@ -44,8 +45,10 @@ from qsmith.gateway.backend import (
     Usage,
 )
 from qsmith.gateway.chat_errors import gateway_error
+from qsmith.gateway.errors import ContextTooLongError
 from qsmith.gateway.tokens import estimate_chars, estimate_request
-from qsmith.gateway.toolnames import ToolNames, fit_description
+from qsmith.gateway.toolnames import ToolNames, fit_description, is_long_description
+from qsmith.gateway.upstream_calls import track_response
 from qsmith.runtime.auth.credentials.chain import default_credential_chain
 from qsmith.runtime.auth.credentials.provider import CredentialProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
@@ -60,6 +63,8 @@ __all__ = ["SYSTEM_TEMPLATE", "ChatBackend"]
 SYSTEM_TEMPLATE = "<system_instructions>\n{system}\n</system_instructions>\n\n{content}"
 ANY_TOOL_HINT = "\n\n(Answer by calling one of the available tools.)"
 NAMED_TOOL_HINT = "\n\n(Answer by calling the tool `{name}`.)"
+RESULT_IMAGES_NOTE = "[{count} image(s) of this result are attached to the message]"
+TOOL_DESCRIPTION_TEMPLATE = '<tool_description name="{name}">\n{text}\n</tool_description>'
 EXPIRY_MARGIN = timedelta(minutes=1)
 # A model may think for minutes before its first word; the gateway keeps its own
 # client's connection alive with keep-alive comments meanwhile.
@@ -107,6 +112,8 @@ class ChatBackend:
             idle_timeout=SILENCE_TIMEOUT,
         )
         self._http = build_async_client(transport)
+        hooks = self._http.event_hooks
+        self._http.event_hooks = {**hooks, "response": [*hooks["response"], track_response]}
         self._config = ClientConfig(
             max_attempts=max_attempts, transport=transport, async_http_client=self._http
         )
@@ -142,12 +149,16 @@ class ChatBackend:
     async def stream_turn(self, request: TurnRequest) -> AsyncGenerator[BackendEvent, None]:
         names = ToolNames(t.name for t in request.tools)
         *earlier, last = request.messages
+        system = _system_prompt(request, names)
+        # The system prompt opens the first user turn (chat drops leading assistant turns).
+        first_user = next(i for i, m in enumerate(request.messages) if m.role == "user")
         history = [
-            _chat_message(m, names, request.system if i == 0 else None)
+            _chat_message(m, names, system if i == first_user else None)
             for i, m in enumerate(earlier)
         ]
-        current = _chat_message(last, names, None if earlier else request.system)
+        current = _chat_message(last, names, system if first_user == len(earlier) else None)
         assert isinstance(current, chat.UserMessage)  # normalized: the last turn is the user's
+        _check_prompt_size(current)
         conversation = self._conversation(
             request.model, tools=_tools(request, names), history=history
         )
@@ -239,17 +250,37 @@ def _chat_message(message: Message, names: ToolNames, system: str | None) -> cha
     content = "\n\n".join(texts)
     if system:
         content = SYSTEM_TEMPLATE.format(system=system, content=content)
+    results = [p for p in message.parts if isinstance(p, ToolResultPart)]
+    images = [p for p in message.parts if isinstance(p, ImagePart)]
+    for result in results:
+        images.extend(result.images)
     return chat.UserMessage(
         content,
-        images=tuple(
-            chat.Image(p.format, p.data) for p in message.parts if isinstance(p, ImagePart)
-        ),
-        tool_results=tuple(
-            chat.ToolResult.text(p.tool_use_id, p.text, error=p.is_error)
-            for p in message.parts
-            if isinstance(p, ToolResultPart)
-        ),
+        images=tuple(chat.Image(p.format, p.data) for p in images),
+        tool_results=tuple(_tool_result(p) for p in results),
     )
+
+
+def _check_prompt_size(current: chat.UserMessage) -> None:
+    """A prompt over the service's size limit is the API's own context-length error (so an
+    agent compacts its history) instead of the service's bare validation failure."""
+    size = len(current.content)
+    limit = DEFAULT_LIMITS.max_user_message_chars
+    if size > limit:
+        raise ContextTooLongError(
+            f"prompt is too long: the current message has {size} characters, the service "
+            f"takes at most {limit}",
+            param="messages",
+        )
+
+
+def _tool_result(part: ToolResultPart) -> chat.ToolResult:
+    """The service's results hold no images: they go with the message, and the text says so."""
+    text = part.text
+    if part.images:
+        note = RESULT_IMAGES_NOTE.format(count=len(part.images))
+        text = f"{text}\n{note}" if text else note
+    return chat.ToolResult.text(part.tool_use_id, text, error=part.is_error)
 
 
 def _tools(request: TurnRequest, names: ToolNames) -> list[chat.ToolSpec]:
@@ -258,11 +289,24 @@ def _tools(request: TurnRequest, names: ToolNames) -> list[chat.ToolSpec]:
     return [
         chat.ToolSpec(
             names.to_service(t.name),
-            fit_description(t.description, t.name),
+            fit_description(t.description, names.to_service(t.name)),
             dict(t.input_schema),
         )
         for t in request.tools
     ]
+
+
+def _system_prompt(request: TurnRequest, names: ToolNames) -> str | None:
+    """The request's system prompt, followed by the tool descriptions too long for the
+    service's tool field (``fit_description`` points the model here)."""
+    moved = [
+        TOOL_DESCRIPTION_TEMPLATE.format(name=names.to_service(t.name), text=t.description)
+        for t in request.tools
+        if request.tool_choice.mode != "none" and is_long_description(t.description)
+    ]
+    if not moved:
+        return request.system
+    return "\n\n".join([*([request.system] if request.system else []), *moved])
 
 
 def _choice_hint(request: TurnRequest, names: ToolNames) -> str:

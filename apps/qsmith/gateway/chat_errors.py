@@ -31,15 +31,43 @@ from qsmith.runtime.errors import (
     TransportError,
 )
 
-__all__ = ["gateway_error"]
+__all__ = ["gateway_error", "upstream_request_id"]
 
 CAPACITY = "INSUFFICIENT_MODEL_CAPACITY"
 TOO_LONG_REASON = "CONTENT_LENGTH_EXCEEDS_THRESHOLD"
 TOO_LONG_TEXT = "input is too long"
+REQUEST_ID_HEADERS = ("x-amzn-requestid", "x-amz-request-id")
 
 
 def gateway_error(error: QsmithError) -> GatewayError:
     """The gateway error a failure of an upstream call stands for."""
+    translated = _translate(error)
+    if translated.upstream_request_id is None:
+        translated.upstream_request_id = upstream_request_id(error)
+    return translated
+
+
+def upstream_request_id(error: BaseException) -> str | None:
+    """The service's request id behind ``error`` or its causes: from a service error's body,
+    or the headers of the answer a broken stream came in (``raw_response``)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        request_id = getattr(current, "request_id", None)
+        if isinstance(request_id, str) and request_id:
+            return request_id
+        response = getattr(current, "raw_response", None)
+        headers = getattr(response, "headers", None)
+        if headers is not None:
+            for name in REQUEST_ID_HEADERS:
+                if headers.get(name):
+                    return str(headers[name])
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _translate(error: QsmithError) -> GatewayError:
     if isinstance(error, GatewayError):
         return error
     chat_error = _chat_error(error)

@@ -17,9 +17,13 @@ __all__ = [
     "ContextTooLongError",
     "ForbiddenError",
     "GatewayError",
+    "InternalError",
     "LoginRequiredError",
+    "MethodNotAllowedError",
     "ModelNotFoundError",
     "OverloadedError",
+    "PayloadTooLargeError",
+    "RouteNotFoundError",
     "ThrottledError",
     "UpstreamError",
     "anthropic_error",
@@ -36,6 +40,8 @@ class GatewayError(QsmithError):
         super().__init__(message)
         self.message = message
         self.param = param
+        # The id of the failed upstream call, when the service gave one (for the log only).
+        self.upstream_request_id: str | None = None
 
 
 class BadRequestError(GatewayError, ParamValidationError):
@@ -77,6 +83,22 @@ class UpstreamError(GatewayError):
     """Any other failure of the upstream call."""
 
 
+class PayloadTooLargeError(GatewayError):
+    """The request body is over the gateway's limit (``--max-body``)."""
+
+
+class RouteNotFoundError(GatewayError):
+    """No endpoint at that path."""
+
+
+class MethodNotAllowedError(GatewayError):
+    """The endpoint exists but not for that HTTP method."""
+
+
+class InternalError(GatewayError):
+    """A bug in the gateway; logged with its traceback, answered without it."""
+
+
 # (status, type, code) per error class, in the OpenAI API's vocabulary.
 _OPENAI: dict[type[GatewayError], tuple[int, str, str | None]] = {
     BadRequestError: (400, "invalid_request_error", None),
@@ -88,6 +110,10 @@ _OPENAI: dict[type[GatewayError], tuple[int, str, str | None]] = {
     OverloadedError: (429, "requests", "model_overloaded"),
     ContextTooLongError: (400, "invalid_request_error", "context_length_exceeded"),
     UpstreamError: (502, "server_error", None),
+    PayloadTooLargeError: (413, "invalid_request_error", "request_too_large"),
+    RouteNotFoundError: (404, "invalid_request_error", "unknown_url"),
+    MethodNotAllowedError: (405, "invalid_request_error", "method_not_allowed"),
+    InternalError: (500, "server_error", None),
 }
 
 # (status, type) per error class, in the Anthropic API's vocabulary.
@@ -101,6 +127,10 @@ _ANTHROPIC: dict[type[GatewayError], tuple[int, str]] = {
     OverloadedError: (529, "overloaded_error"),
     ContextTooLongError: (400, "invalid_request_error"),
     UpstreamError: (502, "api_error"),
+    PayloadTooLargeError: (413, "request_too_large"),
+    RouteNotFoundError: (404, "not_found_error"),
+    MethodNotAllowedError: (405, "invalid_request_error"),
+    InternalError: (500, "api_error"),
 }
 
 

@@ -11,22 +11,53 @@ from typing import Any, TypeVar, overload
 from qsmith.gateway.backend import ImagePart
 from qsmith.gateway.errors import BadRequestError
 
-__all__ = ["decode_image", "get", "parse_body", "require"]
+__all__ = ["check_optional_fields", "decode_image", "get", "parse_body", "require"]
 
 T = TypeVar("T")
+# JSON schemas of real tools nest ~10-20 deep; 128 leaves room and stops stack games.
+MAX_DEPTH = 128
 _DATA_URL = re.compile(r"^data:(image/[a-zA-Z0-9.+-]+);base64,(.*)$", re.DOTALL)
 IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif", "image/webp": "webp"}
-_TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+_TYPE_NAMES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+}
 
 
-def parse_body(raw: bytes) -> dict[str, Any]:
+def parse_body(raw: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
+    """The JSON object of a request body; nesting deeper than ``max_depth`` is refused
+    (no request of either API nests near it, and deep nesting only exhausts the stack)."""
     try:
         body = json.loads(raw)
+    except RecursionError:
+        raise BadRequestError(f"the request body nests deeper than {max_depth} levels") from None
+    except UnicodeDecodeError as exc:
+        raise BadRequestError(f"the request body is not valid UTF-8: {exc.reason}") from None
     except ValueError as exc:
         raise BadRequestError(f"the request body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
         raise BadRequestError("the request body must be a JSON object")
+    if _depth_exceeds(body, max_depth):
+        raise BadRequestError(f"the request body nests deeper than {max_depth} levels")
     return body
+
+
+def _depth_exceeds(value: object, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` deep (iterative: no recursion to exhaust)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
+    return False
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
@@ -50,6 +81,13 @@ def get(obj: dict[str, Any], key: str, kind: Any, path: str) -> Any:
         where = f"{path}.{key}" if path else key
         raise BadRequestError(f"{where}: expected {_type_name(kind)}", param=where)
     return value
+
+
+def check_optional_fields(body: dict[str, Any], kinds: dict[str, type | tuple[type, ...]]) -> None:
+    """Fields the gateway does not forward still get the type the real API demands, so a
+    client's mistake (``temperature: "hot"``) is a 400 here as it is there."""
+    for key, kind in kinds.items():
+        get(body, key, kind, "")
 
 
 def require(obj: dict[str, Any], key: str, kind: type[T], path: str) -> T:

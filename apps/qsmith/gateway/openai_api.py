@@ -6,7 +6,9 @@ text or parts (``text``, ``image_url`` with a data URL); ``assistant`` messages 
 ``tool_choice`` ``none``/``auto``/``required``/a named function maps to the backend's
 choice; ``reasoning_effort`` other than ``none`` sets ``TurnRequest.thinking``, which the
 service has no field for (reasoning streams back when the service reasons). Sampling settings
-(``temperature``, ``top_p``, ...) have no upstream equivalent and are ignored.
+(``temperature``, ``top_p``, ...) have no upstream equivalent and are ignored (their
+types are checked). ``response_format`` ``json_object``/``json_schema`` is honoured by
+``qsmith.gateway.structured`` (instructed, checked, repaired once).
 
 Answers: reasoning is sent as ``reasoning_content`` (the field reasoning-capable
 OpenAI-compatible servers use), tool calls as ``tool_calls`` with JSON arguments, the
@@ -41,11 +43,28 @@ from qsmith.gateway.backend import (
     Usage,
 )
 from qsmith.gateway.errors import BadRequestError, GatewayError, openai_error
-from qsmith.gateway.fields import get, image_from_data_url, require
+from qsmith.gateway.fields import check_optional_fields, get, image_from_data_url, require
 from qsmith.gateway.history import normalize
 from qsmith.gateway.sse import KEEPALIVE_COMMENT, Keepalive, encode_event
+from qsmith.gateway.structured import JsonFormat, parse_response_format
 
 __all__ = ["ChatRequest", "completion_body", "completion_chunks", "parse_chat_request"]
+
+# Optional fields checked for their type only: the service has no equivalent for them.
+SAMPLING_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "temperature": (int, float),
+    "top_p": (int, float),
+    "presence_penalty": (int, float),
+    "frequency_penalty": (int, float),
+    "seed": int,
+    "stop": (str, list),
+    "user": str,
+    "metadata": dict,
+    "logprobs": bool,
+    "parallel_tool_calls": bool,
+    "stream": bool,
+    "stream_options": dict,
+}
 
 FINISH_REASONS: dict[StopReason, str] = {
     "end_turn": "stop",
@@ -57,10 +76,18 @@ FINISH_REASONS: dict[StopReason, str] = {
 class ChatRequest:
     """A parsed request: the backend's turn, plus what the answer must echo."""
 
-    def __init__(self, turn: TurnRequest, *, stream: bool, include_usage: bool) -> None:
+    def __init__(
+        self,
+        turn: TurnRequest,
+        *,
+        stream: bool,
+        include_usage: bool,
+        json_format: JsonFormat | None = None,
+    ) -> None:
         self.turn = turn
         self.stream = stream
         self.include_usage = include_usage
+        self.json_format = json_format
         self.id = f"chatcmpl-{uuid.uuid4().hex}"
         self.created = int(time.time())
 
@@ -87,6 +114,7 @@ def parse_chat_request(body: dict[str, Any]) -> ChatRequest:
             messages.append(Message("user", (ToolResultPart(call_id, text),)))
         else:
             raise BadRequestError(f"{path}.role: unknown role {role!r}", param=f"{path}.role")
+    check_optional_fields(body, SAMPLING_FIELDS)
     if get(body, "n", int, "") not in (None, 1):
         raise BadRequestError("n: only one choice per request is supported", param="n")
     stream = bool(get(body, "stream", bool, ""))
@@ -103,7 +131,8 @@ def parse_chat_request(body: dict[str, Any]) -> ChatRequest:
         thinking=effort is not None and effort != "none",
     )
     include_usage = bool(get(options, "include_usage", bool, "stream_options"))
-    return ChatRequest(turn, stream=stream, include_usage=include_usage)
+    json_format = parse_response_format(body.get("response_format"))
+    return ChatRequest(turn, stream=stream, include_usage=include_usage, json_format=json_format)
 
 
 def _text_only(content: object, path: str) -> str:

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Final, Generic, TypeVar
 
 __all__ = ["KEEPALIVE", "KEEPALIVE_COMMENT", "Keepalive", "encode_event", "with_keepalive"]
@@ -23,6 +23,8 @@ T = TypeVar("T")
 KEEPALIVE_COMMENT: Final = b": keep-alive\n\n"
 # Items read ahead of a slow client; bounded so that one never buffers a whole answer.
 BUFFERED = 64
+# Seconds an abandoned source gets to end by itself before its task is cancelled.
+ABANDON_GRACE = 2.0
 
 
 class Keepalive:
@@ -43,14 +45,16 @@ def encode_event(data: object, *, event: str | None = None) -> bytes:
 
 
 async def with_keepalive(
-    source: AsyncIterator[T], interval: float
+    source: AsyncIterator[T], interval: float, on_abandon: Callable[[], None] | None = None
 ) -> AsyncGenerator[T | Keepalive, None]:
     """The items of ``source``, with ``KEEPALIVE`` after each ``interval`` of silence.
 
     A reader task moves ``source`` into a bounded queue (so the source always runs in
     one task); a ticker task adds ``KEEPALIVE`` whenever nothing was queued for
     ``interval``. This side only waits on the queue, which keeps the cost per item at
-    one queue hand-over. Closing this generator cancels both tasks and closes ``source``.
+    one queue hand-over. Closing this generator cancels both tasks and closes ``source``;
+    when it is closed before ``source`` ended, ``on_abandon`` runs first and the reader gets
+    ``ABANDON_GRACE`` seconds to end on its own (``qsmith.gateway.upstream_calls`` says why).
     """
     channel = _Channel[T](interval)
     reader = asyncio.create_task(channel.read(source))
@@ -64,6 +68,10 @@ async def with_keepalive(
                 return
             yield KEEPALIVE if item.keepalive else item.value  # type: ignore[misc]
     finally:
+        if on_abandon is not None and not reader.done():
+            on_abandon()
+            channel.drain()
+            await asyncio.wait({reader}, timeout=ABANDON_GRACE)
         for task in (ticker, reader):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -92,8 +100,17 @@ class _Channel(Generic[T]):
         self.queue: asyncio.Queue[_Item[T]] = asyncio.Queue(maxsize=BUFFERED)
         self.interval = interval
         self.last_put = time.monotonic()
+        self.draining = False
+
+    def drain(self) -> None:
+        """From now on items are dropped, and those queued too (which unblocks the reader)."""
+        self.draining = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
 
     async def put(self, item: _Item[T]) -> None:
+        if self.draining:  # nobody reads any more: drop, so the reader never blocks
+            return
         await self.queue.put(item)
         self.last_put = time.monotonic()
 

@@ -7,11 +7,13 @@ closing the body is what cancels the upstream call.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 import anyio
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+
+from qsmith.gateway.access import record_client_gone
 
 __all__ = ["EventStreamResponse"]
 
@@ -21,16 +23,21 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 class EventStreamResponse(Response):
     media_type = "text/event-stream"
 
-    def __init__(self, body: AsyncIterator[bytes]) -> None:
+    def __init__(
+        self, body: AsyncIterator[bytes], headers: Mapping[str, str] | None = None
+    ) -> None:
         self.body_iterator = body
         self.status_code = 200
         self.background = None
-        self.init_headers(SSE_HEADERS)
+        self.init_headers({**SSE_HEADERS, **(headers or {})})
+        # Clients close as soon as they read the last event (``[DONE]``, ``message_stop``);
+        # a disconnect after that is not a client that left early.
+        self.body_sent = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             async with anyio.create_task_group() as group:
-                group.start_soon(self._watch_disconnect, receive, group.cancel_scope)
+                group.start_soon(self._watch_disconnect, scope, receive, group.cancel_scope)
                 await self._send_body(send)
                 group.cancel_scope.cancel()
         finally:
@@ -44,10 +51,14 @@ class EventStreamResponse(Response):
         await send(start)
         async for chunk in self.body_iterator:
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        self.body_sent = True
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    @staticmethod
-    async def _watch_disconnect(receive: Receive, scope: anyio.CancelScope) -> None:
+    async def _watch_disconnect(
+        self, scope: Scope, receive: Receive, cancel_scope: anyio.CancelScope
+    ) -> None:
         while (await receive())["type"] != "http.disconnect":
             pass
-        scope.cancel()
+        if not self.body_sent:
+            record_client_gone(scope)
+        cancel_scope.cancel()

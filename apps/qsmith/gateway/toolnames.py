@@ -1,7 +1,8 @@
 """Tool names and descriptions within the service's limits, and names mapped back.
 
 The service accepts tool names matching ``[a-zA-Z][a-zA-Z0-9_]*`` of at most 64
-characters and descriptions of 1 to 10240 characters. Clients send longer names and
+characters and descriptions of 1 to 10240 characters (a longer description moves whole
+into the system prompt; the tool's own description then points there). Clients send longer names and
 names with ``-``, ``.`` or ``:`` (MCP tools often do). Each offending name gets a stable
 service name: invalid characters become ``_``, a leading non-letter gets a ``t_`` prefix,
 and a name still too long (or colliding) is cut and ended with ``_`` and 8 hex digits of
@@ -14,12 +15,22 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-__all__ = ["MAX_DESCRIPTION", "MAX_NAME", "ToolNames", "fit_description"]
+__all__ = [
+    "MAX_DESCRIPTION",
+    "MAX_NAME",
+    "MOVED_DESCRIPTION",
+    "ToolNames",
+    "fit_description",
+    "is_long_description",
+]
 
 MAX_NAME = 64
 MAX_DESCRIPTION = 10240
 _INVALID = re.compile(r"[^a-zA-Z0-9_]")
-_ELLIPSIS = "..."
+MOVED_DESCRIPTION = (
+    "The {name} tool. Its full description is in the system prompt, in the "
+    "tool_description element for this tool."
+)
 
 
 class ToolNames:
@@ -60,9 +71,14 @@ def _hashed(original: str, cleaned: str) -> str:
     return f"{cleaned[: MAX_NAME - 9]}_{digest}"
 
 
+def is_long_description(description: str) -> bool:
+    return len(description.strip()) > MAX_DESCRIPTION
+
+
 def fit_description(description: str, name: str) -> str:
-    """A description the service accepts: never empty, cut to the limit with an ellipsis."""
+    """A description the service accepts: never empty; one over the limit is replaced by a
+    pointer to the system prompt, where the backend puts it whole (nothing is cut)."""
     text = description.strip() or f"The {name} tool."
     if len(text) > MAX_DESCRIPTION:
-        text = text[: MAX_DESCRIPTION - len(_ELLIPSIS)] + _ELLIPSIS
+        return MOVED_DESCRIPTION.format(name=name)
     return text

@@ -1,0 +1,146 @@
+"""The real ``qsmith serve`` process with the official SDKs, and what its log says about
+streams that fail midway or lose their client."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+GATEWAY_EXTRA_HINT = "the gateway extra is not installed: pip install 'qsmith[gateway]'"
+pytest.importorskip("starlette", reason=GATEWAY_EXTRA_HINT)
+pytest.importorskip("uvicorn", reason=GATEWAY_EXTRA_HINT)
+openai = pytest.importorskip("openai", reason="the openai SDK (a dev dependency) is missing")
+anthropic = pytest.importorskip(
+    "anthropic", reason="the anthropic SDK (a dev dependency) is missing"
+)
+
+from qsmith.testing import ScriptedResponse  # noqa: E402
+from qsmith.testing.fake_service import EVENT_STREAM_TYPE  # noqa: E402
+from tests.gateway.harness import (  # noqa: E402
+    GENERATE,
+    FakeQ,
+    answer,
+    current_message,
+    png_bytes,
+    reasoning,
+    stream_body,
+    text,
+    tool_use,
+    usage,
+)
+from tests.gateway.process import ServeProcess  # noqa: E402
+
+USER = [{"role": "user", "content": "hi"}]
+
+
+@pytest.fixture(scope="module")
+def serve(fake_q_server: FakeQ) -> Iterator[ServeProcess]:
+    with ServeProcess(fake_q_server.url, "--log-level", "info", "--keepalive", "0.2") as process:
+        yield process
+
+
+def wait_for_log(serve: ServeProcess, needle: str) -> str:
+    deadline = time.monotonic() + 10
+    while needle not in serve.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return serve.log()
+
+
+def test_the_sdks_stream_through_the_process(serve: ServeProcess, fake_q: FakeQ) -> None:
+    fake_q.respond(GENERATE, answer(text("Hel"), text("lo"), usage(9, 2)))
+    oa = openai.OpenAI(base_url=serve.url + "/v1", api_key="unused", max_retries=0)
+    chunks = oa.chat.completions.create(model="gpt-4o", messages=USER, stream=True)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Hello"
+    fake_q.respond(
+        GENERATE, answer(tool_use("tu_1", "get_time", '{"tz": "UTC"}', stop=True), usage(9, 2))
+    )
+    an = anthropic.Anthropic(base_url=serve.url, api_key="unused", max_retries=0)
+    tools = [{"name": "get_time", "description": "Time.", "input_schema": {"type": "object"}}]
+    with an.messages.stream(
+        model="claude-opus-4-8", max_tokens=50, messages=USER, tools=tools
+    ) as stream:
+        final = stream.get_final_message()
+    assert final.stop_reason == "tool_use"
+    assert final.content[-1].input == {"tz": "UTC"}
+    assert an.models.retrieve("claude-opus-4-8").id == "claude-opus-4-8"
+    log = wait_for_log(serve, '"POST /v1/messages" 200')
+    assert "499" not in log  # clients that read to the end and close did not leave early
+
+
+def test_responses_images_thinking_and_cache_fields_through_the_process(
+    serve: ServeProcess, fake_q: FakeQ
+) -> None:
+    fake_q.respond(GENERATE, answer(text("Done."), usage(9, 2, cache_read=40)))
+    oa = openai.OpenAI(base_url=serve.url + "/v1", api_key="unused", max_retries=0)
+    events = list(oa.responses.create(model="gpt-5.1-codex", input="hi", stream=True))
+    final = events[-1].response
+    assert final.output_text == "Done." and final.usage.input_tokens_details.cached_tokens == 40
+
+    fake_q.respond(GENERATE, answer(reasoning("Look."), reasoning("", "sig"), text("Red.")))
+    image = base64.b64encode(png_bytes()).decode()
+    an = anthropic.Anthropic(base_url=serve.url, api_key="unused", max_retries=0)
+    message = an.messages.create(
+        model="claude-sonnet-4",
+        max_tokens=50,
+        thinking={"type": "enabled", "budget_tokens": 1024},
+        system=[{"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}],
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {
+                        "type": "image",
+                        "source": {"type": "base64", "media_type": "image/png", "data": image},
+                    },
+                    {"type": "text", "text": "Colour?", "cache_control": {"type": "ephemeral"}},
+                ],
+            }
+        ],
+    )
+    assert [b.type for b in message.content] == ["thinking", "text"]
+    assert message.content[0].signature == "sig"
+    sent = current_message(fake_q.calls(GENERATE)[1])
+    assert base64.b64decode(sent["images"][0]["source"]["bytes"]) == png_bytes()
+
+
+def test_a_stream_failing_midway_is_logged_as_a_failure_with_the_request_id(
+    serve: ServeProcess, fake_q: FakeQ
+) -> None:
+    fake_q.respond(
+        GENERATE,
+        ScriptedResponse(
+            status=200,
+            headers=[("Content-Type", EVENT_STREAM_TYPE), ("x-amzn-RequestId", "req-cut-7")],
+            body=stream_body([text(f"piece {i} ") for i in range(20)]),
+            drop_after_chunks=4,
+        ),
+    )
+    body = {"model": "claude-sonnet-4", "messages": USER, "stream": True}
+    with httpx.stream("POST", serve.url + "/v1/chat/completions", json=body) as response:
+        lines = [line for line in response.iter_lines() if line]
+    assert response.status_code == 200
+    assert any('"error"' in line for line in lines) and lines[-1] == "data: [DONE]"
+    log = wait_for_log(serve, "req-cut-7")
+    (line,) = [entry for entry in log.splitlines() if "req-cut-7" in entry]
+    assert line.startswith("WARNING") and "failed mid-stream" in line
+    assert '"POST /v1/chat/completions" 200 then failed' in line
+
+
+def test_a_client_that_leaves_is_logged_as_499(serve: ServeProcess, fake_q: FakeQ) -> None:
+    events = [text(f"piece {i} ") for i in range(100)]
+    fake_q.respond(GENERATE, answer(*events, chunk_delay=0.02))
+    body = {"model": "claude-sonnet-4", "messages": USER, "stream": True, "max_tokens": 9}
+    gone = '"POST /v1/messages" 499: the client left'
+    before = serve.log().count(gone)
+    with httpx.stream("POST", serve.url + "/v1/messages", json=body) as response:
+        for line in response.iter_lines():
+            if "piece 2" in line:
+                break
+    deadline = time.monotonic() + 10
+    while serve.log().count(gone) == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert serve.log().count(gone) == before + 1
