@@ -51,13 +51,24 @@ def with_files(command: F) -> F:
 
 @click.group()
 def accounts() -> None:
-    """The logins of a `qsmith serve --accounts` pool, their usage, and the gateway's keys."""
+    """The logins of a `qsmith serve --accounts` pool, their usage, and the gateway's keys.
+
+    \b
+    Examples:
+      qsmith accounts list
+      qsmith accounts keys add --name ci --requests-per-minute 10
+    """
 
 
 @accounts.command("list")
 @with_files
 def list_logins(accounts_path: Path | None, state: str | None) -> None:
-    """Each login with its source, health and today's usage."""
+    """Each login with its source, health and today's usage.
+
+    \b
+    Examples:
+      qsmith accounts list --accounts team.toml
+    """
     from qsmith.pool.accounts import read_accounts
     from qsmith.pool.state import open_state_store
     from qsmith.pool.usage import utc_day
@@ -91,7 +102,12 @@ def list_logins(accounts_path: Path | None, state: str | None) -> None:
 @click.option("--aws-profile", help="source sigv4: the AWS profile to sign with.")
 @accounts_option
 def add(accounts_path: Path | None, name: str, **fields: Any) -> None:
-    """Add a login to the accounts file (checked before it is written)."""
+    """Add a login to the accounts file (checked before it is written).
+
+    \b
+    Examples:
+      qsmith accounts add work --source token-file --path ~/work-token.json --priority 1
+    """
     path = accounts_path or default_accounts_path()
     entry = {"name": name, **{k: v for k, v in fields.items() if v not in (None, ())}}
     entry["path"] = entry.pop("login_path", None)
@@ -109,7 +125,12 @@ def add(accounts_path: Path | None, name: str, **fields: Any) -> None:
 @click.argument("name")
 @accounts_option
 def remove(accounts_path: Path | None, name: str) -> None:
-    """Remove a login from the accounts file."""
+    """Remove a login from the accounts file.
+
+    \b
+    Examples:
+      qsmith accounts remove work
+    """
     import tomllib
 
     path = accounts_path or default_accounts_path()
@@ -132,7 +153,13 @@ def remove(accounts_path: Path | None, name: str) -> None:
 def test(
     accounts_path: Path | None, state: str | None, names: tuple[str, ...], endpoint_url: str | None
 ) -> None:
-    """One cheap call per login (list its models); exit 1 if any fails."""
+    """One cheap call per login (list its models); exit 1 if any fails.
+
+    \b
+    Examples:
+      qsmith accounts test
+      qsmith accounts test work
+    """
     from qsmith.pool.accounts import read_accounts
     from qsmith.pool.logins import BackendOptions, build_login
     from qsmith.pool.state import open_state_store
@@ -164,7 +191,12 @@ def test(
 def github_login(token_file: Path, client_id: str, github: str) -> None:
     """Sign in to GitHub (device flow) and save the token for a `copilot` login.
 
-    GitHub Copilot's terms of service govern its use through the gateway."""
+    GitHub Copilot's terms of service govern its use through the gateway.
+
+    \b
+    Examples:
+      qsmith accounts github-login gh.json --client-id YOUR_OAUTH_APP_ID
+    """
     from qsmith.pool.github_login import GitHubDeviceFlow, save_github_token
 
     flow = GitHubDeviceFlow(client_id, github=github)
@@ -178,7 +210,12 @@ def github_login(token_file: Path, client_id: str, github: str) -> None:
 @click.argument("name")
 @with_files
 def enable(accounts_path: Path | None, state: str | None, name: str) -> None:
-    """Use a disabled login again (after logging it in again)."""
+    """Use a disabled login again (after logging it in again).
+
+    \b
+    Examples:
+      qsmith accounts enable work
+    """
     from qsmith.pool.state import open_state_store
 
     store = open_state_store(state)
@@ -195,7 +232,12 @@ def enable(accounts_path: Path | None, state: str | None, name: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_files
 def usage(accounts_path: Path | None, state: str | None, day: str | None, as_json: bool) -> None:
-    """Requests, tokens, credits and errors per login and per key."""
+    """Requests, tokens, credits and errors per login and per key.
+
+    \b
+    Examples:
+      qsmith accounts usage --day 2026-12-07 --json
+    """
     from qsmith.pool.state import TOTAL, open_state_store
 
     store = open_state_store(state)
@@ -212,7 +254,12 @@ def usage(accounts_path: Path | None, state: str | None, day: str | None, as_jso
 
 @accounts.group()
 def keys() -> None:
-    """The gateway's API keys (stored as digests; a secret is shown once)."""
+    """The gateway's API keys (stored as digests; a secret is shown once).
+
+    \b
+    Examples:
+      qsmith accounts keys list
+    """
 
 
 @keys.command("add")
@@ -228,7 +275,12 @@ def add_key(
     credits_per_day: float | None,
     state: str | None,
 ) -> None:
-    """Make a key; its secret is printed once, on stdout, and never stored."""
+    """Make a key; its secret is printed once, on stdout, and never stored.
+
+    \b
+    Examples:
+      qsmith accounts keys add --name ci --model claude-sonnet-4 --credits-per-day 50
+    """
     from qsmith.pool.keys import new_key
     from qsmith.pool.state import open_state_store
 
@@ -250,6 +302,12 @@ def add_key(
 @keys.command("list")
 @state_option
 def list_keys(state: str | None) -> None:
+    """Each key's id, name, models and limits (never its secret).
+
+    \b
+    Examples:
+      qsmith accounts keys list --state redis://127.0.0.1:6379/0
+    """
     from qsmith.pool.state import open_state_store
 
     store = open_state_store(state)
@@ -268,6 +326,12 @@ def list_keys(state: str | None) -> None:
 @click.argument("key_id")
 @state_option
 def remove_key(key_id: str, state: str | None) -> None:
+    """Delete a key: requests that send it are refused from then on.
+
+    \b
+    Examples:
+      qsmith accounts keys remove KEY_ID
+    """
     from qsmith.pool.state import open_state_store
 
     store = open_state_store(state)
