@@ -207,6 +207,7 @@ def client_config(
     transport: TransportConfig | None = None,
     interceptors: tuple[object, ...] = (),
     call_timeout: float | None = None,
+    protocol: str | None = None,
 ) -> ClientConfig:
     identity: dict[str, Any] = (
         {"token": CANARY_TOKEN}
@@ -220,6 +221,7 @@ def client_config(
         transport=transport or TransportConfig(trust_env=False),
         interceptors=interceptors,
         call_timeout=call_timeout,
+        protocol=protocol,
         **identity,
     )
 
@@ -232,6 +234,7 @@ def run_call(
     quota: int = 500,
     transport: TransportConfig | None = None,
     call_timeout: float | None = None,
+    protocol: str | None = None,
 ) -> Run:
     strategy = RecordingStrategy(max_attempts=3, quota=RetryQuota(quota), random=lambda: 0.5)
     interceptor = RecordingInterceptor()
@@ -242,6 +245,7 @@ def run_call(
         transport=transport,
         interceptors=(interceptor,),
         call_timeout=call_timeout,
+        protocol=protocol,
     )
     delivered: list[object] = []
     module = target.module("client")

@@ -8,6 +8,12 @@ nothing. Each cell asserts the number of attempts the server saw, the outcome (v
 exact error class), an upper bound on the elapsed time, that no pooled connection is
 left in use and that the server sees every connection closed once the client is.
 
+The matrix is three modules: this one (timing and transport faults),
+``test_wire_fault_matrix_payloads`` (hostile or incomplete content: too deep JSON, a bare
+503, an exception message, an initial response lacking a required member) and
+``test_stream_output`` (an awsJson stream's ``output`` read ahead never loses an event).
+The cells share ``wire.play`` and the ``server`` and ``sleeps`` fixtures (conftest).
+
 Time bounds are upper bounds only, and generous (``SLACK``): a loaded machine makes a
 call slower, never faster, and nothing here asserts that something was quick. Backoff
 sleeps are recorded, not slept, so a bound is the time the attempts themselves take.
@@ -15,10 +21,7 @@ sleeps are recorded, not slept, so a bound is the time the attempts themselves t
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -29,7 +32,6 @@ from qsmith.runtime.transport import (
     ConnectionFailedError,
     IdleTimeoutError,
     ReadTimeoutError,
-    TransportConfig,
 )
 from qsmith.testing.raw_server import (
     RawAnswer,
@@ -40,38 +42,24 @@ from qsmith.testing.raw_server import (
     reset_before_headers,
     silence,
 )
-from tests.runtime.resilience.clients import CONSOLAS, EVENTS, STREAMING, Target, run_call
+from tests.runtime.resilience.clients import STREAMING, Target, run_call
 from tests.runtime.resilience.clients import stream_chunks as event_chunks
-
-# What a call may take beyond its deadline or its timeouts here: the documented bound
-# (docs/design/retries-and-transport.md, "Deadlines") plus room for a loaded machine.
-SLACK = 1.5
-DEADLINE = 1.0
-JSON_10 = "application/x-amz-json-1.0"
-EVENT_STREAM = "application/vnd.amazon.eventstream"
-
-
-def json_answer(status: int, document: object) -> RawAnswer:
-    body = json.dumps(document).encode()
-    return RawAnswer((http_head(status, [("Content-Type", JSON_10)], length=len(body)) + body,))
-
-
-def error_answer(status: int, code: str, message: str = "no") -> RawAnswer:
-    return json_answer(status, {"__type": f"com.amazonaws#{code}", "message": message})
-
-
-def stream_head() -> bytes:
-    return http_head(200, [("Content-Type", EVENT_STREAM)])
-
-
-def stream_answer(messages: list[bytes]) -> RawAnswer:
-    return RawAnswer((stream_head() + chunked(messages),))
-
-
-def ok(target: Target) -> RawAnswer:
-    if target is STREAMING:
-        return stream_answer(event_chunks())
-    return json_answer(200, {"profiles": []})
+from tests.runtime.resilience.wire import (
+    DEADLINE,
+    EVENT_STREAM,
+    JSON_10,
+    SLACK,
+    TARGETS,
+    Cell,
+    error_answer,
+    matrix,
+    matrix_ids,
+    ok,
+    play,
+    stream_answer,
+    stream_head,
+    times,
+)
 
 
 def trickled(data: bytes, every: float, *, size: int = 1) -> list[bytes | float]:
@@ -140,27 +128,6 @@ def corrupt_crc(_target: Target) -> RawAnswer:
     chunks = event_chunks()
     chunks[1] = chunks[1][:-1] + bytes([chunks[1][-1] ^ 0xFF])
     return stream_answer(chunks)
-
-
-def times(make: Callable[[Target], RawAnswer], count: int) -> Callable[[Target], list[RawAnswer]]:
-    return lambda target: [make(target)] * count
-
-
-@dataclass(frozen=True)
-class Cell:
-    """``answers`` are played in order, then ``ok`` for any later request (when ``then_ok``)."""
-
-    name: str
-    answers: Callable[[Target], list[RawAnswer]]
-    attempts: int
-    error: type[Exception] | str | None = None  # a code names the generated class
-    within: float = 0.0  # the elapsed bound, before SLACK
-    then_ok: bool = True
-    delivered: int | None = None  # events that reached the caller (streams)
-    transport: dict[str, float] = field(default_factory=dict)
-    call_timeout: float | None = None
-    quota: int = 500
-    kinds: tuple[str, ...] = ("unary", "stream")
 
 
 STALL = {"read_timeout": 0.5, "idle_timeout": 0.5}
@@ -295,81 +262,14 @@ CELLS = [
     ),
 ]
 
-TARGETS = {"unary": CONSOLAS, "stream": STREAMING}
-MATRIX = [(cell, kind, mode) for cell in CELLS for kind in cell.kinds for mode in ("sync", "async")]
+MATRIX = matrix(CELLS)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RawSocketServer]:
-    with RawSocketServer() as running:
-        yield running
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Backoff the shells would sleep, recorded instead of slept."""
-    slept: list[float] = []
-
-    def record(seconds: float, deadline: object) -> None:
-        slept.append(seconds)
-
-    async def arecord(seconds: float, deadline: object) -> None:
-        slept.append(seconds)
-
-    monkeypatch.setattr("qsmith.runtime.client.sync._sleep", record)
-    monkeypatch.setattr("qsmith.runtime.client.aio._sleep", arecord)
-    return slept
-
-
-def wait_until_closed(server: RawSocketServer) -> int:
-    """The connections the server still holds open, after giving it time to notice."""
-    give_up = time.monotonic() + 10.0
-    while server.connections_open and time.monotonic() < give_up:
-        time.sleep(0.02)
-    return server.connections_open
-
-
-def expected_error(target: Target, error: type[Exception] | str | None) -> type[Exception] | None:
-    return target.error_type(error) if isinstance(error, str) else error
-
-
-@pytest.mark.parametrize(
-    ("cell", "kind", "mode"), MATRIX, ids=[f"{c.name}-{k}-{m}" for c, k, m in MATRIX]
-)
+@pytest.mark.parametrize(("cell", "kind", "mode"), MATRIX, ids=matrix_ids(MATRIX))
 def test_wire_fault(
     cell: Cell, kind: str, mode: str, server: RawSocketServer, sleeps: list[float]
 ) -> None:
-    target = TARGETS[kind]
-    server.reset()
-    server.enqueue(*cell.answers(target))
-    server.set_default(ok(target) if cell.then_ok else None)
-    transport = TransportConfig(trust_env=False, **cell.transport)  # type: ignore[arg-type]
-    started = time.monotonic()
-    run = run_call(
-        target,
-        server.url,
-        mode,
-        quota=cell.quota,
-        transport=transport,
-        call_timeout=cell.call_timeout,
-    )
-    elapsed = time.monotonic() - started
-    expected = expected_error(target, cell.error)
-    if expected is None:
-        assert not isinstance(run.outcome, Exception), repr(run.outcome)
-        if target is STREAMING:
-            assert run.outcome == EVENTS
-    else:
-        assert isinstance(run.outcome, expected), repr(run.outcome)
-        if isinstance(cell.error, str):
-            assert type(run.outcome) is expected
-    assert len(server.requests) == cell.attempts
-    assert len(sleeps) == cell.attempts
-    if target is STREAMING and cell.delivered is not None:
-        assert run.delivered == EVENTS[: cell.delivered]
-    assert elapsed <= cell.within + SLACK, f"{elapsed:.2f} s"
-    assert run.busy_connections == 0
-    assert wait_until_closed(server) == 0
+    play(cell, kind, mode, server, sleeps)
 
 
 @pytest.mark.parametrize("kind", ["unary", "stream"])
