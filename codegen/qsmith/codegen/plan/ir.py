@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
-from qsmith.codegen.naming import isort_key
+from qsmith.codegen.naming import isort_key, unique_name
 from qsmith.codegen.plan.source import LINE_LENGTH, Call, TupleSource, py_repr, render
 
 
@@ -48,6 +48,11 @@ class StructurePlan:
 def variant_key(union_id: str, member_name: str) -> str:
     """The key of a union member's variant class in the class-name table (plan.build)."""
     return f"{union_id}${member_name}"
+
+
+def unknown_key(union_id: str) -> str:
+    """The key of a union's unknown-member class in the class-name table."""
+    return f"{union_id}$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,7 @@ class SchemaConstPlan:
 @dataclass(frozen=True, slots=True)
 class OperationPlan:
     method_name: str
+    paginator_name: str
     schema_const: str
     input_class: str
     params: tuple[FieldPlan, ...]
@@ -138,6 +144,11 @@ class OperationPlan:
     # path (Python names) of the output member that carries the next one.
     page_input_token: str | None = None
     page_output_token: str | None = None
+
+    def local(self, name: str) -> str:
+        """A local variable of the generated method, renamed off any parameter's name
+        (an input member named ``request`` keeps its name; the local yields)."""
+        return unique_name(name, {p.python_name for p in self.params})
 
     @property
     def default_doc(self) -> str:
