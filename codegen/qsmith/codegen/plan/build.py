@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qsmith.codegen.model import Member, Model, ModelIndex, Shape, ShapeKind
 from qsmith.codegen.model import traits as t
 from qsmith.codegen.naming import (
@@ -16,7 +18,7 @@ from qsmith.codegen.naming import (
     snake_case,
     unique_name,
 )
-from qsmith.codegen.plan.docs import clean_doc
+from qsmith.codegen.plan.docs import clean_doc, doc_section, first_sentence
 from qsmith.codegen.plan.ir import (
     EnumPlan,
     EnumValuePlan,
@@ -91,7 +93,9 @@ def build_service_plan(
     plan.service_schema_source = emitter.service_source(operations)
     methods = _method_names(operations)
     plan.operations = [
-        _operation_plan(model, index, service_id, op, methods, class_names, fields, emitter)
+        _operation_plan(
+            model, index, service_id, op, methods, class_names, fields, emitter, plan.base_error
+        )
         for op in operations
     ]
     return plan
@@ -196,13 +200,15 @@ class _FieldBuilder:
             annotation += " | None"
             default = "None"
         target = self._model.target(member)
+        raw_doc = t.DOCUMENTATION.get(member) or t.DOCUMENTATION.get(target)
         return FieldPlan(
             member_name=member.name,
             python_name=python_name,
             annotation=annotation,
             default=default,
-            doc=clean_doc(t.DOCUMENTATION.get(member) or t.DOCUMENTATION.get(target)),
+            doc=clean_doc(raw_doc),
             sensitive=t.SENSITIVE.has(member) or t.SENSITIVE.has(target),
+            raw_doc=raw_doc,
         )
 
 
@@ -276,6 +282,7 @@ def _union_plan(
 def _error_plan(shape: Shape, class_name: str, fields: _FieldBuilder) -> ErrorPlan:
     message = next((m for m in shape.members if m.lower() == "message"), None)
     retryable = t.RETRYABLE.get(shape)
+    members = fields.of_structure(shape, skip_event_streams=True)
     return ErrorPlan(
         class_name=class_name,
         shape_id=shape.id,
@@ -284,15 +291,9 @@ def _error_plan(shape: Shape, class_name: str, fields: _FieldBuilder) -> ErrorPl
         fault=t.ERROR.get(shape) or "client",
         retryable=retryable is not None,
         http_status=t.HTTP_ERROR.get(shape),
-        fields=tuple(
-            _optional(f)
-            for f in fields.of_structure(
-                shape,
-                skip_event_streams=True,
-                skip=frozenset({message}) if message else frozenset(),
-            )
-        ),
+        fields=tuple(_optional(f) for f in members if f.member_name != message),
         has_message=message is not None,
+        sensitive_members=tuple(f.python_name for f in members if f.sensitive),
     )
 
 
@@ -300,14 +301,7 @@ def _optional(plan: FieldPlan) -> FieldPlan:
     """Error members are all optional: a service may leave any of them out."""
     if plan.default is not None and not plan.default.startswith("field("):
         return plan
-    return FieldPlan(
-        member_name=plan.member_name,
-        python_name=plan.python_name,
-        annotation=f"{plan.annotation} | None",
-        default="None",
-        doc=plan.doc,
-        sensitive=plan.sensitive,
-    )
+    return replace(plan, annotation=f"{plan.annotation} | None", default="None")
 
 
 def _operation_plan(
@@ -319,6 +313,7 @@ def _operation_plan(
     class_names: dict[str, str],
     fields: _FieldBuilder,
     emitter: SchemaEmitter,
+    base_error: str,
 ) -> OperationPlan:
     input_shape = index.input(operation.id)
     output_shape = index.output(operation.id)
@@ -333,6 +328,16 @@ def _operation_plan(
         () if input_shape.id == UNIT else fields.of_structure(input_shape, skip_event_streams=False)
     )
     page_input, page_output = _page_tokens(model, index, service_id, operation, output_shape)
+    errors = [
+        (class_names[e.id], first_sentence(t.DOCUMENTATION.get(e)))
+        for e in index.operation_errors(service_id, operation.id)
+    ]
+    doc = _method_doc(t.DOCUMENTATION.get(operation), params, errors, base_error)
+    paginator_doc = ""
+    if page_input is not None:
+        summary = f"Every page of `{methods[operation.id]}`, following `{page_output}`."
+        pages = tuple(p for p in params if p.python_name != page_input)
+        paginator_doc = _method_doc(summary, pages, errors, base_error)
     return OperationPlan(
         method_name=methods[operation.id],
         paginator_name=methods[f"{operation.id}$paginate"],
@@ -340,11 +345,36 @@ def _operation_plan(
         input_class="None" if input_shape.id == UNIT else class_names[input_shape.id],
         params=params,
         output_class="None" if output_shape.id == UNIT else class_names[output_shape.id],
-        doc=clean_doc(t.DOCUMENTATION.get(operation)),
+        doc=doc,
         event_stream=event_stream,
         page_input_token=page_input,
         page_output_token=page_output,
+        paginator_doc=paginator_doc,
     )
+
+
+# What the keyword arguments every client method takes do (client.py.jinja writes them).
+_CALL_OPTION_DOCS = (
+    ("timeout", "Seconds the whole call may take, retries included; overrides the client's."),
+    ("extra_headers", "Headers added to this request, over the configured ones."),
+)
+
+
+def _method_doc(
+    raw: str | None,
+    params: tuple[FieldPlan, ...],
+    errors: list[tuple[str, str | None]],
+    base_error: str,
+) -> str:
+    """A client method's docstring: the documentation (none invented when the model has
+    none), ``Args:`` for the documented members and the call options, and ``Raises:``."""
+    parts = [text] if (text := clean_doc(raw)) else []
+    args = [(p.python_name, p.raw_doc) for p in params if p.raw_doc]
+    parts.append(doc_section("Args", [*args, *_CALL_OPTION_DOCS]))
+    other = "Any other error the service answers with." if errors else None
+    raises = [*errors, (base_error, other or "Any error the service answers with.")]
+    parts.append(doc_section("Raises", raises))
+    return "\n\n".join(parts)
 
 
 def _page_tokens(
