@@ -27,6 +27,8 @@ class Context:
     """True for the REST protocols, whose body members take their wire name from jsonName."""
     uses_box: bool = True
     """False when no shape or member says ``box``: then unboxed means nothing."""
+    xml: bool = False
+    """True for the XML and query protocols, whose wire names are ``xmlName``."""
     renames: dict[str, str] = field(default_factory=dict)
     """C2J shape name -> Smithy name, for names Smithy cannot hold (``c2j.names``)."""
 

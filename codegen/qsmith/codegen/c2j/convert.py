@@ -13,7 +13,12 @@ from qsmith.codegen.c2j.context import NAMESPACE, Context, JsonObject, as_object
 from qsmith.codegen.c2j.diagnostics import ConversionWarning, Diagnostics
 from qsmith.codegen.c2j.names import shape_renames
 from qsmith.codegen.c2j.operations import apply_paginators, convert_operations
-from qsmith.codegen.c2j.service import convert_service, default_namespace, uses_http_bindings
+from qsmith.codegen.c2j.service import (
+    convert_service,
+    default_namespace,
+    uses_http_bindings,
+    uses_xml,
+)
 from qsmith.codegen.c2j.shapes import convert_shapes
 from qsmith.codegen.c2j.typemap import PRIMITIVE_ZERO, SIMPLE_TYPES
 from qsmith.runtime.errors import ModelError, ModelProblem
@@ -52,6 +57,7 @@ def convert_c2j(
     if not NAMESPACE.match(namespace):
         raise ModelError([ModelProblem(f"invalid namespace {namespace!r}", file=source)])
     ctx = Context(diag, namespace, shapes, uses_http_bindings(metadata), _uses_box(shapes))
+    ctx.xml = uses_xml(metadata)
     ctx.renames = shape_renames(shapes, operations)
     for old, new in sorted(ctx.renames.items()):
         diag.warn(

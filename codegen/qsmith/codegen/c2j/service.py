@@ -68,6 +68,11 @@ def protocol_names(metadata: JsonObject) -> list[str]:
     return [str(single)] if single else []
 
 
+def uses_xml(metadata: JsonObject) -> bool:
+    """Whether a protocol of the service names its wire elements with ``xmlName``."""
+    return any(p in ("rest-xml", "query", "ec2") for p in protocol_names(metadata))
+
+
 def uses_http_bindings(metadata: JsonObject) -> bool:
     return any(p in _REST_PROTOCOLS for p in protocol_names(metadata))
 
