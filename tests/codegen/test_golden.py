@@ -7,11 +7,13 @@ call through the generated client must put each member where its binding says.
 
 from __future__ import annotations
 
+import ast
 import base64
 import gzip
 import hashlib
 import importlib
 import json
+import typing
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -180,3 +182,43 @@ def test_modeled_error_is_raised_with_its_members(
     assert isinstance(error, errors.KitchenSinkError)
     assert (error.message, error.resource, error.fields) == ("gone", "t1", ["a"])
     assert (error.http_status, error.request_id, error.code) == (404, "r-9", "NotFound")
+
+
+def test_error_classes_declare_code_status_fault_and_retryability(generated: Path) -> None:
+    errors = _module("errors")
+    not_found = errors.NotFound(message="gone", resource="r1")
+    assert (not_found.code, not_found.http_status, not_found.fault) == ("NotFound", 404, "client")
+    assert not_found.retryable is False and not_found.resource == "r1"
+    assert str(not_found).startswith("NotFound: gone")
+    assert errors.StreamFailure().fault == "server"
+    # What the answer said wins over the class's statement.
+    assert errors.NotFound(http_status=410, code="Gone").http_status == 410
+    assert "def __init__" not in (generated / "errors.py").read_text()
+
+
+def test_enum_members_are_annotated_with_the_enum_or_any_string(generated: Path) -> None:
+    models = _module("models")
+    hints = typing.get_type_hints(models.Thing, vars(models))
+    assert {models.Color, str} <= set(typing.get_args(hints["color"]))
+    assert models.Thing(id="t", flag=None, color=models.Color.RED).color == "red"
+
+
+def test_each_union_alias_follows_its_own_variants(generated: Path) -> None:
+    tree = ast.parse((generated / "models.py").read_text())
+    for index, node in enumerate(tree.body):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            alias = node.target.id
+            previous = tree.body[index - 1]
+            assert isinstance(previous, ast.ClassDef) and previous.name == f"{alias}Unknown"
+            assert isinstance(node.value, ast.BinOp)  # A | B | ...Unknown
+            variants = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+            before = tree.body[index - len(variants) : index]
+            defined = {n.name for n in before if isinstance(n, ast.ClassDef)}
+            assert variants == defined, alias
+
+
+def test_undocumented_shapes_get_no_invented_docstring(generated: Path) -> None:
+    text = (generated / "models.py").read_text() + (generated / "errors.py").read_text()
+    assert "Known values of" not in text and "The service answered with" not in text
+    client = (generated / "client.py").read_text()
+    assert " operation." not in client.replace("Every page of", "")

@@ -367,7 +367,7 @@ def test_class_names_never_shadow_imports_or_each_other(tmp_path: Path) -> None:
 
 def test_reserved_class_names_cover_every_name_generated_modules_import() -> None:
     from qsmith.codegen import render
-    from qsmith.codegen.plan.build import IMPORTED_CLASS_NAMES
+    from qsmith.codegen.naming import IMPORTED_CLASS_NAMES
 
     imported = {
         name

@@ -8,27 +8,74 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Container, Iterable
+from enum import IntEnum, StrEnum
 
 __all__ = [
     "ANNOTATION_NAMES",
     "ERROR_ATTRIBUTES",
+    "IMPORTED_CLASS_NAMES",
     "RESERVED_PARAMETERS",
     "constant_name",
+    "enum_member_names",
     "isort_key",
+    "member_python_names",
     "module_name",
     "pascal_case",
     "python_identifier",
     "reserved_member_names",
     "snake_case",
+    "unique_name",
 ]
 
-# Keyword arguments every generated client method takes besides the input members.
-# The names generated annotations use: a field or method named like one would shadow it for
-# the annotations after it in the class body.
+# The names generated class bodies read (annotations, and defaults such as
+# ``field(default_factory=list)``): a field or method named like one would shadow it for
+# the lines after it in the class body.
 ANNOTATION_NAMES = frozenset(
-    {"bool", "bytes", "dict", "float", "int", "list", "str", "datetime", "Decimal", "Document"}
+    {
+        *("bool", "bytes", "dict", "float", "int", "list", "str"),
+        *("datetime", "timezone", "Decimal", "Document", "field"),
+    }
 )
+# Keyword arguments every generated client method takes besides the input members.
 RESERVED_PARAMETERS = frozenset({"self", "timeout", "extra_headers"})
+
+# Capitalised names the generated modules import (codegen/render.py's tables, the typing
+# names the templates use): a shape class of the same name would shadow them.
+IMPORTED_CLASS_NAMES = frozenset(
+    {
+        "Any",
+        "AsyncClient",
+        "AsyncClientBase",
+        "AsyncEventStreamResponse",
+        "AsyncIterator",
+        "Client",
+        "ClientBase",
+        "ClientConfig",
+        "Constraints",
+        "Decimal",
+        "Document",
+        "EventStreamResponse",
+        "HttpBinding",
+        "HttpTrait",
+        "IntEnum",
+        "Iterable",
+        "Iterator",
+        "Mapping",
+        "MemberSchema",
+        "ModeledServiceError",
+        "OperationSchema",
+        "Schema",
+        "ServiceSchema",
+        "ShapeType",
+        "StrEnum",
+        "TYPE_CHECKING",
+        "TimestampFormat",
+        "TypeAlias",
+        "UnionVariant",
+        "UnknownUnionMember",
+    }
+)
 
 # Attributes and keyword arguments of ModeledServiceError that an error's members must not
 # shadow (``message`` is the one member the base class expects).
@@ -48,6 +95,62 @@ def reserved_member_names(*, is_error: bool, member_count: int) -> frozenset[str
     if is_error:
         return ERROR_ATTRIBUTES
     return RESERVED_PARAMETERS | ANNOTATION_NAMES if member_count > 1 else RESERVED_PARAMETERS
+
+
+def member_python_names(names: Iterable[str], reserved: frozenset[str]) -> dict[str, str]:
+    """Smithy member name -> attribute name, for all members of one shape, in order.
+
+    Two members whose snake_case meet (``fooBar`` and ``foo_bar``) both keep a name:
+    the later one takes ``_`` suffixes until it is free.
+    """
+    python_names: dict[str, str] = {}
+    for name in names:
+        base = python_identifier(snake_case(name), reserved)
+        python_names[name] = unique_name(base, python_names.values())
+    return python_names
+
+
+# Attributes an enum member may not take: the value type's methods (``count``, ``replace``
+# on str; ``real``, ``to_bytes`` on int), the enum's own (``name``, ``value``) and the one
+# name the enum machinery refuses (``mro``).
+_ENUM_RESERVED = {
+    "StrEnum": frozenset(dir(StrEnum)) | {"name", "value", "mro"},
+    "IntEnum": frozenset(dir(IntEnum)) | {"name", "value", "mro"},
+}
+
+
+def enum_member_names(names: Iterable[str], base: str) -> list[str]:
+    """Attribute names for an enum's members, in order, each legal and distinct.
+
+    A name the enum machinery would treat specially (``_sunder_``, ``__dunder__`` or
+    ``__private``) loses its leading underscores; a name that shadows a method of the
+    value type or of the enum gets ``_`` suffixes until it is free.
+    """
+    reserved = _ENUM_RESERVED[base]
+    taken: list[str] = []
+    for name in names:
+        if name.startswith("__") or _is_sunder(name):
+            name = name.lstrip("_") or "member"
+        candidate = python_identifier(name, reserved)
+        while candidate in reserved or candidate in taken or _is_sunder(candidate):
+            candidate += "_"
+        taken.append(candidate)
+    return taken
+
+
+def _is_sunder(name: str) -> bool:
+    return len(name) > 2 and name[0] == name[-1] == "_" and name[1] != "_" and name[-2] != "_"
+
+
+def unique_name(name: str, taken: Container[str]) -> str:
+    """``name``, or the first of ``name_``, ``name__``, ... that is not taken.
+
+    Every generated namespace (classes, constants, methods, fields, locals) resolves a
+    clash this way, so a given model always yields the same names.
+    """
+    while name in taken:
+        name += "_"
+    return name
 
 
 _WORD_BOUNDARIES = (

@@ -15,6 +15,7 @@ import black
 import jinja2
 
 from qsmith.codegen.naming import isort_key
+from qsmith.codegen.plan.docs import docstring_body
 from qsmith.codegen.plan.ir import ServicePlan
 from qsmith.codegen.plan.source import LINE_LENGTH, py_repr
 
@@ -75,6 +76,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["pyrepr"] = py_repr
+    env.filters["docstring_body"] = docstring_body
     return env
 
 

@@ -105,9 +105,12 @@ class ServiceError(QsmithError):
     Modeled errors of each service subclass this through a per-service base class.
     """
 
+    # A generated error class states its code, HTTP status, fault and retryability as class
+    # attributes; the arguments override them (the runtime passes what the answer said).
     code: str
-    fault: str
-    retryable: bool
+    http_status: int | None = None
+    fault: str = "client"
+    retryable: bool = False
     # The name an event stream message gave this error (its ``:exception-type``, or the
     # ``:error-code`` of an ``error`` message); None when the HTTP response was the error.
     # ``http_status`` is always the status the HTTP response really had.
@@ -120,15 +123,16 @@ class ServiceError(QsmithError):
         code: str | None = None,
         http_status: int | None = None,
         request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
+        fault: str | None = None,
+        retryable: bool | None = None,
     ) -> None:
+        cls = type(self)
         self.message = message
-        self.code = code or type(self).__name__
-        self.http_status = http_status
+        self.code = code or getattr(cls, "code", None) or cls.__name__
+        self.http_status = http_status if http_status is not None else cls.http_status
         self.request_id = request_id
-        self.fault = fault
-        self.retryable = retryable
+        self.fault = fault if fault is not None else cls.fault
+        self.retryable = retryable if retryable is not None else cls.retryable
         super().__init__(self._describe())
 
     @property

@@ -154,8 +154,8 @@ class ModeledServiceError(ServiceError):
         code: str | None = None,
         http_status: int | None = None,
         request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
+        fault: str | None = None,
+        retryable: bool | None = None,
         **members: Any,
     ) -> None:
         message = members.get("message")

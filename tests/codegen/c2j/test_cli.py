@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from qsmith.cli.main import cli
@@ -116,3 +118,25 @@ def test_qsmith_entry_point_reports_a_bad_c2j_as_one_error_line(tmp_path: Path) 
     assert out.stderr.startswith("error: ")
     assert f"{source}: shapes.Holder$x: refers to undefined shape 'Missing'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_reads_gzip_compressed_models_as_botocore_ships_them(tmp_path: Path) -> None:
+    document = c2j(PAGED_SHAPES, PAGED_OPERATIONS)
+    plain = write(tmp_path / "service-2.json", document)
+    packed = tmp_path / "service-2.json.gz"
+    packed.write_bytes(gzip.compress(json.dumps(document).encode()))
+    result = CliRunner().invoke(import_c2j, [str(packed)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == load_c2j(plain).to_json()
+
+
+def test_a_damaged_gzip_file_is_a_model_error_naming_it(tmp_path: Path) -> None:
+    packed = tmp_path / "service-2.json.gz"
+    packed.write_bytes(gzip.compress(b'{"metadata": {}}')[:-6])
+    with pytest.raises(ModelError) as caught:
+        load_c2j(packed)
+    (problem,) = caught.value.problems
+    assert problem.file == str(packed) and "gzip" in problem.message
+    packed.write_bytes(b"not gzip at all")
+    with pytest.raises(ModelError, match="not a gzip file"):
+        load_c2j(packed)

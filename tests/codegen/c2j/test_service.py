@@ -58,6 +58,13 @@ def test_json_service_carries_name_version_sdk_id_protocol_and_sigv4(
             ["aws.protocols#awsJson1_0", "aws.protocols#restJson1"],
         ),
         ({"protocols": ["smithy-rpc-v2-cbor"]}, ["smithy.protocols#rpcv2Cbor"]),
+        ({"protocol": "query"}, ["aws.protocols#awsQuery"]),
+        ({"protocol": "ec2"}, ["aws.protocols#ec2Query"]),
+        ({"protocol": "rest-xml"}, ["aws.protocols#restXml"]),
+        (
+            {"protocols": ["smithy-rpc-v2-cbor", "json", "query"]},
+            ["aws.protocols#awsJson1_0", "aws.protocols#awsQuery", "smithy.protocols#rpcv2Cbor"],
+        ),
     ],
 )
 def test_protocols_map_to_smithy_protocol_traits(
@@ -69,9 +76,9 @@ def test_protocols_map_to_smithy_protocol_traits(
 
 
 def test_unsupported_protocol_is_a_warning_not_a_silent_drop() -> None:
-    conversion = convert(c2j(SIMPLE_SHAPES, PING, {**JSON_METADATA, "protocol": "rest-xml"}))
+    conversion = convert(c2j(SIMPLE_SHAPES, PING, {**JSON_METADATA, "protocol": "soap"}))
     assert [w.message for w in conversion.warnings] == [
-        "protocol 'rest-xml' is not supported: no protocol trait"
+        "protocol 'soap' is not supported: no protocol trait"
     ]
 
 

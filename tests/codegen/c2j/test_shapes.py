@@ -7,7 +7,7 @@ from typing import Any
 from syrupy.assertion import SnapshotAssertion
 
 from qsmith.codegen.c2j.enums import enum_member_names
-from tests.codegen.c2j.inputs import c2j, convert, shape, snapshot_view, traits
+from tests.codegen.c2j.inputs import JSON_METADATA, c2j, convert, shape, snapshot_view, traits
 
 
 def holder(**members: str) -> dict[str, Any]:
@@ -289,8 +289,50 @@ def test_unknown_keys_are_listed_as_warnings(snapshot: SnapshotAssertion) -> Non
     assert sorted((w.where, w.message.split(" (")[0]) for w in conversion.warnings) == [
         ("(document)", "unsupported C2J key 'examples'"),
         ("shapes.Holder", "unsupported C2J key 'wrapper'"),
+        ("shapes.Holder$name", "'queryName' belongs to the XML protocols: not converted"),
         ("shapes.Holder$name", "unsupported C2J key 'jsonvalue'"),
-        ("shapes.Holder$name", "unsupported C2J key 'queryName'"),
         ("shapes.Name", "unsupported C2J key 'xmlNamespace'"),
     ]
     assert snapshot_view(conversion) == snapshot
+
+
+def test_xml_and_query_keys_become_their_traits_under_those_protocols() -> None:
+    shapes: dict[str, Any] = {
+        "Name": {"type": "string"},
+        "Names": {"type": "list", "member": {"shape": "Name", "locationName": "item"}},
+        "Flat": {"type": "list", "member": {"shape": "Name"}, "flattened": True},
+        "Holder": {
+            "type": "structure",
+            "locationName": "HolderRoot",
+            "xmlNamespace": {"uri": "urn:x", "prefix": "x"},
+            "members": {
+                "name": {"shape": "Name", "locationName": "NameOnWire", "queryName": "N"},
+                "names": {"shape": "Names"},
+                "flat": {"shape": "Flat"},
+                "id": {"shape": "Name", "xmlAttribute": True, "locationName": "id"},
+            },
+        },
+        "Gone": {
+            "type": "structure",
+            "members": {},
+            "exception": True,
+            "error": {"code": "Resource.Gone", "httpStatusCode": 410, "senderFault": True},
+        },
+    }
+    conversion = convert(c2j(shapes, metadata={**JSON_METADATA, "protocol": "ec2"}))
+    assert traits(conversion, "Holder", "name") == {
+        "smithy.api#xmlName": "NameOnWire",
+        "aws.protocols#ec2QueryName": "N",
+    }
+    assert traits(conversion, "Holder", "flat") == {"smithy.api#xmlFlattened": {}}
+    assert traits(conversion, "Holder", "id") == {"smithy.api#xmlAttribute": {}}
+    assert shape(conversion, "Names")["member"]["traits"] == {"smithy.api#xmlName": "item"}
+    assert shape(conversion, "Holder")["traits"] == {
+        "smithy.api#xmlName": "HolderRoot",
+        "smithy.api#xmlNamespace": {"uri": "urn:x", "prefix": "x"},
+    }
+    assert shape(conversion, "Gone")["traits"]["aws.protocols#awsQueryError"] == {
+        "code": "Resource.Gone",
+        "httpResponseCode": 410,
+    }
+    assert not [w for w in conversion.warnings if "Holder" in w.where or "Names" in w.where]

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from qsmith.codegen.model import ModelError, ModelProblem, load_model
-from tests.codegen.model.helpers import NS, problems, structure
+from qsmith.codegen.model import traits as t
+from tests.codegen.model.helpers import NS, load, problems, structure
 
 ERR = {"smithy.api#error": "client"}
 
@@ -71,8 +72,9 @@ def test_invalid_target_id() -> None:
         ("smithy.api#jsonName", 5, "a string"),
         ("smithy.api#required", True, "an object"),
         ("smithy.api#timestampFormat", "iso", '"date-time"'),
-        ("smithy.api#httpError", "404", "an integer from 400 to 599"),
-        ("smithy.api#httpError", 200, "an integer from 400 to 599"),
+        ("smithy.api#httpError", "404", "an HTTP status code from 100 to 599"),
+        ("smithy.api#httpError", 99, "an HTTP status code from 100 to 599"),
+        ("smithy.api#httpError", 600, "an HTTP status code from 100 to 599"),
         ("smithy.api#retryable", {"throttling": "yes"}, "{throttling?: boolean}"),
         ("smithy.api#length", {"min": "1"}, "{min?: integer"),
         ("smithy.api#auth", ["not-an-id"], "a list of shape ids"),
@@ -94,6 +96,14 @@ def test_wrong_trait_kinds_on_members_name_the_member() -> None:
     file, shape_id, message = only(problems({NS + "S": shape}))
     assert (file, shape_id) == ("test.json", NS + "S$a")
     assert message.startswith("trait smithy.api#httpHeader must be a string")
+
+
+@pytest.mark.parametrize("status", [308, 200, 404, 599])
+def test_any_http_status_is_a_valid_http_error(status: int) -> None:
+    """The prelude leaves httpError unconstrained; Smithy only warns on a 3xx client error."""
+    traits = {"smithy.api#error": "client", "smithy.api#httpError": status}
+    model = load({NS + "E": {**structure(), "traits": traits}})
+    assert t.HTTP_ERROR.get(model.shape(NS + "E")) == status
 
 
 def test_error_trait_must_be_client_or_server() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from qsmith.codegen.c2j.diagnostics import Diagnostics
@@ -27,8 +27,15 @@ class Context:
     """True for the REST protocols, whose body members take their wire name from jsonName."""
     uses_box: bool = True
     """False when no shape or member says ``box``: then unboxed means nothing."""
+    xml: bool = False
+    """True for the XML and query protocols, whose wire names are ``xmlName``."""
+    renames: dict[str, str] = field(default_factory=dict)
+    """C2J shape name -> Smithy name, for names Smithy cannot hold (``c2j.names``)."""
 
     def shape_id(self, name: str) -> str:
+        return f"{self.namespace}#{self.renames.get(name, name)}"
+
+    def operation_id(self, name: str) -> str:
         return f"{self.namespace}#{name}"
 
     def c2j_shape(self, name: object, where: str) -> JsonObject | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,8 +11,14 @@ from typing import Any
 
 from qsmith.codegen.c2j.context import NAMESPACE, Context, JsonObject, as_object
 from qsmith.codegen.c2j.diagnostics import ConversionWarning, Diagnostics
+from qsmith.codegen.c2j.names import shape_renames
 from qsmith.codegen.c2j.operations import apply_paginators, convert_operations
-from qsmith.codegen.c2j.service import convert_service, default_namespace, uses_http_bindings
+from qsmith.codegen.c2j.service import (
+    convert_service,
+    default_namespace,
+    uses_http_bindings,
+    uses_xml,
+)
 from qsmith.codegen.c2j.shapes import convert_shapes
 from qsmith.codegen.c2j.typemap import PRIMITIVE_ZERO, SIMPLE_TYPES
 from qsmith.runtime.errors import ModelError, ModelProblem
@@ -50,6 +57,12 @@ def convert_c2j(
     if not NAMESPACE.match(namespace):
         raise ModelError([ModelProblem(f"invalid namespace {namespace!r}", file=source)])
     ctx = Context(diag, namespace, shapes, uses_http_bindings(metadata), _uses_box(shapes))
+    ctx.xml = uses_xml(metadata)
+    ctx.renames = shape_renames(shapes, operations)
+    for old, new in sorted(ctx.renames.items()):
+        diag.warn(
+            f"shapes.{old}", f"renamed {new}: its name clashes with another (case-insensitive)"
+        )
     if not ctx.uses_box and any(_is_primitive(shape) for shape in shapes.values()):
         diag.warn("shapes", "no shape says 'box': numbers and booleans are converted as nullable")
     out = convert_shapes(ctx)
@@ -103,12 +116,20 @@ def load_c2j(
 
 
 def _read_json(path: Path) -> Any:
+    """A JSON file, gzip-compressed when its name ends in ``.gz`` (botocore ships
+    ``service-2.json.gz``)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        return json.loads(data.decode("utf-8"))
     except OSError as exc:
-        raise ModelError([ModelProblem(f"cannot read: {exc.strerror}", file=str(path))]) from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError([ModelProblem(f"not valid JSON: {exc}", file=str(path))]) from exc
+        # gzip.BadGzipFile is an OSError without strerror.
+        reason = exc.strerror or f"not a gzip file ({exc})"
+        raise ModelError([ModelProblem(f"cannot read: {reason}", file=str(path))]) from exc
+    except (EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        reason = "truncated gzip data" if isinstance(exc, EOFError) else f"not valid JSON: {exc}"
+        raise ModelError([ModelProblem(reason, file=str(path))]) from exc
 
 
 def render_json(model: JsonObject) -> str:

@@ -17,6 +17,8 @@ from qsmith.codegen.c2j.typemap import (
 )
 
 _COLLECTION_MEMBER_KEYS = frozenset({"shape", "documentation"})
+# Keys of the XML and query protocols, converted when the service speaks one of them.
+_XML_MEMBER_KEYS = frozenset({"locationName", "flattened", "xmlNamespace", "xmlAttribute"})
 _STRUCTURE_MEMBER_KEYS = frozenset(
     {
         "shape",
@@ -33,6 +35,10 @@ _STRUCTURE_MEMBER_KEYS = frozenset(
         "deprecatedSince",
         "hostLabel",
         "contextParam",
+        "queryName",
+        "flattened",
+        "xmlNamespace",
+        "xmlAttribute",
     }
 )
 
@@ -42,11 +48,38 @@ def convert_member(ctx: Context, ref: Any, where: str) -> JsonObject:
     if not isinstance(ref, dict):
         ctx.diag.problem(where, "member must be a JSON object with a 'shape'")
         return {"target": "smithy.api#Unit"}
-    ctx.diag.unknown_keys(where, ref, _COLLECTION_MEMBER_KEYS)
+    known = _COLLECTION_MEMBER_KEYS | (_XML_MEMBER_KEYS if ctx.xml else frozenset())
+    ctx.diag.unknown_keys(where, ref, known)
     member: JsonObject = {"target": _target(ctx, ref, where)}
-    if "documentation" in ref:
-        member["traits"] = {"smithy.api#documentation": ref["documentation"]}
+    traits = {"smithy.api#documentation": ref["documentation"]} if "documentation" in ref else {}
+    if ctx.xml:
+        traits.update(xml_traits(ctx, ref, where))
+        if isinstance(ref.get("locationName"), str):
+            traits["smithy.api#xmlName"] = ref["locationName"]
+    if traits:
+        member["traits"] = traits
     return member
+
+
+def xml_traits(ctx: Context, c2j: JsonObject, where: str) -> JsonObject:
+    """``flattened``, ``xmlAttribute``, ``xmlNamespace`` and ``queryName`` as Smithy traits
+    (for a member, also ``flattened`` said by its list or map target)."""
+    traits: JsonObject = {}
+    target = ctx.peek(c2j.get("shape")) if "shape" in c2j else {}
+    if c2j.get("flattened") or target.get("flattened"):
+        traits["smithy.api#xmlFlattened"] = {}
+    if c2j.get("xmlAttribute"):
+        traits["smithy.api#xmlAttribute"] = {}
+    namespace = c2j.get("xmlNamespace")
+    if isinstance(namespace, dict) and isinstance(namespace.get("uri"), str):
+        traits["smithy.api#xmlNamespace"] = {
+            k: namespace[k] for k in ("uri", "prefix") if isinstance(namespace.get(k), str)
+        }
+    elif namespace is not None:
+        ctx.diag.problem(where, "xmlNamespace must be an object with a string 'uri'")
+    if isinstance(c2j.get("queryName"), str):
+        traits["aws.protocols#ec2QueryName"] = c2j["queryName"]
+    return traits
 
 
 def _target(ctx: Context, ref: JsonObject, where: str) -> str:
@@ -133,6 +166,12 @@ def _member_traits(
             traits["smithy.rules#contextParam"] = {"name": name}
         else:
             ctx.diag.problem(where, "contextParam needs a string 'name'")
+    if ctx.xml:
+        traits.update(xml_traits(ctx, ref, where))
+    else:
+        for key in ("queryName", "flattened", "xmlNamespace", "xmlAttribute"):
+            if key in ref:
+                ctx.diag.warn(where, f"{key!r} belongs to the XML protocols: not converted")
     traits.update(_binding_traits(ctx, member_name, ref, where))
     has_default, zero = primitive_default(ctx, str(ref.get("shape")))
     if has_default and not is_union:
@@ -150,6 +189,8 @@ def _binding_traits(ctx: Context, member_name: str, ref: JsonObject, where: str)
     if location is None:
         if wire == member_name:
             return {}
+        if ctx.xml:
+            return {"smithy.api#xmlName": wire}
         if not ctx.http_bindings:
             ctx.diag.warn(where, f"wire name {wire!r} kept as jsonName, which awsJson ignores")
         return {"smithy.api#jsonName": wire}

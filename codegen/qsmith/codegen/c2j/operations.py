@@ -53,13 +53,10 @@ def convert_operations(ctx: Context, operations: JsonObject) -> dict[str, JsonOb
         if not IDENTIFIER.match(name):
             ctx.diag.problem(where, "operation name is not a valid Smithy identifier")
             continue
-        if name in ctx.shapes:
-            ctx.diag.problem(where, "an operation and a shape have the same name")
-            continue
         if op.get("name", name) != name:
             ctx.diag.warn(where, f"'name' {op['name']!r} differs from the key; the key is used")
         ctx.diag.unknown_keys(where, op, _KNOWN_OPERATION)
-        out[ctx.shape_id(name)] = _operation(ctx, op, where)
+        out[ctx.operation_id(name)] = _operation(ctx, op, where)
     return out
 
 
@@ -190,7 +187,7 @@ def apply_paginators(
     for name in sorted(pagination):
         where = f"pagination.{name}"
         config = as_object(pagination[name], diag, where)
-        operation = operations.get(ctx.shape_id(name))
+        operation = operations.get(ctx.operation_id(name))
         if operation is None:
             diag.problem(where, "names an operation the model does not have")
             continue

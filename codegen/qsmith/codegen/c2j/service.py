@@ -29,7 +29,15 @@ _KNOWN_METADATA = frozenset(
         "uid",
     }
 )
-_REST_PROTOCOLS = frozenset({"rest-json"})
+_REST_PROTOCOLS = frozenset({"rest-json", "rest-xml"})
+# C2J protocol names that map to one trait each ("json" depends on jsonVersion).
+PROTOCOL_TRAITS = {
+    "rest-json": "aws.protocols#restJson1",
+    "rest-xml": "aws.protocols#restXml",
+    "query": "aws.protocols#awsQuery",
+    "ec2": "aws.protocols#ec2Query",
+    "smithy-rpc-v2-cbor": "smithy.protocols#rpcv2Cbor",
+}
 _SIGNATURE_VERSIONS = {"v4": SIGV4, "bearer": BEARER}
 
 
@@ -58,6 +66,11 @@ def protocol_names(metadata: JsonObject) -> list[str]:
         return [str(p) for p in listed]
     single = metadata.get("protocol")
     return [str(single)] if single else []
+
+
+def uses_xml(metadata: JsonObject) -> bool:
+    """Whether a protocol of the service names its wire elements with ``xmlName``."""
+    return any(p in ("rest-xml", "query", "ec2") for p in protocol_names(metadata))
 
 
 def uses_http_bindings(metadata: JsonObject) -> bool:
@@ -109,10 +122,8 @@ def _protocol_traits(diag: Diagnostics, metadata: JsonObject) -> JsonObject:
                 diag.problem(_WHERE, f"jsonVersion {json_version!r} is neither 1.0 nor 1.1")
             suffix = "1_1" if json_version == "1.1" else "1_0"
             traits[f"aws.protocols#awsJson{suffix}"] = {}
-        elif protocol == "rest-json":
-            traits["aws.protocols#restJson1"] = {}
-        elif protocol == "smithy-rpc-v2-cbor":
-            traits["smithy.protocols#rpcv2Cbor"] = {}
+        elif protocol in PROTOCOL_TRAITS:
+            traits[PROTOCOL_TRAITS[protocol]] = {}
         else:
             diag.warn(_WHERE, f"protocol {protocol!r} is not supported: no protocol trait")
     if not protocol_names(metadata):

@@ -10,7 +10,7 @@ from typing import Any
 
 from qsmith.codegen.c2j.context import IDENTIFIER, Context, JsonObject
 from qsmith.codegen.c2j.enums import enum_member_names
-from qsmith.codegen.c2j.members import convert_member, convert_structure_members
+from qsmith.codegen.c2j.members import convert_member, convert_structure_members, xml_traits
 from qsmith.codegen.c2j.typemap import (
     INTEGRAL,
     NUMERIC,
@@ -94,13 +94,31 @@ def _convert_shape(ctx: Context, name: str, c2j: JsonObject, where: str) -> Json
     else:
         ctx.diag.problem(where, f"unknown shape type {c2j_type!r}")
         return None
-    ctx.diag.unknown_keys(where, c2j, _COMMON | known)
+    ctx.diag.unknown_keys(where, c2j, _COMMON | known | (_XML_SHAPE_KEYS if ctx.xml else set()))
     traits = shape.setdefault("traits", {})
     traits.update(_common_traits(c2j))
+    if ctx.xml:
+        traits.update(_xml_shape_traits(ctx, c2j, where))
     traits.update(_constraint_traits(ctx, shape["type"], c2j, where))
     if not traits:
         del shape["traits"]
     return shape
+
+
+# Shape keys of the XML and query protocols: a structure's root element name and namespace;
+# ``flattened`` on a list or map is carried by the members that target it.
+_XML_SHAPE_KEYS = frozenset({"locationName", "xmlNamespace", "flattened"})
+
+
+def _xml_shape_traits(ctx: Context, c2j: JsonObject, where: str) -> JsonObject:
+    traits: JsonObject = {}
+    if c2j.get("type") == "structure" and isinstance(c2j.get("locationName"), str):
+        traits["smithy.api#xmlName"] = c2j["locationName"]
+    if "xmlNamespace" in c2j:
+        traits.update(
+            {k: v for k, v in xml_traits(ctx, c2j, where).items() if k.endswith("xmlNamespace")}
+        )
+    return traits
 
 
 def _common_traits(c2j: JsonObject) -> JsonObject:
@@ -214,7 +232,13 @@ def _error_traits(ctx: Context, name: str, c2j: JsonObject, where: str) -> JsonO
         else:
             ctx.diag.problem(where, f"error.httpStatusCode must be an integer, got {status!r}")
     code = error.get("code")
-    if code is not None and code != name:
+    if code is not None and code != name and ctx.xml and isinstance(code, str):
+        # The query protocols identify this error by its own code, not the shape name.
+        query_error: JsonObject = {"code": code}
+        if isinstance(error.get("httpStatusCode"), int):
+            query_error["httpResponseCode"] = error["httpStatusCode"]
+        traits["aws.protocols#awsQueryError"] = query_error
+    elif code is not None and code != name:
         ctx.diag.warn(where, f"error code {code!r} differs from the shape name, which Smithy uses")
     retryable = c2j.get("retryable")
     if isinstance(retryable, dict):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 __all__ = ["ShapeId", "is_identifier", "is_shape_id", "shape_name"]
 
-_IDENTIFIER = r"_*[A-Za-z][A-Za-z0-9_]*"
+# Smithy 2.0: underscores may be followed by a digit (`_1H`, as enum names from values need).
+_IDENTIFIER = r"(?:_+[A-Za-z0-9]|[A-Za-z])[A-Za-z0-9_]*"
 _IDENTIFIER_RE = re.compile(rf"^{_IDENTIFIER}$")
 _SHAPE_ID_RE = re.compile(
     rf"^(?P<ns>{_IDENTIFIER}(?:\.{_IDENTIFIER})*)#(?P<name>{_IDENTIFIER})"

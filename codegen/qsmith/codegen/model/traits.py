@@ -207,8 +207,13 @@ EVENT_PAYLOAD: TraitSpec[Annotation] = TraitSpec("smithy.api#eventPayload", Anno
 ERROR: TraitSpec[Literal["client", "server"]] = TraitSpec(
     "smithy.api#error", Literal["client", "server"], '"client" or "server"'
 )
+# The prelude leaves httpError an unconstrained integer and Smithy only warns when a
+# client error is not 4xx (license-manager's RedirectException is 308): any HTTP status
+# code is accepted.
 HTTP_ERROR: TraitSpec[int] = TraitSpec(
-    "smithy.api#httpError", Annotated[int, Field(ge=400, le=599)], "an integer from 400 to 599"
+    "smithy.api#httpError",
+    Annotated[int, Field(ge=100, le=599)],
+    "an HTTP status code from 100 to 599",
 )
 RETRYABLE: TraitSpec[RetryableTrait] = TraitSpec(
     "smithy.api#retryable", RetryableTrait, "an object {throttling?: boolean}"

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qsmith.codegen.model import Member, Model, ModelIndex, Shape, ShapeKind
 from qsmith.codegen.model import traits as t
 from qsmith.codegen.naming import (
     ANNOTATION_NAMES,
+    IMPORTED_CLASS_NAMES,
     RESERVED_PARAMETERS,
+    enum_member_names,
+    member_python_names,
     pascal_case,
     python_identifier,
     reserved_member_names,
     snake_case,
+    unique_name,
 )
-from qsmith.codegen.plan.docs import clean_doc
+from qsmith.codegen.plan.docs import clean_doc, doc_section, first_sentence
 from qsmith.codegen.plan.ir import (
     EnumPlan,
     EnumValuePlan,
@@ -23,10 +29,12 @@ from qsmith.codegen.plan.ir import (
     StructurePlan,
     UnionPlan,
     VariantPlan,
+    unknown_key,
     variant_key,
 )
 from qsmith.codegen.plan.schemas import SchemaEmitter
 from qsmith.codegen.plan.types import Annotations, default_source
+from qsmith.runtime.client import AsyncClientBase, ClientBase
 from qsmith.runtime.errors import CodegenError
 
 UNIT = "smithy.api#Unit"
@@ -55,7 +63,7 @@ def build_service_plan(
         service_name=service.name,
         title=title,
         doc=clean_doc(t.DOCUMENTATION.get(service)),
-        base_error=f"{title}Error",
+        base_error=_base_error_name(title, class_names),
         protocols=tuple(index.protocols(service_id)),
     )
     fields = _FieldBuilder(model, annotations)
@@ -83,85 +91,74 @@ def build_service_plan(
     operations = index.operations(service_id)
     plan.schemas += [emitter.operation_constant(op) for op in operations]
     plan.service_schema_source = emitter.service_source(operations)
+    methods = _method_names(operations)
     plan.operations = [
-        _operation_plan(model, index, service_id, op, class_names, fields, emitter)
+        _operation_plan(
+            model, index, service_id, op, methods, class_names, fields, emitter, plan.base_error
+        )
         for op in operations
     ]
     return plan
 
 
-def _class_names(index: ModelIndex, service_id: str, shapes: list[Shape]) -> dict[str, str]:
+def _method_names(operations: list[Shape]) -> dict[str, str]:
+    """Operation id -> client method name, and ``<id>$paginate`` -> its paginator's.
+
+    Operations are named first, then paginators; a name the client base class defines
+    (``close``), a parameter name, a type name or an earlier method takes ``_`` suffixes.
+    """
+    taken = set(CLIENT_ATTRIBUTES | RESERVED_PARAMETERS | ANNOTATION_NAMES)
     names: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    for shape in shapes:
-        if shape.kind not in _CLASS_KINDS:
-            continue
-        name = python_identifier(pascal_case(index.name(service_id, shape.id)))
-        while name in IMPORTED_CLASS_NAMES:
-            name += "_"
-        if name in seen:
-            raise CodegenError(
-                f"{shape.source}: {shape.id}: its class name {name} clashes with {seen[name]}; "
-                "add a `rename` on the service"
-            )
-        seen[name] = shape.id
-        names[shape.id] = name
-    for shape in shapes:
-        if shape.kind is ShapeKind.UNION:
-            for member in shape.members.values():
-                names[variant_key(shape.id, member.name)] = _variant_name(
-                    names[shape.id], member.name, seen
-                )
+    for operation in operations:
+        base = python_identifier(snake_case(operation.name))
+        names[operation.id] = _take(unique_name(base, taken), taken)
+    for operation in operations:
+        base = f"paginate_{names[operation.id]}"
+        names[f"{operation.id}$paginate"] = _take(unique_name(base, taken), taken)
     return names
 
 
-def _variant_name(alias: str, member_name: str, taken: dict[str, str]) -> str:
-    """``<Union><Member>``, unless a shape's class (or an import) already has that name."""
-    name = f"{alias}{pascal_case(member_name)}"
-    if name in taken or name in IMPORTED_CLASS_NAMES:
-        name += "Variant"
-    while name in taken or name in IMPORTED_CLASS_NAMES:
-        name += "_"
-    taken[name] = alias
+# Attributes of the generated clients' base classes: an operation named ``Close`` must not
+# replace ``close()``.
+CLIENT_ATTRIBUTES = frozenset(dir(ClientBase)) | frozenset(dir(AsyncClientBase))
+
+
+def _class_names(index: ModelIndex, service_id: str, shapes: list[Shape]) -> dict[str, str]:
+    """Class names of the shapes, union variants and unknown-member classes.
+
+    One namespace for all (models.py, errors.py and the imports of client.py share it),
+    filled in closure order: a name already taken, or imported by a generated module,
+    gets ``_`` suffixes (a variant first tries ``<Union><Member>Variant``).
+    """
+    names: dict[str, str] = {}
+    taken: set[str] = set(IMPORTED_CLASS_NAMES)
+    for shape in shapes:
+        if shape.kind in _CLASS_KINDS:
+            base = python_identifier(pascal_case(index.name(service_id, shape.id)))
+            names[shape.id] = _take(unique_name(base, taken), taken)
+    for shape in shapes:
+        if shape.kind is ShapeKind.UNION:
+            alias = names[shape.id]
+            for member in shape.members.values():
+                name = f"{alias}{pascal_case(member.name)}"
+                if name in taken:
+                    name += "Variant"
+                names[variant_key(shape.id, member.name)] = _take(unique_name(name, taken), taken)
+            names[unknown_key(shape.id)] = _take(unique_name(f"{alias}Unknown", taken), taken)
+    return names
+
+
+def _take(name: str, taken: set[str]) -> str:
+    taken.add(name)
     return name
 
 
-# Capitalised names the generated modules import (render.py's tables, the typing names the
-# templates use): a shape class of the same name would shadow them.
-IMPORTED_CLASS_NAMES = frozenset(
-    {
-        "Any",
-        "AsyncClient",
-        "AsyncClientBase",
-        "AsyncEventStreamResponse",
-        "AsyncIterator",
-        "Client",
-        "ClientBase",
-        "ClientConfig",
-        "Constraints",
-        "Decimal",
-        "Document",
-        "EventStreamResponse",
-        "HttpBinding",
-        "HttpTrait",
-        "IntEnum",
-        "Iterable",
-        "Iterator",
-        "Mapping",
-        "MemberSchema",
-        "ModeledServiceError",
-        "OperationSchema",
-        "Schema",
-        "ServiceSchema",
-        "ShapeType",
-        "StrEnum",
-        "TYPE_CHECKING",
-        "TimestampFormat",
-        "TypeAlias",
-        "UnionVariant",
-        "UnknownUnionMember",
-    }
-)
+def _base_error_name(title: str, class_names: dict[str, str]) -> str:
+    """``<Title>Error``; ``<Title>ServiceError`` when a shape already has that class name
+    (athena's AthenaError, storage-gateway's StorageGatewayError)."""
+    taken = {*class_names.values(), *IMPORTED_CLASS_NAMES}
+    name = f"{title}Error"
+    return name if name not in taken else unique_name(f"{title}ServiceError", taken)
 
 
 _CLASS_KINDS = frozenset({ShapeKind.STRUCTURE, ShapeKind.UNION, ShapeKind.ENUM, ShapeKind.INT_ENUM})
@@ -175,30 +172,22 @@ class _FieldBuilder:
     def of_structure(
         self, shape: Shape, *, skip_event_streams: bool, skip: frozenset[str] = frozenset()
     ) -> tuple[FieldPlan, ...]:
-        plans: list[FieldPlan] = []
-        seen: dict[str, str] = {}
         reserved = reserved_member_names(
             is_error=t.ERROR.has(shape), member_count=len(shape.members)
         )
+        # Named over every member, skipped ones too: _schema.py names them all alike.
+        python_names = member_python_names(shape.members, reserved)
+        plans: list[FieldPlan] = []
         for member in shape.members.values():
             if member.name in skip:
                 continue
             target = self._model.target(member)
             if skip_event_streams and target.kind is ShapeKind.UNION and t.STREAMING.has(target):
                 continue
-            plan = self.of_member(member, reserved)
-            if plan.python_name in seen:
-                raise CodegenError(
-                    f"{shape.source}: {member.id}: its Python name {plan.python_name} clashes "
-                    f"with member {seen[plan.python_name]}"
-                )
-            seen[plan.python_name] = member.name
-            plans.append(plan)
+            plans.append(self.of_member(member, python_names[member.name]))
         return tuple(plans)
 
-    def of_member(
-        self, member: Member, reserved: frozenset[str] = RESERVED_PARAMETERS
-    ) -> FieldPlan:
+    def of_member(self, member: Member, python_name: str) -> FieldPlan:
         annotation = self._annotations.of_member(member)
         default: str | None
         if t.DEFAULT.has(member):
@@ -211,26 +200,28 @@ class _FieldBuilder:
             annotation += " | None"
             default = "None"
         target = self._model.target(member)
+        raw_doc = t.DOCUMENTATION.get(member) or t.DOCUMENTATION.get(target)
         return FieldPlan(
             member_name=member.name,
-            python_name=python_identifier(snake_case(member.name), reserved),
+            python_name=python_name,
             annotation=annotation,
             default=default,
-            doc=clean_doc(t.DOCUMENTATION.get(member) or t.DOCUMENTATION.get(target)),
+            doc=clean_doc(raw_doc),
             sensitive=t.SENSITIVE.has(member) or t.SENSITIVE.has(target),
+            raw_doc=raw_doc,
         )
 
 
 def _enum_plan(shape: Shape, class_name: str) -> EnumPlan:
+    base = "StrEnum" if shape.kind is ShapeKind.ENUM else "IntEnum"
+    names = enum_member_names(shape.members, base)
     values = []
-    for member in shape.members.values():
+    for member, name in zip(shape.members.values(), names, strict=True):
         value = t.ENUM_VALUE.get(member)
-        if value is None:
-            value = member.name
         values.append(
             EnumValuePlan(
-                name=python_identifier(member.name),
-                value=value,
+                name=name,
+                value=member.name if value is None else value,
                 doc=clean_doc(t.DOCUMENTATION.get(member)),
             )
         )
@@ -238,7 +229,7 @@ def _enum_plan(shape: Shape, class_name: str) -> EnumPlan:
         class_name=class_name,
         shape_id=shape.id,
         doc=clean_doc(t.DOCUMENTATION.get(shape)),
-        base="StrEnum" if shape.kind is ShapeKind.ENUM else "IntEnum",
+        base=base,
         values=tuple(values),
     )
 
@@ -284,13 +275,14 @@ def _union_plan(
         shape_id=shape.id,
         doc=clean_doc(t.DOCUMENTATION.get(shape)),
         variants=tuple(variants),
-        unknown_class=f"{alias}Unknown",
+        unknown_class=class_names[unknown_key(shape.id)],
     )
 
 
 def _error_plan(shape: Shape, class_name: str, fields: _FieldBuilder) -> ErrorPlan:
     message = next((m for m in shape.members if m.lower() == "message"), None)
     retryable = t.RETRYABLE.get(shape)
+    members = fields.of_structure(shape, skip_event_streams=True)
     return ErrorPlan(
         class_name=class_name,
         shape_id=shape.id,
@@ -299,15 +291,9 @@ def _error_plan(shape: Shape, class_name: str, fields: _FieldBuilder) -> ErrorPl
         fault=t.ERROR.get(shape) or "client",
         retryable=retryable is not None,
         http_status=t.HTTP_ERROR.get(shape),
-        fields=tuple(
-            _optional(f)
-            for f in fields.of_structure(
-                shape,
-                skip_event_streams=True,
-                skip=frozenset({message}) if message else frozenset(),
-            )
-        ),
+        fields=tuple(_optional(f) for f in members if f.member_name != message),
         has_message=message is not None,
+        sensitive_members=tuple(f.python_name for f in members if f.sensitive),
     )
 
 
@@ -315,14 +301,7 @@ def _optional(plan: FieldPlan) -> FieldPlan:
     """Error members are all optional: a service may leave any of them out."""
     if plan.default is not None and not plan.default.startswith("field("):
         return plan
-    return FieldPlan(
-        member_name=plan.member_name,
-        python_name=plan.python_name,
-        annotation=f"{plan.annotation} | None",
-        default="None",
-        doc=plan.doc,
-        sensitive=plan.sensitive,
-    )
+    return replace(plan, annotation=f"{plan.annotation} | None", default="None")
 
 
 def _operation_plan(
@@ -330,9 +309,11 @@ def _operation_plan(
     index: ModelIndex,
     service_id: str,
     operation: Shape,
+    methods: dict[str, str],
     class_names: dict[str, str],
     fields: _FieldBuilder,
     emitter: SchemaEmitter,
+    base_error: str,
 ) -> OperationPlan:
     input_shape = index.input(operation.id)
     output_shape = index.output(operation.id)
@@ -347,19 +328,53 @@ def _operation_plan(
         () if input_shape.id == UNIT else fields.of_structure(input_shape, skip_event_streams=False)
     )
     page_input, page_output = _page_tokens(model, index, service_id, operation, output_shape)
+    errors = [
+        (class_names[e.id], first_sentence(t.DOCUMENTATION.get(e)))
+        for e in index.operation_errors(service_id, operation.id)
+    ]
+    doc = _method_doc(t.DOCUMENTATION.get(operation), params, errors, base_error)
+    paginator_doc = ""
+    if page_input is not None:
+        summary = f"Every page of `{methods[operation.id]}`, following `{page_output}`."
+        pages = tuple(p for p in params if p.python_name != page_input)
+        paginator_doc = _method_doc(summary, pages, errors, base_error)
     return OperationPlan(
-        method_name=python_identifier(
-            snake_case(operation.name), RESERVED_PARAMETERS | ANNOTATION_NAMES
-        ),
+        method_name=methods[operation.id],
+        paginator_name=methods[f"{operation.id}$paginate"],
         schema_const=emitter.operation_const_name(operation),
         input_class="None" if input_shape.id == UNIT else class_names[input_shape.id],
         params=params,
         output_class="None" if output_shape.id == UNIT else class_names[output_shape.id],
-        doc=clean_doc(t.DOCUMENTATION.get(operation)),
+        doc=doc,
         event_stream=event_stream,
         page_input_token=page_input,
         page_output_token=page_output,
+        paginator_doc=paginator_doc,
     )
+
+
+# What the keyword arguments every client method takes do (client.py.jinja writes them).
+_CALL_OPTION_DOCS = (
+    ("timeout", "Seconds the whole call may take, retries included; overrides the client's."),
+    ("extra_headers", "Headers added to this request, over the configured ones."),
+)
+
+
+def _method_doc(
+    raw: str | None,
+    params: tuple[FieldPlan, ...],
+    errors: list[tuple[str, str | None]],
+    base_error: str,
+) -> str:
+    """A client method's docstring: the documentation (none invented when the model has
+    none), ``Args:`` for the documented members and the call options, and ``Raises:``."""
+    parts = [text] if (text := clean_doc(raw)) else []
+    args = [(p.python_name, p.raw_doc) for p in params if p.raw_doc]
+    parts.append(doc_section("Args", [*args, *_CALL_OPTION_DOCS]))
+    other = "Any other error the service answers with." if errors else None
+    raises = [*errors, (base_error, other or "Any error the service answers with.")]
+    parts.append(doc_section("Raises", raises))
+    return "\n\n".join(parts)
 
 
 def _page_tokens(

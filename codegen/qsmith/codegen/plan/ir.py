@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
-from qsmith.codegen.naming import isort_key
+from qsmith.codegen.naming import isort_key, unique_name
 from qsmith.codegen.plan.source import LINE_LENGTH, Call, TupleSource, py_repr, render
 
 
@@ -25,6 +25,8 @@ class FieldPlan:
     default: str | None
     doc: str | None
     sensitive: bool
+    # The documentation as the model gives it (for a client method's Args: section).
+    raw_doc: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,11 @@ class StructurePlan:
 def variant_key(union_id: str, member_name: str) -> str:
     """The key of a union member's variant class in the class-name table (plan.build)."""
     return f"{union_id}${member_name}"
+
+
+def unknown_key(union_id: str) -> str:
+    """The key of a union's unknown-member class in the class-name table."""
+    return f"{union_id}$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,12 @@ class ErrorPlan:
     # Members other than ``message``, which ServiceError already carries.
     fields: tuple[FieldPlan, ...]
     has_message: bool
+    # Python names of the @sensitive members (``message`` included), kept out of str().
+    sensitive_members: tuple[str, ...] = ()
+
+    @property
+    def sensitive_members_source(self) -> str:
+        return "{" + ", ".join(py_repr(n) for n in self.sensitive_members) + "}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,26 +140,27 @@ class SchemaConstPlan:
 @dataclass(frozen=True, slots=True)
 class OperationPlan:
     method_name: str
+    paginator_name: str
     schema_const: str
     input_class: str
     params: tuple[FieldPlan, ...]
     output_class: str
-    doc: str | None
+    # The method's docstring: the model's documentation, then Args: and Raises: sections.
+    doc: str
     # The event stream union alias when the output streams events, else None.
     event_stream: str | None
     # For @paginated operations: the input member that takes the token, and the dotted
     # path (Python names) of the output member that carries the next one.
     page_input_token: str | None = None
     page_output_token: str | None = None
+    # The paginator's docstring (with its own Args: section), for paginated operations.
+    paginator_doc: str = ""
 
-    @property
-    def default_doc(self) -> str:
-        """What the method does, for operations the model does not document."""
-        name = self.schema_const.removesuffix("_OPERATION").replace("_", " ").lower()
-        if self.event_stream:
-            text = f"The {name} operation; its answer streams {self.event_stream} events."
-            return textwrap.fill(text, width=88)
-        return f"The {name} operation."
+    def local(self, name: str) -> str:
+        """A local variable of the generated method, renamed off any parameter's name
+        (an input member named ``request`` keeps its name; the local yields)."""
+        return unique_name(name, {p.python_name for p in self.params})
+
 
     def returns(self, stream_class: str) -> str:
         """The return annotation, split the way black splits ``    ) -> ...:``."""

@@ -14,12 +14,13 @@ from typing import Any
 from qsmith.codegen.model import Member, Model, ModelIndex, Shape, ShapeKind
 from qsmith.codegen.model import traits as t
 from qsmith.codegen.naming import (
+    IMPORTED_CLASS_NAMES,
     constant_name,
-    python_identifier,
+    member_python_names,
     reserved_member_names,
-    snake_case,
+    unique_name,
 )
-from qsmith.codegen.plan.ir import SchemaConstPlan, variant_key
+from qsmith.codegen.plan.ir import SchemaConstPlan, unknown_key, variant_key
 from qsmith.codegen.plan.source import (
     Call,
     DictSource,
@@ -99,6 +100,16 @@ class SchemaEmitter:
         self._class_names = class_names
         self._base_error = base_error
         self._names: dict[str, str] = {}
+        self._member_names: dict[str, dict[str, str]] = {}
+        # Operation constants are named first, so that a shape named ``XOperation`` (whose
+        # constant would be X_OPERATION too) is the one that yields.
+        self._operation_names: dict[str, str] = {}
+        # Every name _schema.py defines or imports: constants may shadow none of them (a
+        # shape named S3 or CSV has an all-capitals class name too).
+        self._taken = {*class_names.values(), *IMPORTED_CLASS_NAMES, "SERVICE"}
+        for operation in index.operations(service_id):
+            base = f"{constant_name(index.name(service_id, operation.id))}_OPERATION"
+            self._operation_names[operation.id] = self._take(base)
         # Constants named in a lambda before their definition: mypy cannot infer their
         # type through the cycle, so they are declared ``: Schema``.
         self._forward_refs: set[str] = set()
@@ -110,16 +121,16 @@ class SchemaEmitter:
             return f"prelude.{_PRELUDE_CONSTANTS[shape_id]}"
         if shape_id not in self._names:
             name = constant_name(self._index.name(self._service_id, shape_id))
-            # A constant may not shadow another constant, SERVICE, or a class _schema.py
-            # imports (a shape named S3 or CSV has an all-capitals class name too).
-            taken = {*self._names.values(), *self._class_names.values(), "SERVICE"}
-            while name in taken:
-                name += "_"
-            self._names[shape_id] = name
+            self._names[shape_id] = self._take(name)
         return self._names[shape_id]
 
+    def _take(self, name: str) -> str:
+        name = unique_name(name, self._taken)
+        self._taken.add(name)
+        return name
+
     def operation_const_name(self, operation: Shape) -> str:
-        return f"{constant_name(self._index.name(self._service_id, operation.id))}_OPERATION"
+        return self._operation_names[operation.id]
 
     # -- shapes --------------------------------------------------------------------------------
 
@@ -163,7 +174,7 @@ class SchemaEmitter:
         elif shape.kind is ShapeKind.STRUCTURE:
             python_type = _model_ref(self._class_names[shape.id])
         elif shape.kind is ShapeKind.UNION:
-            python_type = _model_ref(f"{self._class_names[shape.id]}Unknown")
+            python_type = _model_ref(self._class_names[unknown_key(shape.id)])
         kind = _SHAPE_TYPES.get(shape.kind, shape.kind.name)
         return _call(
             "Schema",
@@ -211,12 +222,10 @@ class SchemaEmitter:
         variant = None
         if container.kind is ShapeKind.UNION and not t.ERROR.has(target):
             variant = _model_ref(self._class_names[variant_key(container.id, member.name)])
-        reserved = reserved_member_names(
-            is_error=t.ERROR.has(container), member_count=len(container.members)
-        )
-        python_name = python_identifier(snake_case(member.name), reserved)
         if container.kind in (ShapeKind.LIST, ShapeKind.SET, ShapeKind.MAP):
             python_name = member.name
+        else:
+            python_name = self._python_names(container)[member.name]
         return _call(
             "MemberSchema",
             [
@@ -241,6 +250,17 @@ class SchemaEmitter:
                 ("traits", _runtime_traits(member)),
             ],
         )
+
+    def _python_names(self, container: Shape) -> dict[str, str]:
+        names = self._member_names.get(container.id)
+        if names is None:
+            reserved = reserved_member_names(
+                is_error=t.ERROR.has(container), member_count=len(container.members)
+            )
+            names = self._member_names[container.id] = member_python_names(
+                container.members, reserved
+            )
+        return names
 
     def _default(self, member: Member) -> str | None:
         if not t.DEFAULT.has(member):

@@ -25,10 +25,10 @@ _SIMPLE_ANNOTATIONS: dict[ShapeKind, str] = {
     ShapeKind.BIG_DECIMAL: "Decimal",
     ShapeKind.TIMESTAMP: "datetime",
     ShapeKind.DOCUMENT: "Document",
-    # Enums are open: unknown values from the service must survive, so plain str/int.
-    ShapeKind.ENUM: "str",
-    ShapeKind.INT_ENUM: "int",
 }
+# Enums are open: a value the service adds later must survive, so an enum-typed member is
+# ``Enum | str`` (``| int``): completable in an IDE, yet forward compatible.
+_ENUM_VALUE_TYPES = {ShapeKind.ENUM: "str", ShapeKind.INT_ENUM: "int"}
 
 
 class Annotations:
@@ -41,6 +41,8 @@ class Annotations:
     def of_shape(self, shape: Shape) -> str:
         if shape.kind in _SIMPLE_ANNOTATIONS:
             return _SIMPLE_ANNOTATIONS[shape.kind]
+        if shape.kind in _ENUM_VALUE_TYPES:
+            return f"{self._class_names[shape.id]} | {_ENUM_VALUE_TYPES[shape.kind]}"
         if shape.kind in (ShapeKind.LIST, ShapeKind.SET):
             item = self.of_member(shape.member)
             return f"list[{item} | None]" if t.SPARSE.has(shape) else f"list[{item}]"

@@ -15,7 +15,11 @@ from qsmith.runtime.values import Document
 
 if TYPE_CHECKING:
     from qsmith.clients.codewhisperer.models import (
+        ArtifactType,
+        CodeAnalysisFindingsSchema,
+        CodeAnalysisScope,
         CodeDiffMetadata,
+        ContentChecksumType,
         ConversationState,
         CreateSubscriptionTokenRequest,
         CreateSubscriptionTokenResponse,
@@ -55,6 +59,7 @@ if TYPE_CHECKING:
         GetTransformationResponse,
         GetUsageLimitsRequest,
         GetUsageLimitsResponse,
+        Intent,
         IntentContext,
         ListAvailableCustomizationsRequest,
         ListAvailableCustomizationsResponse,
@@ -74,12 +79,17 @@ if TYPE_CHECKING:
         ListUserMemoryEntriesOutput,
         ListWorkspaceMetadataRequest,
         ListWorkspaceMetadataResponse,
+        ModelProvider,
+        OptOutPreference,
+        Origin,
         OverageConfiguration,
+        PredictionType,
         ProgrammingLanguage,
         PushTelemetryEventRequest,
         PushTelemetryEventResponse,
         Range,
         ReferenceTrackerConfiguration,
+        ResourceType,
         ResumeTransformationRequest,
         ResumeTransformationResponse,
         SendTelemetryEventRequest,
@@ -98,14 +108,19 @@ if TYPE_CHECKING:
         StartTransformationResponse,
         StopTransformationRequest,
         StopTransformationResponse,
+        SubscriptionProvider,
+        SubscriptionType,
         SupplementalContext,
         TargetCode,
         TaskAssistPlanStep,
         TelemetryEvent,
         TransformationSpec,
+        TransformationUserActionStatus,
         UpdateUsageLimitsRequest,
         UpdateUsageLimitsResponse,
         UploadContext,
+        UploadIntent,
+        UsageLimitType,
         UserContext,
         WorkspaceState,
     )
@@ -145,17 +160,27 @@ class Client(ClientBase):
         *,
         content_md5: str | None = None,
         content_checksum: str | None = None,
-        content_checksum_type: str | None = None,
+        content_checksum_type: ContentChecksumType | str | None = None,
         content_length: int | None = None,
-        artifact_type: str | None = None,
-        upload_intent: str | None = None,
+        artifact_type: ArtifactType | str | None = None,
+        upload_intent: UploadIntent | str | None = None,
         upload_context: UploadContext | None = None,
         upload_id: str | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUploadUrlResponse:
-        """The create artifact upload url operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateUploadUrlRequest = self._input(
             _schema.CREATE_ARTIFACT_UPLOAD_URL_OPERATION,
             content_md5=content_md5,
@@ -182,14 +207,25 @@ class Client(ClientBase):
         client_token: str | None = None,
         profile_arn: str | None = None,
         status_only: bool | None = None,
-        provider: str | None = None,
-        subscription_type: str | None = None,
+        provider: SubscriptionProvider | str | None = None,
+        subscription_type: SubscriptionType | str | None = None,
         success_url: str | None = None,
         cancel_url: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateSubscriptionTokenResponse:
-        """The create subscription token operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateSubscriptionTokenRequest = self._input(
             _schema.CREATE_SUBSCRIPTION_TOKEN_OPERATION,
             client_token=client_token,
@@ -215,7 +251,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateTaskAssistConversationResponse:
-        """The create task assist conversation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateTaskAssistConversationRequest = self._input(
             _schema.CREATE_TASK_ASSIST_CONVERSATION_OPERATION,
             profile_arn=profile_arn,
@@ -233,17 +280,30 @@ class Client(ClientBase):
         *,
         content_md5: str | None = None,
         content_checksum: str | None = None,
-        content_checksum_type: str | None = None,
+        content_checksum_type: ContentChecksumType | str | None = None,
         content_length: int | None = None,
-        artifact_type: str | None = None,
-        upload_intent: str | None = None,
+        artifact_type: ArtifactType | str | None = None,
+        upload_intent: UploadIntent | str | None = None,
         upload_context: UploadContext | None = None,
         upload_id: str | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUploadUrlResponse:
-        """The create upload url operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateUploadUrlRequest = self._input(
             _schema.CREATE_UPLOAD_URL_OPERATION,
             content_md5=content_md5,
@@ -268,13 +328,25 @@ class Client(ClientBase):
         self,
         *,
         memory_entry_string: str,
-        origin: str,
+        origin: Origin | str,
         profile_arn: str | None = None,
         client_token: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUserMemoryEntryOutput:
-        """The create user memory entry operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateUserMemoryEntryInput = self._input(
             _schema.CREATE_USER_MEMORY_ENTRY_OPERATION,
             memory_entry_string=memory_entry_string,
@@ -298,7 +370,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateWorkspaceResponse:
-        """The create workspace operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateWorkspaceRequest = self._input(
             _schema.CREATE_WORKSPACE_OPERATION,
             workspace_root=workspace_root,
@@ -320,7 +404,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteTaskAssistConversationResponse:
-        """The delete task assist conversation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: DeleteTaskAssistConversationRequest = self._input(
             _schema.DELETE_TASK_ASSIST_CONVERSATION_OPERATION,
             conversation_id=conversation_id,
@@ -342,7 +437,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteUserMemoryEntryOutput:
-        """The delete user memory entry operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: DeleteUserMemoryEntryInput = self._input(
             _schema.DELETE_USER_MEMORY_ENTRY_OPERATION,
             id=id,
@@ -364,7 +470,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteWorkspaceResponse:
-        """The delete workspace operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: DeleteWorkspaceRequest = self._input(
             _schema.DELETE_WORKSPACE_OPERATION,
             workspace_id=workspace_id,
@@ -384,12 +500,12 @@ class Client(ClientBase):
         file_context: FileContext,
         editor_state: EditorState | None = None,
         max_results: int | None = None,
-        prediction_types: list[str] | None = None,
+        prediction_types: list[PredictionType | str] | None = None,
         next_token: str | None = None,
         reference_tracker_configuration: ReferenceTrackerConfiguration | None = None,
         supplemental_contexts: list[SupplementalContext] | None = None,
         customization_arn: str | None = None,
-        opt_out_preference: str | None = None,
+        opt_out_preference: OptOutPreference | str | None = None,
         user_context: UserContext | None = None,
         profile_arn: str | None = None,
         workspace_id: str | None = None,
@@ -397,7 +513,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GenerateCompletionsResponse:
-        """The generate completions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GenerateCompletionsRequest = self._input(
             _schema.GENERATE_COMPLETIONS_OPERATION,
             file_context=file_context,
@@ -428,11 +554,11 @@ class Client(ClientBase):
         file_context: FileContext,
         editor_state: EditorState | None = None,
         max_results: int | None = None,
-        prediction_types: list[str] | None = None,
+        prediction_types: list[PredictionType | str] | None = None,
         reference_tracker_configuration: ReferenceTrackerConfiguration | None = None,
         supplemental_contexts: list[SupplementalContext] | None = None,
         customization_arn: str | None = None,
-        opt_out_preference: str | None = None,
+        opt_out_preference: OptOutPreference | str | None = None,
         user_context: UserContext | None = None,
         profile_arn: str | None = None,
         workspace_id: str | None = None,
@@ -440,7 +566,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[GenerateCompletionsResponse]:
-        """Every page of `generate_completions`, following `next_token`."""
+        """Every page of `generate_completions`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GenerateCompletionsRequest = self._input(
             _schema.GENERATE_COMPLETIONS_OPERATION,
             file_context=file_context,
@@ -476,7 +614,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCodeAnalysisResponse:
-        """The get code analysis operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetCodeAnalysisRequest = self._input(
             _schema.GET_CODE_ANALYSIS_OPERATION,
             job_id=job_id,
@@ -498,7 +647,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCodeFixJobResponse:
-        """The get code fix job operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetCodeFixJobRequest = self._input(
             _schema.GET_CODE_FIX_JOB_OPERATION,
             job_id=job_id,
@@ -519,7 +679,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetProfileResponse:
-        """The get profile operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetProfileRequest = self._input(
             _schema.GET_PROFILE_OPERATION,
             profile_arn=profile_arn,
@@ -542,7 +713,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetRetrievalsResponse:
-        """The get retrievals operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetRetrievalsRequest = self._input(
             _schema.GET_RETRIEVALS_OPERATION,
             customization_arn=customization_arn,
@@ -567,7 +749,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTaskAssistCodeGenerationResponse:
-        """The get task assist code generation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetTaskAssistCodeGenerationRequest = self._input(
             _schema.GET_TASK_ASSIST_CODE_GENERATION_OPERATION,
             conversation_id=conversation_id,
@@ -591,7 +785,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTestGenerationResponse:
-        """The get test generation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetTestGenerationRequest = self._input(
             _schema.GET_TEST_GENERATION_OPERATION,
             test_generation_job_group_name=test_generation_job_group_name,
@@ -614,7 +818,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTransformationResponse:
-        """The get transformation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetTransformationRequest = self._input(
             _schema.GET_TRANSFORMATION_OPERATION,
             transformation_job_id=transformation_job_id,
@@ -636,7 +851,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTransformationPlanResponse:
-        """The get transformation plan operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetTransformationPlanRequest = self._input(
             _schema.GET_TRANSFORMATION_PLAN_OPERATION,
             transformation_job_id=transformation_job_id,
@@ -654,13 +880,23 @@ class Client(ClientBase):
         self,
         *,
         profile_arn: str | None = None,
-        origin: str | None = None,
-        resource_type: str | None = None,
+        origin: Origin | str | None = None,
+        resource_type: ResourceType | str | None = None,
         is_email_required: bool | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetUsageLimitsResponse:
-        """The get usage limits operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetUsageLimitsRequest = self._input(
             _schema.GET_USAGE_LIMITS_OPERATION,
             profile_arn=profile_arn,
@@ -685,7 +921,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableCustomizationsResponse:
-        """The list available customizations operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableCustomizationsRequest = self._input(
             _schema.LIST_AVAILABLE_CUSTOMIZATIONS_OPERATION,
             max_results=max_results,
@@ -708,7 +954,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListAvailableCustomizationsResponse]:
-        """Every page of `list_available_customizations`, following `next_token`."""
+        """Every page of `list_available_customizations`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableCustomizationsRequest = self._input(
             _schema.LIST_AVAILABLE_CUSTOMIZATIONS_OPERATION,
             max_results=max_results,
@@ -729,15 +987,25 @@ class Client(ClientBase):
     def list_available_models(
         self,
         *,
-        origin: str,
+        origin: Origin | str,
         max_results: int | None = None,
         next_token: str | None = None,
         profile_arn: str | None = None,
-        model_provider: str | None = None,
+        model_provider: ModelProvider | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableModelsResponse:
-        """The list available models operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableModelsRequest = self._input(
             _schema.LIST_AVAILABLE_MODELS_OPERATION,
             origin=origin,
@@ -757,14 +1025,26 @@ class Client(ClientBase):
     def paginate_list_available_models(
         self,
         *,
-        origin: str,
+        origin: Origin | str,
         max_results: int | None = None,
         profile_arn: str | None = None,
-        model_provider: str | None = None,
+        model_provider: ModelProvider | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListAvailableModelsResponse]:
-        """Every page of `list_available_models`, following `next_token`."""
+        """Every page of `list_available_models`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableModelsRequest = self._input(
             _schema.LIST_AVAILABLE_MODELS_OPERATION,
             origin=origin,
@@ -792,7 +1072,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableProfilesResponse:
-        """The list available profiles operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableProfilesRequest = self._input(
             _schema.LIST_AVAILABLE_PROFILES_OPERATION,
             max_results=max_results,
@@ -813,7 +1103,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListAvailableProfilesResponse]:
-        """Every page of `list_available_profiles`, following `next_token`."""
+        """Every page of `list_available_profiles`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableProfilesRequest = self._input(
             _schema.LIST_AVAILABLE_PROFILES_OPERATION,
             max_results=max_results,
@@ -837,7 +1139,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableSubscriptionsResponse:
-        """The list available subscriptions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableSubscriptionsRequest = self._input(
             _schema.LIST_AVAILABLE_SUBSCRIPTIONS_OPERATION,
             profile_arn=profile_arn,
@@ -855,12 +1167,23 @@ class Client(ClientBase):
         *,
         job_id: str,
         next_token: str | None = None,
-        code_analysis_findings_schema: str,
+        code_analysis_findings_schema: CodeAnalysisFindingsSchema | str,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCodeAnalysisFindingsResponse:
-        """The list code analysis findings operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListCodeAnalysisFindingsRequest = self._input(
             _schema.LIST_CODE_ANALYSIS_FINDINGS_OPERATION,
             job_id=job_id,
@@ -880,12 +1203,25 @@ class Client(ClientBase):
         self,
         *,
         job_id: str,
-        code_analysis_findings_schema: str,
+        code_analysis_findings_schema: CodeAnalysisFindingsSchema | str,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListCodeAnalysisFindingsResponse]:
-        """Every page of `list_code_analysis_findings`, following `next_token`."""
+        """Every page of `list_code_analysis_findings`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListCodeAnalysisFindingsRequest = self._input(
             _schema.LIST_CODE_ANALYSIS_FINDINGS_OPERATION,
             job_id=job_id,
@@ -913,7 +1249,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListEventsResponse:
-        """The list events operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListEventsRequest = self._input(
             _schema.LIST_EVENTS_OPERATION,
             conversation_id=conversation_id,
@@ -936,7 +1282,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListEventsResponse]:
-        """Every page of `list_events`, following `next_token`."""
+        """Every page of `list_events`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListEventsRequest = self._input(
             _schema.LIST_EVENTS_OPERATION,
             conversation_id=conversation_id,
@@ -962,7 +1320,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListFeatureEvaluationsResponse:
-        """The list feature evaluations operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListFeatureEvaluationsRequest = self._input(
             _schema.LIST_FEATURE_EVALUATIONS_OPERATION,
             user_context=user_context,
@@ -985,7 +1353,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListUserMemoryEntriesOutput:
-        """The list user memory entries operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListUserMemoryEntriesInput = self._input(
             _schema.LIST_USER_MEMORY_ENTRIES_OPERATION,
             max_results=max_results,
@@ -1008,7 +1387,20 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListUserMemoryEntriesOutput]:
-        """Every page of `list_user_memory_entries`, following `next_token`."""
+        """Every page of `list_user_memory_entries`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListUserMemoryEntriesInput = self._input(
             _schema.LIST_USER_MEMORY_ENTRIES_OPERATION,
             max_results=max_results,
@@ -1036,7 +1428,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListWorkspaceMetadataResponse:
-        """The list workspace metadata operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListWorkspaceMetadataRequest = self._input(
             _schema.LIST_WORKSPACE_METADATA_OPERATION,
             workspace_root=workspace_root,
@@ -1061,7 +1463,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListWorkspaceMetadataResponse]:
-        """Every page of `list_workspace_metadata`, following `next_token`."""
+        """Every page of `list_workspace_metadata`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListWorkspaceMetadataRequest = self._input(
             _schema.LIST_WORKSPACE_METADATA_OPERATION,
             workspace_root=workspace_root,
@@ -1089,7 +1503,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> PushTelemetryEventResponse:
-        """The push telemetry event operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: PushTelemetryEventRequest = self._input(
             _schema.PUSH_TELEMETRY_EVENT_OPERATION,
             client_token=client_token,
@@ -1108,12 +1532,23 @@ class Client(ClientBase):
         self,
         *,
         transformation_job_id: str,
-        user_action_status: str | None = None,
+        user_action_status: TransformationUserActionStatus | str | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ResumeTransformationResponse:
-        """The resume transformation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ResumeTransformationRequest = self._input(
             _schema.RESUME_TRANSFORMATION_OPERATION,
             transformation_job_id=transformation_job_id,
@@ -1133,14 +1568,24 @@ class Client(ClientBase):
         *,
         client_token: str | None = None,
         telemetry_event: TelemetryEvent,
-        opt_out_preference: str | None = None,
+        opt_out_preference: OptOutPreference | str | None = None,
         user_context: UserContext | None = None,
         profile_arn: str | None = None,
         model_id: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SendTelemetryEventResponse:
-        """The send telemetry event operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: SendTelemetryEventRequest = self._input(
             _schema.SEND_TELEMETRY_EVENT_OPERATION,
             client_token=client_token,
@@ -1166,7 +1611,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SetUserPreferenceResponse:
-        """The set user preference operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: SetUserPreferenceRequest = self._input(
             _schema.SET_USER_PREFERENCE_OPERATION,
             overage_configuration=overage_configuration,
@@ -1186,16 +1641,28 @@ class Client(ClientBase):
         artifacts: dict[str, str] | None = None,
         programming_language: ProgrammingLanguage,
         client_token: str | None = None,
-        scope: str | None = None,
+        scope: CodeAnalysisScope | str | None = None,
         code_scan_name: str | None = None,
         code_diff_metadata: CodeDiffMetadata | None = None,
         profile_arn: str | None = None,
         language_model_id: str | None = None,
-        client_type: str | None = None,
+        client_type: Origin | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartCodeAnalysisResponse:
-        """The start code analysis operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartCodeAnalysisRequest = self._input(
             _schema.START_CODE_ANALYSIS_OPERATION,
             artifacts=artifacts,
@@ -1229,7 +1696,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartCodeFixJobResponse:
-        """The start code fix job operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartCodeFixJobRequest = self._input(
             _schema.START_CODE_FIX_JOB_OPERATION,
             snippet_range=snippet_range,
@@ -1256,13 +1733,26 @@ class Client(ClientBase):
         task_assist_plan: list[TaskAssistPlanStep] | None = None,
         code_generation_id: str | None = None,
         current_code_generation_id: str | None = None,
-        intent: str | None = None,
+        intent: Intent | str | None = None,
         intent_context: IntentContext | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTaskAssistCodeGenerationResponse:
-        """The start task assist code generation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartTaskAssistCodeGenerationRequest = self._input(
             _schema.START_TASK_ASSIST_CODE_GENERATION_OPERATION,
             conversation_state=conversation_state,
@@ -1295,7 +1785,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTestGenerationResponse:
-        """The start test generation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartTestGenerationRequest = self._input(
             _schema.START_TEST_GENERATION_OPERATION,
             upload_id=upload_id,
@@ -1323,7 +1824,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTransformationResponse:
-        """The start transformation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartTransformationRequest = self._input(
             _schema.START_TRANSFORMATION_OPERATION,
             workspace_state=workspace_state,
@@ -1346,7 +1858,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StopTransformationResponse:
-        """The stop transformation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StopTransformationRequest = self._input(
             _schema.STOP_TRANSFORMATION_OPERATION,
             transformation_job_id=transformation_job_id,
@@ -1366,14 +1889,25 @@ class Client(ClientBase):
         account_id: str,
         accountless_user_id: str | None = None,
         directory_id: str | None = None,
-        feature_type: str,
+        feature_type: UsageLimitType | str,
         requested_limit: int,
         justification: str | None = None,
         permanent_override: bool | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateUsageLimitsResponse:
-        """The update usage limits operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            UpdateUsageLimitQuotaExceededException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: UpdateUsageLimitsRequest = self._input(
             _schema.UPDATE_USAGE_LIMITS_OPERATION,
             account_id=account_id,
@@ -1425,17 +1959,27 @@ class AsyncClient(AsyncClientBase):
         *,
         content_md5: str | None = None,
         content_checksum: str | None = None,
-        content_checksum_type: str | None = None,
+        content_checksum_type: ContentChecksumType | str | None = None,
         content_length: int | None = None,
-        artifact_type: str | None = None,
-        upload_intent: str | None = None,
+        artifact_type: ArtifactType | str | None = None,
+        upload_intent: UploadIntent | str | None = None,
         upload_context: UploadContext | None = None,
         upload_id: str | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUploadUrlResponse:
-        """The create artifact upload url operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateUploadUrlRequest = self._input(
             _schema.CREATE_ARTIFACT_UPLOAD_URL_OPERATION,
             content_md5=content_md5,
@@ -1462,14 +2006,25 @@ class AsyncClient(AsyncClientBase):
         client_token: str | None = None,
         profile_arn: str | None = None,
         status_only: bool | None = None,
-        provider: str | None = None,
-        subscription_type: str | None = None,
+        provider: SubscriptionProvider | str | None = None,
+        subscription_type: SubscriptionType | str | None = None,
         success_url: str | None = None,
         cancel_url: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateSubscriptionTokenResponse:
-        """The create subscription token operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateSubscriptionTokenRequest = self._input(
             _schema.CREATE_SUBSCRIPTION_TOKEN_OPERATION,
             client_token=client_token,
@@ -1495,7 +2050,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateTaskAssistConversationResponse:
-        """The create task assist conversation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateTaskAssistConversationRequest = self._input(
             _schema.CREATE_TASK_ASSIST_CONVERSATION_OPERATION,
             profile_arn=profile_arn,
@@ -1513,17 +2079,30 @@ class AsyncClient(AsyncClientBase):
         *,
         content_md5: str | None = None,
         content_checksum: str | None = None,
-        content_checksum_type: str | None = None,
+        content_checksum_type: ContentChecksumType | str | None = None,
         content_length: int | None = None,
-        artifact_type: str | None = None,
-        upload_intent: str | None = None,
+        artifact_type: ArtifactType | str | None = None,
+        upload_intent: UploadIntent | str | None = None,
         upload_context: UploadContext | None = None,
         upload_id: str | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUploadUrlResponse:
-        """The create upload url operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateUploadUrlRequest = self._input(
             _schema.CREATE_UPLOAD_URL_OPERATION,
             content_md5=content_md5,
@@ -1548,13 +2127,25 @@ class AsyncClient(AsyncClientBase):
         self,
         *,
         memory_entry_string: str,
-        origin: str,
+        origin: Origin | str,
         profile_arn: str | None = None,
         client_token: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateUserMemoryEntryOutput:
-        """The create user memory entry operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateUserMemoryEntryInput = self._input(
             _schema.CREATE_USER_MEMORY_ENTRY_OPERATION,
             memory_entry_string=memory_entry_string,
@@ -1578,7 +2169,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateWorkspaceResponse:
-        """The create workspace operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: CreateWorkspaceRequest = self._input(
             _schema.CREATE_WORKSPACE_OPERATION,
             workspace_root=workspace_root,
@@ -1600,7 +2203,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteTaskAssistConversationResponse:
-        """The delete task assist conversation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: DeleteTaskAssistConversationRequest = self._input(
             _schema.DELETE_TASK_ASSIST_CONVERSATION_OPERATION,
             conversation_id=conversation_id,
@@ -1622,7 +2236,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteUserMemoryEntryOutput:
-        """The delete user memory entry operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: DeleteUserMemoryEntryInput = self._input(
             _schema.DELETE_USER_MEMORY_ENTRY_OPERATION,
             id=id,
@@ -1644,7 +2269,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteWorkspaceResponse:
-        """The delete workspace operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: DeleteWorkspaceRequest = self._input(
             _schema.DELETE_WORKSPACE_OPERATION,
             workspace_id=workspace_id,
@@ -1664,12 +2299,12 @@ class AsyncClient(AsyncClientBase):
         file_context: FileContext,
         editor_state: EditorState | None = None,
         max_results: int | None = None,
-        prediction_types: list[str] | None = None,
+        prediction_types: list[PredictionType | str] | None = None,
         next_token: str | None = None,
         reference_tracker_configuration: ReferenceTrackerConfiguration | None = None,
         supplemental_contexts: list[SupplementalContext] | None = None,
         customization_arn: str | None = None,
-        opt_out_preference: str | None = None,
+        opt_out_preference: OptOutPreference | str | None = None,
         user_context: UserContext | None = None,
         profile_arn: str | None = None,
         workspace_id: str | None = None,
@@ -1677,7 +2312,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GenerateCompletionsResponse:
-        """The generate completions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GenerateCompletionsRequest = self._input(
             _schema.GENERATE_COMPLETIONS_OPERATION,
             file_context=file_context,
@@ -1708,11 +2353,11 @@ class AsyncClient(AsyncClientBase):
         file_context: FileContext,
         editor_state: EditorState | None = None,
         max_results: int | None = None,
-        prediction_types: list[str] | None = None,
+        prediction_types: list[PredictionType | str] | None = None,
         reference_tracker_configuration: ReferenceTrackerConfiguration | None = None,
         supplemental_contexts: list[SupplementalContext] | None = None,
         customization_arn: str | None = None,
-        opt_out_preference: str | None = None,
+        opt_out_preference: OptOutPreference | str | None = None,
         user_context: UserContext | None = None,
         profile_arn: str | None = None,
         workspace_id: str | None = None,
@@ -1720,7 +2365,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[GenerateCompletionsResponse]:
-        """Every page of `generate_completions`, following `next_token`."""
+        """Every page of `generate_completions`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GenerateCompletionsRequest = self._input(
             _schema.GENERATE_COMPLETIONS_OPERATION,
             file_context=file_context,
@@ -1756,7 +2413,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCodeAnalysisResponse:
-        """The get code analysis operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetCodeAnalysisRequest = self._input(
             _schema.GET_CODE_ANALYSIS_OPERATION,
             job_id=job_id,
@@ -1778,7 +2446,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCodeFixJobResponse:
-        """The get code fix job operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetCodeFixJobRequest = self._input(
             _schema.GET_CODE_FIX_JOB_OPERATION,
             job_id=job_id,
@@ -1799,7 +2478,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetProfileResponse:
-        """The get profile operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetProfileRequest = self._input(
             _schema.GET_PROFILE_OPERATION,
             profile_arn=profile_arn,
@@ -1822,7 +2512,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetRetrievalsResponse:
-        """The get retrievals operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetRetrievalsRequest = self._input(
             _schema.GET_RETRIEVALS_OPERATION,
             customization_arn=customization_arn,
@@ -1847,7 +2548,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTaskAssistCodeGenerationResponse:
-        """The get task assist code generation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetTaskAssistCodeGenerationRequest = self._input(
             _schema.GET_TASK_ASSIST_CODE_GENERATION_OPERATION,
             conversation_id=conversation_id,
@@ -1871,7 +2584,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTestGenerationResponse:
-        """The get test generation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetTestGenerationRequest = self._input(
             _schema.GET_TEST_GENERATION_OPERATION,
             test_generation_job_group_name=test_generation_job_group_name,
@@ -1894,7 +2617,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTransformationResponse:
-        """The get transformation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetTransformationRequest = self._input(
             _schema.GET_TRANSFORMATION_OPERATION,
             transformation_job_id=transformation_job_id,
@@ -1916,7 +2650,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetTransformationPlanResponse:
-        """The get transformation plan operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetTransformationPlanRequest = self._input(
             _schema.GET_TRANSFORMATION_PLAN_OPERATION,
             transformation_job_id=transformation_job_id,
@@ -1934,13 +2679,23 @@ class AsyncClient(AsyncClientBase):
         self,
         *,
         profile_arn: str | None = None,
-        origin: str | None = None,
-        resource_type: str | None = None,
+        origin: Origin | str | None = None,
+        resource_type: ResourceType | str | None = None,
         is_email_required: bool | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetUsageLimitsResponse:
-        """The get usage limits operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: GetUsageLimitsRequest = self._input(
             _schema.GET_USAGE_LIMITS_OPERATION,
             profile_arn=profile_arn,
@@ -1965,7 +2720,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableCustomizationsResponse:
-        """The list available customizations operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableCustomizationsRequest = self._input(
             _schema.LIST_AVAILABLE_CUSTOMIZATIONS_OPERATION,
             max_results=max_results,
@@ -1988,7 +2753,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListAvailableCustomizationsResponse]:
-        """Every page of `list_available_customizations`, following `next_token`."""
+        """Every page of `list_available_customizations`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableCustomizationsRequest = self._input(
             _schema.LIST_AVAILABLE_CUSTOMIZATIONS_OPERATION,
             max_results=max_results,
@@ -2011,15 +2788,25 @@ class AsyncClient(AsyncClientBase):
     async def list_available_models(
         self,
         *,
-        origin: str,
+        origin: Origin | str,
         max_results: int | None = None,
         next_token: str | None = None,
         profile_arn: str | None = None,
-        model_provider: str | None = None,
+        model_provider: ModelProvider | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableModelsResponse:
-        """The list available models operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableModelsRequest = self._input(
             _schema.LIST_AVAILABLE_MODELS_OPERATION,
             origin=origin,
@@ -2039,14 +2826,26 @@ class AsyncClient(AsyncClientBase):
     def paginate_list_available_models(
         self,
         *,
-        origin: str,
+        origin: Origin | str,
         max_results: int | None = None,
         profile_arn: str | None = None,
-        model_provider: str | None = None,
+        model_provider: ModelProvider | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListAvailableModelsResponse]:
-        """Every page of `list_available_models`, following `next_token`."""
+        """Every page of `list_available_models`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableModelsRequest = self._input(
             _schema.LIST_AVAILABLE_MODELS_OPERATION,
             origin=origin,
@@ -2074,7 +2873,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableProfilesResponse:
-        """The list available profiles operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableProfilesRequest = self._input(
             _schema.LIST_AVAILABLE_PROFILES_OPERATION,
             max_results=max_results,
@@ -2095,7 +2904,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListAvailableProfilesResponse]:
-        """Every page of `list_available_profiles`, following `next_token`."""
+        """Every page of `list_available_profiles`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableProfilesRequest = self._input(
             _schema.LIST_AVAILABLE_PROFILES_OPERATION,
             max_results=max_results,
@@ -2119,7 +2940,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListAvailableSubscriptionsResponse:
-        """The list available subscriptions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListAvailableSubscriptionsRequest = self._input(
             _schema.LIST_AVAILABLE_SUBSCRIPTIONS_OPERATION,
             profile_arn=profile_arn,
@@ -2137,12 +2968,23 @@ class AsyncClient(AsyncClientBase):
         *,
         job_id: str,
         next_token: str | None = None,
-        code_analysis_findings_schema: str,
+        code_analysis_findings_schema: CodeAnalysisFindingsSchema | str,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCodeAnalysisFindingsResponse:
-        """The list code analysis findings operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListCodeAnalysisFindingsRequest = self._input(
             _schema.LIST_CODE_ANALYSIS_FINDINGS_OPERATION,
             job_id=job_id,
@@ -2162,12 +3004,25 @@ class AsyncClient(AsyncClientBase):
         self,
         *,
         job_id: str,
-        code_analysis_findings_schema: str,
+        code_analysis_findings_schema: CodeAnalysisFindingsSchema | str,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListCodeAnalysisFindingsResponse]:
-        """Every page of `list_code_analysis_findings`, following `next_token`."""
+        """Every page of `list_code_analysis_findings`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListCodeAnalysisFindingsRequest = self._input(
             _schema.LIST_CODE_ANALYSIS_FINDINGS_OPERATION,
             job_id=job_id,
@@ -2195,7 +3050,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListEventsResponse:
-        """The list events operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListEventsRequest = self._input(
             _schema.LIST_EVENTS_OPERATION,
             conversation_id=conversation_id,
@@ -2218,7 +3083,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListEventsResponse]:
-        """Every page of `list_events`, following `next_token`."""
+        """Every page of `list_events`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListEventsRequest = self._input(
             _schema.LIST_EVENTS_OPERATION,
             conversation_id=conversation_id,
@@ -2244,7 +3121,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListFeatureEvaluationsResponse:
-        """The list feature evaluations operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListFeatureEvaluationsRequest = self._input(
             _schema.LIST_FEATURE_EVALUATIONS_OPERATION,
             user_context=user_context,
@@ -2267,7 +3154,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListUserMemoryEntriesOutput:
-        """The list user memory entries operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListUserMemoryEntriesInput = self._input(
             _schema.LIST_USER_MEMORY_ENTRIES_OPERATION,
             max_results=max_results,
@@ -2290,7 +3188,20 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListUserMemoryEntriesOutput]:
-        """Every page of `list_user_memory_entries`, following `next_token`."""
+        """Every page of `list_user_memory_entries`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListUserMemoryEntriesInput = self._input(
             _schema.LIST_USER_MEMORY_ENTRIES_OPERATION,
             max_results=max_results,
@@ -2318,7 +3229,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListWorkspaceMetadataResponse:
-        """The list workspace metadata operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListWorkspaceMetadataRequest = self._input(
             _schema.LIST_WORKSPACE_METADATA_OPERATION,
             workspace_root=workspace_root,
@@ -2343,7 +3264,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListWorkspaceMetadataResponse]:
-        """Every page of `list_workspace_metadata`, following `next_token`."""
+        """Every page of `list_workspace_metadata`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ListWorkspaceMetadataRequest = self._input(
             _schema.LIST_WORKSPACE_METADATA_OPERATION,
             workspace_root=workspace_root,
@@ -2371,7 +3304,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> PushTelemetryEventResponse:
-        """The push telemetry event operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: PushTelemetryEventRequest = self._input(
             _schema.PUSH_TELEMETRY_EVENT_OPERATION,
             client_token=client_token,
@@ -2390,12 +3333,23 @@ class AsyncClient(AsyncClientBase):
         self,
         *,
         transformation_job_id: str,
-        user_action_status: str | None = None,
+        user_action_status: TransformationUserActionStatus | str | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ResumeTransformationResponse:
-        """The resume transformation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: ResumeTransformationRequest = self._input(
             _schema.RESUME_TRANSFORMATION_OPERATION,
             transformation_job_id=transformation_job_id,
@@ -2415,14 +3369,24 @@ class AsyncClient(AsyncClientBase):
         *,
         client_token: str | None = None,
         telemetry_event: TelemetryEvent,
-        opt_out_preference: str | None = None,
+        opt_out_preference: OptOutPreference | str | None = None,
         user_context: UserContext | None = None,
         profile_arn: str | None = None,
         model_id: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SendTelemetryEventResponse:
-        """The send telemetry event operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: SendTelemetryEventRequest = self._input(
             _schema.SEND_TELEMETRY_EVENT_OPERATION,
             client_token=client_token,
@@ -2448,7 +3412,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SetUserPreferenceResponse:
-        """The set user preference operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: SetUserPreferenceRequest = self._input(
             _schema.SET_USER_PREFERENCE_OPERATION,
             overage_configuration=overage_configuration,
@@ -2468,16 +3442,28 @@ class AsyncClient(AsyncClientBase):
         artifacts: dict[str, str] | None = None,
         programming_language: ProgrammingLanguage,
         client_token: str | None = None,
-        scope: str | None = None,
+        scope: CodeAnalysisScope | str | None = None,
         code_scan_name: str | None = None,
         code_diff_metadata: CodeDiffMetadata | None = None,
         profile_arn: str | None = None,
         language_model_id: str | None = None,
-        client_type: str | None = None,
+        client_type: Origin | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartCodeAnalysisResponse:
-        """The start code analysis operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartCodeAnalysisRequest = self._input(
             _schema.START_CODE_ANALYSIS_OPERATION,
             artifacts=artifacts,
@@ -2511,7 +3497,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartCodeFixJobResponse:
-        """The start code fix job operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartCodeFixJobRequest = self._input(
             _schema.START_CODE_FIX_JOB_OPERATION,
             snippet_range=snippet_range,
@@ -2538,13 +3534,26 @@ class AsyncClient(AsyncClientBase):
         task_assist_plan: list[TaskAssistPlanStep] | None = None,
         code_generation_id: str | None = None,
         current_code_generation_id: str | None = None,
-        intent: str | None = None,
+        intent: Intent | str | None = None,
         intent_context: IntentContext | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTaskAssistCodeGenerationResponse:
-        """The start task assist code generation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartTaskAssistCodeGenerationRequest = self._input(
             _schema.START_TASK_ASSIST_CODE_GENERATION_OPERATION,
             conversation_state=conversation_state,
@@ -2577,7 +3586,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTestGenerationResponse:
-        """The start test generation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartTestGenerationRequest = self._input(
             _schema.START_TEST_GENERATION_OPERATION,
             upload_id=upload_id,
@@ -2605,7 +3625,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StartTransformationResponse:
-        """The start transformation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StartTransformationRequest = self._input(
             _schema.START_TRANSFORMATION_OPERATION,
             workspace_state=workspace_state,
@@ -2628,7 +3659,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> StopTransformationResponse:
-        """The stop transformation operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: StopTransformationRequest = self._input(
             _schema.STOP_TRANSFORMATION_OPERATION,
             transformation_job_id=transformation_job_id,
@@ -2648,14 +3690,25 @@ class AsyncClient(AsyncClientBase):
         account_id: str,
         accountless_user_id: str | None = None,
         directory_id: str | None = None,
-        feature_type: str,
+        feature_type: UsageLimitType | str,
         requested_limit: int,
         justification: str | None = None,
         permanent_override: bool | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateUsageLimitsResponse:
-        """The update usage limits operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            UpdateUsageLimitQuotaExceededException
+            CodeWhispererRuntimeError: Any other error the service answers with.
+        """
         request: UpdateUsageLimitsRequest = self._input(
             _schema.UPDATE_USAGE_LIMITS_OPERATION,
             account_id=account_id,

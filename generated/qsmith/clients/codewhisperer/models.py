@@ -412,44 +412,32 @@ __all__ = [
 
 
 class AccessDeniedExceptionReason(StrEnum):
-    """Known values of AccessDeniedExceptionReason; the service may send others."""
-
     FEATURE_NOT_SUPPORTED = "FEATURE_NOT_SUPPORTED"
     TEMPORARILY_SUSPENDED = "TEMPORARILY_SUSPENDED"
 
 
 class AgentTaskType(StrEnum):
-    """Known values of AgentTaskType; the service may send others."""
-
     SPEC_TASK = "spectask"
     VIBE = "vibe"
 
 
 class CachePointType(StrEnum):
-    """Known values of CachePointType; the service may send others."""
-
     DEFAULT = "default"
 
 
 class ChatTriggerType(StrEnum):
-    """Known values of ChatTriggerType; the service may send others."""
-
     DIAGNOSTIC = "DIAGNOSTIC"
     INLINE_CHAT = "INLINE_CHAT"
     MANUAL = "MANUAL"
 
 
 class ConflictExceptionReason(StrEnum):
-    """Known values of ConflictExceptionReason; the service may send others."""
-
     CUSTOMER_KMS_KEY_DISABLED = "CUSTOMER_KMS_KEY_DISABLED"
     CUSTOMER_KMS_KEY_INVALID_KEY_POLICY = "CUSTOMER_KMS_KEY_INVALID_KEY_POLICY"
     MISMATCHED_KMS_KEY = "MISMATCHED_KMS_KEY"
 
 
 class ContentType(StrEnum):
-    """Known values of ContentType; the service may send others."""
-
     CODE = "CODE"
     FILE = "FILE"
     PROMPT = "PROMPT"
@@ -457,22 +445,16 @@ class ContentType(StrEnum):
 
 
 class ContextTruncationScheme(StrEnum):
-    """Known values of ContextTruncationScheme; the service may send others."""
-
     ANALYSIS = "ANALYSIS"
     GUMBY = "GUMBY"
 
 
 class DiagnosticTag(StrEnum):
-    """Known values of DiagnosticTag; the service may send others."""
-
     DEPRECATED = "DEPRECATED"
     UNNECESSARY = "UNNECESSARY"
 
 
 class DocumentFormat(StrEnum):
-    """Known values of DocumentFormat; the service may send others."""
-
     CSV = "csv"
     DOC = "doc"
     DOCX = "docx"
@@ -485,8 +467,6 @@ class DocumentFormat(StrEnum):
 
 
 class ImageFormat(StrEnum):
-    """Known values of ImageFormat; the service may send others."""
-
     GIF = "gif"
     JPEG = "jpeg"
     PNG = "png"
@@ -494,44 +474,32 @@ class ImageFormat(StrEnum):
 
 
 class InternalServerExceptionReason(StrEnum):
-    """Known values of InternalServerExceptionReason; the service may send others."""
-
     MODEL_TEMPORARILY_UNAVAILABLE = "MODEL_TEMPORARILY_UNAVAILABLE"
 
 
 class ServiceQuotaExceededExceptionReason(StrEnum):
-    """Known values of ServiceQuotaExceededExceptionReason; the service may send others."""
-
     CONVERSATION_LIMIT_EXCEEDED = "CONVERSATION_LIMIT_EXCEEDED"
     MONTHLY_REQUEST_COUNT = "MONTHLY_REQUEST_COUNT"
     OVERAGE_REQUEST_LIMIT_EXCEEDED = "OVERAGE_REQUEST_LIMIT_EXCEEDED"
 
 
 class SymbolType(StrEnum):
-    """Known values of SymbolType; the service may send others."""
-
     DECLARATION = "DECLARATION"
     USAGE = "USAGE"
 
 
 class ThrottlingExceptionReason(StrEnum):
-    """Known values of ThrottlingExceptionReason; the service may send others."""
-
     DAILY_REQUEST_COUNT = "DAILY_REQUEST_COUNT"
     INSUFFICIENT_MODEL_CAPACITY = "INSUFFICIENT_MODEL_CAPACITY"
     MONTHLY_REQUEST_COUNT = "MONTHLY_REQUEST_COUNT"
 
 
 class ToolResultStatus(StrEnum):
-    """Known values of ToolResultStatus; the service may send others."""
-
     ERROR = "error"
     SUCCESS = "success"
 
 
 class ValidationExceptionReason(StrEnum):
-    """Known values of ValidationExceptionReason; the service may send others."""
-
     CONTENT_LENGTH_EXCEEDS_THRESHOLD = "CONTENT_LENGTH_EXCEEDS_THRESHOLD"
     INVALID_CONVERSATION_ID = "INVALID_CONVERSATION_ID"
     INVALID_KMS_GRANT = "INVALID_KMS_GRANT"
@@ -539,38 +507,28 @@ class ValidationExceptionReason(StrEnum):
 
 
 class AgenticChatEventStatus(StrEnum):
-    """Known values of AgenticChatEventStatus; the service may send others."""
-
     CANCELLED = "CANCELLED"
     FAILED = "FAILED"
     SUCCEEDED = "SUCCEEDED"
 
 
 class ArtifactType(StrEnum):
-    """Known values of ArtifactType; the service may send others."""
-
     BUILTJARS = "BuiltJars"
     SOURCECODE = "SourceCode"
 
 
 class BonusStatus(StrEnum):
-    """Known values of BonusStatus; the service may send others."""
-
     ACTIVE = "ACTIVE"
     EXHAUSTED = "EXHAUSTED"
     EXPIRED = "EXPIRED"
 
 
 class ChangeLogGranularityType(StrEnum):
-    """Known values of ChangeLogGranularityType; the service may send others."""
-
     BUSINESS = "BUSINESS"
     STANDARD = "STANDARD"
 
 
 class ChatAgentMode(StrEnum):
-    """Known values of ChatAgentMode; the service may send others."""
-
     AUTOCOMPLETE = "AUTOCOMPLETE"
     EXECUTE_HOOK = "EXECUTE_HOOK"
     GENERATE_HOOK = "GENERATE_HOOK"
@@ -587,16 +545,12 @@ class ChatAgentMode(StrEnum):
 
 
 class ChatAutonomyMode(StrEnum):
-    """Known values of ChatAutonomyMode; the service may send others."""
-
     AUTOPILOT = "AUTOPILOT"
     OTHER = "OTHER"
     SUPERVISED = "SUPERVISED"
 
 
 class ChatMessageInteractionType(StrEnum):
-    """Known values of ChatMessageInteractionType; the service may send others."""
-
     AGENTIC_CODE_ACCEPTED = "AGENTIC_CODE_ACCEPTED"
     CLICK_BODY_LINK = "CLICK_BODY_LINK"
     CLICK_FOLLOW_UP = "CLICK_FOLLOW_UP"
@@ -610,80 +564,58 @@ class ChatMessageInteractionType(StrEnum):
 
 
 class CodeAnalysisFindingsSchema(StrEnum):
-    """Known values of CodeAnalysisFindingsSchema; the service may send others."""
-
     CODEANALYSIS_FINDINGS_1_0 = "codeanalysis/findings/1.0"
 
 
 class CodeAnalysisScope(StrEnum):
-    """Known values of CodeAnalysisScope; the service may send others."""
-
     AGENTIC = "AGENTIC"
     FILE = "FILE"
     PROJECT = "PROJECT"
 
 
 class CodeAnalysisStatus(StrEnum):
-    """Known values of CodeAnalysisStatus; the service may send others."""
-
     COMPLETED = "Completed"
     FAILED = "Failed"
     PENDING = "Pending"
 
 
 class CodeFixJobStatus(StrEnum):
-    """Known values of CodeFixJobStatus; the service may send others."""
-
     FAILED = "Failed"
     INPROGRESS = "InProgress"
     SUCCEEDED = "Succeeded"
 
 
 class CodeGenerationWorkflowStage(StrEnum):
-    """Known values of CodeGenerationWorkflowStage; the service may send others."""
-
     CODEREFINEMENT = "CodeRefinement"
     INITIALCODEGENERATION = "InitialCodeGeneration"
 
 
 class CodeGenerationWorkflowStatus(StrEnum):
-    """Known values of CodeGenerationWorkflowStatus; the service may send others."""
-
     COMPLETE = "Complete"
     FAILED = "Failed"
     INPROGRESS = "InProgress"
 
 
 class CodeScanRemediationsEventType(StrEnum):
-    """Known values of CodeScanRemediationsEventType; the service may send others."""
-
     CODESCAN_ISSUE_APPLY_FIX = "CODESCAN_ISSUE_APPLY_FIX"
     CODESCAN_ISSUE_HOVER = "CODESCAN_ISSUE_HOVER"
     CODESCAN_ISSUE_VIEW_DETAILS = "CODESCAN_ISSUE_VIEW_DETAILS"
 
 
 class CompletionType(StrEnum):
-    """Known values of CompletionType; the service may send others."""
-
     BLOCK = "BLOCK"
     LINE = "LINE"
 
 
 class ContentChecksumType(StrEnum):
-    """Known values of ContentChecksumType; the service may send others."""
-
     SHA_256 = "SHA_256"
 
 
 class Currency(StrEnum):
-    """Known values of Currency; the service may send others."""
-
     USD = "USD"
 
 
 class DiagnosticSeverity(StrEnum):
-    """Known values of DiagnosticSeverity; the service may send others."""
-
     ERROR = "ERROR"
     HINT = "HINT"
     INFORMATION = "INFORMATION"
@@ -691,44 +623,32 @@ class DiagnosticSeverity(StrEnum):
 
 
 class DocFolderLevel(StrEnum):
-    """Known values of DocFolderLevel; the service may send others."""
-
     ENTIRE_WORKSPACE = "ENTIRE_WORKSPACE"
     SUB_FOLDER = "SUB_FOLDER"
 
 
 class DocInteractionType(StrEnum):
-    """Known values of DocInteractionType; the service may send others."""
-
     EDIT_README = "EDIT_README"
     GENERATE_README = "GENERATE_README"
     UPDATE_README = "UPDATE_README"
 
 
 class DocUserDecision(StrEnum):
-    """Known values of DocUserDecision; the service may send others."""
-
     ACCEPT = "ACCEPT"
     REJECT = "REJECT"
 
 
 class DocumentationType(StrEnum):
-    """Known values of DocumentationType; the service may send others."""
-
     CHANGE_LOG = "CHANGE_LOG"
     README = "README"
 
 
 class FreeTrialStatus(StrEnum):
-    """Known values of FreeTrialStatus; the service may send others."""
-
     ACTIVE = "ACTIVE"
     EXPIRED = "EXPIRED"
 
 
 class FunctionalityName(StrEnum):
-    """Known values of FunctionalityName; the service may send others."""
-
     ANALYSIS = "ANALYSIS"
     CHAT_CUSTOMIZATION = "CHAT_CUSTOMIZATION"
     COMPLETIONS = "COMPLETIONS"
@@ -740,8 +660,6 @@ class FunctionalityName(StrEnum):
 
 
 class IdeCategory(StrEnum):
-    """Known values of IdeCategory; the service may send others."""
-
     CLI = "CLI"
     ECLIPSE = "ECLIPSE"
     JETBRAINS = "JETBRAINS"
@@ -752,8 +670,6 @@ class IdeCategory(StrEnum):
 
 
 class IdeDiagnosticType(StrEnum):
-    """Known values of IdeDiagnosticType; the service may send others."""
-
     BEST_PRACTICE = "BEST_PRACTICE"
     OTHER = "OTHER"
     REFERENCE_ERROR = "REFERENCE_ERROR"
@@ -763,81 +679,59 @@ class IdeDiagnosticType(StrEnum):
 
 
 class InlineChatUserDecision(StrEnum):
-    """Known values of InlineChatUserDecision; the service may send others."""
-
     ACCEPT = "ACCEPT"
     DISMISS = "DISMISS"
     REJECT = "REJECT"
 
 
 class InputType(StrEnum):
-    """Known values of InputType; the service may send others."""
-
     DOCUMENT = "DOCUMENT"
     IMAGE = "IMAGE"
     TEXT = "TEXT"
 
 
 class Intent(StrEnum):
-    """Known values of Intent; the service may send others."""
-
     DEV = "DEV"
     DOC = "DOC"
 
 
 class KiroSubscriptionType(StrEnum):
-    """Known values of KiroSubscriptionType; the service may send others."""
-
     POWER = "POWER"
     PRO = "PRO"
     PRO_PLUS = "PRO_PLUS"
 
 
 class MemoryStatus(StrEnum):
-    """Known values of MemoryStatus; the service may send others."""
-
     DECRYPTION_FAILURE = "DECRYPTION_FAILURE"
     VALID = "VALID"
 
 
 class ModelProvider(StrEnum):
-    """Known values of ModelProvider; the service may send others."""
-
     DEFAULT = "DEFAULT"
 
 
 class OperatingSystem(StrEnum):
-    """Known values of OperatingSystem; the service may send others."""
-
     LINUX = "LINUX"
     MAC = "MAC"
     WINDOWS = "WINDOWS"
 
 
 class OptInFeatureToggle(StrEnum):
-    """Known values of OptInFeatureToggle; the service may send others."""
-
     OFF = "OFF"
     ON = "ON"
 
 
 class OptInFeaturesType(StrEnum):
-    """Known values of OptInFeaturesType; the service may send others."""
-
     KIRO = "KIRO"
     Q_DEVELOPER = "Q_DEVELOPER"
 
 
 class OptOutPreference(StrEnum):
-    """Known values of OptOutPreference; the service may send others."""
-
     OPTIN = "OPTIN"
     OPTOUT = "OPTOUT"
 
 
 class Origin(StrEnum):
-    """Known values of Origin; the service may send others."""
-
     AI_EDITOR = "AI_EDITOR"
     CHATBOT = "CHATBOT"
     CLI = "CLI"
@@ -862,29 +756,21 @@ class Origin(StrEnum):
 
 
 class OverageCapability(StrEnum):
-    """Known values of OverageCapability; the service may send others."""
-
     OVERAGE_CAPABLE = "OVERAGE_CAPABLE"
     OVERAGE_INCAPABLE = "OVERAGE_INCAPABLE"
 
 
 class OverageStatus(StrEnum):
-    """Known values of OverageStatus; the service may send others."""
-
     DISABLED = "DISABLED"
     ENABLED = "ENABLED"
 
 
 class PredictionType(StrEnum):
-    """Known values of PredictionType; the service may send others."""
-
     COMPLETIONS = "COMPLETIONS"
     EDITS = "EDITS"
 
 
 class ProfileStatus(StrEnum):
-    """Known values of ProfileStatus; the service may send others."""
-
     ACTIVE = "ACTIVE"
     CREATE_FAILED = "CREATE_FAILED"
     CREATING = "CREATING"
@@ -895,30 +781,22 @@ class ProfileStatus(StrEnum):
 
 
 class ProfileType(StrEnum):
-    """Known values of ProfileType; the service may send others."""
-
     CODEWHISPERER = "CODEWHISPERER"
     KIRO = "KIRO"
     Q_DEVELOPER = "Q_DEVELOPER"
 
 
 class RecommendationsWithReferencesPreference(StrEnum):
-    """Known values of RecommendationsWithReferencesPreference; the service may send others."""
-
     ALLOW = "ALLOW"
     BLOCK = "BLOCK"
 
 
 class ResourcePolicyEffect(StrEnum):
-    """Known values of ResourcePolicyEffect; the service may send others."""
-
     ALLOW = "ALLOW"
     DENY = "DENY"
 
 
 class ResourceType(StrEnum):
-    """Known values of ResourceType; the service may send others."""
-
     AGENTIC_REQUEST = "AGENTIC_REQUEST"
     CREDIT = "CREDIT"
     SPEC = "SPEC"
@@ -926,15 +804,11 @@ class ResourceType(StrEnum):
 
 
 class SubscriptionManagementTarget(StrEnum):
-    """Known values of SubscriptionManagementTarget; the service may send others."""
-
     MANAGE = "MANAGE"
     PURCHASE = "PURCHASE"
 
 
 class SubscriptionName(StrEnum):
-    """Known values of SubscriptionName; the service may send others."""
-
     KIRO_FREE = "KIRO_FREE"
     KIRO_POWER = "KIRO_POWER"
     KIRO_PRO = "KIRO_PRO"
@@ -942,29 +816,21 @@ class SubscriptionName(StrEnum):
 
 
 class SubscriptionProvider(StrEnum):
-    """Known values of SubscriptionProvider; the service may send others."""
-
     AWS_ACCOUNT = "AWS_ACCOUNT"
     STRIPE = "STRIPE"
 
 
 class SubscriptionStartType(StrEnum):
-    """Known values of SubscriptionStartType; the service may send others."""
-
     ADMIN = "ADMIN"
     JUST_IN_TIME = "JUST_IN_TIME"
 
 
 class SubscriptionStatus(StrEnum):
-    """Known values of SubscriptionStatus; the service may send others."""
-
     ACTIVE = "ACTIVE"
     INACTIVE = "INACTIVE"
 
 
 class SubscriptionType(StrEnum):
-    """Known values of SubscriptionType; the service may send others."""
-
     Q_DEVELOPER_STANDALONE = "Q_DEVELOPER_STANDALONE"
     Q_DEVELOPER_STANDALONE_FREE = "Q_DEVELOPER_STANDALONE_FREE"
     Q_DEVELOPER_STANDALONE_POWER = "Q_DEVELOPER_STANDALONE_POWER"
@@ -973,8 +839,6 @@ class SubscriptionType(StrEnum):
 
 
 class SuggestionState(StrEnum):
-    """Known values of SuggestionState; the service may send others."""
-
     ACCEPT = "ACCEPT"
     DISCARD = "DISCARD"
     EMPTY = "EMPTY"
@@ -983,22 +847,16 @@ class SuggestionState(StrEnum):
 
 
 class SuggestionType(StrEnum):
-    """Known values of SuggestionType; the service may send others."""
-
     COMPLETIONS = "COMPLETIONS"
     EDITS = "EDITS"
 
 
 class SupplementalContextType(StrEnum):
-    """Known values of SupplementalContextType; the service may send others."""
-
     PREVIOUSEDITORSTATE = "PreviousEditorState"
     WORKSPACECONTEXT = "WorkspaceContext"
 
 
 class TaskAssistPlanStepAction(StrEnum):
-    """Known values of TaskAssistPlanStepAction; the service may send others."""
-
     CREATE = "CREATE"
     DELETE = "DELETE"
     MODIFY = "MODIFY"
@@ -1006,23 +864,17 @@ class TaskAssistPlanStepAction(StrEnum):
 
 
 class TerminalUserInteractionEventType(StrEnum):
-    """Known values of TerminalUserInteractionEventType; the service may send others."""
-
     CODEWHISPERER_TERMINAL_TRANSLATION_ACTION = "CODEWHISPERER_TERMINAL_TRANSLATION_ACTION"
     CODEWHISPERER_TERMINAL_COMPLETION_INSERTED = "CODEWHISPERER_TERMINAL_COMPLETION_INSERTED"
 
 
 class TestGenerationJobStatus(StrEnum):
-    """Known values of TestGenerationJobStatus; the service may send others."""
-
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
     IN_PROGRESS = "IN_PROGRESS"
 
 
 class TransformationDotNetRuntimeEnv(StrEnum):
-    """Known values of TransformationDotNetRuntimeEnv; the service may send others."""
-
     NET_5_0 = "NET_5_0"
     NET_6_0 = "NET_6_0"
     NET_7_0 = "NET_7_0"
@@ -1032,16 +884,12 @@ class TransformationDotNetRuntimeEnv(StrEnum):
 
 
 class TransformationDownloadArtifactType(StrEnum):
-    """Known values of TransformationDownloadArtifactType; the service may send others."""
-
     CLIENT_INSTRUCTIONS = "ClientInstructions"
     GENERATED_CODE = "GeneratedCode"
     LOGS = "Logs"
 
 
 class TransformationJavaRuntimeEnv(StrEnum):
-    """Known values of TransformationJavaRuntimeEnv; the service may send others."""
-
     JVM_11 = "JVM_11"
     JVM_17 = "JVM_17"
     JVM_21 = "JVM_21"
@@ -1049,8 +897,6 @@ class TransformationJavaRuntimeEnv(StrEnum):
 
 
 class TransformationLanguage(StrEnum):
-    """Known values of TransformationLanguage; the service may send others."""
-
     COBOL = "COBOL"
     C_SHARP = "C_SHARP"
     JAVA_11 = "JAVA_11"
@@ -1062,21 +908,15 @@ class TransformationLanguage(StrEnum):
 
 
 class TransformationMainframeRuntimeEnv(StrEnum):
-    """Known values of TransformationMainframeRuntimeEnv; the service may send others."""
-
     MAINFRAME = "MAINFRAME"
 
 
 class TransformationOperatingSystemFamily(StrEnum):
-    """Known values of TransformationOperatingSystemFamily; the service may send others."""
-
     LINUX = "LINUX"
     WINDOWS = "WINDOWS"
 
 
 class TransformationProgressUpdateStatus(StrEnum):
-    """Known values of TransformationProgressUpdateStatus; the service may send others."""
-
     AWAITING_CLIENT_ACTION = "AWAITING_CLIENT_ACTION"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
@@ -1086,8 +926,6 @@ class TransformationProgressUpdateStatus(StrEnum):
 
 
 class TransformationStatus(StrEnum):
-    """Known values of TransformationStatus; the service may send others."""
-
     ACCEPTED = "ACCEPTED"
     COMPLETED = "COMPLETED"
     CREATED = "CREATED"
@@ -1108,8 +946,6 @@ class TransformationStatus(StrEnum):
 
 
 class TransformationStepStatus(StrEnum):
-    """Known values of TransformationStepStatus; the service may send others."""
-
     COMPLETED = "COMPLETED"
     CREATED = "CREATED"
     FAILED = "FAILED"
@@ -1120,36 +956,26 @@ class TransformationStepStatus(StrEnum):
 
 
 class TransformationType(StrEnum):
-    """Known values of TransformationType; the service may send others."""
-
     DOCUMENT_GENERATION = "DOCUMENT_GENERATION"
     LANGUAGE_UPGRADE = "LANGUAGE_UPGRADE"
 
 
 class TransformationUploadArtifactType(StrEnum):
-    """Known values of TransformationUploadArtifactType; the service may send others."""
-
     CLIENTBUILDRESULT = "ClientBuildResult"
     DEPENDENCIES = "Dependencies"
 
 
 class TransformationUserActionStatus(StrEnum):
-    """Known values of TransformationUserActionStatus; the service may send others."""
-
     COMPLETED = "COMPLETED"
     REJECTED = "REJECTED"
 
 
 class UpgradeCapability(StrEnum):
-    """Known values of UpgradeCapability; the service may send others."""
-
     UPGRADE_CAPABLE = "UPGRADE_CAPABLE"
     UPGRADE_INCAPABLE = "UPGRADE_INCAPABLE"
 
 
 class UploadIntent(StrEnum):
-    """Known values of UploadIntent; the service may send others."""
-
     AGENTIC_CODE_REVIEW = "AGENTIC_CODE_REVIEW"
     AUTOMATIC_FILE_SECURITY_SCAN = "AUTOMATIC_FILE_SECURITY_SCAN"
     CODE_FIX_GENERATION = "CODE_FIX_GENERATION"
@@ -1161,8 +987,6 @@ class UploadIntent(StrEnum):
 
 
 class UsageLimitType(StrEnum):
-    """Known values of UsageLimitType; the service may send others."""
-
     AGENTIC_REQUEST = "AGENTIC_REQUEST"
     AI_EDITOR = "AI_EDITOR"
     CODE_COMPLETIONS = "CODE_COMPLETIONS"
@@ -1170,23 +994,17 @@ class UsageLimitType(StrEnum):
 
 
 class UsageLimitUpdateRequestStatus(StrEnum):
-    """Known values of UsageLimitUpdateRequestStatus; the service may send others."""
-
     APPROVED = "APPROVED"
     PENDING_REVIEW = "PENDING_REVIEW"
     REJECTED = "REJECTED"
 
 
 class UserDecisionReason(StrEnum):
-    """Known values of UserDecisionReason; the service may send others."""
-
     EXPLICIT_REJECT = "EXPLICIT_REJECT"
     IMPLICIT_REJECT = "IMPLICIT_REJECT"
 
 
 class UserIntent(StrEnum):
-    """Known values of UserIntent; the service may send others."""
-
     APPLY_COMMON_BEST_PRACTICES = "APPLY_COMMON_BEST_PRACTICES"
     CITE_SOURCES = "CITE_SOURCES"
     CODE_GENERATION = "CODE_GENERATION"
@@ -1200,8 +1018,6 @@ class UserIntent(StrEnum):
 
 
 class WorkspaceStatus(StrEnum):
-    """Known values of WorkspaceStatus; the service may send others."""
-
     CONNECTED = "CONNECTED"
     CREATED = "CREATED"
     DELETING = "DELETING"
@@ -1211,8 +1027,6 @@ class WorkspaceStatus(StrEnum):
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AdditionalContentEntry:
-    """The com.amazon.aws.codewhisperer#AdditionalContentEntry structure."""
-
     name: str
 
     description: str
@@ -1225,8 +1039,6 @@ class AdditionalContentEntry:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AppStudioState:
-    """The com.amazon.aws.codewhisperer#AppStudioState structure."""
-
     namespace: str
 
     property_name: str
@@ -1244,8 +1056,6 @@ class AppStudioState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AssistantResponseMessage:
-    """The com.amazon.aws.codewhisperer#AssistantResponseMessage structure."""
-
     message_id: str | None = None
 
     content: str
@@ -1268,22 +1078,16 @@ class AssistantResponseMessage:
 
 @dataclass(kw_only=True, slots=True)
 class CachePoint:
-    """The com.amazon.aws.codewhisperer#CachePoint structure."""
-
-    type: str
+    type: CachePointType | str
 
 
 @dataclass(kw_only=True, slots=True)
 class ClientCacheConfig:
-    """The com.amazon.aws.codewhisperer#ClientCacheConfig structure."""
-
     use_client_caching_only: bool | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CodeDescription:
-    """The com.amazon.aws.codewhisperer#CodeDescription structure."""
-
     href: str
 
     def __repr__(self) -> str:
@@ -1292,8 +1096,6 @@ class CodeDescription:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ConsoleState:
-    """The com.amazon.aws.codewhisperer#ConsoleState structure."""
-
     region: str | None = None
 
     console_url: str | None = None
@@ -1314,8 +1116,6 @@ class ConsoleState:
 
 @dataclass(kw_only=True, slots=True)
 class ConversationState:
-    """The com.amazon.aws.codewhisperer#ConversationState structure."""
-
     conversation_id: str | None = None
 
     workspace_id: str | None = None
@@ -1324,19 +1124,17 @@ class ConversationState:
 
     current_message: ChatMessage
 
-    chat_trigger_type: str
+    chat_trigger_type: ChatTriggerType | str
 
     customization_arn: str | None = None
 
     agent_continuation_id: str | None = None
 
-    agent_task_type: str | None = None
+    agent_task_type: AgentTaskType | str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DiagnosticLocation:
-    """The com.amazon.aws.codewhisperer#DiagnosticLocation structure."""
-
     uri: str
 
     range: Range
@@ -1347,8 +1145,6 @@ class DiagnosticLocation:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DiagnosticRelatedInformation:
-    """The com.amazon.aws.codewhisperer#DiagnosticRelatedInformation structure."""
-
     location: DiagnosticLocation
 
     message: str
@@ -1359,11 +1155,9 @@ class DiagnosticRelatedInformation:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DocumentBlock:
-    """The com.amazon.aws.codewhisperer#DocumentBlock structure."""
-
     name: str
 
-    format: str
+    format: DocumentFormat | str
 
     source: DocumentSource
 
@@ -1373,19 +1167,15 @@ class DocumentBlock:
 
 @dataclass(kw_only=True, slots=True)
 class DocumentSymbol:
-    """The com.amazon.aws.codewhisperer#DocumentSymbol structure."""
-
     name: str
 
-    type: str
+    type: SymbolType | str
 
     source: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class EditorState:
-    """The com.amazon.aws.codewhisperer#EditorState structure."""
-
     document: TextDocument | None = None
 
     cursor_state: CursorState | None = None
@@ -1399,8 +1189,6 @@ class EditorState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class EnvState:
-    """The com.amazon.aws.codewhisperer#EnvState structure."""
-
     operating_system: str | None = None
 
     current_working_directory: str | None = None
@@ -1415,8 +1203,6 @@ class EnvState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class EnvironmentVariable:
-    """The com.amazon.aws.codewhisperer#EnvironmentVariable structure."""
-
     key: str | None = None
 
     value: str | None = None
@@ -1427,11 +1213,9 @@ class EnvironmentVariable:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class FollowupPrompt:
-    """The com.amazon.aws.codewhisperer#FollowupPrompt structure."""
-
     content: str
 
-    user_intent: str | None = None
+    user_intent: UserIntent | str | None = None
 
     def __repr__(self) -> str:
         return redacted_repr(self, ("content",))
@@ -1439,8 +1223,6 @@ class FollowupPrompt:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class GitState:
-    """The com.amazon.aws.codewhisperer#GitState structure."""
-
     status: str | None = None
 
     def __repr__(self) -> str:
@@ -1449,9 +1231,7 @@ class GitState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ImageBlock:
-    """The com.amazon.aws.codewhisperer#ImageBlock structure."""
-
-    format: str
+    format: ImageFormat | str
 
     source: ImageSource
 
@@ -1461,8 +1241,6 @@ class ImageBlock:
 
 @dataclass(kw_only=True, slots=True)
 class Position:
-    """The com.amazon.aws.codewhisperer#Position structure."""
-
     line: int
 
     character: int
@@ -1470,15 +1248,11 @@ class Position:
 
 @dataclass(kw_only=True, slots=True)
 class ProgrammingLanguage:
-    """The com.amazon.aws.codewhisperer#ProgrammingLanguage structure."""
-
     language_name: str
 
 
 @dataclass(kw_only=True, slots=True)
 class Range:
-    """The com.amazon.aws.codewhisperer#Range structure."""
-
     start: Position
 
     end: Position
@@ -1486,8 +1260,6 @@ class Range:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ReasoningText:
-    """The com.amazon.aws.codewhisperer#ReasoningText structure."""
-
     text: str
 
     signature: str | None = None
@@ -1498,8 +1270,6 @@ class ReasoningText:
 
 @dataclass(kw_only=True, slots=True)
 class Reference:
-    """The com.amazon.aws.codewhisperer#Reference structure."""
-
     license_name: str | None = None
 
     repository: str | None = None
@@ -1511,8 +1281,6 @@ class Reference:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class RelevantTextDocument:
-    """The com.amazon.aws.codewhisperer#RelevantTextDocument structure."""
-
     relative_file_path: str
 
     programming_language: ProgrammingLanguage | None = None
@@ -1521,7 +1289,7 @@ class RelevantTextDocument:
 
     document_symbols: list[DocumentSymbol] | None = None
 
-    type: str | None = None
+    type: ContentType | str | None = None
 
     def __repr__(self) -> str:
         return redacted_repr(self, ("relative_file_path", "text"))
@@ -1529,11 +1297,9 @@ class RelevantTextDocument:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class RuntimeDiagnostic:
-    """The com.amazon.aws.codewhisperer#RuntimeDiagnostic structure."""
-
     source: str
 
-    severity: str
+    severity: DiagnosticSeverity | str
 
     message: str
 
@@ -1543,8 +1309,6 @@ class RuntimeDiagnostic:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ShellHistoryEntry:
-    """The com.amazon.aws.codewhisperer#ShellHistoryEntry structure."""
-
     command: str
 
     directory: str | None = None
@@ -1561,8 +1325,6 @@ class ShellHistoryEntry:
 
 @dataclass(kw_only=True, slots=True)
 class ShellState:
-    """The com.amazon.aws.codewhisperer#ShellState structure."""
-
     shell_name: str
 
     shell_history: list[ShellHistoryEntry] | None = None
@@ -1570,8 +1332,6 @@ class ShellState:
 
 @dataclass(kw_only=True, slots=True)
 class Span:
-    """The com.amazon.aws.codewhisperer#Span structure."""
-
     start: int | None = None
 
     end: int | None = None
@@ -1579,8 +1339,6 @@ class Span:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class SupplementaryWebLink:
-    """The com.amazon.aws.codewhisperer#SupplementaryWebLink structure."""
-
     url: str
 
     title: str
@@ -1593,8 +1351,6 @@ class SupplementaryWebLink:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TextDocument:
-    """The com.amazon.aws.codewhisperer#TextDocument structure."""
-
     relative_file_path: str
 
     programming_language: ProgrammingLanguage | None = None
@@ -1609,15 +1365,13 @@ class TextDocument:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TextDocumentDiagnostic:
-    """The com.amazon.aws.codewhisperer#TextDocumentDiagnostic structure."""
-
     document: TextDocument
 
     range: Range
 
     source: str
 
-    severity: str
+    severity: DiagnosticSeverity | str
 
     message: str
 
@@ -1625,7 +1379,7 @@ class TextDocumentDiagnostic:
 
     code_description: CodeDescription | None = None
 
-    tags: list[str] | None = None
+    tags: list[DiagnosticTag | str] | None = None
 
     related_information: list[DiagnosticRelatedInformation] | None = None
 
@@ -1637,8 +1391,6 @@ class TextDocumentDiagnostic:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolInputSchema:
-    """The com.amazon.aws.codewhisperer#ToolInputSchema structure."""
-
     json: Document | None = None
 
     def __repr__(self) -> str:
@@ -1647,19 +1399,15 @@ class ToolInputSchema:
 
 @dataclass(kw_only=True, slots=True)
 class ToolResult:
-    """The com.amazon.aws.codewhisperer#ToolResult structure."""
-
     tool_use_id: str
 
     content: list[ToolResultContentBlock]
 
-    status: str | None = None
+    status: ToolResultStatus | str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolSpecification:
-    """The com.amazon.aws.codewhisperer#ToolSpecification structure."""
-
     input_schema: ToolInputSchema
 
     name: str
@@ -1672,8 +1420,6 @@ class ToolSpecification:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolUse:
-    """The com.amazon.aws.codewhisperer#ToolUse structure."""
-
     tool_use_id: str
 
     name: str
@@ -1686,15 +1432,13 @@ class ToolUse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class UserInputMessage:
-    """The com.amazon.aws.codewhisperer#UserInputMessage structure."""
-
     content: str
 
     user_input_message_context: UserInputMessageContext | None = None
 
-    user_intent: str | None = None
+    user_intent: UserIntent | str | None = None
 
-    origin: str | None = None
+    origin: Origin | str | None = None
 
     images: list[ImageBlock] | None = None
 
@@ -1712,8 +1456,6 @@ class UserInputMessage:
 
 @dataclass(kw_only=True, slots=True)
 class UserInputMessageContext:
-    """The com.amazon.aws.codewhisperer#UserInputMessageContext structure."""
-
     editor_state: EditorState | None = None
 
     shell_state: ShellState | None = None
@@ -1739,53 +1481,43 @@ class UserInputMessageContext:
 
 @dataclass(kw_only=True, slots=True)
 class UserSettings:
-    """The com.amazon.aws.codewhisperer#UserSettings structure."""
-
     has_consented_to_cross_region_calls: bool | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class WorkspaceState:
-    """The com.amazon.aws.codewhisperer#WorkspaceState structure."""
-
     upload_id: str
 
     programming_language: ProgrammingLanguage
 
-    context_truncation_scheme: str | None = None
+    context_truncation_scheme: ContextTruncationScheme | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ApplicationProperties:
-    """The com.amazon.aws.codewhisperer.runtime#ApplicationProperties structure."""
-
     tenant_id: str
 
     application_arn: str
 
     tenant_url: str
 
-    application_type: str
+    application_type: FunctionalityName | str
 
 
 @dataclass(kw_only=True, slots=True)
 class AutonomousAgents:
-    """The com.amazon.aws.codewhisperer.runtime#AutonomousAgents structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True)
 class Bonus:
-    """The com.amazon.aws.codewhisperer.runtime#Bonus structure."""
-
     bonus_code: str
 
     display_name: str
 
     description: str
 
-    status: str
+    status: BonusStatus | str
 
     expires_at: datetime
 
@@ -1798,31 +1530,25 @@ class Bonus:
 
 @dataclass(kw_only=True, slots=True)
 class ByUserAnalytics:
-    """The com.amazon.aws.codewhisperer.runtime#ByUserAnalytics structure."""
-
     s3_uri: str | None = None
 
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True)
 class ChangeLogOptions:
-    """The com.amazon.aws.codewhisperer.runtime#ChangeLogOptions structure."""
-
-    granularity: str
+    granularity: ChangeLogGranularityType | str
 
 
 @dataclass(kw_only=True, slots=True)
 class ChatAddMessageEvent:
-    """The com.amazon.aws.codewhisperer.runtime#ChatAddMessageEvent structure."""
-
     conversation_id: str
 
     message_id: str
 
     customization_arn: str | None = None
 
-    user_intent: str | None = None
+    user_intent: UserIntent | str | None = None
 
     has_code_snippet: bool | None = None
 
@@ -1844,13 +1570,11 @@ class ChatAddMessageEvent:
 
     has_project_level_context: bool | None = None
 
-    result: str | None = None
+    result: AgenticChatEventStatus | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ChatInteractWithMessageEvent:
-    """The com.amazon.aws.codewhisperer.runtime#ChatInteractWithMessageEvent structure."""
-
     conversation_id: str
 
     message_id: str
@@ -1859,7 +1583,7 @@ class ChatInteractWithMessageEvent:
 
     programming_language: ProgrammingLanguage | None = None
 
-    interaction_type: str | None = None
+    interaction_type: ChatMessageInteractionType | str | None = None
 
     interaction_target: str | None = None
 
@@ -1871,7 +1595,7 @@ class ChatInteractWithMessageEvent:
 
     has_project_level_context: bool | None = None
 
-    user_intent: str | None = None
+    user_intent: UserIntent | str | None = None
 
     added_ide_diagnostics: list[IdeDiagnostic] | None = None
 
@@ -1880,8 +1604,6 @@ class ChatInteractWithMessageEvent:
 
 @dataclass(kw_only=True, slots=True)
 class ChatUserModificationEvent:
-    """The com.amazon.aws.codewhisperer.runtime#ChatUserModificationEvent structure."""
-
     conversation_id: str
 
     customization_arn: str | None = None
@@ -1897,15 +1619,11 @@ class ChatUserModificationEvent:
 
 @dataclass(kw_only=True, slots=True)
 class CodeAnalysisUploadContext:
-    """The com.amazon.aws.codewhisperer.runtime#CodeAnalysisUploadContext structure."""
-
     code_scan_name: str
 
 
 @dataclass(kw_only=True, slots=True)
 class CodeCoverageEvent:
-    """The com.amazon.aws.codewhisperer.runtime#CodeCoverageEvent structure."""
-
     customization_arn: str | None = None
 
     programming_language: ProgrammingLanguage
@@ -1931,15 +1649,11 @@ class CodeCoverageEvent:
 
 @dataclass(kw_only=True, slots=True)
 class CodeDiffMetadata:
-    """The com.amazon.aws.codewhisperer.runtime#CodeDiffMetadata structure."""
-
     code_diff_path: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class CodeFixAcceptanceEvent:
-    """The com.amazon.aws.codewhisperer.runtime#CodeFixAcceptanceEvent structure."""
-
     job_id: str
 
     rule_id: str | None = None
@@ -1957,8 +1671,6 @@ class CodeFixAcceptanceEvent:
 
 @dataclass(kw_only=True, slots=True)
 class CodeFixGenerationEvent:
-    """The com.amazon.aws.codewhisperer.runtime#CodeFixGenerationEvent structure."""
-
     job_id: str
 
     rule_id: str | None = None
@@ -1976,53 +1688,43 @@ class CodeFixGenerationEvent:
 
 @dataclass(kw_only=True, slots=True)
 class CodeFixUploadContext:
-    """The com.amazon.aws.codewhisperer.runtime#CodeFixUploadContext structure."""
-
     code_fix_name: str
 
 
 @dataclass(kw_only=True, slots=True)
 class CodeGenerationStatus:
-    """The com.amazon.aws.codewhisperer.runtime#CodeGenerationStatus structure."""
+    status: CodeGenerationWorkflowStatus | str
 
-    status: str
-
-    current_stage: str
+    current_stage: CodeGenerationWorkflowStage | str
 
 
 @dataclass(kw_only=True, slots=True)
 class CodeScanEvent:
-    """The com.amazon.aws.codewhisperer.runtime#CodeScanEvent structure."""
-
     programming_language: ProgrammingLanguage
 
     code_scan_job_id: str
 
     timestamp: datetime
 
-    code_analysis_scope: str | None = None
+    code_analysis_scope: CodeAnalysisScope | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class CodeScanFailedEvent:
-    """The com.amazon.aws.codewhisperer.runtime#CodeScanFailedEvent structure."""
-
     programming_language: ProgrammingLanguage
 
     code_scan_job_id: str
 
     timestamp: datetime
 
-    code_analysis_scope: str | None = None
+    code_analysis_scope: CodeAnalysisScope | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class CodeScanRemediationsEvent:
-    """The com.amazon.aws.codewhisperer.runtime#CodeScanRemediationsEvent structure."""
-
     programming_language: ProgrammingLanguage | None = None
 
-    code_scan_remediations_event_type: str | None = None
+    code_scan_remediations_event_type: CodeScanRemediationsEventType | str | None = None
 
     timestamp: datetime | None = None
 
@@ -2043,8 +1745,6 @@ class CodeScanRemediationsEvent:
 
 @dataclass(kw_only=True, slots=True)
 class CodeScanSucceededEvent:
-    """The com.amazon.aws.codewhisperer.runtime#CodeScanSucceededEvent structure."""
-
     programming_language: ProgrammingLanguage
 
     code_scan_job_id: str
@@ -2053,13 +1753,11 @@ class CodeScanSucceededEvent:
 
     number_of_findings: int = 0
 
-    code_analysis_scope: str | None = None
+    code_analysis_scope: CodeAnalysisScope | str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Completion:
-    """The com.amazon.aws.codewhisperer.runtime#Completion structure."""
-
     content: str
 
     references: list[Reference] | None = None
@@ -2072,17 +1770,15 @@ class Completion:
 
 @dataclass(kw_only=True, slots=True)
 class CreateSubscriptionTokenRequest:
-    """The com.amazon.aws.codewhisperer.runtime#CreateSubscriptionTokenRequest structure."""
-
     client_token: str | None = None
 
     profile_arn: str | None = None
 
     status_only: bool | None = None
 
-    provider: str | None = None
+    provider: SubscriptionProvider | str | None = None
 
-    subscription_type: str | None = None
+    subscription_type: SubscriptionType | str | None = None
 
     success_url: str | None = None
 
@@ -2091,44 +1787,36 @@ class CreateSubscriptionTokenRequest:
 
 @dataclass(kw_only=True, slots=True)
 class CreateSubscriptionTokenResponse:
-    """The com.amazon.aws.codewhisperer.runtime#CreateSubscriptionTokenResponse structure."""
-
     encoded_verification_url: str | None = None
 
     token: str | None = None
 
-    status: str
+    status: SubscriptionStatus | str
 
 
 @dataclass(kw_only=True, slots=True)
 class CreateTaskAssistConversationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#CreateTaskAssistConversationRequest structure."""
-
     profile_arn: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class CreateTaskAssistConversationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#CreateTaskAssistConversationResponse structure."""
-
     conversation_id: str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CreateUploadUrlRequest:
-    """The com.amazon.aws.codewhisperer.runtime#CreateUploadUrlRequest structure."""
-
     content_md5: str | None = None
 
     content_checksum: str | None = None
 
-    content_checksum_type: str | None = None
+    content_checksum_type: ContentChecksumType | str | None = None
 
     content_length: int | None = None
 
-    artifact_type: str | None = None
+    artifact_type: ArtifactType | str | None = None
 
-    upload_intent: str | None = None
+    upload_intent: UploadIntent | str | None = None
 
     upload_context: UploadContext | None = None
 
@@ -2142,8 +1830,6 @@ class CreateUploadUrlRequest:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CreateUploadUrlResponse:
-    """The com.amazon.aws.codewhisperer.runtime#CreateUploadUrlResponse structure."""
-
     upload_id: str
 
     upload_url: str
@@ -2158,11 +1844,9 @@ class CreateUploadUrlResponse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CreateUserMemoryEntryInput:
-    """The com.amazon.aws.codewhisperer.runtime#CreateUserMemoryEntryInput structure."""
-
     memory_entry_string: str
 
-    origin: str
+    origin: Origin | str
 
     profile_arn: str | None = None
 
@@ -2174,15 +1858,11 @@ class CreateUserMemoryEntryInput:
 
 @dataclass(kw_only=True, slots=True)
 class CreateUserMemoryEntryOutput:
-    """The com.amazon.aws.codewhisperer.runtime#CreateUserMemoryEntryOutput structure."""
-
     memory_entry: MemoryEntry
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CreateWorkspaceRequest:
-    """The com.amazon.aws.codewhisperer.runtime#CreateWorkspaceRequest structure."""
-
     workspace_root: str
 
     profile_arn: str | None = None
@@ -2193,15 +1873,11 @@ class CreateWorkspaceRequest:
 
 @dataclass(kw_only=True, slots=True)
 class CreateWorkspaceResponse:
-    """The com.amazon.aws.codewhisperer.runtime#CreateWorkspaceResponse structure."""
-
     workspace: WorkspaceMetadata
 
 
 @dataclass(kw_only=True, slots=True)
 class Customization:
-    """The com.amazon.aws.codewhisperer.runtime#Customization structure."""
-
     arn: str
 
     name: str | None = None
@@ -2213,15 +1889,11 @@ class Customization:
 
 @dataclass(kw_only=True, slots=True)
 class DashboardAnalytics:
-    """The com.amazon.aws.codewhisperer.runtime#DashboardAnalytics structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True)
 class DeleteTaskAssistConversationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#DeleteTaskAssistConversationRequest structure."""
-
     conversation_id: str
 
     profile_arn: str | None = None
@@ -2229,15 +1901,11 @@ class DeleteTaskAssistConversationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class DeleteTaskAssistConversationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#DeleteTaskAssistConversationResponse structure."""
-
     conversation_id: str
 
 
 @dataclass(kw_only=True, slots=True)
 class DeleteUserMemoryEntryInput:
-    """The com.amazon.aws.codewhisperer.runtime#DeleteUserMemoryEntryInput structure."""
-
     id: str
 
     profile_arn: str | None = None
@@ -2245,13 +1913,11 @@ class DeleteUserMemoryEntryInput:
 
 @dataclass(kw_only=True, slots=True)
 class DeleteUserMemoryEntryOutput:
-    """The com.amazon.aws.codewhisperer.runtime#DeleteUserMemoryEntryOutput structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class DeleteWorkspaceRequest:
-    """The com.amazon.aws.codewhisperer.runtime#DeleteWorkspaceRequest structure."""
-
     workspace_id: str
 
     profile_arn: str | None = None
@@ -2259,13 +1925,11 @@ class DeleteWorkspaceRequest:
 
 @dataclass(kw_only=True, slots=True)
 class DeleteWorkspaceResponse:
-    """The com.amazon.aws.codewhisperer.runtime#DeleteWorkspaceResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class Dimension:
-    """The com.amazon.aws.codewhisperer.runtime#Dimension structure."""
-
     name: str | None = None
 
     value: str | None = None
@@ -2273,8 +1937,6 @@ class Dimension:
 
 @dataclass(kw_only=True, slots=True)
 class DocGenerationEvent:
-    """The com.amazon.aws.codewhisperer.runtime#DocGenerationEvent structure."""
-
     conversation_id: str
 
     number_of_add_chars: int = 0
@@ -2283,21 +1945,19 @@ class DocGenerationEvent:
 
     number_of_add_files: int = 0
 
-    user_decision: str | None = None
+    user_decision: DocUserDecision | str | None = None
 
-    interaction_type: str | None = None
+    interaction_type: DocInteractionType | str | None = None
 
     user_identity: str | None = None
 
     number_of_navigation: int = 0
 
-    folder_level: str | None = None
+    folder_level: DocFolderLevel | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class DocV2AcceptanceEvent:
-    """The com.amazon.aws.codewhisperer.runtime#DocV2AcceptanceEvent structure."""
-
     conversation_id: str
 
     number_of_added_chars: int = 0
@@ -2306,19 +1966,17 @@ class DocV2AcceptanceEvent:
 
     number_of_added_files: int = 0
 
-    user_decision: str
+    user_decision: DocUserDecision | str
 
-    interaction_type: str
+    interaction_type: DocInteractionType | str
 
     number_of_navigations: int = 0
 
-    folder_level: str
+    folder_level: DocFolderLevel | str
 
 
 @dataclass(kw_only=True, slots=True)
 class DocV2GenerationEvent:
-    """The com.amazon.aws.codewhisperer.runtime#DocV2GenerationEvent structure."""
-
     conversation_id: str
 
     number_of_generated_chars: int = 0
@@ -2327,20 +1985,18 @@ class DocV2GenerationEvent:
 
     number_of_generated_files: int = 0
 
-    interaction_type: str | None = None
+    interaction_type: DocInteractionType | str | None = None
 
     number_of_navigations: int = 0
 
-    folder_level: str | None = None
+    folder_level: DocFolderLevel | str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DocumentationIntentContext:
-    """The com.amazon.aws.codewhisperer.runtime#DocumentationIntentContext structure."""
-
     scope: str | None = None
 
-    type: str
+    type: DocumentationType | str
 
     change_log_options: ChangeLogOptions | None = None
 
@@ -2350,8 +2006,6 @@ class DocumentationIntentContext:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Edit:
-    """The com.amazon.aws.codewhisperer.runtime#Edit structure."""
-
     content: str
 
     references: list[Reference] | None = None
@@ -2362,8 +2016,6 @@ class Edit:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Event:
-    """The com.amazon.aws.codewhisperer.runtime#Event structure."""
-
     event_id: str
 
     generation_id: str
@@ -2380,15 +2032,13 @@ class Event:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ExternalIdentityDetails:
-    """The com.amazon.aws.codewhisperer.runtime#ExternalIdentityDetails structure."""
-
     issuer_url: str | None = None
 
     client_id: str | None = None
 
     scim_endpoint: str | None = None
 
-    subscription_start_type: str | None = None
+    subscription_start_type: SubscriptionStartType | str | None = None
 
     jit_subscription_role_arn: str | None = None
 
@@ -2400,8 +2050,6 @@ class ExternalIdentityDetails:
 
 @dataclass(kw_only=True, slots=True)
 class FeatureDevCodeAcceptanceEvent:
-    """The com.amazon.aws.codewhisperer.runtime#FeatureDevCodeAcceptanceEvent structure."""
-
     conversation_id: str
 
     lines_of_code_accepted: int = 0
@@ -2413,8 +2061,6 @@ class FeatureDevCodeAcceptanceEvent:
 
 @dataclass(kw_only=True, slots=True)
 class FeatureDevCodeGenerationEvent:
-    """The com.amazon.aws.codewhisperer.runtime#FeatureDevCodeGenerationEvent structure."""
-
     conversation_id: str
 
     lines_of_code_generated: int = 0
@@ -2426,15 +2072,11 @@ class FeatureDevCodeGenerationEvent:
 
 @dataclass(kw_only=True, slots=True)
 class FeatureDevEvent:
-    """The com.amazon.aws.codewhisperer.runtime#FeatureDevEvent structure."""
-
     conversation_id: str
 
 
 @dataclass(kw_only=True, slots=True)
 class FeatureEvaluation:
-    """The com.amazon.aws.codewhisperer.runtime#FeatureEvaluation structure."""
-
     feature: str
 
     variation: str
@@ -2444,8 +2086,6 @@ class FeatureEvaluation:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class FileContext:
-    """The com.amazon.aws.codewhisperer.runtime#FileContext structure."""
-
     left_file_content: str
 
     right_file_content: str
@@ -2465,9 +2105,7 @@ class FileContext:
 
 @dataclass(kw_only=True, slots=True)
 class FreeTrialInfo:
-    """The com.amazon.aws.codewhisperer.runtime#FreeTrialInfo structure."""
-
-    free_trial_status: str | None = None
+    free_trial_status: FreeTrialStatus | str | None = None
 
     free_trial_expiry: datetime | None = None
 
@@ -2482,15 +2120,13 @@ class FreeTrialInfo:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class GenerateCompletionsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GenerateCompletionsRequest structure."""
-
     file_context: FileContext
 
     editor_state: EditorState | None = None
 
     max_results: int | None = None
 
-    prediction_types: list[str] | None = None
+    prediction_types: list[PredictionType | str] | None = None
 
     next_token: str | None = None
 
@@ -2500,7 +2136,7 @@ class GenerateCompletionsRequest:
 
     customization_arn: str | None = None
 
-    opt_out_preference: str | None = None
+    opt_out_preference: OptOutPreference | str | None = None
 
     user_context: UserContext | None = None
 
@@ -2516,8 +2152,6 @@ class GenerateCompletionsRequest:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class GenerateCompletionsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GenerateCompletionsResponse structure."""
-
     predictions: list[Prediction] | None = None
 
     completions: list[Completion] | None = None
@@ -2532,8 +2166,6 @@ class GenerateCompletionsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class GetCodeAnalysisRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GetCodeAnalysisRequest structure."""
-
     job_id: str
 
     profile_arn: str | None = None
@@ -2541,9 +2173,7 @@ class GetCodeAnalysisRequest:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class GetCodeAnalysisResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GetCodeAnalysisResponse structure."""
-
-    status: str
+    status: CodeAnalysisStatus | str
 
     error_message: str | None = None
 
@@ -2553,8 +2183,6 @@ class GetCodeAnalysisResponse:
 
 @dataclass(kw_only=True, slots=True)
 class GetCodeFixJobRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GetCodeFixJobRequest structure."""
-
     job_id: str
 
     profile_arn: str | None = None
@@ -2562,31 +2190,23 @@ class GetCodeFixJobRequest:
 
 @dataclass(kw_only=True, slots=True)
 class GetCodeFixJobResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GetCodeFixJobResponse structure."""
-
-    job_status: str | None = None
+    job_status: CodeFixJobStatus | str | None = None
 
     suggested_fix: SuggestedFix | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class GetProfileRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GetProfileRequest structure."""
-
     profile_arn: str
 
 
 @dataclass(kw_only=True, slots=True)
 class GetProfileResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GetProfileResponse structure."""
-
     profile: ProfileInfo
 
 
 @dataclass(kw_only=True, slots=True)
 class GetRetrievalsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GetRetrievalsRequest structure."""
-
     customization_arn: str
 
     query: str
@@ -2598,15 +2218,11 @@ class GetRetrievalsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class GetRetrievalsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GetRetrievalsResponse structure."""
-
     retrieval_map: dict[str, list[Retrieval]]
 
 
 @dataclass(kw_only=True, slots=True)
 class GetTaskAssistCodeGenerationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GetTaskAssistCodeGenerationRequest structure."""
-
     conversation_id: str
 
     code_generation_id: str
@@ -2616,8 +2232,6 @@ class GetTaskAssistCodeGenerationRequest:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class GetTaskAssistCodeGenerationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GetTaskAssistCodeGenerationResponse structure."""
-
     conversation_id: str
 
     code_generation_status: CodeGenerationStatus
@@ -2634,8 +2248,6 @@ class GetTaskAssistCodeGenerationResponse:
 
 @dataclass(kw_only=True, slots=True)
 class GetTestGenerationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GetTestGenerationRequest structure."""
-
     test_generation_job_group_name: str
 
     test_generation_job_id: str
@@ -2645,15 +2257,11 @@ class GetTestGenerationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class GetTestGenerationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GetTestGenerationResponse structure."""
-
     test_generation_job: TestGenerationJob | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class GetTransformationPlanRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GetTransformationPlanRequest structure."""
-
     transformation_job_id: str
 
     profile_arn: str | None = None
@@ -2661,15 +2269,11 @@ class GetTransformationPlanRequest:
 
 @dataclass(kw_only=True, slots=True)
 class GetTransformationPlanResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GetTransformationPlanResponse structure."""
-
     transformation_plan: TransformationPlan
 
 
 @dataclass(kw_only=True, slots=True)
 class GetTransformationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GetTransformationRequest structure."""
-
     transformation_job_id: str
 
     profile_arn: str | None = None
@@ -2677,28 +2281,22 @@ class GetTransformationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class GetTransformationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GetTransformationResponse structure."""
-
     transformation_job: TransformationJob
 
 
 @dataclass(kw_only=True, slots=True)
 class GetUsageLimitsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#GetUsageLimitsRequest structure."""
-
     profile_arn: str | None = None
 
-    origin: str | None = None
+    origin: Origin | str | None = None
 
-    resource_type: str | None = None
+    resource_type: ResourceType | str | None = None
 
     is_email_required: bool | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class GetUsageLimitsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#GetUsageLimitsResponse structure."""
-
     limits: list[UsageLimitList] | None = None
 
     next_date_reset: datetime | None = None
@@ -2720,15 +2318,13 @@ class GetUsageLimitsResponse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class IdeDiagnostic:
-    """The com.amazon.aws.codewhisperer.runtime#IdeDiagnostic structure."""
-
     range: Range | None = None
 
     source: str | None = None
 
-    severity: str | None = None
+    severity: DiagnosticSeverity | str | None = None
 
-    ide_diagnostic_type: str
+    ide_diagnostic_type: IdeDiagnosticType | str
 
     def __repr__(self) -> str:
         return redacted_repr(self, ("source",))
@@ -2736,8 +2332,6 @@ class IdeDiagnostic:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Import:
-    """The com.amazon.aws.codewhisperer.runtime#Import structure."""
-
     statement: str | None = None
 
     def __repr__(self) -> str:
@@ -2746,8 +2340,6 @@ class Import:
 
 @dataclass(kw_only=True, slots=True)
 class InlineChatEvent:
-    """The com.amazon.aws.codewhisperer.runtime#InlineChatEvent structure."""
-
     request_id: str
 
     timestamp: datetime
@@ -2766,7 +2358,7 @@ class InlineChatEvent:
 
     code_intent: bool | None = None
 
-    user_decision: str | None = None
+    user_decision: InlineChatUserDecision | str | None = None
 
     response_start_latency: float | None = None
 
@@ -2777,19 +2369,17 @@ class InlineChatEvent:
 
 @dataclass(kw_only=True, slots=True)
 class KiroChatMessageEvent:
-    """The com.amazon.aws.codewhisperer.runtime#KiroChatMessageEvent structure."""
-
     message_id: str
 
     conversation_id: str
 
-    origin: str
+    origin: Origin | str
 
     user_id: str
 
     date: str
 
-    subscription_tier: str | None = None
+    subscription_tier: KiroSubscriptionType | str | None = None
 
     overage_enabled: bool | None = None
 
@@ -2799,9 +2389,9 @@ class KiroChatMessageEvent:
 
     new_user: bool | None = None
 
-    chat_agent_mode: str | None = None
+    chat_agent_mode: ChatAgentMode | str | None = None
 
-    chat_autonomy_mode: str | None = None
+    chat_autonomy_mode: ChatAutonomyMode | str | None = None
 
     chat_message_duration: float | None = None
 
@@ -2814,19 +2404,17 @@ class KiroChatMessageEvent:
 
 @dataclass(kw_only=True, slots=True)
 class KiroEnterpriseTelemetryEvent:
-    """The com.amazon.aws.codewhisperer.runtime#KiroEnterpriseTelemetryEvent structure."""
-
     message_id: str
 
     conversation_id: str
 
-    origin: str
+    origin: Origin | str
 
     user_id: str
 
     date: str
 
-    subscription_tier: str | None = None
+    subscription_tier: KiroSubscriptionType | str | None = None
 
     overage_enabled: bool | None = None
 
@@ -2865,8 +2453,6 @@ class KiroEnterpriseTelemetryEvent:
 
 @dataclass(kw_only=True, slots=True)
 class ListAvailableCustomizationsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#ListAvailableCustomizationsRequest structure."""
-
     max_results: int | None = None
 
     next_token: str | None = None
@@ -2876,8 +2462,6 @@ class ListAvailableCustomizationsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ListAvailableCustomizationsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#ListAvailableCustomizationsResponse structure."""
-
     customizations: list[Customization]
 
     next_token: str | None = None
@@ -2885,9 +2469,7 @@ class ListAvailableCustomizationsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListAvailableModelsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#ListAvailableModelsRequest structure."""
-
-    origin: str
+    origin: Origin | str
 
     max_results: int | None = None
 
@@ -2895,13 +2477,11 @@ class ListAvailableModelsRequest:
 
     profile_arn: str | None = None
 
-    model_provider: str | None = None
+    model_provider: ModelProvider | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ListAvailableModelsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#ListAvailableModelsResponse structure."""
-
     models: list[Model]
 
     default_model: Model
@@ -2911,8 +2491,6 @@ class ListAvailableModelsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListAvailableProfilesRequest:
-    """The com.amazon.aws.codewhisperer.runtime#ListAvailableProfilesRequest structure."""
-
     max_results: int | None = None
 
     next_token: str | None = None
@@ -2920,8 +2498,6 @@ class ListAvailableProfilesRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ListAvailableProfilesResponse:
-    """The com.amazon.aws.codewhisperer.runtime#ListAvailableProfilesResponse structure."""
-
     profiles: list[Profile]
 
     next_token: str | None = None
@@ -2929,15 +2505,11 @@ class ListAvailableProfilesResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListAvailableSubscriptionsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#ListAvailableSubscriptionsRequest structure."""
-
     profile_arn: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ListAvailableSubscriptionsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#ListAvailableSubscriptionsResponse structure."""
-
     subscription_plans: list[SubscriptionPlan]
 
     disclaimer: list[str] | None = None
@@ -2945,21 +2517,17 @@ class ListAvailableSubscriptionsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListCodeAnalysisFindingsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#ListCodeAnalysisFindingsRequest structure."""
-
     job_id: str
 
     next_token: str | None = None
 
-    code_analysis_findings_schema: str
+    code_analysis_findings_schema: CodeAnalysisFindingsSchema | str
 
     profile_arn: str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ListCodeAnalysisFindingsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#ListCodeAnalysisFindingsResponse structure."""
-
     next_token: str | None = None
 
     code_analysis_findings: str
@@ -2970,8 +2538,6 @@ class ListCodeAnalysisFindingsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListEventsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#ListEventsRequest structure."""
-
     conversation_id: str
 
     max_results: int | None = None
@@ -2981,8 +2547,6 @@ class ListEventsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ListEventsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#ListEventsResponse structure."""
-
     conversation_id: str
 
     events: list[Event]
@@ -2992,8 +2556,6 @@ class ListEventsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListFeatureEvaluationsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#ListFeatureEvaluationsRequest structure."""
-
     user_context: UserContext
 
     profile_arn: str | None = None
@@ -3001,15 +2563,11 @@ class ListFeatureEvaluationsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ListFeatureEvaluationsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#ListFeatureEvaluationsResponse structure."""
-
     feature_evaluations: list[FeatureEvaluation]
 
 
 @dataclass(kw_only=True, slots=True)
 class ListUserMemoryEntriesInput:
-    """The com.amazon.aws.codewhisperer.runtime#ListUserMemoryEntriesInput structure."""
-
     max_results: int | None = None
 
     profile_arn: str | None = None
@@ -3019,8 +2577,6 @@ class ListUserMemoryEntriesInput:
 
 @dataclass(kw_only=True, slots=True)
 class ListUserMemoryEntriesOutput:
-    """The com.amazon.aws.codewhisperer.runtime#ListUserMemoryEntriesOutput structure."""
-
     memory_entries: list[MemoryEntry]
 
     next_token: str | None = None
@@ -3028,8 +2584,6 @@ class ListUserMemoryEntriesOutput:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ListWorkspaceMetadataRequest:
-    """The com.amazon.aws.codewhisperer.runtime#ListWorkspaceMetadataRequest structure."""
-
     workspace_root: str | None = None
 
     next_token: str | None = None
@@ -3044,8 +2598,6 @@ class ListWorkspaceMetadataRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ListWorkspaceMetadataResponse:
-    """The com.amazon.aws.codewhisperer.runtime#ListWorkspaceMetadataResponse structure."""
-
     workspaces: list[WorkspaceMetadata]
 
     next_token: str | None = None
@@ -3053,17 +2605,13 @@ class ListWorkspaceMetadataResponse:
 
 @dataclass(kw_only=True, slots=True)
 class MCPConfiguration:
-    """The com.amazon.aws.codewhisperer.runtime#MCPConfiguration structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
     mcp_registry_url: str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class MemoryEntry:
-    """The com.amazon.aws.codewhisperer.runtime#MemoryEntry structure."""
-
     id: str
 
     memory_entry_string: str
@@ -3076,9 +2624,7 @@ class MemoryEntry:
 
 @dataclass(kw_only=True, slots=True)
 class MemoryEntryMetadata:
-    """The com.amazon.aws.codewhisperer.runtime#MemoryEntryMetadata structure."""
-
-    origin: str
+    origin: Origin | str
 
     attributes: dict[str, list[str]] | None = None
 
@@ -3086,13 +2632,11 @@ class MemoryEntryMetadata:
 
     updated_at: datetime
 
-    memory_status: str | None = None
+    memory_status: MemoryStatus | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class MetricData:
-    """The com.amazon.aws.codewhisperer.runtime#MetricData structure."""
-
     metric_name: str
 
     metric_value: float
@@ -3106,8 +2650,6 @@ class MetricData:
 
 @dataclass(kw_only=True, slots=True)
 class Model:
-    """The com.amazon.aws.codewhisperer.runtime#Model structure."""
-
     model_id: str
 
     model_name: str | None = None
@@ -3120,24 +2662,20 @@ class Model:
 
     token_limits: TokenLimits | None = None
 
-    supported_input_types: list[str] | None = None
+    supported_input_types: list[InputType | str] | None = None
 
     prompt_caching: PromptCaching | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class NotificationsFeature:
-    """The com.amazon.aws.codewhisperer.runtime#NotificationsFeature structure."""
-
     feature: str
 
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class OidcClaimKeys:
-    """The com.amazon.aws.codewhisperer.runtime#OidcClaimKeys structure."""
-
     token_id_claim_key: str
 
     user_id_claim_key: str
@@ -3150,8 +2688,6 @@ class OidcClaimKeys:
 
 @dataclass(kw_only=True, slots=True)
 class OptInFeatures:
-    """The com.amazon.aws.codewhisperer.runtime#OptInFeatures structure."""
-
     prompt_logging: PromptLogging | None = None
 
     by_user_analytics: ByUserAnalytics | None = None
@@ -3173,17 +2709,13 @@ class OptInFeatures:
 
 @dataclass(kw_only=True, slots=True)
 class OverageConfiguration:
-    """The com.amazon.aws.codewhisperer.runtime#OverageConfiguration structure."""
-
-    overage_status: str
+    overage_status: OverageStatus | str
 
     overage_limit: int | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class PackageInfo:
-    """The com.amazon.aws.codewhisperer.runtime#PackageInfo structure."""
-
     execution_command: str | None = None
 
     build_command: str | None = None
@@ -3207,24 +2739,18 @@ class PackageInfo:
 
 @dataclass(kw_only=True, slots=True)
 class PreviousEditorStateMetadata:
-    """The com.amazon.aws.codewhisperer.runtime#PreviousEditorStateMetadata structure."""
-
     time_offset: int
 
 
 @dataclass(kw_only=True, slots=True)
 class PricingInfo:
-    """The com.amazon.aws.codewhisperer.runtime#PricingInfo structure."""
-
     amount: float
 
-    currency: str
+    currency: Currency | str
 
 
 @dataclass(kw_only=True, slots=True)
 class Profile:
-    """The com.amazon.aws.codewhisperer.runtime#Profile structure."""
-
     arn: str
 
     identity_details: IdentityDetails | None = None
@@ -3237,19 +2763,19 @@ class Profile:
 
     kms_key_arn: str | None = None
 
-    active_functionalities: list[str] | None = None
+    active_functionalities: list[FunctionalityName | str] | None = None
 
-    status: str | None = None
+    status: ProfileStatus | str | None = None
 
     error_details: str | None = None
 
     resource_policy: ResourcePolicy | None = None
 
-    profile_type: str | None = None
+    profile_type: ProfileType | str | None = None
 
     opt_in_features: OptInFeatures | None = None
 
-    opt_in_features_type: str | None = None
+    opt_in_features_type: OptInFeaturesType | str | None = None
 
     permission_update_required: bool | None = None
 
@@ -3258,17 +2784,15 @@ class Profile:
 
 @dataclass(kw_only=True, slots=True)
 class ProfileInfo:
-    """The com.amazon.aws.codewhisperer.runtime#ProfileInfo structure."""
-
     arn: str
 
     profile_name: str | None = None
 
     description: str | None = None
 
-    status: str | None = None
+    status: ProfileStatus | str | None = None
 
-    profile_type: str | None = None
+    profile_type: ProfileType | str | None = None
 
     opt_in_features: OptInFeatures | None = None
 
@@ -3277,8 +2801,6 @@ class ProfileInfo:
 
 @dataclass(kw_only=True, slots=True)
 class PromptCaching:
-    """The com.amazon.aws.codewhisperer.runtime#PromptCaching structure."""
-
     supports_prompt_caching: bool
 
     minimum_tokens_per_cache_checkpoint: int | None = None
@@ -3288,17 +2810,13 @@ class PromptCaching:
 
 @dataclass(kw_only=True, slots=True)
 class PromptLogging:
-    """The com.amazon.aws.codewhisperer.runtime#PromptLogging structure."""
-
     s3_uri: str
 
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True)
 class PushTelemetryEventRequest:
-    """The com.amazon.aws.codewhisperer.runtime#PushTelemetryEventRequest structure."""
-
     client_token: str | None = None
 
     event_type: str
@@ -3308,45 +2826,35 @@ class PushTelemetryEventRequest:
 
 @dataclass(kw_only=True, slots=True)
 class PushTelemetryEventResponse:
-    """The com.amazon.aws.codewhisperer.runtime#PushTelemetryEventResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class ReferenceTrackerConfiguration:
-    """The com.amazon.aws.codewhisperer.runtime#ReferenceTrackerConfiguration structure."""
-
-    recommendations_with_references: str
+    recommendations_with_references: RecommendationsWithReferencesPreference | str
 
 
 @dataclass(kw_only=True, slots=True)
 class ResourcePolicy:
-    """The com.amazon.aws.codewhisperer.runtime#ResourcePolicy structure."""
-
-    effect: str
+    effect: ResourcePolicyEffect | str
 
 
 @dataclass(kw_only=True, slots=True)
 class ResumeTransformationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#ResumeTransformationRequest structure."""
-
     transformation_job_id: str
 
-    user_action_status: str | None = None
+    user_action_status: TransformationUserActionStatus | str | None = None
 
     profile_arn: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ResumeTransformationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#ResumeTransformationResponse structure."""
-
-    transformation_status: str
+    transformation_status: TransformationStatus | str
 
 
 @dataclass(kw_only=True, slots=True)
 class Retrieval:
-    """The com.amazon.aws.codewhisperer.runtime#Retrieval structure."""
-
     score: float | None = None
 
     content: str
@@ -3360,8 +2868,6 @@ class Retrieval:
 
 @dataclass(kw_only=True, slots=True)
 class SSOIdentityDetails:
-    """The com.amazon.aws.codewhisperer.runtime#SSOIdentityDetails structure."""
-
     instance_arn: str
 
     oidc_client_id: str
@@ -3371,13 +2877,11 @@ class SSOIdentityDetails:
 
 @dataclass(kw_only=True, slots=True)
 class SendTelemetryEventRequest:
-    """The com.amazon.aws.codewhisperer.runtime#SendTelemetryEventRequest structure."""
-
     client_token: str | None = None
 
     telemetry_event: TelemetryEvent
 
-    opt_out_preference: str | None = None
+    opt_out_preference: OptOutPreference | str | None = None
 
     user_context: UserContext | None = None
 
@@ -3388,13 +2892,11 @@ class SendTelemetryEventRequest:
 
 @dataclass(kw_only=True, slots=True)
 class SendTelemetryEventResponse:
-    """The com.amazon.aws.codewhisperer.runtime#SendTelemetryEventResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class SetUserPreferenceRequest:
-    """The com.amazon.aws.codewhisperer.runtime#SetUserPreferenceRequest structure."""
-
     overage_configuration: OverageConfiguration | None = None
 
     profile_arn: str | None = None
@@ -3402,20 +2904,18 @@ class SetUserPreferenceRequest:
 
 @dataclass(kw_only=True, slots=True)
 class SetUserPreferenceResponse:
-    """The com.amazon.aws.codewhisperer.runtime#SetUserPreferenceResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class StartCodeAnalysisRequest:
-    """The com.amazon.aws.codewhisperer.runtime#StartCodeAnalysisRequest structure."""
-
     artifacts: dict[str, str] | None = None
 
     programming_language: ProgrammingLanguage
 
     client_token: str | None = None
 
-    scope: str | None = None
+    scope: CodeAnalysisScope | str | None = None
 
     code_scan_name: str | None = None
 
@@ -3425,16 +2925,14 @@ class StartCodeAnalysisRequest:
 
     language_model_id: str | None = None
 
-    client_type: str | None = None
+    client_type: Origin | str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class StartCodeAnalysisResponse:
-    """The com.amazon.aws.codewhisperer.runtime#StartCodeAnalysisResponse structure."""
-
     job_id: str
 
-    status: str
+    status: CodeAnalysisStatus | str
 
     error_message: str | None = None
 
@@ -3444,8 +2942,6 @@ class StartCodeAnalysisResponse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class StartCodeFixJobRequest:
-    """The com.amazon.aws.codewhisperer.runtime#StartCodeFixJobRequest structure."""
-
     snippet_range: Range
 
     upload_id: str
@@ -3466,17 +2962,13 @@ class StartCodeFixJobRequest:
 
 @dataclass(kw_only=True, slots=True)
 class StartCodeFixJobResponse:
-    """The com.amazon.aws.codewhisperer.runtime#StartCodeFixJobResponse structure."""
-
     job_id: str | None = None
 
-    status: str | None = None
+    status: CodeFixJobStatus | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class StartTaskAssistCodeGenerationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#StartTaskAssistCodeGenerationRequest structure."""
-
     conversation_state: ConversationState
 
     workspace_state: WorkspaceState
@@ -3487,7 +2979,7 @@ class StartTaskAssistCodeGenerationRequest:
 
     current_code_generation_id: str | None = None
 
-    intent: str | None = None
+    intent: Intent | str | None = None
 
     intent_context: IntentContext | None = None
 
@@ -3496,8 +2988,6 @@ class StartTaskAssistCodeGenerationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class StartTaskAssistCodeGenerationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#StartTaskAssistCodeGenerationResponse structure."""
-
     conversation_id: str
 
     code_generation_id: str
@@ -3505,8 +2995,6 @@ class StartTaskAssistCodeGenerationResponse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class StartTestGenerationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#StartTestGenerationRequest structure."""
-
     upload_id: str
 
     target_code_list: list[TargetCode] | None = None
@@ -3527,15 +3015,11 @@ class StartTestGenerationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class StartTestGenerationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#StartTestGenerationResponse structure."""
-
     test_generation_job: TestGenerationJob | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class StartTransformationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#StartTransformationRequest structure."""
-
     workspace_state: WorkspaceState
 
     transformation_spec: TransformationSpec
@@ -3545,15 +3029,11 @@ class StartTransformationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class StartTransformationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#StartTransformationResponse structure."""
-
     transformation_job_id: str
 
 
 @dataclass(kw_only=True, slots=True)
 class StopTransformationRequest:
-    """The com.amazon.aws.codewhisperer.runtime#StopTransformationRequest structure."""
-
     transformation_job_id: str
 
     profile_arn: str | None = None
@@ -3561,43 +3041,35 @@ class StopTransformationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class StopTransformationResponse:
-    """The com.amazon.aws.codewhisperer.runtime#StopTransformationResponse structure."""
-
-    transformation_status: str
+    transformation_status: TransformationStatus | str
 
 
 @dataclass(kw_only=True, slots=True)
 class SubscriptionInfo:
-    """The com.amazon.aws.codewhisperer.runtime#SubscriptionInfo structure."""
+    type: SubscriptionType | str
 
-    type: str
+    upgrade_capability: UpgradeCapability | str
 
-    upgrade_capability: str
+    overage_capability: OverageCapability | str
 
-    overage_capability: str
-
-    subscription_management_target: str
+    subscription_management_target: SubscriptionManagementTarget | str
 
     subscription_title: str
 
 
 @dataclass(kw_only=True, slots=True)
 class SubscriptionPlan:
-    """The com.amazon.aws.codewhisperer.runtime#SubscriptionPlan structure."""
-
-    name: str
+    name: SubscriptionName | str
 
     pricing: PricingInfo
 
     description: SubscriptionPlanDescription | None = None
 
-    q_subscription_type: str | None = None
+    q_subscription_type: SubscriptionType | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class SubscriptionPlanDescription:
-    """The com.amazon.aws.codewhisperer.runtime#SubscriptionPlanDescription structure."""
-
     title: str | None = None
 
     feature_header: str | None = None
@@ -3609,8 +3081,6 @@ class SubscriptionPlanDescription:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class SuggestedFix:
-    """The com.amazon.aws.codewhisperer.runtime#SuggestedFix structure."""
-
     code_diff: str | None = None
 
     description: str | None = None
@@ -3623,13 +3093,11 @@ class SuggestedFix:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class SupplementalContext:
-    """The com.amazon.aws.codewhisperer.runtime#SupplementalContext structure."""
-
     file_path: str
 
     content: str
 
-    type: str | None = None
+    type: SupplementalContextType | str | None = None
 
     metadata: SupplementalContextMetadata | None = None
 
@@ -3639,8 +3107,6 @@ class SupplementalContext:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TargetCode:
-    """The com.amazon.aws.codewhisperer.runtime#TargetCode structure."""
-
     relative_target_path: str
 
     target_line_range_list: list[Range] | None = None
@@ -3651,8 +3117,6 @@ class TargetCode:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TargetFileInfo:
-    """The com.amazon.aws.codewhisperer.runtime#TargetFileInfo structure."""
-
     file_path: str | None = None
 
     test_file_path: str | None = None
@@ -3673,8 +3137,6 @@ class TargetFileInfo:
 
 @dataclass(kw_only=True, slots=True)
 class TaskAssistPlanStep:
-    """The com.amazon.aws.codewhisperer.runtime#TaskAssistPlanStep structure."""
-
     file_path: str
 
     description: str
@@ -3683,21 +3145,17 @@ class TaskAssistPlanStep:
 
     end_line: int | None = None
 
-    action: str | None = None
+    action: TaskAssistPlanStepAction | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class TaskAssistPlanningUploadContext:
-    """The com.amazon.aws.codewhisperer.runtime#TaskAssistPlanningUploadContext structure."""
-
     conversation_id: str
 
 
 @dataclass(kw_only=True, slots=True)
 class TerminalUserInteractionEvent:
-    """The com.amazon.aws.codewhisperer.runtime#TerminalUserInteractionEvent structure."""
-
-    terminal_user_interaction_event_type: str | None = None
+    terminal_user_interaction_event_type: TerminalUserInteractionEventType | str | None = None
 
     terminal: str | None = None
 
@@ -3718,15 +3176,13 @@ class TerminalUserInteractionEvent:
 
 @dataclass(kw_only=True, slots=True)
 class TestGenerationEvent:
-    """The com.amazon.aws.codewhisperer.runtime#TestGenerationEvent structure."""
-
     job_id: str
 
     group_name: str
 
     timestamp: datetime | None = None
 
-    ide_category: str | None = None
+    ide_category: IdeCategory | str | None = None
 
     programming_language: ProgrammingLanguage | None = None
 
@@ -3745,13 +3201,11 @@ class TestGenerationEvent:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TestGenerationJob:
-    """The com.amazon.aws.codewhisperer.runtime#TestGenerationJob structure."""
-
     test_generation_job_id: str
 
     test_generation_job_group_name: str
 
-    status: str
+    status: TestGenerationJobStatus | str
 
     short_answer: str | None = None
 
@@ -3773,8 +3227,6 @@ class TestGenerationJob:
 
 @dataclass(kw_only=True, slots=True)
 class TokenLimits:
-    """The com.amazon.aws.codewhisperer.runtime#TokenLimits structure."""
-
     max_input_tokens: int | None = None
 
     max_output_tokens: int | None = None
@@ -3782,8 +3234,6 @@ class TokenLimits:
 
 @dataclass(kw_only=True, slots=True)
 class TotalUsage:
-    """The com.amazon.aws.codewhisperer.runtime#TotalUsage structure."""
-
     max_overage_limit: float | None = None
 
     overage_limit: float | None = None
@@ -3793,13 +3243,11 @@ class TotalUsage:
 
 @dataclass(kw_only=True, slots=True)
 class TransformEvent:
-    """The com.amazon.aws.codewhisperer.runtime#TransformEvent structure."""
-
     job_id: str
 
     timestamp: datetime | None = None
 
-    ide_category: str | None = None
+    ide_category: IdeCategory | str | None = None
 
     programming_language: ProgrammingLanguage | None = None
 
@@ -3812,22 +3260,18 @@ class TransformEvent:
 
 @dataclass(kw_only=True, slots=True)
 class TransformationDownloadArtifact:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationDownloadArtifact structure."""
-
-    download_artifact_type: str | None = None
+    download_artifact_type: TransformationDownloadArtifactType | str | None = None
 
     download_artifact_id: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class TransformationJob:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationJob structure."""
-
     job_id: str | None = None
 
     transformation_spec: TransformationSpec | None = None
 
-    status: str | None = None
+    status: TransformationStatus | str | None = None
 
     reason: str | None = None
 
@@ -3840,25 +3284,19 @@ class TransformationJob:
 
 @dataclass(kw_only=True, slots=True)
 class TransformationPlan:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationPlan structure."""
-
     transformation_steps: list[TransformationStep]
 
 
 @dataclass(kw_only=True, slots=True)
 class TransformationPlatformConfig:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationPlatformConfig structure."""
-
-    operating_system_family: str | None = None
+    operating_system_family: TransformationOperatingSystemFamily | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class TransformationProgressUpdate:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationProgressUpdate structure."""
-
     name: str
 
-    status: str
+    status: TransformationProgressUpdateStatus | str
 
     description: str | None = None
 
@@ -3871,9 +3309,7 @@ class TransformationProgressUpdate:
 
 @dataclass(kw_only=True, slots=True)
 class TransformationProjectState:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationProjectState structure."""
-
-    language: str | None = None
+    language: TransformationLanguage | str | None = None
 
     runtime_env: TransformationRuntimeEnv | None = None
 
@@ -3884,18 +3320,14 @@ class TransformationProjectState:
 
 @dataclass(kw_only=True, slots=True)
 class TransformationSourceCodeArtifactDescriptor:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationSourceCodeArtifactDescriptor structure."""
-
-    languages: list[str] | None = None
+    languages: list[TransformationLanguage | str] | None = None
 
     runtime_env: TransformationRuntimeEnv | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class TransformationSpec:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationSpec structure."""
-
-    transformation_type: str | None = None
+    transformation_type: TransformationType | str | None = None
 
     source: TransformationProjectState | None = None
 
@@ -3904,15 +3336,13 @@ class TransformationSpec:
 
 @dataclass(kw_only=True, slots=True)
 class TransformationStep:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationStep structure."""
-
     id: str
 
     name: str
 
     description: str
 
-    status: str
+    status: TransformationStepStatus | str
 
     progress_updates: list[TransformationProgressUpdate] | None = None
 
@@ -3923,24 +3353,20 @@ class TransformationStep:
 
 @dataclass(kw_only=True, slots=True)
 class TransformationUploadContext:
-    """The com.amazon.aws.codewhisperer.runtime#TransformationUploadContext structure."""
-
     job_id: str
 
-    upload_artifact_type: str
+    upload_artifact_type: TransformationUploadArtifactType | str
 
 
 @dataclass(kw_only=True, slots=True)
 class UpdateUsageLimitsRequest:
-    """The com.amazon.aws.codewhisperer.runtime#UpdateUsageLimitsRequest structure."""
-
     account_id: str
 
     accountless_user_id: str | None = None
 
     directory_id: str | None = None
 
-    feature_type: str
+    feature_type: UsageLimitType | str
 
     requested_limit: int
 
@@ -3951,9 +3377,7 @@ class UpdateUsageLimitsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class UpdateUsageLimitsResponse:
-    """The com.amazon.aws.codewhisperer.runtime#UpdateUsageLimitsResponse structure."""
-
-    status: str
+    status: UsageLimitUpdateRequestStatus | str
 
     approved_limit: int | None = None
 
@@ -3962,9 +3386,7 @@ class UpdateUsageLimitsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class UsageBreakdown:
-    """The com.amazon.aws.codewhisperer.runtime#UsageBreakdown structure."""
-
-    resource_type: str | None = None
+    resource_type: ResourceType | str | None = None
 
     display_name: str | None = None
 
@@ -3986,7 +3408,7 @@ class UsageBreakdown:
 
     overage_charges: float
 
-    currency: str
+    currency: Currency | str
 
     overage_rate: float | None = None
 
@@ -4003,9 +3425,7 @@ class UsageBreakdown:
 
 @dataclass(kw_only=True, slots=True)
 class UsageLimitList:
-    """The com.amazon.aws.codewhisperer.runtime#UsageLimitList structure."""
-
-    type: str
+    type: UsageLimitType | str
 
     current_usage: int
 
@@ -4016,11 +3436,9 @@ class UsageLimitList:
 
 @dataclass(kw_only=True, slots=True)
 class UserContext:
-    """The com.amazon.aws.codewhisperer.runtime#UserContext structure."""
+    ide_category: IdeCategory | str
 
-    ide_category: str
-
-    operating_system: str
+    operating_system: OperatingSystem | str
 
     product: str
 
@@ -4035,8 +3453,6 @@ class UserContext:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class UserInfo:
-    """The com.amazon.aws.codewhisperer.runtime#UserInfo structure."""
-
     user_id: str
 
     email: str
@@ -4047,8 +3463,6 @@ class UserInfo:
 
 @dataclass(kw_only=True, slots=True)
 class UserModificationEvent:
-    """The com.amazon.aws.codewhisperer.runtime#UserModificationEvent structure."""
-
     session_id: str
 
     request_id: str
@@ -4072,8 +3486,6 @@ class UserModificationEvent:
 
 @dataclass(kw_only=True, slots=True)
 class UserTriggerDecisionEvent:
-    """The com.amazon.aws.codewhisperer.runtime#UserTriggerDecisionEvent structure."""
-
     session_id: str
 
     request_id: str
@@ -4082,9 +3494,9 @@ class UserTriggerDecisionEvent:
 
     programming_language: ProgrammingLanguage
 
-    completion_type: str
+    completion_type: CompletionType | str
 
-    suggestion_state: str
+    suggestion_state: SuggestionState | str
 
     recommendation_latency_milliseconds: float
 
@@ -4112,29 +3524,23 @@ class UserTriggerDecisionEvent:
 
     streak_length: int = 0
 
-    suggestion_type: str | None = None
+    suggestion_type: SuggestionType | str | None = None
 
-    user_decision_reason: str | None = None
+    user_decision_reason: UserDecisionReason | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class WebTools:
-    """The com.amazon.aws.codewhisperer.runtime#WebTools structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True)
 class WorkspaceContext:
-    """The com.amazon.aws.codewhisperer.runtime#WorkspaceContext structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class WorkspaceContextUploadContext:
-    """The com.amazon.aws.codewhisperer.runtime#WorkspaceContextUploadContext structure."""
-
     workspace_id: str
 
     relative_path: str
@@ -4147,11 +3553,9 @@ class WorkspaceContextUploadContext:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class WorkspaceMetadata:
-    """The com.amazon.aws.codewhisperer.runtime#WorkspaceMetadata structure."""
-
     workspace_id: str
 
-    workspace_status: str
+    workspace_status: WorkspaceStatus | str
 
     environment_address: str | None = None
 
@@ -4162,15 +3566,11 @@ class WorkspaceMetadata:
 
 
 class ChatMessageAssistantResponseMessage(UnionVariant[AssistantResponseMessage]):
-    """The `assistantResponseMessage` member of ChatMessage."""
-
     __slots__ = ()
     member_name = "assistantResponseMessage"
 
 
 class ChatMessageUserInputMessage(UnionVariant[UserInputMessage]):
-    """The `userInputMessage` member of ChatMessage."""
-
     __slots__ = ()
     member_name = "userInputMessage"
 
@@ -4181,16 +3581,17 @@ class ChatMessageUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class CursorStatePosition(UnionVariant[Position]):
-    """The `position` member of CursorState."""
+ChatMessage: TypeAlias = (
+    ChatMessageAssistantResponseMessage | ChatMessageUserInputMessage | ChatMessageUnknown
+)
 
+
+class CursorStatePosition(UnionVariant[Position]):
     __slots__ = ()
     member_name = "position"
 
 
 class CursorStateRange(UnionVariant[Range]):
-    """The `range` member of CursorState."""
-
     __slots__ = ()
     member_name = "range"
 
@@ -4201,16 +3602,15 @@ class CursorStateUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class DiagnosticRuntimeDiagnostic(UnionVariant[RuntimeDiagnostic]):
-    """The `runtimeDiagnostic` member of Diagnostic."""
+CursorState: TypeAlias = CursorStatePosition | CursorStateRange | CursorStateUnknown
 
+
+class DiagnosticRuntimeDiagnostic(UnionVariant[RuntimeDiagnostic]):
     __slots__ = ()
     member_name = "runtimeDiagnostic"
 
 
 class DiagnosticTextDocumentDiagnostic(UnionVariant[TextDocumentDiagnostic]):
-    """The `textDocumentDiagnostic` member of Diagnostic."""
-
     __slots__ = ()
     member_name = "textDocumentDiagnostic"
 
@@ -4221,9 +3621,12 @@ class DiagnosticUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class DocumentSourceBytes(UnionVariant[bytes]):
-    """The `bytes` member of DocumentSource."""
+Diagnostic: TypeAlias = (
+    DiagnosticRuntimeDiagnostic | DiagnosticTextDocumentDiagnostic | DiagnosticUnknown
+)
 
+
+class DocumentSourceBytes(UnionVariant[bytes]):
     __slots__ = ()
     member_name = "bytes"
 
@@ -4234,9 +3637,10 @@ class DocumentSourceUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class ImageSourceBytes(UnionVariant[bytes]):
-    """The `bytes` member of ImageSource."""
+DocumentSource: TypeAlias = DocumentSourceBytes | DocumentSourceUnknown
 
+
+class ImageSourceBytes(UnionVariant[bytes]):
     __slots__ = ()
     member_name = "bytes"
 
@@ -4247,16 +3651,15 @@ class ImageSourceUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class ReasoningContentReasoningText(UnionVariant[ReasoningText]):
-    """The `reasoningText` member of ReasoningContent."""
+ImageSource: TypeAlias = ImageSourceBytes | ImageSourceUnknown
 
+
+class ReasoningContentReasoningText(UnionVariant[ReasoningText]):
     __slots__ = ()
     member_name = "reasoningText"
 
 
 class ReasoningContentRedactedContent(UnionVariant[bytes]):
-    """The `redactedContent` member of ReasoningContent."""
-
     __slots__ = ()
     member_name = "redactedContent"
 
@@ -4267,16 +3670,17 @@ class ReasoningContentUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class ToolCachePoint(UnionVariant[CachePoint]):
-    """The `cachePoint` member of Tool."""
+ReasoningContent: TypeAlias = (
+    ReasoningContentReasoningText | ReasoningContentRedactedContent | ReasoningContentUnknown
+)
 
+
+class ToolCachePoint(UnionVariant[CachePoint]):
     __slots__ = ()
     member_name = "cachePoint"
 
 
 class ToolToolSpecification(UnionVariant[ToolSpecification]):
-    """The `toolSpecification` member of Tool."""
-
     __slots__ = ()
     member_name = "toolSpecification"
 
@@ -4287,17 +3691,16 @@ class ToolUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class ToolResultContentBlockJson(UnionVariant[Document]):
-    """The `json` member of ToolResultContentBlock."""
+Tool: TypeAlias = ToolCachePoint | ToolToolSpecification | ToolUnknown
 
+
+class ToolResultContentBlockJson(UnionVariant[Document]):
     __slots__ = ()
     member_name = "json"
     sensitive = True
 
 
 class ToolResultContentBlockText(UnionVariant[str]):
-    """The `text` member of ToolResultContentBlock."""
-
     __slots__ = ()
     member_name = "text"
     sensitive = True
@@ -4309,30 +3712,27 @@ class ToolResultContentBlockUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class FeatureValueBoolValue(UnionVariant[bool]):
-    """The `boolValue` member of FeatureValue."""
+ToolResultContentBlock: TypeAlias = (
+    ToolResultContentBlockJson | ToolResultContentBlockText | ToolResultContentBlockUnknown
+)
 
+
+class FeatureValueBoolValue(UnionVariant[bool]):
     __slots__ = ()
     member_name = "boolValue"
 
 
 class FeatureValueDoubleValue(UnionVariant[float]):
-    """The `doubleValue` member of FeatureValue."""
-
     __slots__ = ()
     member_name = "doubleValue"
 
 
 class FeatureValueLongValue(UnionVariant[int]):
-    """The `longValue` member of FeatureValue."""
-
     __slots__ = ()
     member_name = "longValue"
 
 
 class FeatureValueStringValue(UnionVariant[str]):
-    """The `stringValue` member of FeatureValue."""
-
     __slots__ = ()
     member_name = "stringValue"
 
@@ -4341,370 +3741,6 @@ class FeatureValueUnknown(UnknownUnionMember):
     """A member of FeatureValue this client does not know yet: its tag and raw value."""
 
     __slots__ = ()
-
-
-class IdentityDetailsExternalIdentityDetails(UnionVariant[ExternalIdentityDetails]):
-    """The `externalIdentityDetails` member of IdentityDetails."""
-
-    __slots__ = ()
-    member_name = "externalIdentityDetails"
-
-
-class IdentityDetailsSsoIdentityDetails(UnionVariant[SSOIdentityDetails]):
-    """The `ssoIdentityDetails` member of IdentityDetails."""
-
-    __slots__ = ()
-    member_name = "ssoIdentityDetails"
-
-
-class IdentityDetailsUnknown(UnknownUnionMember):
-    """A member of IdentityDetails this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class IntentContextDocumentation(UnionVariant[DocumentationIntentContext]):
-    """The `documentation` member of IntentContext."""
-
-    __slots__ = ()
-    member_name = "documentation"
-
-
-class IntentContextUnknown(UnknownUnionMember):
-    """A member of IntentContext this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class PredictionCompletion(UnionVariant[Completion]):
-    """The `completion` member of Prediction."""
-
-    __slots__ = ()
-    member_name = "completion"
-
-
-class PredictionEdit(UnionVariant[Edit]):
-    """The `edit` member of Prediction."""
-
-    __slots__ = ()
-    member_name = "edit"
-
-
-class PredictionUnknown(UnknownUnionMember):
-    """A member of Prediction this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class SupplementalContextMetadataPreviousEditorStateMetadata(
-    UnionVariant[PreviousEditorStateMetadata]
-):
-    """The `previousEditorStateMetadata` member of SupplementalContextMetadata."""
-
-    __slots__ = ()
-    member_name = "previousEditorStateMetadata"
-
-
-class SupplementalContextMetadataUnknown(UnknownUnionMember):
-    """A member of SupplementalContextMetadata this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class TelemetryEventChatAddMessageEvent(UnionVariant[ChatAddMessageEvent]):
-    """The `chatAddMessageEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "chatAddMessageEvent"
-
-
-class TelemetryEventChatInteractWithMessageEvent(UnionVariant[ChatInteractWithMessageEvent]):
-    """The `chatInteractWithMessageEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "chatInteractWithMessageEvent"
-
-
-class TelemetryEventChatUserModificationEvent(UnionVariant[ChatUserModificationEvent]):
-    """The `chatUserModificationEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "chatUserModificationEvent"
-
-
-class TelemetryEventCodeCoverageEvent(UnionVariant[CodeCoverageEvent]):
-    """The `codeCoverageEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "codeCoverageEvent"
-
-
-class TelemetryEventCodeFixAcceptanceEvent(UnionVariant[CodeFixAcceptanceEvent]):
-    """The `codeFixAcceptanceEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "codeFixAcceptanceEvent"
-
-
-class TelemetryEventCodeFixGenerationEvent(UnionVariant[CodeFixGenerationEvent]):
-    """The `codeFixGenerationEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "codeFixGenerationEvent"
-
-
-class TelemetryEventCodeScanEvent(UnionVariant[CodeScanEvent]):
-    """The `codeScanEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "codeScanEvent"
-
-
-class TelemetryEventCodeScanFailedEvent(UnionVariant[CodeScanFailedEvent]):
-    """The `codeScanFailedEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "codeScanFailedEvent"
-
-
-class TelemetryEventCodeScanRemediationsEvent(UnionVariant[CodeScanRemediationsEvent]):
-    """The `codeScanRemediationsEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "codeScanRemediationsEvent"
-
-
-class TelemetryEventCodeScanSucceededEvent(UnionVariant[CodeScanSucceededEvent]):
-    """The `codeScanSucceededEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "codeScanSucceededEvent"
-
-
-class TelemetryEventDocGenerationEvent(UnionVariant[DocGenerationEvent]):
-    """The `docGenerationEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "docGenerationEvent"
-
-
-class TelemetryEventDocV2AcceptanceEvent(UnionVariant[DocV2AcceptanceEvent]):
-    """The `docV2AcceptanceEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "docV2AcceptanceEvent"
-
-
-class TelemetryEventDocV2GenerationEvent(UnionVariant[DocV2GenerationEvent]):
-    """The `docV2GenerationEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "docV2GenerationEvent"
-
-
-class TelemetryEventFeatureDevCodeAcceptanceEvent(UnionVariant[FeatureDevCodeAcceptanceEvent]):
-    """The `featureDevCodeAcceptanceEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "featureDevCodeAcceptanceEvent"
-
-
-class TelemetryEventFeatureDevCodeGenerationEvent(UnionVariant[FeatureDevCodeGenerationEvent]):
-    """The `featureDevCodeGenerationEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "featureDevCodeGenerationEvent"
-
-
-class TelemetryEventFeatureDevEvent(UnionVariant[FeatureDevEvent]):
-    """The `featureDevEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "featureDevEvent"
-
-
-class TelemetryEventInlineChatEvent(UnionVariant[InlineChatEvent]):
-    """The `inlineChatEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "inlineChatEvent"
-
-
-class TelemetryEventKiroChatMessageEvent(UnionVariant[KiroChatMessageEvent]):
-    """The `kiroChatMessageEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "kiroChatMessageEvent"
-
-
-class TelemetryEventKiroEnterpriseTelemetryEvent(UnionVariant[KiroEnterpriseTelemetryEvent]):
-    """The `kiroEnterpriseTelemetryEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "kiroEnterpriseTelemetryEvent"
-
-
-class TelemetryEventMetricData(UnionVariant[MetricData]):
-    """The `metricData` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "metricData"
-
-
-class TelemetryEventTerminalUserInteractionEvent(UnionVariant[TerminalUserInteractionEvent]):
-    """The `terminalUserInteractionEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "terminalUserInteractionEvent"
-
-
-class TelemetryEventTestGenerationEvent(UnionVariant[TestGenerationEvent]):
-    """The `testGenerationEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "testGenerationEvent"
-
-
-class TelemetryEventTransformEvent(UnionVariant[TransformEvent]):
-    """The `transformEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "transformEvent"
-
-
-class TelemetryEventUserModificationEvent(UnionVariant[UserModificationEvent]):
-    """The `userModificationEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "userModificationEvent"
-
-
-class TelemetryEventUserTriggerDecisionEvent(UnionVariant[UserTriggerDecisionEvent]):
-    """The `userTriggerDecisionEvent` member of TelemetryEvent."""
-
-    __slots__ = ()
-    member_name = "userTriggerDecisionEvent"
-
-
-class TelemetryEventUnknown(UnknownUnionMember):
-    """A member of TelemetryEvent this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class TransformationProjectArtifactDescriptorSourceCodeArtifact(
-    UnionVariant[TransformationSourceCodeArtifactDescriptor]
-):
-    """The `sourceCodeArtifact` member of TransformationProjectArtifactDescriptor."""
-
-    __slots__ = ()
-    member_name = "sourceCodeArtifact"
-
-
-class TransformationProjectArtifactDescriptorUnknown(UnknownUnionMember):
-    """A member of TransformationProjectArtifactDescriptor this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class TransformationRuntimeEnvDotNet(UnionVariant[str]):
-    """The `dotNet` member of TransformationRuntimeEnv."""
-
-    __slots__ = ()
-    member_name = "dotNet"
-
-
-class TransformationRuntimeEnvJava(UnionVariant[str]):
-    """The `java` member of TransformationRuntimeEnv."""
-
-    __slots__ = ()
-    member_name = "java"
-
-
-class TransformationRuntimeEnvMainframe(UnionVariant[str]):
-    """The `mainframe` member of TransformationRuntimeEnv."""
-
-    __slots__ = ()
-    member_name = "mainframe"
-
-
-class TransformationRuntimeEnvUnknown(UnknownUnionMember):
-    """A member of TransformationRuntimeEnv this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class UploadContextCodeAnalysisUploadContext(UnionVariant[CodeAnalysisUploadContext]):
-    """The `codeAnalysisUploadContext` member of UploadContext."""
-
-    __slots__ = ()
-    member_name = "codeAnalysisUploadContext"
-
-
-class UploadContextCodeFixUploadContext(UnionVariant[CodeFixUploadContext]):
-    """The `codeFixUploadContext` member of UploadContext."""
-
-    __slots__ = ()
-    member_name = "codeFixUploadContext"
-
-
-class UploadContextTaskAssistPlanningUploadContext(UnionVariant[TaskAssistPlanningUploadContext]):
-    """The `taskAssistPlanningUploadContext` member of UploadContext."""
-
-    __slots__ = ()
-    member_name = "taskAssistPlanningUploadContext"
-
-
-class UploadContextTransformationUploadContext(UnionVariant[TransformationUploadContext]):
-    """The `transformationUploadContext` member of UploadContext."""
-
-    __slots__ = ()
-    member_name = "transformationUploadContext"
-
-
-class UploadContextWorkspaceContextUploadContext(UnionVariant[WorkspaceContextUploadContext]):
-    """The `workspaceContextUploadContext` member of UploadContext."""
-
-    __slots__ = ()
-    member_name = "workspaceContextUploadContext"
-
-
-class UploadContextUnknown(UnknownUnionMember):
-    """A member of UploadContext this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-ChatMessage: TypeAlias = (
-    ChatMessageAssistantResponseMessage | ChatMessageUserInputMessage | ChatMessageUnknown
-)
-
-
-CursorState: TypeAlias = CursorStatePosition | CursorStateRange | CursorStateUnknown
-
-
-Diagnostic: TypeAlias = (
-    DiagnosticRuntimeDiagnostic | DiagnosticTextDocumentDiagnostic | DiagnosticUnknown
-)
-
-
-DocumentSource: TypeAlias = DocumentSourceBytes | DocumentSourceUnknown
-
-
-ImageSource: TypeAlias = ImageSourceBytes | ImageSourceUnknown
-
-
-ReasoningContent: TypeAlias = (
-    ReasoningContentReasoningText | ReasoningContentRedactedContent | ReasoningContentUnknown
-)
-
-
-Tool: TypeAlias = ToolCachePoint | ToolToolSpecification | ToolUnknown
-
-
-ToolResultContentBlock: TypeAlias = (
-    ToolResultContentBlockJson | ToolResultContentBlockText | ToolResultContentBlockUnknown
-)
 
 
 FeatureValue: TypeAlias = (
@@ -4716,6 +3752,22 @@ FeatureValue: TypeAlias = (
 )
 
 
+class IdentityDetailsExternalIdentityDetails(UnionVariant[ExternalIdentityDetails]):
+    __slots__ = ()
+    member_name = "externalIdentityDetails"
+
+
+class IdentityDetailsSsoIdentityDetails(UnionVariant[SSOIdentityDetails]):
+    __slots__ = ()
+    member_name = "ssoIdentityDetails"
+
+
+class IdentityDetailsUnknown(UnknownUnionMember):
+    """A member of IdentityDetails this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 IdentityDetails: TypeAlias = (
     IdentityDetailsExternalIdentityDetails
     | IdentityDetailsSsoIdentityDetails
@@ -4723,15 +3775,186 @@ IdentityDetails: TypeAlias = (
 )
 
 
+class IntentContextDocumentation(UnionVariant[DocumentationIntentContext]):
+    __slots__ = ()
+    member_name = "documentation"
+
+
+class IntentContextUnknown(UnknownUnionMember):
+    """A member of IntentContext this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 IntentContext: TypeAlias = IntentContextDocumentation | IntentContextUnknown
+
+
+class PredictionCompletion(UnionVariant[Completion]):
+    __slots__ = ()
+    member_name = "completion"
+
+
+class PredictionEdit(UnionVariant[Edit]):
+    __slots__ = ()
+    member_name = "edit"
+
+
+class PredictionUnknown(UnknownUnionMember):
+    """A member of Prediction this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 Prediction: TypeAlias = PredictionCompletion | PredictionEdit | PredictionUnknown
 
 
+class SupplementalContextMetadataPreviousEditorStateMetadata(
+    UnionVariant[PreviousEditorStateMetadata]
+):
+    __slots__ = ()
+    member_name = "previousEditorStateMetadata"
+
+
+class SupplementalContextMetadataUnknown(UnknownUnionMember):
+    """A member of SupplementalContextMetadata this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 SupplementalContextMetadata: TypeAlias = (
     SupplementalContextMetadataPreviousEditorStateMetadata | SupplementalContextMetadataUnknown
 )
+
+
+class TelemetryEventChatAddMessageEvent(UnionVariant[ChatAddMessageEvent]):
+    __slots__ = ()
+    member_name = "chatAddMessageEvent"
+
+
+class TelemetryEventChatInteractWithMessageEvent(UnionVariant[ChatInteractWithMessageEvent]):
+    __slots__ = ()
+    member_name = "chatInteractWithMessageEvent"
+
+
+class TelemetryEventChatUserModificationEvent(UnionVariant[ChatUserModificationEvent]):
+    __slots__ = ()
+    member_name = "chatUserModificationEvent"
+
+
+class TelemetryEventCodeCoverageEvent(UnionVariant[CodeCoverageEvent]):
+    __slots__ = ()
+    member_name = "codeCoverageEvent"
+
+
+class TelemetryEventCodeFixAcceptanceEvent(UnionVariant[CodeFixAcceptanceEvent]):
+    __slots__ = ()
+    member_name = "codeFixAcceptanceEvent"
+
+
+class TelemetryEventCodeFixGenerationEvent(UnionVariant[CodeFixGenerationEvent]):
+    __slots__ = ()
+    member_name = "codeFixGenerationEvent"
+
+
+class TelemetryEventCodeScanEvent(UnionVariant[CodeScanEvent]):
+    __slots__ = ()
+    member_name = "codeScanEvent"
+
+
+class TelemetryEventCodeScanFailedEvent(UnionVariant[CodeScanFailedEvent]):
+    __slots__ = ()
+    member_name = "codeScanFailedEvent"
+
+
+class TelemetryEventCodeScanRemediationsEvent(UnionVariant[CodeScanRemediationsEvent]):
+    __slots__ = ()
+    member_name = "codeScanRemediationsEvent"
+
+
+class TelemetryEventCodeScanSucceededEvent(UnionVariant[CodeScanSucceededEvent]):
+    __slots__ = ()
+    member_name = "codeScanSucceededEvent"
+
+
+class TelemetryEventDocGenerationEvent(UnionVariant[DocGenerationEvent]):
+    __slots__ = ()
+    member_name = "docGenerationEvent"
+
+
+class TelemetryEventDocV2AcceptanceEvent(UnionVariant[DocV2AcceptanceEvent]):
+    __slots__ = ()
+    member_name = "docV2AcceptanceEvent"
+
+
+class TelemetryEventDocV2GenerationEvent(UnionVariant[DocV2GenerationEvent]):
+    __slots__ = ()
+    member_name = "docV2GenerationEvent"
+
+
+class TelemetryEventFeatureDevCodeAcceptanceEvent(UnionVariant[FeatureDevCodeAcceptanceEvent]):
+    __slots__ = ()
+    member_name = "featureDevCodeAcceptanceEvent"
+
+
+class TelemetryEventFeatureDevCodeGenerationEvent(UnionVariant[FeatureDevCodeGenerationEvent]):
+    __slots__ = ()
+    member_name = "featureDevCodeGenerationEvent"
+
+
+class TelemetryEventFeatureDevEvent(UnionVariant[FeatureDevEvent]):
+    __slots__ = ()
+    member_name = "featureDevEvent"
+
+
+class TelemetryEventInlineChatEvent(UnionVariant[InlineChatEvent]):
+    __slots__ = ()
+    member_name = "inlineChatEvent"
+
+
+class TelemetryEventKiroChatMessageEvent(UnionVariant[KiroChatMessageEvent]):
+    __slots__ = ()
+    member_name = "kiroChatMessageEvent"
+
+
+class TelemetryEventKiroEnterpriseTelemetryEvent(UnionVariant[KiroEnterpriseTelemetryEvent]):
+    __slots__ = ()
+    member_name = "kiroEnterpriseTelemetryEvent"
+
+
+class TelemetryEventMetricData(UnionVariant[MetricData]):
+    __slots__ = ()
+    member_name = "metricData"
+
+
+class TelemetryEventTerminalUserInteractionEvent(UnionVariant[TerminalUserInteractionEvent]):
+    __slots__ = ()
+    member_name = "terminalUserInteractionEvent"
+
+
+class TelemetryEventTestGenerationEvent(UnionVariant[TestGenerationEvent]):
+    __slots__ = ()
+    member_name = "testGenerationEvent"
+
+
+class TelemetryEventTransformEvent(UnionVariant[TransformEvent]):
+    __slots__ = ()
+    member_name = "transformEvent"
+
+
+class TelemetryEventUserModificationEvent(UnionVariant[UserModificationEvent]):
+    __slots__ = ()
+    member_name = "userModificationEvent"
+
+
+class TelemetryEventUserTriggerDecisionEvent(UnionVariant[UserTriggerDecisionEvent]):
+    __slots__ = ()
+    member_name = "userTriggerDecisionEvent"
+
+
+class TelemetryEventUnknown(UnknownUnionMember):
+    """A member of TelemetryEvent this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 TelemetryEvent: TypeAlias = (
@@ -4764,10 +3987,44 @@ TelemetryEvent: TypeAlias = (
 )
 
 
+class TransformationProjectArtifactDescriptorSourceCodeArtifact(
+    UnionVariant[TransformationSourceCodeArtifactDescriptor]
+):
+    __slots__ = ()
+    member_name = "sourceCodeArtifact"
+
+
+class TransformationProjectArtifactDescriptorUnknown(UnknownUnionMember):
+    """A member of TransformationProjectArtifactDescriptor this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 TransformationProjectArtifactDescriptor: TypeAlias = (
     TransformationProjectArtifactDescriptorSourceCodeArtifact
     | TransformationProjectArtifactDescriptorUnknown
 )
+
+
+class TransformationRuntimeEnvDotNet(UnionVariant[TransformationDotNetRuntimeEnv | str]):
+    __slots__ = ()
+    member_name = "dotNet"
+
+
+class TransformationRuntimeEnvJava(UnionVariant[TransformationJavaRuntimeEnv | str]):
+    __slots__ = ()
+    member_name = "java"
+
+
+class TransformationRuntimeEnvMainframe(UnionVariant[TransformationMainframeRuntimeEnv | str]):
+    __slots__ = ()
+    member_name = "mainframe"
+
+
+class TransformationRuntimeEnvUnknown(UnknownUnionMember):
+    """A member of TransformationRuntimeEnv this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 TransformationRuntimeEnv: TypeAlias = (
@@ -4776,6 +4033,37 @@ TransformationRuntimeEnv: TypeAlias = (
     | TransformationRuntimeEnvMainframe
     | TransformationRuntimeEnvUnknown
 )
+
+
+class UploadContextCodeAnalysisUploadContext(UnionVariant[CodeAnalysisUploadContext]):
+    __slots__ = ()
+    member_name = "codeAnalysisUploadContext"
+
+
+class UploadContextCodeFixUploadContext(UnionVariant[CodeFixUploadContext]):
+    __slots__ = ()
+    member_name = "codeFixUploadContext"
+
+
+class UploadContextTaskAssistPlanningUploadContext(UnionVariant[TaskAssistPlanningUploadContext]):
+    __slots__ = ()
+    member_name = "taskAssistPlanningUploadContext"
+
+
+class UploadContextTransformationUploadContext(UnionVariant[TransformationUploadContext]):
+    __slots__ = ()
+    member_name = "transformationUploadContext"
+
+
+class UploadContextWorkspaceContextUploadContext(UnionVariant[WorkspaceContextUploadContext]):
+    __slots__ = ()
+    member_name = "workspaceContextUploadContext"
+
+
+class UploadContextUnknown(UnknownUnionMember):
+    """A member of UploadContext this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 UploadContext: TypeAlias = (

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         ChatResponseStream,
         ConversationState,
         ExportContext,
+        ExportIntent,
         ExportResultArchiveRequest,
         ExportResultArchiveResponse,
         GenerateAssistantResponseRequest,
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
         InvokeMCPResponse,
         InvokeMCPStreamRequest,
         InvokeMCPStreamResponse,
+        MCPMethod,
         MCPStreamOutput,
+        Origin,
         ResultArchiveStream,
         SendMessageRequest,
         SendMessageResponse,
@@ -74,13 +77,25 @@ class Client(ClientBase):
         self,
         *,
         export_id: str,
-        export_intent: str,
+        export_intent: ExportIntent | str,
         export_context: ExportContext | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[ExportResultArchiveResponse, ResultArchiveStream]:
-        """The export result archive operation; its answer streams ResultArchiveStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: ExportResultArchiveRequest = self._input(
             _schema.EXPORT_RESULT_ARCHIVE_OPERATION,
             export_id=export_id,
@@ -105,7 +120,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[GenerateAssistantResponseResponse, ChatResponseStream]:
-        """The generate assistant response operation; its answer streams ChatResponseStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ServiceQuotaExceededException
+            ServiceUnavailableException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: GenerateAssistantResponseRequest = self._input(
             _schema.GENERATE_ASSISTANT_RESPONSE_OPERATION,
             conversation_state=conversation_state,
@@ -129,7 +156,20 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[GenerateTaskAssistPlanResponse, ChatResponseStream]:
-        """The generate task assist plan operation; its answer streams ChatResponseStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: GenerateTaskAssistPlanRequest = self._input(
             _schema.GENERATE_TASK_ASSIST_PLAN_OPERATION,
             conversation_state=conversation_state,
@@ -147,14 +187,24 @@ class Client(ClientBase):
         self,
         *,
         id: Document,
-        method: str,
+        method: MCPMethod | str,
         profile_arn: str | None = None,
         jsonrpc: str | None = None,
         params: Document | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> InvokeMCPResponse:
-        """The invoke mcp operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: InvokeMCPRequest = self._input(
             _schema.INVOKE_MCP_OPERATION,
             id=id,
@@ -174,7 +224,7 @@ class Client(ClientBase):
     def invoke_mcp_stream(
         self,
         *,
-        method: str,
+        method: MCPMethod | str,
         profile_arn: str | None = None,
         jsonrpc: str | None = None,
         id: Document | None = None,
@@ -182,7 +232,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[InvokeMCPStreamResponse, MCPStreamOutput]:
-        """The invoke mcp stream operation; its answer streams MCPStreamOutput events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: InvokeMCPStreamRequest = self._input(
             _schema.INVOKE_MCP_STREAM_OPERATION,
             method=method,
@@ -203,12 +263,26 @@ class Client(ClientBase):
         *,
         conversation_state: ConversationState,
         profile_arn: str | None = None,
-        source: str | None = None,
+        source: Origin | str | None = None,
         dry_run: bool | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[SendMessageResponse, ChatResponseStream]:
-        """The send message operation; its answer streams ChatResponseStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            DryRunOperationException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: SendMessageRequest = self._input(
             _schema.SEND_MESSAGE_OPERATION,
             conversation_state=conversation_state,
@@ -255,13 +329,25 @@ class AsyncClient(AsyncClientBase):
         self,
         *,
         export_id: str,
-        export_intent: str,
+        export_intent: ExportIntent | str,
         export_context: ExportContext | None = None,
         profile_arn: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[ExportResultArchiveResponse, ResultArchiveStream]:
-        """The export result archive operation; its answer streams ResultArchiveStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: ExportResultArchiveRequest = self._input(
             _schema.EXPORT_RESULT_ARCHIVE_OPERATION,
             export_id=export_id,
@@ -286,7 +372,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[GenerateAssistantResponseResponse, ChatResponseStream]:
-        """The generate assistant response operation; its answer streams ChatResponseStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ServiceQuotaExceededException
+            ServiceUnavailableException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: GenerateAssistantResponseRequest = self._input(
             _schema.GENERATE_ASSISTANT_RESPONSE_OPERATION,
             conversation_state=conversation_state,
@@ -310,7 +408,20 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[GenerateTaskAssistPlanResponse, ChatResponseStream]:
-        """The generate task assist plan operation; its answer streams ChatResponseStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: GenerateTaskAssistPlanRequest = self._input(
             _schema.GENERATE_TASK_ASSIST_PLAN_OPERATION,
             conversation_state=conversation_state,
@@ -328,14 +439,24 @@ class AsyncClient(AsyncClientBase):
         self,
         *,
         id: Document,
-        method: str,
+        method: MCPMethod | str,
         profile_arn: str | None = None,
         jsonrpc: str | None = None,
         params: Document | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> InvokeMCPResponse:
-        """The invoke mcp operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: InvokeMCPRequest = self._input(
             _schema.INVOKE_MCP_OPERATION,
             id=id,
@@ -355,7 +476,7 @@ class AsyncClient(AsyncClientBase):
     async def invoke_mcp_stream(
         self,
         *,
-        method: str,
+        method: MCPMethod | str,
         profile_arn: str | None = None,
         jsonrpc: str | None = None,
         id: Document | None = None,
@@ -363,7 +484,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[InvokeMCPStreamResponse, MCPStreamOutput]:
-        """The invoke mcp stream operation; its answer streams MCPStreamOutput events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: InvokeMCPStreamRequest = self._input(
             _schema.INVOKE_MCP_STREAM_OPERATION,
             method=method,
@@ -384,12 +515,26 @@ class AsyncClient(AsyncClientBase):
         *,
         conversation_state: ConversationState,
         profile_arn: str | None = None,
-        source: str | None = None,
+        source: Origin | str | None = None,
         dry_run: bool | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[SendMessageResponse, ChatResponseStream]:
-        """The send message operation; its answer streams ChatResponseStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            DryRunOperationException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            CodeWhispererStreamingError: Any other error the service answers with.
+        """
         request: SendMessageRequest = self._input(
             _schema.SEND_MESSAGE_OPERATION,
             conversation_state=conversation_state,

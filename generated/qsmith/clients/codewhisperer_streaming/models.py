@@ -231,8 +231,6 @@ __all__ = [
 
 
 class AccessDeniedExceptionReason(StrEnum):
-    """Known values of AccessDeniedExceptionReason; the service may send others."""
-
     FEATURE_NOT_SUPPORTED = "FEATURE_NOT_SUPPORTED"
     TEMPORARILY_SUSPENDED = "TEMPORARILY_SUSPENDED"
     UNAUTHORIZED_CUSTOMIZATION_RESOURCE_ACCESS = "UNAUTHORIZED_CUSTOMIZATION_RESOURCE_ACCESS"
@@ -240,43 +238,31 @@ class AccessDeniedExceptionReason(StrEnum):
 
 
 class AgentTaskType(StrEnum):
-    """Known values of AgentTaskType; the service may send others."""
-
     SPEC_TASK = "spectask"
     VIBE = "vibe"
 
 
 class CachePointType(StrEnum):
-    """Known values of CachePointType; the service may send others."""
-
     DEFAULT = "default"
 
 
 class ChatTriggerType(StrEnum):
-    """Known values of ChatTriggerType; the service may send others."""
-
     DIAGNOSTIC = "DIAGNOSTIC"
     INLINE_CHAT = "INLINE_CHAT"
     MANUAL = "MANUAL"
 
 
 class ConflictExceptionReason(StrEnum):
-    """Known values of ConflictExceptionReason; the service may send others."""
-
     CUSTOMER_KMS_KEY_DISABLED = "CUSTOMER_KMS_KEY_DISABLED"
     CUSTOMER_KMS_KEY_INVALID_KEY_POLICY = "CUSTOMER_KMS_KEY_INVALID_KEY_POLICY"
     MISMATCHED_KMS_KEY = "MISMATCHED_KMS_KEY"
 
 
 class ContentChecksumType(StrEnum):
-    """Known values of ContentChecksumType; the service may send others."""
-
     SHA_256 = "SHA_256"
 
 
 class ContentType(StrEnum):
-    """Known values of ContentType; the service may send others."""
-
     CODE = "CODE"
     FILE = "FILE"
     PROMPT = "PROMPT"
@@ -284,15 +270,11 @@ class ContentType(StrEnum):
 
 
 class ContextTruncationScheme(StrEnum):
-    """Known values of ContextTruncationScheme; the service may send others."""
-
     ANALYSIS = "ANALYSIS"
     GUMBY = "GUMBY"
 
 
 class DiagnosticSeverity(StrEnum):
-    """Known values of DiagnosticSeverity; the service may send others."""
-
     ERROR = "ERROR"
     HINT = "HINT"
     INFORMATION = "INFORMATION"
@@ -300,15 +282,11 @@ class DiagnosticSeverity(StrEnum):
 
 
 class DiagnosticTag(StrEnum):
-    """Known values of DiagnosticTag; the service may send others."""
-
     DEPRECATED = "DEPRECATED"
     UNNECESSARY = "UNNECESSARY"
 
 
 class DocumentFormat(StrEnum):
-    """Known values of DocumentFormat; the service may send others."""
-
     CSV = "csv"
     DOC = "doc"
     DOCX = "docx"
@@ -321,8 +299,6 @@ class DocumentFormat(StrEnum):
 
 
 class ImageFormat(StrEnum):
-    """Known values of ImageFormat; the service may send others."""
-
     GIF = "gif"
     JPEG = "jpeg"
     PNG = "png"
@@ -330,8 +306,6 @@ class ImageFormat(StrEnum):
 
 
 class IntentType(StrEnum):
-    """Known values of IntentType; the service may send others."""
-
     ARTIFACT = "ARTIFACT"
     DEEPLINKS = "DEEPLINKS"
     GLUE_SENSEI = "GLUE_SENSEI"
@@ -340,20 +314,14 @@ class IntentType(StrEnum):
 
 
 class InternalServerExceptionReason(StrEnum):
-    """Known values of InternalServerExceptionReason; the service may send others."""
-
     MODEL_TEMPORARILY_UNAVAILABLE = "MODEL_TEMPORARILY_UNAVAILABLE"
 
 
 class InvalidStateReason(StrEnum):
-    """Known values of InvalidStateReason; the service may send others."""
-
     INVALID_TASK_ASSIST_PLAN = "INVALID_TASK_ASSIST_PLAN"
 
 
 class Origin(StrEnum):
-    """Known values of Origin; the service may send others."""
-
     AI_EDITOR = "AI_EDITOR"
     CHATBOT = "CHATBOT"
     CLI = "CLI"
@@ -379,46 +347,34 @@ class Origin(StrEnum):
 
 
 class ServiceQuotaExceededExceptionReason(StrEnum):
-    """Known values of ServiceQuotaExceededExceptionReason; the service may send others."""
-
     CONVERSATION_LIMIT_EXCEEDED = "CONVERSATION_LIMIT_EXCEEDED"
     MONTHLY_REQUEST_COUNT = "MONTHLY_REQUEST_COUNT"
     OVERAGE_REQUEST_LIMIT_EXCEEDED = "OVERAGE_REQUEST_LIMIT_EXCEEDED"
 
 
 class SymbolType(StrEnum):
-    """Known values of SymbolType; the service may send others."""
-
     DECLARATION = "DECLARATION"
     USAGE = "USAGE"
 
 
 class ThrottlingExceptionReason(StrEnum):
-    """Known values of ThrottlingExceptionReason; the service may send others."""
-
     DAILY_REQUEST_COUNT = "DAILY_REQUEST_COUNT"
     INSUFFICIENT_MODEL_CAPACITY = "INSUFFICIENT_MODEL_CAPACITY"
     MONTHLY_REQUEST_COUNT = "MONTHLY_REQUEST_COUNT"
 
 
 class ToolResultStatus(StrEnum):
-    """Known values of ToolResultStatus; the service may send others."""
-
     ERROR = "error"
     SUCCESS = "success"
 
 
 class TransformationDownloadArtifactType(StrEnum):
-    """Known values of TransformationDownloadArtifactType; the service may send others."""
-
     CLIENT_INSTRUCTIONS = "ClientInstructions"
     GENERATED_CODE = "GeneratedCode"
     LOGS = "Logs"
 
 
 class UserIntent(StrEnum):
-    """Known values of UserIntent; the service may send others."""
-
     APPLY_COMMON_BEST_PRACTICES = "APPLY_COMMON_BEST_PRACTICES"
     CITE_SOURCES = "CITE_SOURCES"
     CODE_GENERATION = "CODE_GENERATION"
@@ -432,8 +388,6 @@ class UserIntent(StrEnum):
 
 
 class ValidationExceptionReason(StrEnum):
-    """Known values of ValidationExceptionReason; the service may send others."""
-
     CONTENT_LENGTH_EXCEEDS_THRESHOLD = "CONTENT_LENGTH_EXCEEDS_THRESHOLD"
     DOCUMENT_COUNT_EXCEEDED = "DOCUMENT_COUNT_EXCEEDED"
     DOCUMENT_DUPLICATE_NAME = "DOCUMENT_DUPLICATE_NAME"
@@ -460,16 +414,12 @@ class ValidationExceptionReason(StrEnum):
 
 
 class ExportIntent(StrEnum):
-    """Known values of ExportIntent; the service may send others."""
-
     TASK_ASSIST = "TASK_ASSIST"
     TRANSFORMATION = "TRANSFORMATION"
     UNIT_TESTS = "UNIT_TESTS"
 
 
 class MCPMethod(StrEnum):
-    """Known values of MCPMethod; the service may send others."""
-
     INITIALIZE = "initialize"
     NOTIFICATIONS_INITIALIZED = "notifications/initialized"
     TOOLS_CALL = "tools/call"
@@ -477,16 +427,12 @@ class MCPMethod(StrEnum):
 
 
 class AlertType(StrEnum):
-    """Known values of AlertType; the service may send others."""
-
     ERROR = "ERROR"
     INFO = "INFO"
     WARNING = "WARNING"
 
 
 class StepState(StrEnum):
-    """Known values of StepState; the service may send others."""
-
     FAILED = "FAILED"
     IN_PROGRESS = "IN_PROGRESS"
     LOADING = "LOADING"
@@ -497,16 +443,12 @@ class StepState(StrEnum):
 
 
 class TaskActionNoteType(StrEnum):
-    """Known values of TaskActionNoteType; the service may send others."""
-
     INFO = "INFO"
     WARNING = "WARNING"
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AdditionalContentEntry:
-    """The com.amazon.aws.codewhisperer#AdditionalContentEntry structure."""
-
     name: str
 
     description: str
@@ -519,8 +461,6 @@ class AdditionalContentEntry:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AppStudioState:
-    """The com.amazon.aws.codewhisperer#AppStudioState structure."""
-
     namespace: str
 
     property_name: str
@@ -538,8 +478,6 @@ class AppStudioState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AssistantResponseEvent:
-    """The com.amazon.aws.codewhisperer#AssistantResponseEvent structure."""
-
     content: str
 
     model_id: str | None = None
@@ -550,8 +488,6 @@ class AssistantResponseEvent:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AssistantResponseMessage:
-    """The com.amazon.aws.codewhisperer#AssistantResponseMessage structure."""
-
     content: str
 
     message_id: str | None = None
@@ -574,21 +510,17 @@ class AssistantResponseMessage:
 
 @dataclass(kw_only=True, slots=True)
 class BinaryMetadataEvent:
-    """The com.amazon.aws.codewhisperer#BinaryMetadataEvent structure."""
-
     size: int | None = None
 
     mime_type: str | None = None
 
     content_checksum: str | None = None
 
-    content_checksum_type: str | None = None
+    content_checksum_type: ContentChecksumType | str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class BinaryPayloadEvent:
-    """The com.amazon.aws.codewhisperer#BinaryPayloadEvent structure."""
-
     bytes: bytes | None = None
 
     def __repr__(self) -> str:
@@ -597,15 +529,11 @@ class BinaryPayloadEvent:
 
 @dataclass(kw_only=True, slots=True)
 class CachePoint:
-    """The com.amazon.aws.codewhisperer#CachePoint structure."""
-
-    type: str
+    type: CachePointType | str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CitationEvent:
-    """The com.amazon.aws.codewhisperer#CitationEvent structure."""
-
     target: CitationTarget
 
     citation_link: str
@@ -618,15 +546,11 @@ class CitationEvent:
 
 @dataclass(kw_only=True, slots=True)
 class ClientCacheConfig:
-    """The com.amazon.aws.codewhisperer#ClientCacheConfig structure."""
-
     use_client_caching_only: bool | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CodeDescription:
-    """The com.amazon.aws.codewhisperer#CodeDescription structure."""
-
     href: str
 
     def __repr__(self) -> str:
@@ -635,8 +559,6 @@ class CodeDescription:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CodeEvent:
-    """The com.amazon.aws.codewhisperer#CodeEvent structure."""
-
     content: str
 
     def __repr__(self) -> str:
@@ -645,15 +567,11 @@ class CodeEvent:
 
 @dataclass(kw_only=True, slots=True)
 class CodeReferenceEvent:
-    """The com.amazon.aws.codewhisperer#CodeReferenceEvent structure."""
-
     references: list[Reference] | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ConsoleState:
-    """The com.amazon.aws.codewhisperer#ConsoleState structure."""
-
     region: str | None = None
 
     console_url: str | None = None
@@ -674,18 +592,14 @@ class ConsoleState:
 
 @dataclass(kw_only=True, slots=True)
 class ContextUsageEvent:
-    """The com.amazon.aws.codewhisperer#ContextUsageEvent structure."""
-
     context_usage_percentage: float | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ConversationState:
-    """The com.amazon.aws.codewhisperer#ConversationState structure."""
-
     current_message: ChatMessage
 
-    chat_trigger_type: str
+    chat_trigger_type: ChatTriggerType | str
 
     conversation_id: str | None = None
 
@@ -697,13 +611,11 @@ class ConversationState:
 
     agent_continuation_id: str | None = None
 
-    agent_task_type: str | None = None
+    agent_task_type: AgentTaskType | str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DiagnosticLocation:
-    """The com.amazon.aws.codewhisperer#DiagnosticLocation structure."""
-
     uri: str
 
     range: Range
@@ -714,8 +626,6 @@ class DiagnosticLocation:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DiagnosticRelatedInformation:
-    """The com.amazon.aws.codewhisperer#DiagnosticRelatedInformation structure."""
-
     location: DiagnosticLocation
 
     message: str
@@ -726,11 +636,9 @@ class DiagnosticRelatedInformation:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DocumentBlock:
-    """The com.amazon.aws.codewhisperer#DocumentBlock structure."""
-
     name: str
 
-    format: str
+    format: DocumentFormat | str
 
     source: DocumentSource
 
@@ -740,8 +648,6 @@ class DocumentBlock:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DocumentCitationEvent:
-    """The com.amazon.aws.codewhisperer#DocumentCitationEvent structure."""
-
     source: str | None = None
 
     title: str | None = None
@@ -756,8 +662,6 @@ class DocumentCitationEvent:
 
 @dataclass(kw_only=True, slots=True)
 class DocumentCitationSearchResultSpan:
-    """The com.amazon.aws.codewhisperer#DocumentCitationSearchResultSpan structure."""
-
     search_result_index: int | None = None
 
     start: int | None = None
@@ -767,8 +671,6 @@ class DocumentCitationSearchResultSpan:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DocumentCitationSourceContent:
-    """The com.amazon.aws.codewhisperer#DocumentCitationSourceContent structure."""
-
     text: str | None = None
 
     def __repr__(self) -> str:
@@ -777,8 +679,6 @@ class DocumentCitationSourceContent:
 
 @dataclass(kw_only=True, slots=True)
 class DocumentCitationSpan:
-    """The com.amazon.aws.codewhisperer#DocumentCitationSpan structure."""
-
     document_index: int | None = None
 
     start: int | None = None
@@ -788,8 +688,6 @@ class DocumentCitationSpan:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DocumentCitationWebLocation:
-    """The com.amazon.aws.codewhisperer#DocumentCitationWebLocation structure."""
-
     url: str | None = None
 
     domain: str | None = None
@@ -800,24 +698,20 @@ class DocumentCitationWebLocation:
 
 @dataclass(kw_only=True, slots=True)
 class DocumentSymbol:
-    """The com.amazon.aws.codewhisperer#DocumentSymbol structure."""
-
     name: str
 
-    type: str
+    type: SymbolType | str
 
     source: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class DryRunSucceedEvent:
-    """The com.amazon.aws.codewhisperer#DryRunSucceedEvent structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class EditorState:
-    """The com.amazon.aws.codewhisperer#EditorState structure."""
-
     document: TextDocument | None = None
 
     cursor_state: CursorState | None = None
@@ -831,8 +725,6 @@ class EditorState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class EnvState:
-    """The com.amazon.aws.codewhisperer#EnvState structure."""
-
     operating_system: str | None = None
 
     current_working_directory: str | None = None
@@ -847,8 +739,6 @@ class EnvState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class EnvironmentVariable:
-    """The com.amazon.aws.codewhisperer#EnvironmentVariable structure."""
-
     key: str | None = None
 
     value: str | None = None
@@ -859,11 +749,9 @@ class EnvironmentVariable:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class FollowupPrompt:
-    """The com.amazon.aws.codewhisperer#FollowupPrompt structure."""
-
     content: str
 
-    user_intent: str | None = None
+    user_intent: UserIntent | str | None = None
 
     def __repr__(self) -> str:
         return redacted_repr(self, ("content",))
@@ -871,15 +759,11 @@ class FollowupPrompt:
 
 @dataclass(kw_only=True, slots=True)
 class FollowupPromptEvent:
-    """The com.amazon.aws.codewhisperer#FollowupPromptEvent structure."""
-
     followup_prompt: FollowupPrompt | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class GitState:
-    """The com.amazon.aws.codewhisperer#GitState structure."""
-
     status: str | None = None
 
     def __repr__(self) -> str:
@@ -888,9 +772,7 @@ class GitState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ImageBlock:
-    """The com.amazon.aws.codewhisperer#ImageBlock structure."""
-
-    format: str
+    format: ImageFormat | str
 
     source: ImageSource
 
@@ -900,24 +782,18 @@ class ImageBlock:
 
 @dataclass(kw_only=True, slots=True)
 class IntentsEvent:
-    """The com.amazon.aws.codewhisperer#IntentsEvent structure."""
-
     intents: dict[str, dict[str, IntentDataType]] | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class InvalidStateEvent:
-    """The com.amazon.aws.codewhisperer#InvalidStateEvent structure."""
-
-    reason: str
+    reason: InvalidStateReason | str
 
     message: str
 
 
 @dataclass(kw_only=True, slots=True)
 class MessageMetadataEvent:
-    """The com.amazon.aws.codewhisperer#MessageMetadataEvent structure."""
-
     conversation_id: str | None = None
 
     utterance_id: str | None = None
@@ -925,15 +801,11 @@ class MessageMetadataEvent:
 
 @dataclass(kw_only=True, slots=True)
 class MetadataEvent:
-    """The com.amazon.aws.codewhisperer#MetadataEvent structure."""
-
     token_usage: TokenUsage | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class MeteringEvent:
-    """The com.amazon.aws.codewhisperer#MeteringEvent structure."""
-
     usage: float | None = None
 
     unit: str | None = None
@@ -943,8 +815,6 @@ class MeteringEvent:
 
 @dataclass(kw_only=True, slots=True)
 class Position:
-    """The com.amazon.aws.codewhisperer#Position structure."""
-
     line: int
 
     character: int
@@ -952,15 +822,11 @@ class Position:
 
 @dataclass(kw_only=True, slots=True)
 class ProgrammingLanguage:
-    """The com.amazon.aws.codewhisperer#ProgrammingLanguage structure."""
-
     language_name: str
 
 
 @dataclass(kw_only=True, slots=True)
 class Range:
-    """The com.amazon.aws.codewhisperer#Range structure."""
-
     start: Position
 
     end: Position
@@ -968,8 +834,6 @@ class Range:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ReasoningContentEvent:
-    """The com.amazon.aws.codewhisperer#ReasoningContentEvent structure."""
-
     text: str | None = None
 
     redacted_content: bytes | None = None
@@ -982,8 +846,6 @@ class ReasoningContentEvent:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ReasoningText:
-    """The com.amazon.aws.codewhisperer#ReasoningText structure."""
-
     text: str
 
     signature: str | None = None
@@ -994,8 +856,6 @@ class ReasoningText:
 
 @dataclass(kw_only=True, slots=True)
 class Reference:
-    """The com.amazon.aws.codewhisperer#Reference structure."""
-
     license_name: str | None = None
 
     repository: str | None = None
@@ -1007,8 +867,6 @@ class Reference:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class RelevantTextDocument:
-    """The com.amazon.aws.codewhisperer#RelevantTextDocument structure."""
-
     relative_file_path: str
 
     programming_language: ProgrammingLanguage | None = None
@@ -1017,7 +875,7 @@ class RelevantTextDocument:
 
     document_symbols: list[DocumentSymbol] | None = None
 
-    type: str | None = None
+    type: ContentType | str | None = None
 
     def __repr__(self) -> str:
         return redacted_repr(self, ("relative_file_path", "text"))
@@ -1025,11 +883,9 @@ class RelevantTextDocument:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class RuntimeDiagnostic:
-    """The com.amazon.aws.codewhisperer#RuntimeDiagnostic structure."""
-
     source: str
 
-    severity: str
+    severity: DiagnosticSeverity | str
 
     message: str
 
@@ -1039,8 +895,6 @@ class RuntimeDiagnostic:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ShellHistoryEntry:
-    """The com.amazon.aws.codewhisperer#ShellHistoryEntry structure."""
-
     command: str
 
     directory: str | None = None
@@ -1057,8 +911,6 @@ class ShellHistoryEntry:
 
 @dataclass(kw_only=True, slots=True)
 class ShellState:
-    """The com.amazon.aws.codewhisperer#ShellState structure."""
-
     shell_name: str
 
     shell_history: list[ShellHistoryEntry] | None = None
@@ -1066,8 +918,6 @@ class ShellState:
 
 @dataclass(kw_only=True, slots=True)
 class Span:
-    """The com.amazon.aws.codewhisperer#Span structure."""
-
     start: int | None = None
 
     end: int | None = None
@@ -1075,8 +925,6 @@ class Span:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class SupplementaryWebLink:
-    """The com.amazon.aws.codewhisperer#SupplementaryWebLink structure."""
-
     url: str
 
     title: str
@@ -1089,15 +937,11 @@ class SupplementaryWebLink:
 
 @dataclass(kw_only=True, slots=True)
 class SupplementaryWebLinksEvent:
-    """The com.amazon.aws.codewhisperer#SupplementaryWebLinksEvent structure."""
-
     supplementary_web_links: list[SupplementaryWebLink] | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TextDocument:
-    """The com.amazon.aws.codewhisperer#TextDocument structure."""
-
     relative_file_path: str
 
     programming_language: ProgrammingLanguage | None = None
@@ -1112,15 +956,13 @@ class TextDocument:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TextDocumentDiagnostic:
-    """The com.amazon.aws.codewhisperer#TextDocumentDiagnostic structure."""
-
     document: TextDocument
 
     range: Range
 
     source: str
 
-    severity: str
+    severity: DiagnosticSeverity | str
 
     message: str
 
@@ -1128,7 +970,7 @@ class TextDocumentDiagnostic:
 
     code_description: CodeDescription | None = None
 
-    tags: list[str] | None = None
+    tags: list[DiagnosticTag | str] | None = None
 
     related_information: list[DiagnosticRelatedInformation] | None = None
 
@@ -1140,8 +982,6 @@ class TextDocumentDiagnostic:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolInputSchema:
-    """The com.amazon.aws.codewhisperer#ToolInputSchema structure."""
-
     json: Document | None = None
 
     def __repr__(self) -> str:
@@ -1150,13 +990,11 @@ class ToolInputSchema:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolResult:
-    """The com.amazon.aws.codewhisperer#ToolResult structure."""
-
     tool_use_id: str
 
     content: list[ToolResultContentBlock]
 
-    status: str | None = None
+    status: ToolResultStatus | str | None = None
 
     tool_name: str | None = None
 
@@ -1166,15 +1004,11 @@ class ToolResult:
 
 @dataclass(kw_only=True, slots=True)
 class ToolResultEvent:
-    """The com.amazon.aws.codewhisperer#ToolResultEvent structure."""
-
     tool_result: ToolResult | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolSpecification:
-    """The com.amazon.aws.codewhisperer#ToolSpecification structure."""
-
     input_schema: ToolInputSchema
 
     name: str
@@ -1187,8 +1021,6 @@ class ToolSpecification:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolUse:
-    """The com.amazon.aws.codewhisperer#ToolUse structure."""
-
     tool_use_id: str
 
     name: str
@@ -1201,8 +1033,6 @@ class ToolUse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolUseEvent:
-    """The com.amazon.aws.codewhisperer#ToolUseEvent structure."""
-
     tool_use_id: str
 
     name: str
@@ -1217,17 +1047,13 @@ class ToolUseEvent:
 
 @dataclass(kw_only=True, slots=True)
 class TransformationExportContext:
-    """The com.amazon.aws.codewhisperer#TransformationExportContext structure."""
-
     download_artifact_id: str
 
-    download_artifact_type: str
+    download_artifact_type: TransformationDownloadArtifactType | str
 
 
 @dataclass(kw_only=True, slots=True)
 class UnitTestGenerationExportContext:
-    """The com.amazon.aws.codewhisperer#UnitTestGenerationExportContext structure."""
-
     test_generation_job_group_name: str
 
     test_generation_job_id: str | None = None
@@ -1235,15 +1061,13 @@ class UnitTestGenerationExportContext:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class UserInputMessage:
-    """The com.amazon.aws.codewhisperer#UserInputMessage structure."""
-
     content: str
 
     user_input_message_context: UserInputMessageContext | None = None
 
-    user_intent: str | None = None
+    user_intent: UserIntent | str | None = None
 
-    origin: str | None = None
+    origin: Origin | str | None = None
 
     images: list[ImageBlock] | None = None
 
@@ -1261,8 +1085,6 @@ class UserInputMessage:
 
 @dataclass(kw_only=True, slots=True)
 class UserInputMessageContext:
-    """The com.amazon.aws.codewhisperer#UserInputMessageContext structure."""
-
     editor_state: EditorState | None = None
 
     shell_state: ShellState | None = None
@@ -1288,26 +1110,20 @@ class UserInputMessageContext:
 
 @dataclass(kw_only=True, slots=True)
 class UserSettings:
-    """The com.amazon.aws.codewhisperer#UserSettings structure."""
-
     has_consented_to_cross_region_calls: bool | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class WorkspaceState:
-    """The com.amazon.aws.codewhisperer#WorkspaceState structure."""
-
     upload_id: str
 
     programming_language: ProgrammingLanguage
 
-    context_truncation_scheme: str | None = None
+    context_truncation_scheme: ContextTruncationScheme | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class TokenUsage:
-    """The com.amazon.aws.codewhisperer.internal#TokenUsage structure."""
-
     uncached_input_tokens: int
 
     output_tokens: int
@@ -1325,11 +1141,9 @@ class TokenUsage:
 
 @dataclass(kw_only=True, slots=True)
 class ExportResultArchiveRequest:
-    """The com.amazon.aws.codewhisperer.streaming#ExportResultArchiveRequest structure."""
-
     export_id: str
 
-    export_intent: str
+    export_intent: ExportIntent | str
 
     export_context: ExportContext | None = None
 
@@ -1338,13 +1152,11 @@ class ExportResultArchiveRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ExportResultArchiveResponse:
-    """The com.amazon.aws.codewhisperer.streaming#ExportResultArchiveResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class GenerateAssistantResponseRequest:
-    """The com.amazon.aws.codewhisperer.streaming#GenerateAssistantResponseRequest structure."""
-
     conversation_state: ConversationState
 
     profile_arn: str | None = None
@@ -1356,15 +1168,11 @@ class GenerateAssistantResponseRequest:
 
 @dataclass(kw_only=True, slots=True)
 class GenerateAssistantResponseResponse:
-    """The com.amazon.aws.codewhisperer.streaming#GenerateAssistantResponseResponse structure."""
-
     conversation_id: str
 
 
 @dataclass(kw_only=True, slots=True)
 class GenerateTaskAssistPlanRequest:
-    """The com.amazon.aws.codewhisperer.streaming#GenerateTaskAssistPlanRequest structure."""
-
     conversation_state: ConversationState
 
     workspace_state: WorkspaceState
@@ -1374,16 +1182,14 @@ class GenerateTaskAssistPlanRequest:
 
 @dataclass(kw_only=True, slots=True)
 class GenerateTaskAssistPlanResponse:
-    """The com.amazon.aws.codewhisperer.streaming#GenerateTaskAssistPlanResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class InvokeMCPRequest:
-    """The com.amazon.aws.codewhisperer.streaming#InvokeMCPRequest structure."""
-
     id: Document
 
-    method: str
+    method: MCPMethod | str
 
     profile_arn: str | None = None
 
@@ -1397,8 +1203,6 @@ class InvokeMCPRequest:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class InvokeMCPResponse:
-    """The com.amazon.aws.codewhisperer.streaming#InvokeMCPResponse structure."""
-
     id: Document
 
     jsonrpc: str | None = None
@@ -1413,9 +1217,7 @@ class InvokeMCPResponse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class InvokeMCPStreamRequest:
-    """The com.amazon.aws.codewhisperer.streaming#InvokeMCPStreamRequest structure."""
-
-    method: str
+    method: MCPMethod | str
 
     profile_arn: str | None = None
 
@@ -1431,15 +1233,11 @@ class InvokeMCPStreamRequest:
 
 @dataclass(kw_only=True, slots=True)
 class InvokeMCPStreamResponse:
-    """The com.amazon.aws.codewhisperer.streaming#InvokeMCPStreamResponse structure."""
-
     content_type: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class JsonRpcError:
-    """The com.amazon.aws.codewhisperer.streaming#JsonRpcError structure."""
-
     code: int
 
     message: str
@@ -1449,8 +1247,6 @@ class JsonRpcError:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class JsonRpcStreamEvent:
-    """The com.amazon.aws.codewhisperer.streaming#JsonRpcStreamEvent structure."""
-
     jsonrpc: str
 
     method: str | None = None
@@ -1469,15 +1265,11 @@ class JsonRpcStreamEvent:
 
 @dataclass(kw_only=True, slots=True)
 class InteractionComponentsEvent:
-    """The com.amazon.aws.q#InteractionComponentsEvent structure."""
-
     interaction_component_entries: list[InteractionComponentEntry]
 
 
 @dataclass(kw_only=True, slots=True)
 class Action:
-    """The com.amazon.aws.q.interactioncomponents#Action structure."""
-
     web_link: WebLink | None = None
 
     module_link: ModuleLink | None = None
@@ -1485,24 +1277,18 @@ class Action:
 
 @dataclass(kw_only=True, slots=True)
 class Alert:
-    """The com.amazon.aws.q.interactioncomponents#Alert structure."""
-
-    type: str
+    type: AlertType | str
 
     content: list[AlertComponent]
 
 
 @dataclass(kw_only=True, slots=True)
 class AlertComponent:
-    """The com.amazon.aws.q.interactioncomponents#AlertComponent structure."""
-
     text: Text | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class Clarification:
-    """The com.amazon.aws.q.interactioncomponents#Clarification structure."""
-
     questions: list[ClarificationQuestion]
 
     dismissible: bool | None = None
@@ -1510,8 +1296,6 @@ class Clarification:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ClarificationAnswerOption:
-    """The com.amazon.aws.q.interactioncomponents#ClarificationAnswerOption structure."""
-
     label: str
 
     value: str
@@ -1522,8 +1306,6 @@ class ClarificationAnswerOption:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ClarificationQuestion:
-    """The com.amazon.aws.q.interactioncomponents#ClarificationQuestion structure."""
-
     question: str
 
     options: list[ClarificationAnswerOption]
@@ -1538,8 +1320,6 @@ class ClarificationQuestion:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CloudWatchTroubleshootingLink:
-    """The com.amazon.aws.q.interactioncomponents#CloudWatchTroubleshootingLink structure."""
-
     label: str
 
     investigation_payload: str
@@ -1552,15 +1332,11 @@ class CloudWatchTroubleshootingLink:
 
 @dataclass(kw_only=True, slots=True)
 class InfrastructureUpdate:
-    """The com.amazon.aws.q.interactioncomponents#InfrastructureUpdate structure."""
-
     transition: InfrastructureUpdateTransition | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class InfrastructureUpdateTransition:
-    """The com.amazon.aws.q.interactioncomponents#InfrastructureUpdateTransition structure."""
-
     current_state: str
 
     next_state: str
@@ -1571,8 +1347,6 @@ class InfrastructureUpdateTransition:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class InlineArtifact:
-    """The com.amazon.aws.q.interactioncomponents#InlineArtifact structure."""
-
     dsl: str
 
     summary: str
@@ -1587,8 +1361,6 @@ class InlineArtifact:
 
 @dataclass(kw_only=True, slots=True)
 class InteractionComponent:
-    """The com.amazon.aws.q.interactioncomponents#InteractionComponent structure."""
-
     text: Text | None = None
 
     alert: Alert | None = None
@@ -1620,8 +1392,6 @@ class InteractionComponent:
 
 @dataclass(kw_only=True, slots=True)
 class InteractionComponentEntry:
-    """The com.amazon.aws.q.interactioncomponents#InteractionComponentEntry structure."""
-
     interaction_component: InteractionComponent
 
     interaction_component_id: str | None = None
@@ -1629,29 +1399,21 @@ class InteractionComponentEntry:
 
 @dataclass(kw_only=True, slots=True)
 class ModuleLink:
-    """The com.amazon.aws.q.interactioncomponents#ModuleLink structure."""
-
     cloud_watch_troubleshooting_link: CloudWatchTroubleshootingLink | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class Progress:
-    """The com.amazon.aws.q.interactioncomponents#Progress structure."""
-
     content: list[ProgressComponent]
 
 
 @dataclass(kw_only=True, slots=True)
 class ProgressComponent:
-    """The com.amazon.aws.q.interactioncomponents#ProgressComponent structure."""
-
     step: Step | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Resource:
-    """The com.amazon.aws.q.interactioncomponents#Resource structure."""
-
     title: str
 
     link: str
@@ -1673,8 +1435,6 @@ class Resource:
 
 @dataclass(kw_only=True, slots=True)
 class ResourceList:
-    """The com.amazon.aws.q.interactioncomponents#ResourceList structure."""
-
     items: list[Resource]
 
     action: Action | None = None
@@ -1682,8 +1442,6 @@ class ResourceList:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Section:
-    """The com.amazon.aws.q.interactioncomponents#Section structure."""
-
     title: str
 
     content: list[SectionComponent]
@@ -1696,8 +1454,6 @@ class Section:
 
 @dataclass(kw_only=True, slots=True)
 class SectionComponent:
-    """The com.amazon.aws.q.interactioncomponents#SectionComponent structure."""
-
     text: Text | None = None
 
     alert: Alert | None = None
@@ -1709,11 +1465,9 @@ class SectionComponent:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Step:
-    """The com.amazon.aws.q.interactioncomponents#Step structure."""
-
     id: int
 
-    state: str
+    state: StepState | str
 
     label: str
 
@@ -1725,15 +1479,11 @@ class Step:
 
 @dataclass(kw_only=True, slots=True)
 class StepComponent:
-    """The com.amazon.aws.q.interactioncomponents#StepComponent structure."""
-
     text: Text | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Suggestion:
-    """The com.amazon.aws.q.interactioncomponents#Suggestion structure."""
-
     value: str
 
     def __repr__(self) -> str:
@@ -1742,15 +1492,11 @@ class Suggestion:
 
 @dataclass(kw_only=True, slots=True)
 class Suggestions:
-    """The com.amazon.aws.q.interactioncomponents#Suggestions structure."""
-
     items: list[Suggestion]
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TaskAction:
-    """The com.amazon.aws.q.interactioncomponents#TaskAction structure."""
-
     label: str
 
     payload: dict[str, str]
@@ -1769,8 +1515,6 @@ class TaskAction:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TaskActionConfirmation:
-    """The com.amazon.aws.q.interactioncomponents#TaskActionConfirmation structure."""
-
     content: str | None = None
 
     def __repr__(self) -> str:
@@ -1779,11 +1523,9 @@ class TaskActionConfirmation:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TaskActionNote:
-    """The com.amazon.aws.q.interactioncomponents#TaskActionNote structure."""
-
     content: str
 
-    type: str | None = None
+    type: TaskActionNoteType | str | None = None
 
     def __repr__(self) -> str:
         return redacted_repr(self, ("content",))
@@ -1791,8 +1533,6 @@ class TaskActionNote:
 
 @dataclass(kw_only=True, slots=True)
 class TaskComponent:
-    """The com.amazon.aws.q.interactioncomponents#TaskComponent structure."""
-
     text: Text | None = None
 
     infrastructure_update: InfrastructureUpdate | None = None
@@ -1804,8 +1544,6 @@ class TaskComponent:
 
 @dataclass(kw_only=True, slots=True)
 class TaskDetails:
-    """The com.amazon.aws.q.interactioncomponents#TaskDetails structure."""
-
     overview: TaskOverview
 
     content: list[TaskComponent]
@@ -1815,8 +1553,6 @@ class TaskDetails:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TaskOverview:
-    """The com.amazon.aws.q.interactioncomponents#TaskOverview structure."""
-
     label: str
 
     description: str
@@ -1827,15 +1563,11 @@ class TaskOverview:
 
 @dataclass(kw_only=True, slots=True)
 class TaskReference:
-    """The com.amazon.aws.q.interactioncomponents#TaskReference structure."""
-
     task_id: str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Text:
-    """The com.amazon.aws.q.interactioncomponents#Text structure."""
-
     content: str
 
     def __repr__(self) -> str:
@@ -1844,8 +1576,6 @@ class Text:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class WebLink:
-    """The com.amazon.aws.q.interactioncomponents#WebLink structure."""
-
     label: str
 
     url: str
@@ -1856,32 +1586,26 @@ class WebLink:
 
 @dataclass(kw_only=True, slots=True)
 class SendMessageRequest:
-    """The com.amazon.aws.q.streaming#SendMessageRequest structure."""
-
     conversation_state: ConversationState
 
     profile_arn: str | None = None
 
-    source: str | None = None
+    source: Origin | str | None = None
 
     dry_run: bool | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class SendMessageResponse:
-    """The com.amazon.aws.q.streaming#SendMessageResponse structure."""
+    pass
 
 
 class ChatMessageUserInputMessage(UnionVariant[UserInputMessage]):
-    """The `userInputMessage` member of ChatMessage."""
-
     __slots__ = ()
     member_name = "userInputMessage"
 
 
 class ChatMessageAssistantResponseMessage(UnionVariant[AssistantResponseMessage]):
-    """The `assistantResponseMessage` member of ChatMessage."""
-
     __slots__ = ()
     member_name = "assistantResponseMessage"
 
@@ -1892,129 +1616,98 @@ class ChatMessageUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class ChatResponseStreamMessageMetadataEvent(UnionVariant[MessageMetadataEvent]):
-    """The `messageMetadataEvent` member of ChatResponseStream."""
+ChatMessage: TypeAlias = (
+    ChatMessageUserInputMessage | ChatMessageAssistantResponseMessage | ChatMessageUnknown
+)
 
+
+class ChatResponseStreamMessageMetadataEvent(UnionVariant[MessageMetadataEvent]):
     __slots__ = ()
     member_name = "messageMetadataEvent"
 
 
 class ChatResponseStreamAssistantResponseEvent(UnionVariant[AssistantResponseEvent]):
-    """The `assistantResponseEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "assistantResponseEvent"
 
 
 class ChatResponseStreamReasoningContentEvent(UnionVariant[ReasoningContentEvent]):
-    """The `reasoningContentEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "reasoningContentEvent"
     sensitive = True
 
 
 class ChatResponseStreamDryRunSucceedEvent(UnionVariant[DryRunSucceedEvent]):
-    """The `dryRunSucceedEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "dryRunSucceedEvent"
 
 
 class ChatResponseStreamCodeReferenceEvent(UnionVariant[CodeReferenceEvent]):
-    """The `codeReferenceEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "codeReferenceEvent"
 
 
 class ChatResponseStreamSupplementaryWebLinksEvent(UnionVariant[SupplementaryWebLinksEvent]):
-    """The `supplementaryWebLinksEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "supplementaryWebLinksEvent"
 
 
 class ChatResponseStreamFollowupPromptEvent(UnionVariant[FollowupPromptEvent]):
-    """The `followupPromptEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "followupPromptEvent"
 
 
 class ChatResponseStreamCodeEvent(UnionVariant[CodeEvent]):
-    """The `codeEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "codeEvent"
 
 
 class ChatResponseStreamIntentsEvent(UnionVariant[IntentsEvent]):
-    """The `intentsEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "intentsEvent"
 
 
 class ChatResponseStreamInteractionComponentsEvent(UnionVariant[InteractionComponentsEvent]):
-    """The `interactionComponentsEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "interactionComponentsEvent"
 
 
 class ChatResponseStreamToolUseEvent(UnionVariant[ToolUseEvent]):
-    """The `toolUseEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "toolUseEvent"
 
 
 class ChatResponseStreamToolResultEvent(UnionVariant[ToolResultEvent]):
-    """The `toolResultEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "toolResultEvent"
 
 
 class ChatResponseStreamMetadataEvent(UnionVariant[MetadataEvent]):
-    """The `metadataEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "metadataEvent"
 
 
 class ChatResponseStreamMeteringEvent(UnionVariant[MeteringEvent]):
-    """The `meteringEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "meteringEvent"
 
 
 class ChatResponseStreamContextUsageEvent(UnionVariant[ContextUsageEvent]):
-    """The `contextUsageEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "contextUsageEvent"
 
 
 class ChatResponseStreamCitationEvent(UnionVariant[CitationEvent]):
-    """The `citationEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "citationEvent"
 
 
 class ChatResponseStreamDocumentCitationEvent(UnionVariant[DocumentCitationEvent]):
-    """The `documentCitationEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "documentCitationEvent"
 
 
 class ChatResponseStreamInvalidStateEvent(UnionVariant[InvalidStateEvent]):
-    """The `invalidStateEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "invalidStateEvent"
 
@@ -2023,269 +1716,6 @@ class ChatResponseStreamUnknown(UnknownUnionMember):
     """A member of ChatResponseStream this client does not know yet: its tag and raw value."""
 
     __slots__ = ()
-
-
-class CitationTargetLocation(UnionVariant[int]):
-    """The `location` member of CitationTarget."""
-
-    __slots__ = ()
-    member_name = "location"
-
-
-class CitationTargetRange(UnionVariant[Span]):
-    """The `range` member of CitationTarget."""
-
-    __slots__ = ()
-    member_name = "range"
-
-
-class CitationTargetUnknown(UnknownUnionMember):
-    """A member of CitationTarget this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class CursorStatePosition(UnionVariant[Position]):
-    """The `position` member of CursorState."""
-
-    __slots__ = ()
-    member_name = "position"
-
-
-class CursorStateRange(UnionVariant[Range]):
-    """The `range` member of CursorState."""
-
-    __slots__ = ()
-    member_name = "range"
-
-
-class CursorStateUnknown(UnknownUnionMember):
-    """A member of CursorState this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class DiagnosticTextDocumentDiagnostic(UnionVariant[TextDocumentDiagnostic]):
-    """The `textDocumentDiagnostic` member of Diagnostic."""
-
-    __slots__ = ()
-    member_name = "textDocumentDiagnostic"
-
-
-class DiagnosticRuntimeDiagnostic(UnionVariant[RuntimeDiagnostic]):
-    """The `runtimeDiagnostic` member of Diagnostic."""
-
-    __slots__ = ()
-    member_name = "runtimeDiagnostic"
-
-
-class DiagnosticUnknown(UnknownUnionMember):
-    """A member of Diagnostic this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class DocumentCitationLocationDocumentPage(UnionVariant[DocumentCitationSpan]):
-    """The `documentPage` member of DocumentCitationLocation."""
-
-    __slots__ = ()
-    member_name = "documentPage"
-
-
-class DocumentCitationLocationDocumentChar(UnionVariant[DocumentCitationSpan]):
-    """The `documentChar` member of DocumentCitationLocation."""
-
-    __slots__ = ()
-    member_name = "documentChar"
-
-
-class DocumentCitationLocationDocumentChunk(UnionVariant[DocumentCitationSpan]):
-    """The `documentChunk` member of DocumentCitationLocation."""
-
-    __slots__ = ()
-    member_name = "documentChunk"
-
-
-class DocumentCitationLocationSearchResult(UnionVariant[DocumentCitationSearchResultSpan]):
-    """The `searchResult` member of DocumentCitationLocation."""
-
-    __slots__ = ()
-    member_name = "searchResult"
-
-
-class DocumentCitationLocationWeb(UnionVariant[DocumentCitationWebLocation]):
-    """The `web` member of DocumentCitationLocation."""
-
-    __slots__ = ()
-    member_name = "web"
-
-
-class DocumentCitationLocationUnknown(UnknownUnionMember):
-    """A member of DocumentCitationLocation this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class DocumentSourceBytes(UnionVariant[bytes]):
-    """The `bytes` member of DocumentSource."""
-
-    __slots__ = ()
-    member_name = "bytes"
-
-
-class DocumentSourceUnknown(UnknownUnionMember):
-    """A member of DocumentSource this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ExportContextTransformationExportContext(UnionVariant[TransformationExportContext]):
-    """The `transformationExportContext` member of ExportContext."""
-
-    __slots__ = ()
-    member_name = "transformationExportContext"
-
-
-class ExportContextUnitTestGenerationExportContext(UnionVariant[UnitTestGenerationExportContext]):
-    """The `unitTestGenerationExportContext` member of ExportContext."""
-
-    __slots__ = ()
-    member_name = "unitTestGenerationExportContext"
-
-
-class ExportContextUnknown(UnknownUnionMember):
-    """A member of ExportContext this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ImageSourceBytes(UnionVariant[bytes]):
-    """The `bytes` member of ImageSource."""
-
-    __slots__ = ()
-    member_name = "bytes"
-
-
-class ImageSourceUnknown(UnknownUnionMember):
-    """A member of ImageSource this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class IntentDataTypeString(UnionVariant[str]):
-    """The `string` member of IntentDataType."""
-
-    __slots__ = ()
-    member_name = "string"
-
-
-class IntentDataTypeUnknown(UnknownUnionMember):
-    """A member of IntentDataType this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ReasoningContentReasoningText(UnionVariant[ReasoningText]):
-    """The `reasoningText` member of ReasoningContent."""
-
-    __slots__ = ()
-    member_name = "reasoningText"
-    sensitive = True
-
-
-class ReasoningContentRedactedContent(UnionVariant[bytes]):
-    """The `redactedContent` member of ReasoningContent."""
-
-    __slots__ = ()
-    member_name = "redactedContent"
-
-
-class ReasoningContentUnknown(UnknownUnionMember):
-    """A member of ReasoningContent this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ResultArchiveStreamBinaryMetadataEvent(UnionVariant[BinaryMetadataEvent]):
-    """The `binaryMetadataEvent` member of ResultArchiveStream."""
-
-    __slots__ = ()
-    member_name = "binaryMetadataEvent"
-    sensitive = True
-
-
-class ResultArchiveStreamBinaryPayloadEvent(UnionVariant[BinaryPayloadEvent]):
-    """The `binaryPayloadEvent` member of ResultArchiveStream."""
-
-    __slots__ = ()
-    member_name = "binaryPayloadEvent"
-    sensitive = True
-
-
-class ResultArchiveStreamUnknown(UnknownUnionMember):
-    """A member of ResultArchiveStream this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ToolToolSpecification(UnionVariant[ToolSpecification]):
-    """The `toolSpecification` member of Tool."""
-
-    __slots__ = ()
-    member_name = "toolSpecification"
-
-
-class ToolCachePoint(UnionVariant[CachePoint]):
-    """The `cachePoint` member of Tool."""
-
-    __slots__ = ()
-    member_name = "cachePoint"
-
-
-class ToolUnknown(UnknownUnionMember):
-    """A member of Tool this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ToolResultContentBlockText(UnionVariant[str]):
-    """The `text` member of ToolResultContentBlock."""
-
-    __slots__ = ()
-    member_name = "text"
-    sensitive = True
-
-
-class ToolResultContentBlockJson(UnionVariant[Document]):
-    """The `json` member of ToolResultContentBlock."""
-
-    __slots__ = ()
-    member_name = "json"
-    sensitive = True
-
-
-class ToolResultContentBlockUnknown(UnknownUnionMember):
-    """A member of ToolResultContentBlock this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class MCPStreamOutputMessage(UnionVariant[JsonRpcStreamEvent]):
-    """The `message` member of MCPStreamOutput."""
-
-    __slots__ = ()
-    member_name = "message"
-
-
-class MCPStreamOutputUnknown(UnknownUnionMember):
-    """A member of MCPStreamOutput this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-ChatMessage: TypeAlias = (
-    ChatMessageUserInputMessage | ChatMessageAssistantResponseMessage | ChatMessageUnknown
-)
 
 
 ChatResponseStream: TypeAlias = (
@@ -2311,15 +1741,94 @@ ChatResponseStream: TypeAlias = (
 )
 
 
+class CitationTargetLocation(UnionVariant[int]):
+    __slots__ = ()
+    member_name = "location"
+
+
+class CitationTargetRange(UnionVariant[Span]):
+    __slots__ = ()
+    member_name = "range"
+
+
+class CitationTargetUnknown(UnknownUnionMember):
+    """A member of CitationTarget this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 CitationTarget: TypeAlias = CitationTargetLocation | CitationTargetRange | CitationTargetUnknown
+
+
+class CursorStatePosition(UnionVariant[Position]):
+    __slots__ = ()
+    member_name = "position"
+
+
+class CursorStateRange(UnionVariant[Range]):
+    __slots__ = ()
+    member_name = "range"
+
+
+class CursorStateUnknown(UnknownUnionMember):
+    """A member of CursorState this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 CursorState: TypeAlias = CursorStatePosition | CursorStateRange | CursorStateUnknown
 
 
+class DiagnosticTextDocumentDiagnostic(UnionVariant[TextDocumentDiagnostic]):
+    __slots__ = ()
+    member_name = "textDocumentDiagnostic"
+
+
+class DiagnosticRuntimeDiagnostic(UnionVariant[RuntimeDiagnostic]):
+    __slots__ = ()
+    member_name = "runtimeDiagnostic"
+
+
+class DiagnosticUnknown(UnknownUnionMember):
+    """A member of Diagnostic this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 Diagnostic: TypeAlias = (
     DiagnosticTextDocumentDiagnostic | DiagnosticRuntimeDiagnostic | DiagnosticUnknown
 )
+
+
+class DocumentCitationLocationDocumentPage(UnionVariant[DocumentCitationSpan]):
+    __slots__ = ()
+    member_name = "documentPage"
+
+
+class DocumentCitationLocationDocumentChar(UnionVariant[DocumentCitationSpan]):
+    __slots__ = ()
+    member_name = "documentChar"
+
+
+class DocumentCitationLocationDocumentChunk(UnionVariant[DocumentCitationSpan]):
+    __slots__ = ()
+    member_name = "documentChunk"
+
+
+class DocumentCitationLocationSearchResult(UnionVariant[DocumentCitationSearchResultSpan]):
+    __slots__ = ()
+    member_name = "searchResult"
+
+
+class DocumentCitationLocationWeb(UnionVariant[DocumentCitationWebLocation]):
+    __slots__ = ()
+    member_name = "web"
+
+
+class DocumentCitationLocationUnknown(UnknownUnionMember):
+    """A member of DocumentCitationLocation this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 DocumentCitationLocation: TypeAlias = (
@@ -2332,7 +1841,34 @@ DocumentCitationLocation: TypeAlias = (
 )
 
 
+class DocumentSourceBytes(UnionVariant[bytes]):
+    __slots__ = ()
+    member_name = "bytes"
+
+
+class DocumentSourceUnknown(UnknownUnionMember):
+    """A member of DocumentSource this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 DocumentSource: TypeAlias = DocumentSourceBytes | DocumentSourceUnknown
+
+
+class ExportContextTransformationExportContext(UnionVariant[TransformationExportContext]):
+    __slots__ = ()
+    member_name = "transformationExportContext"
+
+
+class ExportContextUnitTestGenerationExportContext(UnionVariant[UnitTestGenerationExportContext]):
+    __slots__ = ()
+    member_name = "unitTestGenerationExportContext"
+
+
+class ExportContextUnknown(UnknownUnionMember):
+    """A member of ExportContext this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 ExportContext: TypeAlias = (
@@ -2342,15 +1878,72 @@ ExportContext: TypeAlias = (
 )
 
 
+class ImageSourceBytes(UnionVariant[bytes]):
+    __slots__ = ()
+    member_name = "bytes"
+
+
+class ImageSourceUnknown(UnknownUnionMember):
+    """A member of ImageSource this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 ImageSource: TypeAlias = ImageSourceBytes | ImageSourceUnknown
+
+
+class IntentDataTypeString(UnionVariant[str]):
+    __slots__ = ()
+    member_name = "string"
+
+
+class IntentDataTypeUnknown(UnknownUnionMember):
+    """A member of IntentDataType this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 IntentDataType: TypeAlias = IntentDataTypeString | IntentDataTypeUnknown
 
 
+class ReasoningContentReasoningText(UnionVariant[ReasoningText]):
+    __slots__ = ()
+    member_name = "reasoningText"
+    sensitive = True
+
+
+class ReasoningContentRedactedContent(UnionVariant[bytes]):
+    __slots__ = ()
+    member_name = "redactedContent"
+
+
+class ReasoningContentUnknown(UnknownUnionMember):
+    """A member of ReasoningContent this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 ReasoningContent: TypeAlias = (
     ReasoningContentReasoningText | ReasoningContentRedactedContent | ReasoningContentUnknown
 )
+
+
+class ResultArchiveStreamBinaryMetadataEvent(UnionVariant[BinaryMetadataEvent]):
+    __slots__ = ()
+    member_name = "binaryMetadataEvent"
+    sensitive = True
+
+
+class ResultArchiveStreamBinaryPayloadEvent(UnionVariant[BinaryPayloadEvent]):
+    __slots__ = ()
+    member_name = "binaryPayloadEvent"
+    sensitive = True
+
+
+class ResultArchiveStreamUnknown(UnknownUnionMember):
+    """A member of ResultArchiveStream this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 ResultArchiveStream: TypeAlias = (
@@ -2360,12 +1953,57 @@ ResultArchiveStream: TypeAlias = (
 )
 
 
+class ToolToolSpecification(UnionVariant[ToolSpecification]):
+    __slots__ = ()
+    member_name = "toolSpecification"
+
+
+class ToolCachePoint(UnionVariant[CachePoint]):
+    __slots__ = ()
+    member_name = "cachePoint"
+
+
+class ToolUnknown(UnknownUnionMember):
+    """A member of Tool this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 Tool: TypeAlias = ToolToolSpecification | ToolCachePoint | ToolUnknown
+
+
+class ToolResultContentBlockText(UnionVariant[str]):
+    __slots__ = ()
+    member_name = "text"
+    sensitive = True
+
+
+class ToolResultContentBlockJson(UnionVariant[Document]):
+    __slots__ = ()
+    member_name = "json"
+    sensitive = True
+
+
+class ToolResultContentBlockUnknown(UnknownUnionMember):
+    """A member of ToolResultContentBlock this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 ToolResultContentBlock: TypeAlias = (
     ToolResultContentBlockText | ToolResultContentBlockJson | ToolResultContentBlockUnknown
 )
+
+
+class MCPStreamOutputMessage(UnionVariant[JsonRpcStreamEvent]):
+    __slots__ = ()
+    member_name = "message"
+
+
+class MCPStreamOutputUnknown(UnknownUnionMember):
+    """A member of MCPStreamOutput this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 MCPStreamOutput: TypeAlias = MCPStreamOutputMessage | MCPStreamOutputUnknown

@@ -58,7 +58,21 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCredentialsForIdentityResponse:
-        """The get credentials for identity operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            InvalidParameterException
+            ResourceNotFoundException
+            NotAuthorizedException
+            ResourceConflictException
+            TooManyRequestsException
+            InvalidIdentityPoolConfigurationException
+            InternalErrorException
+            ExternalServiceException
+            CognitoIdentityError: Any other error the service answers with.
+        """
         request: GetCredentialsForIdentityInput = self._input(
             _schema.GET_CREDENTIALS_FOR_IDENTITY_OPERATION,
             identity_id=identity_id,
@@ -82,7 +96,21 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetIdResponse:
-        """The get id operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            InvalidParameterException
+            ResourceNotFoundException
+            NotAuthorizedException
+            ResourceConflictException
+            TooManyRequestsException
+            InternalErrorException
+            LimitExceededException
+            ExternalServiceException
+            CognitoIdentityError: Any other error the service answers with.
+        """
         request: GetIdInput = self._input(
             _schema.GET_ID_OPERATION,
             account_id=account_id,
@@ -134,7 +162,21 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCredentialsForIdentityResponse:
-        """The get credentials for identity operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            InvalidParameterException
+            ResourceNotFoundException
+            NotAuthorizedException
+            ResourceConflictException
+            TooManyRequestsException
+            InvalidIdentityPoolConfigurationException
+            InternalErrorException
+            ExternalServiceException
+            CognitoIdentityError: Any other error the service answers with.
+        """
         request: GetCredentialsForIdentityInput = self._input(
             _schema.GET_CREDENTIALS_FOR_IDENTITY_OPERATION,
             identity_id=identity_id,
@@ -158,7 +200,21 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetIdResponse:
-        """The get id operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            InvalidParameterException
+            ResourceNotFoundException
+            NotAuthorizedException
+            ResourceConflictException
+            TooManyRequestsException
+            InternalErrorException
+            LimitExceededException
+            ExternalServiceException
+            CognitoIdentityError: Any other error the service answers with.
+        """
         request: GetIdInput = self._input(
             _schema.GET_ID_OPERATION,
             account_id=account_id,

@@ -26,207 +26,54 @@ class CognitoIdentityError(ModeledServiceError):
 
 
 class ExternalServiceException(CognitoIdentityError):
-    """The service answered with ExternalServiceException."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        code: str | None = None,
-        http_status: int | None = None,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "ExternalServiceException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-        )
+    code = "ExternalServiceException"
+    fault = "client"
+    retryable = False
 
 
 class InternalErrorException(CognitoIdentityError):
-    """The service answered with InternalErrorException."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        code: str | None = None,
-        http_status: int | None = None,
-        request_id: str | None = None,
-        fault: str = "server",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InternalErrorException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-        )
+    code = "InternalErrorException"
+    fault = "server"
+    retryable = False
 
 
 class InvalidIdentityPoolConfigurationException(CognitoIdentityError):
-    """The service answered with InvalidIdentityPoolConfigurationException."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        code: str | None = None,
-        http_status: int | None = None,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InvalidIdentityPoolConfigurationException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-        )
+    code = "InvalidIdentityPoolConfigurationException"
+    fault = "client"
+    retryable = False
 
 
 class InvalidParameterException(CognitoIdentityError):
-    """The service answered with InvalidParameterException."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        code: str | None = None,
-        http_status: int | None = None,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InvalidParameterException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-        )
+    code = "InvalidParameterException"
+    fault = "client"
+    retryable = False
 
 
 class LimitExceededException(CognitoIdentityError):
-    """The service answered with LimitExceededException."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        code: str | None = None,
-        http_status: int | None = None,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "LimitExceededException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-        )
+    code = "LimitExceededException"
+    fault = "client"
+    retryable = False
 
 
 class NotAuthorizedException(CognitoIdentityError):
-    """The service answered with NotAuthorizedException."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        code: str | None = None,
-        http_status: int | None = None,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "NotAuthorizedException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-        )
+    code = "NotAuthorizedException"
+    fault = "client"
+    retryable = False
 
 
 class ResourceConflictException(CognitoIdentityError):
-    """The service answered with ResourceConflictException."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        code: str | None = None,
-        http_status: int | None = None,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "ResourceConflictException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-        )
+    code = "ResourceConflictException"
+    fault = "client"
+    retryable = False
 
 
 class ResourceNotFoundException(CognitoIdentityError):
-    """The service answered with ResourceNotFoundException."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        code: str | None = None,
-        http_status: int | None = None,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "ResourceNotFoundException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-        )
+    code = "ResourceNotFoundException"
+    fault = "client"
+    retryable = False
 
 
 class TooManyRequestsException(CognitoIdentityError):
-    """The service answered with TooManyRequestsException."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        code: str | None = None,
-        http_status: int | None = None,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "TooManyRequestsException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-        )
+    code = "TooManyRequestsException"
+    fault = "client"
+    retryable = False

@@ -21,8 +21,6 @@ __all__ = [
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Credentials:
-    """The com.amazonaws.cognitoidentity#Credentials structure."""
-
     access_key_id: str | None = None
 
     secret_key: str | None = None
@@ -37,8 +35,6 @@ class Credentials:
 
 @dataclass(kw_only=True, slots=True)
 class GetCredentialsForIdentityInput:
-    """The com.amazonaws.cognitoidentity#GetCredentialsForIdentityInput structure."""
-
     identity_id: str
 
     logins: dict[str, str] | None = None
@@ -48,8 +44,6 @@ class GetCredentialsForIdentityInput:
 
 @dataclass(kw_only=True, slots=True)
 class GetCredentialsForIdentityResponse:
-    """The com.amazonaws.cognitoidentity#GetCredentialsForIdentityResponse structure."""
-
     identity_id: str | None = None
 
     credentials: Credentials | None = None
@@ -57,8 +51,6 @@ class GetCredentialsForIdentityResponse:
 
 @dataclass(kw_only=True, slots=True)
 class GetIdInput:
-    """The com.amazonaws.cognitoidentity#GetIdInput structure."""
-
     account_id: str | None = None
 
     identity_pool_id: str
@@ -68,6 +60,4 @@ class GetIdInput:
 
 @dataclass(kw_only=True, slots=True)
 class GetIdResponse:
-    """The com.amazonaws.cognitoidentity#GetIdResponse structure."""
-
     identity_id: str | None = None

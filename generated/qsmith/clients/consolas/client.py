@@ -30,9 +30,11 @@ if TYPE_CHECKING:
         DeleteCustomizationResponse,
         DeleteProfileRequest,
         DeleteProfileResponse,
+        DeletionStatus,
         DisassociateCustomizationPermissionRequest,
         DisassociateCustomizationPermissionResponse,
         FileContext,
+        FunctionalityName,
         GenerateRecommendationsRequest,
         GenerateRecommendationsResponse,
         GetCustomizationRequest,
@@ -51,6 +53,8 @@ if TYPE_CHECKING:
         LockServiceLinkedRoleRequest,
         LockServiceLinkedRoleResponse,
         OptInFeatures,
+        OptInFeaturesType,
+        ProfileType,
         ReferenceTrackerConfiguration,
         ResourcePolicy,
         SupplementalContext,
@@ -63,10 +67,12 @@ if TYPE_CHECKING:
         UntagResourceResponse,
         UpdateCustomizationRequest,
         UpdateCustomizationResponse,
+        UpdateOperation,
         UpdateProfileRequest,
         UpdateProfileResponse,
         VendKeyGrantRequest,
         VendKeyGrantResponse,
+        VendKeyGrantUseCase,
     )
 
 __all__ = ["AsyncClient", "Client"]
@@ -107,7 +113,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AllowVendedLogDeliveryForResourceResponse:
-        """The allow vended log delivery for resource operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: AllowVendedLogDeliveryForResourceRequest = self._input(
             _schema.ALLOW_VENDED_LOG_DELIVERY_FOR_RESOURCE_OPERATION,
             resource_arn_being_authorized=resource_arn_being_authorized,
@@ -129,7 +146,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AssociateCustomizationPermissionResponse:
-        """The associate customization permission operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: AssociateCustomizationPermissionRequest = self._input(
             _schema.ASSOCIATE_CUSTOMIZATION_PERMISSION_OPERATION,
             identifier=identifier,
@@ -156,7 +185,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateCustomizationResponse:
-        """The create customization operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: CreateCustomizationRequest = self._input(
             _schema.CREATE_CUSTOMIZATION_OPERATION,
             data_reference=data_reference,
@@ -182,17 +222,29 @@ class Client(ClientBase):
         profile_name: str,
         description: str | None = None,
         reference_tracker_configuration: ReferenceTrackerConfiguration,
-        active_functionalities: list[str] | None = None,
+        active_functionalities: list[FunctionalityName | str] | None = None,
         client_token: str | None = None,
         kms_key_arn: str | None = None,
         tags: list[Tag] | None = None,
         resource_policy: ResourcePolicy | None = None,
         opt_in_features: OptInFeatures | None = None,
-        profile_type: str | None = None,
+        profile_type: ProfileType | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateProfileResponse:
-        """The create profile operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: CreateProfileRequest = self._input(
             _schema.CREATE_PROFILE_OPERATION,
             identity_source=identity_source,
@@ -223,7 +275,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteCustomizationResponse:
-        """The delete customization operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: DeleteCustomizationRequest = self._input(
             _schema.DELETE_CUSTOMIZATION_OPERATION,
             identifier=identifier,
@@ -244,7 +308,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteCustomizationPermissionsResponse:
-        """The delete customization permissions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: DeleteCustomizationPermissionsRequest = self._input(
             _schema.DELETE_CUSTOMIZATION_PERMISSIONS_OPERATION,
             identifier=identifier,
@@ -264,7 +340,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteProfileResponse:
-        """The delete profile operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: DeleteProfileRequest = self._input(
             _schema.DELETE_PROFILE_OPERATION,
             profile_arn=profile_arn,
@@ -285,7 +373,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DisassociateCustomizationPermissionResponse:
-        """The disassociate customization permission operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: DisassociateCustomizationPermissionRequest = self._input(
             _schema.DISASSOCIATE_CUSTOMIZATION_PERMISSION_OPERATION,
             identifier=identifier,
@@ -310,7 +410,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GenerateRecommendationsResponse:
-        """The generate recommendations operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: GenerateRecommendationsRequest = self._input(
             _schema.GENERATE_RECOMMENDATIONS_OPERATION,
             file_context=file_context,
@@ -334,7 +444,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCustomizationResponse:
-        """The get customization operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: GetCustomizationRequest = self._input(
             _schema.GET_CUSTOMIZATION_OPERATION,
             identifier=identifier,
@@ -356,7 +477,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationPermissionsResponse:
-        """The list customization permissions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationPermissionsRequest = self._input(
             _schema.LIST_CUSTOMIZATION_PERMISSIONS_OPERATION,
             identifier=identifier,
@@ -379,7 +511,20 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListCustomizationPermissionsResponse]:
-        """Every page of `list_customization_permissions`, following `next_token`."""
+        """Every page of `list_customization_permissions`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationPermissionsRequest = self._input(
             _schema.LIST_CUSTOMIZATION_PERMISSIONS_OPERATION,
             identifier=identifier,
@@ -406,7 +551,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationVersionsResponse:
-        """The list customization versions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationVersionsRequest = self._input(
             _schema.LIST_CUSTOMIZATION_VERSIONS_OPERATION,
             identifier=identifier,
@@ -429,7 +585,20 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListCustomizationVersionsResponse]:
-        """Every page of `list_customization_versions`, following `next_token`."""
+        """Every page of `list_customization_versions`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationVersionsRequest = self._input(
             _schema.LIST_CUSTOMIZATION_VERSIONS_OPERATION,
             identifier=identifier,
@@ -455,7 +624,17 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationsResponse:
-        """The list customizations operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationsRequest = self._input(
             _schema.LIST_CUSTOMIZATIONS_OPERATION,
             max_results=max_results,
@@ -476,7 +655,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListCustomizationsResponse]:
-        """Every page of `list_customizations`, following `next_token`."""
+        """Every page of `list_customizations`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationsRequest = self._input(
             _schema.LIST_CUSTOMIZATIONS_OPERATION,
             max_results=max_results,
@@ -499,11 +690,21 @@ class Client(ClientBase):
         max_results: int | None = None,
         include_management_account: bool | None = None,
         next_token: str | None = None,
-        opt_in_features_type: str | None = None,
+        opt_in_features_type: OptInFeaturesType | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListProfilesResponse:
-        """The list profiles operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListProfilesRequest = self._input(
             _schema.LIST_PROFILES_OPERATION,
             max_results=max_results,
@@ -524,11 +725,23 @@ class Client(ClientBase):
         *,
         max_results: int | None = None,
         include_management_account: bool | None = None,
-        opt_in_features_type: str | None = None,
+        opt_in_features_type: OptInFeaturesType | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[ListProfilesResponse]:
-        """Every page of `list_profiles`, following `next_token`."""
+        """Every page of `list_profiles`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListProfilesRequest = self._input(
             _schema.LIST_PROFILES_OPERATION,
             max_results=max_results,
@@ -554,7 +767,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListTagsForResourceResponse:
-        """The list tags for resource operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListTagsForResourceRequest = self._input(
             _schema.LIST_TAGS_FOR_RESOURCE_OPERATION,
             resource_arn=resource_arn,
@@ -575,7 +799,16 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> LockServiceLinkedRoleResponse:
-        """The lock service linked role operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ServiceLinkedRoleLockClientException
+            ServiceLinkedRoleLockServiceException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: LockServiceLinkedRoleRequest = self._input(
             _schema.LOCK_SERVICE_LINKED_ROLE_OPERATION,
             role_arn=role_arn,
@@ -597,7 +830,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> TagResourceResponse:
-        """The tag resource operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: TagResourceRequest = self._input(
             _schema.TAG_RESOURCE_OPERATION,
             resource_arn=resource_arn,
@@ -615,11 +859,20 @@ class Client(ClientBase):
         self,
         *,
         role_arn: str,
-        deletion_status: str | None = None,
+        deletion_status: DeletionStatus | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UnlockServiceLinkedRoleResponse:
-        """The unlock service linked role operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ServiceLinkedRoleLockClientException
+            ServiceLinkedRoleLockServiceException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: UnlockServiceLinkedRoleRequest = self._input(
             _schema.UNLOCK_SERVICE_LINKED_ROLE_OPERATION,
             role_arn=role_arn,
@@ -641,7 +894,18 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UntagResourceResponse:
-        """The untag resource operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: UntagResourceRequest = self._input(
             _schema.UNTAG_RESOURCE_OPERATION,
             resource_arn=resource_arn,
@@ -659,7 +923,7 @@ class Client(ClientBase):
         self,
         *,
         identifier: str,
-        operation: str,
+        operation: UpdateOperation | str,
         client_token: str | None = None,
         data_reference: DataReference | None = None,
         version: int | None = None,
@@ -667,7 +931,19 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateCustomizationResponse:
-        """The update customization operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: UpdateCustomizationRequest = self._input(
             _schema.UPDATE_CUSTOMIZATION_OPERATION,
             identifier=identifier,
@@ -693,16 +969,28 @@ class Client(ClientBase):
         profile_name: str | None = None,
         description: str | None = None,
         reference_tracker_configuration: ReferenceTrackerConfiguration | None = None,
-        active_functionalities: list[str] | None = None,
+        active_functionalities: list[FunctionalityName | str] | None = None,
         kms_key_arn: str | None = None,
         resource_policy: ResourcePolicy | None = None,
-        target_profile_type: str | None = None,
+        target_profile_type: ProfileType | str | None = None,
         opt_in_features: OptInFeatures | None = None,
-        opt_in_features_type: str | None = None,
+        opt_in_features_type: OptInFeaturesType | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateProfileResponse:
-        """The update profile operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: UpdateProfileRequest = self._input(
             _schema.UPDATE_PROFILE_OPERATION,
             profile_arn=profile_arn,
@@ -729,11 +1017,22 @@ class Client(ClientBase):
         self,
         *,
         account_id: str,
-        usecase: str,
+        usecase: VendKeyGrantUseCase | str,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> VendKeyGrantResponse:
-        """The vend key grant operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: VendKeyGrantRequest = self._input(
             _schema.VEND_KEY_GRANT_OPERATION,
             account_id=account_id,
@@ -783,7 +1082,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AllowVendedLogDeliveryForResourceResponse:
-        """The allow vended log delivery for resource operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: AllowVendedLogDeliveryForResourceRequest = self._input(
             _schema.ALLOW_VENDED_LOG_DELIVERY_FOR_RESOURCE_OPERATION,
             resource_arn_being_authorized=resource_arn_being_authorized,
@@ -805,7 +1115,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AssociateCustomizationPermissionResponse:
-        """The associate customization permission operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: AssociateCustomizationPermissionRequest = self._input(
             _schema.ASSOCIATE_CUSTOMIZATION_PERMISSION_OPERATION,
             identifier=identifier,
@@ -832,7 +1154,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateCustomizationResponse:
-        """The create customization operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: CreateCustomizationRequest = self._input(
             _schema.CREATE_CUSTOMIZATION_OPERATION,
             data_reference=data_reference,
@@ -858,17 +1191,29 @@ class AsyncClient(AsyncClientBase):
         profile_name: str,
         description: str | None = None,
         reference_tracker_configuration: ReferenceTrackerConfiguration,
-        active_functionalities: list[str] | None = None,
+        active_functionalities: list[FunctionalityName | str] | None = None,
         client_token: str | None = None,
         kms_key_arn: str | None = None,
         tags: list[Tag] | None = None,
         resource_policy: ResourcePolicy | None = None,
         opt_in_features: OptInFeatures | None = None,
-        profile_type: str | None = None,
+        profile_type: ProfileType | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateProfileResponse:
-        """The create profile operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: CreateProfileRequest = self._input(
             _schema.CREATE_PROFILE_OPERATION,
             identity_source=identity_source,
@@ -899,7 +1244,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteCustomizationResponse:
-        """The delete customization operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: DeleteCustomizationRequest = self._input(
             _schema.DELETE_CUSTOMIZATION_OPERATION,
             identifier=identifier,
@@ -920,7 +1277,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteCustomizationPermissionsResponse:
-        """The delete customization permissions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: DeleteCustomizationPermissionsRequest = self._input(
             _schema.DELETE_CUSTOMIZATION_PERMISSIONS_OPERATION,
             identifier=identifier,
@@ -940,7 +1309,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DeleteProfileResponse:
-        """The delete profile operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: DeleteProfileRequest = self._input(
             _schema.DELETE_PROFILE_OPERATION,
             profile_arn=profile_arn,
@@ -961,7 +1342,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> DisassociateCustomizationPermissionResponse:
-        """The disassociate customization permission operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: DisassociateCustomizationPermissionRequest = self._input(
             _schema.DISASSOCIATE_CUSTOMIZATION_PERMISSION_OPERATION,
             identifier=identifier,
@@ -986,7 +1379,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GenerateRecommendationsResponse:
-        """The generate recommendations operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: GenerateRecommendationsRequest = self._input(
             _schema.GENERATE_RECOMMENDATIONS_OPERATION,
             file_context=file_context,
@@ -1010,7 +1413,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> GetCustomizationResponse:
-        """The get customization operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: GetCustomizationRequest = self._input(
             _schema.GET_CUSTOMIZATION_OPERATION,
             identifier=identifier,
@@ -1032,7 +1446,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationPermissionsResponse:
-        """The list customization permissions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationPermissionsRequest = self._input(
             _schema.LIST_CUSTOMIZATION_PERMISSIONS_OPERATION,
             identifier=identifier,
@@ -1055,7 +1480,20 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListCustomizationPermissionsResponse]:
-        """Every page of `list_customization_permissions`, following `next_token`."""
+        """Every page of `list_customization_permissions`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationPermissionsRequest = self._input(
             _schema.LIST_CUSTOMIZATION_PERMISSIONS_OPERATION,
             identifier=identifier,
@@ -1084,7 +1522,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationVersionsResponse:
-        """The list customization versions operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationVersionsRequest = self._input(
             _schema.LIST_CUSTOMIZATION_VERSIONS_OPERATION,
             identifier=identifier,
@@ -1107,7 +1556,20 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListCustomizationVersionsResponse]:
-        """Every page of `list_customization_versions`, following `next_token`."""
+        """Every page of `list_customization_versions`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationVersionsRequest = self._input(
             _schema.LIST_CUSTOMIZATION_VERSIONS_OPERATION,
             identifier=identifier,
@@ -1133,7 +1595,17 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListCustomizationsResponse:
-        """The list customizations operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationsRequest = self._input(
             _schema.LIST_CUSTOMIZATIONS_OPERATION,
             max_results=max_results,
@@ -1154,7 +1626,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListCustomizationsResponse]:
-        """Every page of `list_customizations`, following `next_token`."""
+        """Every page of `list_customizations`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListCustomizationsRequest = self._input(
             _schema.LIST_CUSTOMIZATIONS_OPERATION,
             max_results=max_results,
@@ -1177,11 +1661,21 @@ class AsyncClient(AsyncClientBase):
         max_results: int | None = None,
         include_management_account: bool | None = None,
         next_token: str | None = None,
-        opt_in_features_type: str | None = None,
+        opt_in_features_type: OptInFeaturesType | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListProfilesResponse:
-        """The list profiles operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListProfilesRequest = self._input(
             _schema.LIST_PROFILES_OPERATION,
             max_results=max_results,
@@ -1202,11 +1696,23 @@ class AsyncClient(AsyncClientBase):
         *,
         max_results: int | None = None,
         include_management_account: bool | None = None,
-        opt_in_features_type: str | None = None,
+        opt_in_features_type: OptInFeaturesType | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[ListProfilesResponse]:
-        """Every page of `list_profiles`, following `next_token`."""
+        """Every page of `list_profiles`, following `next_token`.
+
+        Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListProfilesRequest = self._input(
             _schema.LIST_PROFILES_OPERATION,
             max_results=max_results,
@@ -1232,7 +1738,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ListTagsForResourceResponse:
-        """The list tags for resource operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: ListTagsForResourceRequest = self._input(
             _schema.LIST_TAGS_FOR_RESOURCE_OPERATION,
             resource_arn=resource_arn,
@@ -1253,7 +1770,16 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> LockServiceLinkedRoleResponse:
-        """The lock service linked role operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ServiceLinkedRoleLockClientException
+            ServiceLinkedRoleLockServiceException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: LockServiceLinkedRoleRequest = self._input(
             _schema.LOCK_SERVICE_LINKED_ROLE_OPERATION,
             role_arn=role_arn,
@@ -1275,7 +1801,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> TagResourceResponse:
-        """The tag resource operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: TagResourceRequest = self._input(
             _schema.TAG_RESOURCE_OPERATION,
             resource_arn=resource_arn,
@@ -1293,11 +1830,20 @@ class AsyncClient(AsyncClientBase):
         self,
         *,
         role_arn: str,
-        deletion_status: str | None = None,
+        deletion_status: DeletionStatus | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UnlockServiceLinkedRoleResponse:
-        """The unlock service linked role operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ServiceLinkedRoleLockClientException
+            ServiceLinkedRoleLockServiceException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: UnlockServiceLinkedRoleRequest = self._input(
             _schema.UNLOCK_SERVICE_LINKED_ROLE_OPERATION,
             role_arn=role_arn,
@@ -1319,7 +1865,18 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UntagResourceResponse:
-        """The untag resource operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: UntagResourceRequest = self._input(
             _schema.UNTAG_RESOURCE_OPERATION,
             resource_arn=resource_arn,
@@ -1337,7 +1894,7 @@ class AsyncClient(AsyncClientBase):
         self,
         *,
         identifier: str,
-        operation: str,
+        operation: UpdateOperation | str,
         client_token: str | None = None,
         data_reference: DataReference | None = None,
         version: int | None = None,
@@ -1345,7 +1902,19 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateCustomizationResponse:
-        """The update customization operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: UpdateCustomizationRequest = self._input(
             _schema.UPDATE_CUSTOMIZATION_OPERATION,
             identifier=identifier,
@@ -1371,16 +1940,28 @@ class AsyncClient(AsyncClientBase):
         profile_name: str | None = None,
         description: str | None = None,
         reference_tracker_configuration: ReferenceTrackerConfiguration | None = None,
-        active_functionalities: list[str] | None = None,
+        active_functionalities: list[FunctionalityName | str] | None = None,
         kms_key_arn: str | None = None,
         resource_policy: ResourcePolicy | None = None,
-        target_profile_type: str | None = None,
+        target_profile_type: ProfileType | str | None = None,
         opt_in_features: OptInFeatures | None = None,
-        opt_in_features_type: str | None = None,
+        opt_in_features_type: OptInFeaturesType | str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UpdateProfileResponse:
-        """The update profile operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: UpdateProfileRequest = self._input(
             _schema.UPDATE_PROFILE_OPERATION,
             profile_arn=profile_arn,
@@ -1407,11 +1988,22 @@ class AsyncClient(AsyncClientBase):
         self,
         *,
         account_id: str,
-        usecase: str,
+        usecase: VendKeyGrantUseCase | str,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> VendKeyGrantResponse:
-        """The vend key grant operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ResourceNotFoundException
+            ThrottlingException
+            ValidationException
+            CodeWhispererError: Any other error the service answers with.
+        """
         request: VendKeyGrantRequest = self._input(
             _schema.VEND_KEY_GRANT_OPERATION,
             account_id=account_id,

@@ -132,23 +132,17 @@ __all__ = [
 
 
 class AccessDeniedExceptionReason(StrEnum):
-    """Known values of AccessDeniedExceptionReason; the service may send others."""
-
     FEATURE_NOT_SUPPORTED = "FEATURE_NOT_SUPPORTED"
     TEMPORARILY_SUSPENDED = "TEMPORARILY_SUSPENDED"
 
 
 class ConflictExceptionReason(StrEnum):
-    """Known values of ConflictExceptionReason; the service may send others."""
-
     CUSTOMER_KMS_KEY_DISABLED = "CUSTOMER_KMS_KEY_DISABLED"
     CUSTOMER_KMS_KEY_INVALID_KEY_POLICY = "CUSTOMER_KMS_KEY_INVALID_KEY_POLICY"
     MISMATCHED_KMS_KEY = "MISMATCHED_KMS_KEY"
 
 
 class CustomizationStatus(StrEnum):
-    """Known values of CustomizationStatus; the service may send others."""
-
     ACTIVATED = "ACTIVATED"
     ACTIVATING = "ACTIVATING"
     ACTIVATION_FAILED = "ACTIVATION_FAILED"
@@ -165,15 +159,11 @@ class CustomizationStatus(StrEnum):
 
 
 class DeletionStatus(StrEnum):
-    """Known values of DeletionStatus; the service may send others."""
-
     FAILED = "FAILED"
     SUCCEEDED = "SUCCEEDED"
 
 
 class FunctionalityName(StrEnum):
-    """Known values of FunctionalityName; the service may send others."""
-
     ANALYSIS = "ANALYSIS"
     CHAT_CUSTOMIZATION = "CHAT_CUSTOMIZATION"
     COMPLETIONS = "COMPLETIONS"
@@ -185,35 +175,25 @@ class FunctionalityName(StrEnum):
 
 
 class InternalServerExceptionReason(StrEnum):
-    """Known values of InternalServerExceptionReason; the service may send others."""
-
     MODEL_TEMPORARILY_UNAVAILABLE = "MODEL_TEMPORARILY_UNAVAILABLE"
 
 
 class OptInFeatureToggle(StrEnum):
-    """Known values of OptInFeatureToggle; the service may send others."""
-
     OFF = "OFF"
     ON = "ON"
 
 
 class OptInFeaturesType(StrEnum):
-    """Known values of OptInFeaturesType; the service may send others."""
-
     KIRO = "KIRO"
     Q_DEVELOPER = "Q_DEVELOPER"
 
 
 class OverageStatus(StrEnum):
-    """Known values of OverageStatus; the service may send others."""
-
     DISABLED = "DISABLED"
     ENABLED = "ENABLED"
 
 
 class ProfileStatus(StrEnum):
-    """Known values of ProfileStatus; the service may send others."""
-
     ACTIVE = "ACTIVE"
     CREATE_FAILED = "CREATE_FAILED"
     CREATING = "CREATING"
@@ -224,60 +204,44 @@ class ProfileStatus(StrEnum):
 
 
 class ProfileType(StrEnum):
-    """Known values of ProfileType; the service may send others."""
-
     CODEWHISPERER = "CODEWHISPERER"
     KIRO = "KIRO"
     Q_DEVELOPER = "Q_DEVELOPER"
 
 
 class RecommendationsWithReferencesPreference(StrEnum):
-    """Known values of RecommendationsWithReferencesPreference; the service may send others."""
-
     ALLOW = "ALLOW"
     BLOCK = "BLOCK"
 
 
 class ResourcePolicyEffect(StrEnum):
-    """Known values of ResourcePolicyEffect; the service may send others."""
-
     ALLOW = "ALLOW"
     DENY = "DENY"
 
 
 class SubscriptionStartType(StrEnum):
-    """Known values of SubscriptionStartType; the service may send others."""
-
     ADMIN = "ADMIN"
     JUST_IN_TIME = "JUST_IN_TIME"
 
 
 class SupplementalContextType(StrEnum):
-    """Known values of SupplementalContextType; the service may send others."""
-
     PREVIOUSEDITORSTATE = "PreviousEditorState"
     WORKSPACECONTEXT = "WorkspaceContext"
 
 
 class ThrottlingExceptionReason(StrEnum):
-    """Known values of ThrottlingExceptionReason; the service may send others."""
-
     DAILY_REQUEST_COUNT = "DAILY_REQUEST_COUNT"
     INSUFFICIENT_MODEL_CAPACITY = "INSUFFICIENT_MODEL_CAPACITY"
     MONTHLY_REQUEST_COUNT = "MONTHLY_REQUEST_COUNT"
 
 
 class UpdateOperation(StrEnum):
-    """Known values of UpdateOperation; the service may send others."""
-
     ACTIVATE = "ACTIVATE"
     DEACTIVATE = "DEACTIVATE"
     UPDATE = "UPDATE"
 
 
 class ValidationExceptionReason(StrEnum):
-    """Known values of ValidationExceptionReason; the service may send others."""
-
     CONTENT_LENGTH_EXCEEDS_THRESHOLD = "CONTENT_LENGTH_EXCEEDS_THRESHOLD"
     INVALID_CONVERSATION_ID = "INVALID_CONVERSATION_ID"
     INVALID_KMS_GRANT = "INVALID_KMS_GRANT"
@@ -285,8 +249,6 @@ class ValidationExceptionReason(StrEnum):
 
 
 class VendKeyGrantUseCase(StrEnum):
-    """Known values of VendKeyGrantUseCase; the service may send others."""
-
     BOWER_BIRD = "BOWER_BIRD"
     ELASTIC_GUMBY = "ELASTIC_GUMBY"
     ELASTIC_GUMBY_V2_CHAT = "ELASTIC_GUMBY_V2_CHAT"
@@ -298,8 +260,6 @@ class VendKeyGrantUseCase(StrEnum):
 
 @dataclass(kw_only=True, slots=True)
 class AllowVendedLogDeliveryForResourceRequest:
-    """The com.amazon.aws.codewhisperer#AllowVendedLogDeliveryForResourceRequest structure."""
-
     resource_arn_being_authorized: str
 
     delivery_source_arn: str
@@ -307,28 +267,22 @@ class AllowVendedLogDeliveryForResourceRequest:
 
 @dataclass(kw_only=True, slots=True)
 class AllowVendedLogDeliveryForResourceResponse:
-    """The com.amazon.aws.codewhisperer#AllowVendedLogDeliveryForResourceResponse structure."""
-
     message: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ApplicationProperties:
-    """The com.amazon.aws.codewhisperer#ApplicationProperties structure."""
-
     tenant_id: str
 
     application_arn: str
 
     tenant_url: str
 
-    application_type: str
+    application_type: FunctionalityName | str
 
 
 @dataclass(kw_only=True, slots=True)
 class AssociateCustomizationPermissionRequest:
-    """The com.amazon.aws.codewhisperer#AssociateCustomizationPermissionRequest structure."""
-
     identifier: str
 
     permission: CustomizationPermission
@@ -336,36 +290,28 @@ class AssociateCustomizationPermissionRequest:
 
 @dataclass(kw_only=True, slots=True)
 class AssociateCustomizationPermissionResponse:
-    """The com.amazon.aws.codewhisperer#AssociateCustomizationPermissionResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class AutonomousAgents:
-    """The com.amazon.aws.codewhisperer#AutonomousAgents structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True)
 class ByUserAnalytics:
-    """The com.amazon.aws.codewhisperer#ByUserAnalytics structure."""
-
     s3_uri: str | None = None
 
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True)
 class CodeStarReference:
-    """The com.amazon.aws.codewhisperer#CodeStarReference structure."""
-
     connection_arn: str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CreateCustomizationRequest:
-    """The com.amazon.aws.codewhisperer#CreateCustomizationRequest structure."""
-
     data_reference: DataReference
 
     customization_name: str
@@ -386,15 +332,11 @@ class CreateCustomizationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class CreateCustomizationResponse:
-    """The com.amazon.aws.codewhisperer#CreateCustomizationResponse structure."""
-
     customization_arn: str
 
 
 @dataclass(kw_only=True, slots=True)
 class CreateProfileRequest:
-    """The com.amazon.aws.codewhisperer#CreateProfileRequest structure."""
-
     identity_source: IdentitySource | None = None
 
     profile_name: str
@@ -403,7 +345,7 @@ class CreateProfileRequest:
 
     reference_tracker_configuration: ReferenceTrackerConfiguration
 
-    active_functionalities: list[str] | None = None
+    active_functionalities: list[FunctionalityName | str] | None = None
 
     client_token: str | None = None
 
@@ -415,20 +357,16 @@ class CreateProfileRequest:
 
     opt_in_features: OptInFeatures | None = None
 
-    profile_type: str | None = None
+    profile_type: ProfileType | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class CreateProfileResponse:
-    """The com.amazon.aws.codewhisperer#CreateProfileResponse structure."""
-
     profile_arn: str
 
 
 @dataclass(kw_only=True, slots=True)
 class CustomizationSummary:
-    """The com.amazon.aws.codewhisperer#CustomizationSummary structure."""
-
     arn: str
 
     version: int | None = None
@@ -437,20 +375,18 @@ class CustomizationSummary:
 
     description: str | None = None
 
-    status: str
+    status: CustomizationStatus | str
 
     updated_at: datetime
 
 
 @dataclass(kw_only=True, slots=True)
 class CustomizationVersionSummary:
-    """The com.amazon.aws.codewhisperer#CustomizationVersionSummary structure."""
-
     version: int
 
     base_version: int | None = None
 
-    status: str
+    status: CustomizationStatus | str
 
     data_reference: DataReference
 
@@ -461,27 +397,21 @@ class CustomizationVersionSummary:
 
 @dataclass(kw_only=True, slots=True)
 class DashboardAnalytics:
-    """The com.amazon.aws.codewhisperer#DashboardAnalytics structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True)
 class DeleteCustomizationPermissionsRequest:
-    """The com.amazon.aws.codewhisperer#DeleteCustomizationPermissionsRequest structure."""
-
     identifier: str
 
 
 @dataclass(kw_only=True, slots=True)
 class DeleteCustomizationPermissionsResponse:
-    """The com.amazon.aws.codewhisperer#DeleteCustomizationPermissionsResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class DeleteCustomizationRequest:
-    """The com.amazon.aws.codewhisperer#DeleteCustomizationRequest structure."""
-
     identifier: str
 
     client_token: str | None = None
@@ -489,25 +419,21 @@ class DeleteCustomizationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class DeleteCustomizationResponse:
-    """The com.amazon.aws.codewhisperer#DeleteCustomizationResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class DeleteProfileRequest:
-    """The com.amazon.aws.codewhisperer#DeleteProfileRequest structure."""
-
     profile_arn: str
 
 
 @dataclass(kw_only=True, slots=True)
 class DeleteProfileResponse:
-    """The com.amazon.aws.codewhisperer#DeleteProfileResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class DisassociateCustomizationPermissionRequest:
-    """The com.amazon.aws.codewhisperer#DisassociateCustomizationPermissionRequest structure."""
-
     identifier: str
 
     permission: CustomizationPermission
@@ -515,27 +441,23 @@ class DisassociateCustomizationPermissionRequest:
 
 @dataclass(kw_only=True, slots=True)
 class DisassociateCustomizationPermissionResponse:
-    """The com.amazon.aws.codewhisperer#DisassociateCustomizationPermissionResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class EvaluationMetrics:
-    """The com.amazon.aws.codewhisperer#EvaluationMetrics structure."""
-
     composite_score: int
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ExternalIdentityDetails:
-    """The com.amazon.aws.codewhisperer#ExternalIdentityDetails structure."""
-
     issuer_url: str | None = None
 
     client_id: str | None = None
 
     scim_endpoint: str | None = None
 
-    subscription_start_type: str | None = None
+    subscription_start_type: SubscriptionStartType | str | None = None
 
     jit_subscription_role_arn: str | None = None
 
@@ -547,13 +469,11 @@ class ExternalIdentityDetails:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ExternalIdentitySource:
-    """The com.amazon.aws.codewhisperer#ExternalIdentitySource structure."""
-
     issuer_url: str
 
     client_id: str
 
-    subscription_start_type: str | None = None
+    subscription_start_type: SubscriptionStartType | str | None = None
 
     jit_subscription_role_arn: str | None = None
 
@@ -565,8 +485,6 @@ class ExternalIdentitySource:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class FileContext:
-    """The com.amazon.aws.codewhisperer#FileContext structure."""
-
     left_file_content: str
 
     right_file_content: str
@@ -586,8 +504,6 @@ class FileContext:
 
 @dataclass(kw_only=True, slots=True)
 class GenerateRecommendationsRequest:
-    """The com.amazon.aws.codewhisperer#GenerateRecommendationsRequest structure."""
-
     file_context: FileContext
 
     max_results: int | None = None
@@ -601,8 +517,6 @@ class GenerateRecommendationsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class GenerateRecommendationsResponse:
-    """The com.amazon.aws.codewhisperer#GenerateRecommendationsResponse structure."""
-
     recommendations: list[Recommendation] | None = None
 
     next_token: str | None = None
@@ -610,20 +524,16 @@ class GenerateRecommendationsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class GetCustomizationRequest:
-    """The com.amazon.aws.codewhisperer#GetCustomizationRequest structure."""
-
     identifier: str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class GetCustomizationResponse:
-    """The com.amazon.aws.codewhisperer#GetCustomizationResponse structure."""
-
     arn: str
 
     version: int | None = None
 
-    status: str
+    status: CustomizationStatus | str
 
     error_details: str | None = None
 
@@ -647,8 +557,6 @@ class GetCustomizationResponse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Import:
-    """The com.amazon.aws.codewhisperer#Import structure."""
-
     statement: str | None = None
 
     def __repr__(self) -> str:
@@ -657,8 +565,6 @@ class Import:
 
 @dataclass(kw_only=True, slots=True)
 class ListCustomizationPermissionsRequest:
-    """The com.amazon.aws.codewhisperer#ListCustomizationPermissionsRequest structure."""
-
     identifier: str
 
     max_results: int | None = None
@@ -668,8 +574,6 @@ class ListCustomizationPermissionsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ListCustomizationPermissionsResponse:
-    """The com.amazon.aws.codewhisperer#ListCustomizationPermissionsResponse structure."""
-
     permissions: list[CustomizationPermission]
 
     next_token: str | None = None
@@ -677,8 +581,6 @@ class ListCustomizationPermissionsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListCustomizationVersionsRequest:
-    """The com.amazon.aws.codewhisperer#ListCustomizationVersionsRequest structure."""
-
     identifier: str
 
     max_results: int | None = None
@@ -688,8 +590,6 @@ class ListCustomizationVersionsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ListCustomizationVersionsResponse:
-    """The com.amazon.aws.codewhisperer#ListCustomizationVersionsResponse structure."""
-
     versions: list[CustomizationVersionSummary]
 
     next_token: str | None = None
@@ -697,8 +597,6 @@ class ListCustomizationVersionsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListCustomizationsRequest:
-    """The com.amazon.aws.codewhisperer#ListCustomizationsRequest structure."""
-
     max_results: int | None = None
 
     next_token: str | None = None
@@ -706,8 +604,6 @@ class ListCustomizationsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ListCustomizationsResponse:
-    """The com.amazon.aws.codewhisperer#ListCustomizationsResponse structure."""
-
     customizations: list[CustomizationSummary]
 
     next_token: str | None = None
@@ -715,21 +611,17 @@ class ListCustomizationsResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListProfilesRequest:
-    """The com.amazon.aws.codewhisperer#ListProfilesRequest structure."""
-
     max_results: int | None = None
 
     include_management_account: bool | None = None
 
     next_token: str | None = None
 
-    opt_in_features_type: str | None = None
+    opt_in_features_type: OptInFeaturesType | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ListProfilesResponse:
-    """The com.amazon.aws.codewhisperer#ListProfilesResponse structure."""
-
     profiles: list[Profile]
 
     next_token: str | None = None
@@ -737,22 +629,16 @@ class ListProfilesResponse:
 
 @dataclass(kw_only=True, slots=True)
 class ListTagsForResourceRequest:
-    """The com.amazon.aws.codewhisperer#ListTagsForResourceRequest structure."""
-
     resource_arn: str
 
 
 @dataclass(kw_only=True, slots=True)
 class ListTagsForResourceResponse:
-    """The com.amazon.aws.codewhisperer#ListTagsForResourceResponse structure."""
-
     tags: list[Tag] | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class LockServiceLinkedRoleRequest:
-    """The com.amazon.aws.codewhisperer#LockServiceLinkedRoleRequest structure."""
-
     role_arn: str
 
     timeout_: int
@@ -760,8 +646,6 @@ class LockServiceLinkedRoleRequest:
 
 @dataclass(kw_only=True, slots=True)
 class LockServiceLinkedRoleResponse:
-    """The com.amazon.aws.codewhisperer#LockServiceLinkedRoleResponse structure."""
-
     can_be_deleted: bool = False
 
     reason_of_failure: str | None = None
@@ -771,26 +655,20 @@ class LockServiceLinkedRoleResponse:
 
 @dataclass(kw_only=True, slots=True)
 class MCPConfiguration:
-    """The com.amazon.aws.codewhisperer#MCPConfiguration structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
     mcp_registry_url: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class NotificationsFeature:
-    """The com.amazon.aws.codewhisperer#NotificationsFeature structure."""
-
     feature: str
 
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class OidcClaimKeys:
-    """The com.amazon.aws.codewhisperer#OidcClaimKeys structure."""
-
     token_id_claim_key: str
 
     user_id_claim_key: str
@@ -803,8 +681,6 @@ class OidcClaimKeys:
 
 @dataclass(kw_only=True, slots=True)
 class OptInFeatures:
-    """The com.amazon.aws.codewhisperer#OptInFeatures structure."""
-
     prompt_logging: PromptLogging | None = None
 
     by_user_analytics: ByUserAnalytics | None = None
@@ -826,24 +702,18 @@ class OptInFeatures:
 
 @dataclass(kw_only=True, slots=True)
 class OverageConfiguration:
-    """The com.amazon.aws.codewhisperer#OverageConfiguration structure."""
-
-    overage_status: str
+    overage_status: OverageStatus | str
 
     overage_limit: int | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class PreviousEditorStateMetadata:
-    """The com.amazon.aws.codewhisperer#PreviousEditorStateMetadata structure."""
-
     time_offset: int
 
 
 @dataclass(kw_only=True, slots=True)
 class Profile:
-    """The com.amazon.aws.codewhisperer#Profile structure."""
-
     arn: str
 
     identity_details: IdentityDetails | None = None
@@ -856,19 +726,19 @@ class Profile:
 
     kms_key_arn: str | None = None
 
-    active_functionalities: list[str] | None = None
+    active_functionalities: list[FunctionalityName | str] | None = None
 
-    status: str | None = None
+    status: ProfileStatus | str | None = None
 
     error_details: str | None = None
 
     resource_policy: ResourcePolicy | None = None
 
-    profile_type: str | None = None
+    profile_type: ProfileType | str | None = None
 
     opt_in_features: OptInFeatures | None = None
 
-    opt_in_features_type: str | None = None
+    opt_in_features_type: OptInFeaturesType | str | None = None
 
     permission_update_required: bool | None = None
 
@@ -877,24 +747,18 @@ class Profile:
 
 @dataclass(kw_only=True, slots=True)
 class ProgrammingLanguage:
-    """The com.amazon.aws.codewhisperer#ProgrammingLanguage structure."""
-
     language_name: str
 
 
 @dataclass(kw_only=True, slots=True)
 class PromptLogging:
-    """The com.amazon.aws.codewhisperer#PromptLogging structure."""
-
     s3_uri: str
 
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Recommendation:
-    """The com.amazon.aws.codewhisperer#Recommendation structure."""
-
     content: str
 
     references: list[Reference] | None = None
@@ -907,8 +771,6 @@ class Recommendation:
 
 @dataclass(kw_only=True, slots=True)
 class Reference:
-    """The com.amazon.aws.codewhisperer#Reference structure."""
-
     license_name: str | None = None
 
     repository: str | None = None
@@ -920,29 +782,21 @@ class Reference:
 
 @dataclass(kw_only=True, slots=True)
 class ReferenceTrackerConfiguration:
-    """The com.amazon.aws.codewhisperer#ReferenceTrackerConfiguration structure."""
-
-    recommendations_with_references: str
+    recommendations_with_references: RecommendationsWithReferencesPreference | str
 
 
 @dataclass(kw_only=True, slots=True)
 class ResourcePolicy:
-    """The com.amazon.aws.codewhisperer#ResourcePolicy structure."""
-
-    effect: str
+    effect: ResourcePolicyEffect | str
 
 
 @dataclass(kw_only=True, slots=True)
 class S3Reference:
-    """The com.amazon.aws.codewhisperer#S3Reference structure."""
-
     uri: str
 
 
 @dataclass(kw_only=True, slots=True)
 class SSOIdentityDetails:
-    """The com.amazon.aws.codewhisperer#SSOIdentityDetails structure."""
-
     instance_arn: str
 
     oidc_client_id: str
@@ -952,8 +806,6 @@ class SSOIdentityDetails:
 
 @dataclass(kw_only=True, slots=True)
 class SSOIdentitySource:
-    """The com.amazon.aws.codewhisperer#SSOIdentitySource structure."""
-
     instance_arn: str
 
     sso_region: str | None = None
@@ -961,8 +813,6 @@ class SSOIdentitySource:
 
 @dataclass(kw_only=True, slots=True)
 class Span:
-    """The com.amazon.aws.codewhisperer#Span structure."""
-
     start: int | None = None
 
     end: int | None = None
@@ -970,13 +820,11 @@ class Span:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class SupplementalContext:
-    """The com.amazon.aws.codewhisperer#SupplementalContext structure."""
-
     file_path: str
 
     content: str
 
-    type: str | None = None
+    type: SupplementalContextType | str | None = None
 
     metadata: SupplementalContextMetadata | None = None
 
@@ -986,8 +834,6 @@ class SupplementalContext:
 
 @dataclass(kw_only=True, slots=True)
 class Tag:
-    """The com.amazon.aws.codewhisperer#Tag structure."""
-
     key: str
 
     value: str
@@ -995,8 +841,6 @@ class Tag:
 
 @dataclass(kw_only=True, slots=True)
 class TagResourceRequest:
-    """The com.amazon.aws.codewhisperer#TagResourceRequest structure."""
-
     resource_arn: str
 
     tags: list[Tag] | None = None
@@ -1004,27 +848,23 @@ class TagResourceRequest:
 
 @dataclass(kw_only=True, slots=True)
 class TagResourceResponse:
-    """The com.amazon.aws.codewhisperer#TagResourceResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class UnlockServiceLinkedRoleRequest:
-    """The com.amazon.aws.codewhisperer#UnlockServiceLinkedRoleRequest structure."""
-
     role_arn: str
 
-    deletion_status: str | None = None
+    deletion_status: DeletionStatus | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class UnlockServiceLinkedRoleResponse:
-    """The com.amazon.aws.codewhisperer#UnlockServiceLinkedRoleResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class UntagResourceRequest:
-    """The com.amazon.aws.codewhisperer#UntagResourceRequest structure."""
-
     resource_arn: str
 
     tag_keys: list[str] | None = None
@@ -1032,16 +872,14 @@ class UntagResourceRequest:
 
 @dataclass(kw_only=True, slots=True)
 class UntagResourceResponse:
-    """The com.amazon.aws.codewhisperer#UntagResourceResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class UpdateCustomizationRequest:
-    """The com.amazon.aws.codewhisperer#UpdateCustomizationRequest structure."""
-
     identifier: str
 
-    operation: str
+    operation: UpdateOperation | str
 
     client_token: str | None = None
 
@@ -1057,13 +895,11 @@ class UpdateCustomizationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class UpdateCustomizationResponse:
-    """The com.amazon.aws.codewhisperer#UpdateCustomizationResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class UpdateProfileRequest:
-    """The com.amazon.aws.codewhisperer#UpdateProfileRequest structure."""
-
     profile_arn: str
 
     identity_source: IdentitySource | None = None
@@ -1074,39 +910,33 @@ class UpdateProfileRequest:
 
     reference_tracker_configuration: ReferenceTrackerConfiguration | None = None
 
-    active_functionalities: list[str] | None = None
+    active_functionalities: list[FunctionalityName | str] | None = None
 
     kms_key_arn: str | None = None
 
     resource_policy: ResourcePolicy | None = None
 
-    target_profile_type: str | None = None
+    target_profile_type: ProfileType | str | None = None
 
     opt_in_features: OptInFeatures | None = None
 
-    opt_in_features_type: str | None = None
+    opt_in_features_type: OptInFeaturesType | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class UpdateProfileResponse:
-    """The com.amazon.aws.codewhisperer#UpdateProfileResponse structure."""
-
     profile_arn: str
 
 
 @dataclass(kw_only=True, slots=True)
 class VendKeyGrantRequest:
-    """The com.amazon.aws.codewhisperer#VendKeyGrantRequest structure."""
-
     account_id: str
 
-    usecase: str
+    usecase: VendKeyGrantUseCase | str
 
 
 @dataclass(kw_only=True, slots=True)
 class VendKeyGrantResponse:
-    """The com.amazon.aws.codewhisperer#VendKeyGrantResponse structure."""
-
     cmk_arn: str | None = None
 
     grant_id: str | None = None
@@ -1116,28 +946,20 @@ class VendKeyGrantResponse:
 
 @dataclass(kw_only=True, slots=True)
 class WebTools:
-    """The com.amazon.aws.codewhisperer#WebTools structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 @dataclass(kw_only=True, slots=True)
 class WorkspaceContext:
-    """The com.amazon.aws.codewhisperer#WorkspaceContext structure."""
-
-    toggle: str
+    toggle: OptInFeatureToggle | str
 
 
 class CustomizationPermissionGroup(UnionVariant[str]):
-    """The `group` member of CustomizationPermission."""
-
     __slots__ = ()
     member_name = "group"
 
 
 class CustomizationPermissionUser(UnionVariant[str]):
-    """The `user` member of CustomizationPermission."""
-
     __slots__ = ()
     member_name = "user"
 
@@ -1148,16 +970,17 @@ class CustomizationPermissionUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class DataReferenceCodeStarReference(UnionVariant[CodeStarReference]):
-    """The `codeStarReference` member of DataReference."""
+CustomizationPermission: TypeAlias = (
+    CustomizationPermissionGroup | CustomizationPermissionUser | CustomizationPermissionUnknown
+)
 
+
+class DataReferenceCodeStarReference(UnionVariant[CodeStarReference]):
     __slots__ = ()
     member_name = "codeStarReference"
 
 
 class DataReferenceS3Reference(UnionVariant[S3Reference]):
-    """The `s3Reference` member of DataReference."""
-
     __slots__ = ()
     member_name = "s3Reference"
 
@@ -1168,16 +991,17 @@ class DataReferenceUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class IdentityDetailsExternalIdentityDetails(UnionVariant[ExternalIdentityDetails]):
-    """The `externalIdentityDetails` member of IdentityDetails."""
+DataReference: TypeAlias = (
+    DataReferenceCodeStarReference | DataReferenceS3Reference | DataReferenceUnknown
+)
 
+
+class IdentityDetailsExternalIdentityDetails(UnionVariant[ExternalIdentityDetails]):
     __slots__ = ()
     member_name = "externalIdentityDetails"
 
 
 class IdentityDetailsSsoIdentityDetails(UnionVariant[SSOIdentityDetails]):
-    """The `ssoIdentityDetails` member of IdentityDetails."""
-
     __slots__ = ()
     member_name = "ssoIdentityDetails"
 
@@ -1188,16 +1012,19 @@ class IdentityDetailsUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class IdentitySourceExternalIdentitySource(UnionVariant[ExternalIdentitySource]):
-    """The `externalIdentitySource` member of IdentitySource."""
+IdentityDetails: TypeAlias = (
+    IdentityDetailsExternalIdentityDetails
+    | IdentityDetailsSsoIdentityDetails
+    | IdentityDetailsUnknown
+)
 
+
+class IdentitySourceExternalIdentitySource(UnionVariant[ExternalIdentitySource]):
     __slots__ = ()
     member_name = "externalIdentitySource"
 
 
 class IdentitySourceSsoIdentitySource(UnionVariant[SSOIdentitySource]):
-    """The `ssoIdentitySource` member of IdentitySource."""
-
     __slots__ = ()
     member_name = "ssoIdentitySource"
 
@@ -1208,11 +1035,14 @@ class IdentitySourceUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
+IdentitySource: TypeAlias = (
+    IdentitySourceExternalIdentitySource | IdentitySourceSsoIdentitySource | IdentitySourceUnknown
+)
+
+
 class SupplementalContextMetadataPreviousEditorStateMetadata(
     UnionVariant[PreviousEditorStateMetadata]
 ):
-    """The `previousEditorStateMetadata` member of SupplementalContextMetadata."""
-
     __slots__ = ()
     member_name = "previousEditorStateMetadata"
 
@@ -1221,28 +1051,6 @@ class SupplementalContextMetadataUnknown(UnknownUnionMember):
     """A member of SupplementalContextMetadata this client does not know yet: its tag and raw value."""
 
     __slots__ = ()
-
-
-CustomizationPermission: TypeAlias = (
-    CustomizationPermissionGroup | CustomizationPermissionUser | CustomizationPermissionUnknown
-)
-
-
-DataReference: TypeAlias = (
-    DataReferenceCodeStarReference | DataReferenceS3Reference | DataReferenceUnknown
-)
-
-
-IdentityDetails: TypeAlias = (
-    IdentityDetailsExternalIdentityDetails
-    | IdentityDetailsSsoIdentityDetails
-    | IdentityDetailsUnknown
-)
-
-
-IdentitySource: TypeAlias = (
-    IdentitySourceExternalIdentitySource | IdentitySourceSsoIdentitySource | IdentitySourceUnknown
-)
 
 
 SupplementalContextMetadata: TypeAlias = (

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
         GenerateCodeFromCommandsRequest,
         GenerateCodeFromCommandsResponse,
         GenerateCodeFromCommandsResponseStream,
+        Origin,
+        OutputFormat,
         SendMessageRequest,
         SendMessageResponse,
     )
@@ -60,15 +62,24 @@ class Client(ClientBase):
     def generate_code_from_commands(
         self,
         *,
-        output_format: str,
+        output_format: OutputFormat | str,
         commands: CommandInput,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[
         GenerateCodeFromCommandsResponse, GenerateCodeFromCommandsResponseStream
     ]:
-        """The generate code from commands operation; its answer streams
-        GenerateCodeFromCommandsResponseStream events.
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            QDeveloperStreamingError: Any other error the service answers with.
         """
         request: GenerateCodeFromCommandsRequest = self._input(
             _schema.GENERATE_CODE_FROM_COMMANDS_OPERATION,
@@ -87,12 +98,26 @@ class Client(ClientBase):
         *,
         conversation_state: ConversationState,
         profile_arn: str | None = None,
-        source: str | None = None,
+        source: Origin | str | None = None,
         dry_run: bool | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> EventStreamResponse[SendMessageResponse, ChatResponseStream]:
-        """The send message operation; its answer streams ChatResponseStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            DryRunOperationException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            QDeveloperStreamingError: Any other error the service answers with.
+        """
         request: SendMessageRequest = self._input(
             _schema.SEND_MESSAGE_OPERATION,
             conversation_state=conversation_state,
@@ -136,15 +161,24 @@ class AsyncClient(AsyncClientBase):
     async def generate_code_from_commands(
         self,
         *,
-        output_format: str,
+        output_format: OutputFormat | str,
         commands: CommandInput,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[
         GenerateCodeFromCommandsResponse, GenerateCodeFromCommandsResponseStream
     ]:
-        """The generate code from commands operation; its answer streams
-        GenerateCodeFromCommandsResponseStream events.
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            InternalServerException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            QDeveloperStreamingError: Any other error the service answers with.
         """
         request: GenerateCodeFromCommandsRequest = self._input(
             _schema.GENERATE_CODE_FROM_COMMANDS_OPERATION,
@@ -163,12 +197,26 @@ class AsyncClient(AsyncClientBase):
         *,
         conversation_state: ConversationState,
         profile_arn: str | None = None,
-        source: str | None = None,
+        source: Origin | str | None = None,
         dry_run: bool | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncEventStreamResponse[SendMessageResponse, ChatResponseStream]:
-        """The send message operation; its answer streams ChatResponseStream events."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException
+            ConflictException
+            DryRunOperationException
+            InternalServerException
+            ResourceNotFoundException
+            ServiceQuotaExceededException
+            ThrottlingException
+            ValidationException
+            QDeveloperStreamingError: Any other error the service answers with.
+        """
         request: SendMessageRequest = self._input(
             _schema.SEND_MESSAGE_OPERATION,
             conversation_state=conversation_state,

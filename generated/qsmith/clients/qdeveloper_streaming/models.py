@@ -190,44 +190,32 @@ __all__ = [
 
 
 class AccessDeniedExceptionReason(StrEnum):
-    """Known values of AccessDeniedExceptionReason; the service may send others."""
-
     FEATURE_NOT_SUPPORTED = "FEATURE_NOT_SUPPORTED"
     TEMPORARILY_SUSPENDED = "TEMPORARILY_SUSPENDED"
 
 
 class AgentTaskType(StrEnum):
-    """Known values of AgentTaskType; the service may send others."""
-
     SPEC_TASK = "spectask"
     VIBE = "vibe"
 
 
 class CachePointType(StrEnum):
-    """Known values of CachePointType; the service may send others."""
-
     DEFAULT = "default"
 
 
 class ChatTriggerType(StrEnum):
-    """Known values of ChatTriggerType; the service may send others."""
-
     DIAGNOSTIC = "DIAGNOSTIC"
     INLINE_CHAT = "INLINE_CHAT"
     MANUAL = "MANUAL"
 
 
 class ConflictExceptionReason(StrEnum):
-    """Known values of ConflictExceptionReason; the service may send others."""
-
     CUSTOMER_KMS_KEY_DISABLED = "CUSTOMER_KMS_KEY_DISABLED"
     CUSTOMER_KMS_KEY_INVALID_KEY_POLICY = "CUSTOMER_KMS_KEY_INVALID_KEY_POLICY"
     MISMATCHED_KMS_KEY = "MISMATCHED_KMS_KEY"
 
 
 class ContentType(StrEnum):
-    """Known values of ContentType; the service may send others."""
-
     CODE = "CODE"
     FILE = "FILE"
     PROMPT = "PROMPT"
@@ -235,8 +223,6 @@ class ContentType(StrEnum):
 
 
 class DiagnosticSeverity(StrEnum):
-    """Known values of DiagnosticSeverity; the service may send others."""
-
     ERROR = "ERROR"
     HINT = "HINT"
     INFORMATION = "INFORMATION"
@@ -244,15 +230,11 @@ class DiagnosticSeverity(StrEnum):
 
 
 class DiagnosticTag(StrEnum):
-    """Known values of DiagnosticTag; the service may send others."""
-
     DEPRECATED = "DEPRECATED"
     UNNECESSARY = "UNNECESSARY"
 
 
 class DocumentFormat(StrEnum):
-    """Known values of DocumentFormat; the service may send others."""
-
     CSV = "csv"
     DOC = "doc"
     DOCX = "docx"
@@ -265,8 +247,6 @@ class DocumentFormat(StrEnum):
 
 
 class ImageFormat(StrEnum):
-    """Known values of ImageFormat; the service may send others."""
-
     GIF = "gif"
     JPEG = "jpeg"
     PNG = "png"
@@ -274,8 +254,6 @@ class ImageFormat(StrEnum):
 
 
 class IntentType(StrEnum):
-    """Known values of IntentType; the service may send others."""
-
     ARTIFACT = "ARTIFACT"
     DEEPLINKS = "DEEPLINKS"
     GLUE_SENSEI = "GLUE_SENSEI"
@@ -284,20 +262,14 @@ class IntentType(StrEnum):
 
 
 class InternalServerExceptionReason(StrEnum):
-    """Known values of InternalServerExceptionReason; the service may send others."""
-
     MODEL_TEMPORARILY_UNAVAILABLE = "MODEL_TEMPORARILY_UNAVAILABLE"
 
 
 class InvalidStateReason(StrEnum):
-    """Known values of InvalidStateReason; the service may send others."""
-
     INVALID_TASK_ASSIST_PLAN = "INVALID_TASK_ASSIST_PLAN"
 
 
 class Origin(StrEnum):
-    """Known values of Origin; the service may send others."""
-
     AI_EDITOR = "AI_EDITOR"
     CHATBOT = "CHATBOT"
     CLI = "CLI"
@@ -322,38 +294,28 @@ class Origin(StrEnum):
 
 
 class ServiceQuotaExceededExceptionReason(StrEnum):
-    """Known values of ServiceQuotaExceededExceptionReason; the service may send others."""
-
     CONVERSATION_LIMIT_EXCEEDED = "CONVERSATION_LIMIT_EXCEEDED"
     MONTHLY_REQUEST_COUNT = "MONTHLY_REQUEST_COUNT"
     OVERAGE_REQUEST_LIMIT_EXCEEDED = "OVERAGE_REQUEST_LIMIT_EXCEEDED"
 
 
 class SymbolType(StrEnum):
-    """Known values of SymbolType; the service may send others."""
-
     DECLARATION = "DECLARATION"
     USAGE = "USAGE"
 
 
 class ThrottlingExceptionReason(StrEnum):
-    """Known values of ThrottlingExceptionReason; the service may send others."""
-
     DAILY_REQUEST_COUNT = "DAILY_REQUEST_COUNT"
     INSUFFICIENT_MODEL_CAPACITY = "INSUFFICIENT_MODEL_CAPACITY"
     MONTHLY_REQUEST_COUNT = "MONTHLY_REQUEST_COUNT"
 
 
 class ToolResultStatus(StrEnum):
-    """Known values of ToolResultStatus; the service may send others."""
-
     ERROR = "error"
     SUCCESS = "success"
 
 
 class UserIntent(StrEnum):
-    """Known values of UserIntent; the service may send others."""
-
     APPLY_COMMON_BEST_PRACTICES = "APPLY_COMMON_BEST_PRACTICES"
     CITE_SOURCES = "CITE_SOURCES"
     CODE_GENERATION = "CODE_GENERATION"
@@ -367,8 +329,6 @@ class UserIntent(StrEnum):
 
 
 class ValidationExceptionReason(StrEnum):
-    """Known values of ValidationExceptionReason; the service may send others."""
-
     CONTENT_LENGTH_EXCEEDS_THRESHOLD = "CONTENT_LENGTH_EXCEEDS_THRESHOLD"
     INVALID_CONVERSATION_ID = "INVALID_CONVERSATION_ID"
     INVALID_KMS_GRANT = "INVALID_KMS_GRANT"
@@ -376,16 +336,12 @@ class ValidationExceptionReason(StrEnum):
 
 
 class AlertType(StrEnum):
-    """Known values of AlertType; the service may send others."""
-
     ERROR = "ERROR"
     INFO = "INFO"
     WARNING = "WARNING"
 
 
 class StepState(StrEnum):
-    """Known values of StepState; the service may send others."""
-
     FAILED = "FAILED"
     IN_PROGRESS = "IN_PROGRESS"
     LOADING = "LOADING"
@@ -396,15 +352,11 @@ class StepState(StrEnum):
 
 
 class TaskActionNoteType(StrEnum):
-    """Known values of TaskActionNoteType; the service may send others."""
-
     INFO = "INFO"
     WARNING = "WARNING"
 
 
 class OutputFormat(StrEnum):
-    """Known values of OutputFormat; the service may send others."""
-
     JAVA_CDK = "java/cdk"
     JSON_CFN = "json/cfn"
     PYTHON_CDK = "python/cdk"
@@ -415,8 +367,6 @@ class OutputFormat(StrEnum):
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AdditionalContentEntry:
-    """The com.amazon.aws.codewhisperer#AdditionalContentEntry structure."""
-
     name: str
 
     description: str
@@ -429,8 +379,6 @@ class AdditionalContentEntry:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AppStudioState:
-    """The com.amazon.aws.codewhisperer#AppStudioState structure."""
-
     namespace: str
 
     property_name: str
@@ -448,8 +396,6 @@ class AppStudioState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AssistantResponseEvent:
-    """The com.amazon.aws.codewhisperer#AssistantResponseEvent structure."""
-
     content: str
 
     model_id: str | None = None
@@ -460,8 +406,6 @@ class AssistantResponseEvent:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class AssistantResponseMessage:
-    """The com.amazon.aws.codewhisperer#AssistantResponseMessage structure."""
-
     message_id: str | None = None
 
     content: str
@@ -484,15 +428,11 @@ class AssistantResponseMessage:
 
 @dataclass(kw_only=True, slots=True)
 class CachePoint:
-    """The com.amazon.aws.codewhisperer#CachePoint structure."""
-
-    type: str
+    type: CachePointType | str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CitationEvent:
-    """The com.amazon.aws.codewhisperer#CitationEvent structure."""
-
     target: CitationTarget
 
     citation_text: str | None = None
@@ -505,15 +445,11 @@ class CitationEvent:
 
 @dataclass(kw_only=True, slots=True)
 class ClientCacheConfig:
-    """The com.amazon.aws.codewhisperer#ClientCacheConfig structure."""
-
     use_client_caching_only: bool | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CodeDescription:
-    """The com.amazon.aws.codewhisperer#CodeDescription structure."""
-
     href: str
 
     def __repr__(self) -> str:
@@ -522,8 +458,6 @@ class CodeDescription:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CodeEvent:
-    """The com.amazon.aws.codewhisperer#CodeEvent structure."""
-
     content: str
 
     def __repr__(self) -> str:
@@ -532,15 +466,11 @@ class CodeEvent:
 
 @dataclass(kw_only=True, slots=True)
 class CodeReferenceEvent:
-    """The com.amazon.aws.codewhisperer#CodeReferenceEvent structure."""
-
     references: list[Reference] | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ConsoleState:
-    """The com.amazon.aws.codewhisperer#ConsoleState structure."""
-
     region: str | None = None
 
     console_url: str | None = None
@@ -561,15 +491,11 @@ class ConsoleState:
 
 @dataclass(kw_only=True, slots=True)
 class ContextUsageEvent:
-    """The com.amazon.aws.codewhisperer#ContextUsageEvent structure."""
-
     context_usage_percentage: float | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ConversationState:
-    """The com.amazon.aws.codewhisperer#ConversationState structure."""
-
     conversation_id: str | None = None
 
     workspace_id: str | None = None
@@ -578,19 +504,17 @@ class ConversationState:
 
     current_message: ChatMessage
 
-    chat_trigger_type: str
+    chat_trigger_type: ChatTriggerType | str
 
     customization_arn: str | None = None
 
     agent_continuation_id: str | None = None
 
-    agent_task_type: str | None = None
+    agent_task_type: AgentTaskType | str | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DiagnosticLocation:
-    """The com.amazon.aws.codewhisperer#DiagnosticLocation structure."""
-
     uri: str
 
     range: Range
@@ -601,8 +525,6 @@ class DiagnosticLocation:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DiagnosticRelatedInformation:
-    """The com.amazon.aws.codewhisperer#DiagnosticRelatedInformation structure."""
-
     location: DiagnosticLocation
 
     message: str
@@ -613,11 +535,9 @@ class DiagnosticRelatedInformation:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class DocumentBlock:
-    """The com.amazon.aws.codewhisperer#DocumentBlock structure."""
-
     name: str
 
-    format: str
+    format: DocumentFormat | str
 
     source: DocumentSource
 
@@ -627,24 +547,20 @@ class DocumentBlock:
 
 @dataclass(kw_only=True, slots=True)
 class DocumentSymbol:
-    """The com.amazon.aws.codewhisperer#DocumentSymbol structure."""
-
     name: str
 
-    type: str
+    type: SymbolType | str
 
     source: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class DryRunSucceedEvent:
-    """The com.amazon.aws.codewhisperer#DryRunSucceedEvent structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class EditorState:
-    """The com.amazon.aws.codewhisperer#EditorState structure."""
-
     document: TextDocument | None = None
 
     cursor_state: CursorState | None = None
@@ -658,8 +574,6 @@ class EditorState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class EnvState:
-    """The com.amazon.aws.codewhisperer#EnvState structure."""
-
     operating_system: str | None = None
 
     current_working_directory: str | None = None
@@ -674,8 +588,6 @@ class EnvState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class EnvironmentVariable:
-    """The com.amazon.aws.codewhisperer#EnvironmentVariable structure."""
-
     key: str | None = None
 
     value: str | None = None
@@ -686,11 +598,9 @@ class EnvironmentVariable:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class FollowupPrompt:
-    """The com.amazon.aws.codewhisperer#FollowupPrompt structure."""
-
     content: str
 
-    user_intent: str | None = None
+    user_intent: UserIntent | str | None = None
 
     def __repr__(self) -> str:
         return redacted_repr(self, ("content",))
@@ -698,15 +608,11 @@ class FollowupPrompt:
 
 @dataclass(kw_only=True, slots=True)
 class FollowupPromptEvent:
-    """The com.amazon.aws.codewhisperer#FollowupPromptEvent structure."""
-
     followup_prompt: FollowupPrompt | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class GitState:
-    """The com.amazon.aws.codewhisperer#GitState structure."""
-
     status: str | None = None
 
     def __repr__(self) -> str:
@@ -715,9 +621,7 @@ class GitState:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ImageBlock:
-    """The com.amazon.aws.codewhisperer#ImageBlock structure."""
-
-    format: str
+    format: ImageFormat | str
 
     source: ImageSource
 
@@ -727,24 +631,18 @@ class ImageBlock:
 
 @dataclass(kw_only=True, slots=True)
 class IntentsEvent:
-    """The com.amazon.aws.codewhisperer#IntentsEvent structure."""
-
     intents: dict[str, dict[str, IntentDataType]] | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class InvalidStateEvent:
-    """The com.amazon.aws.codewhisperer#InvalidStateEvent structure."""
-
-    reason: str
+    reason: InvalidStateReason | str
 
     message: str
 
 
 @dataclass(kw_only=True, slots=True)
 class MessageMetadataEvent:
-    """The com.amazon.aws.codewhisperer#MessageMetadataEvent structure."""
-
     conversation_id: str | None = None
 
     utterance_id: str | None = None
@@ -752,15 +650,11 @@ class MessageMetadataEvent:
 
 @dataclass(kw_only=True, slots=True)
 class MetadataEvent:
-    """The com.amazon.aws.codewhisperer#MetadataEvent structure."""
-
     token_usage: TokenUsage | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class MeteringEvent:
-    """The com.amazon.aws.codewhisperer#MeteringEvent structure."""
-
     usage: float | None = None
 
     unit: str | None = None
@@ -770,8 +664,6 @@ class MeteringEvent:
 
 @dataclass(kw_only=True, slots=True)
 class Position:
-    """The com.amazon.aws.codewhisperer#Position structure."""
-
     line: int
 
     character: int
@@ -779,15 +671,11 @@ class Position:
 
 @dataclass(kw_only=True, slots=True)
 class ProgrammingLanguage:
-    """The com.amazon.aws.codewhisperer#ProgrammingLanguage structure."""
-
     language_name: str
 
 
 @dataclass(kw_only=True, slots=True)
 class Range:
-    """The com.amazon.aws.codewhisperer#Range structure."""
-
     start: Position
 
     end: Position
@@ -795,8 +683,6 @@ class Range:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ReasoningContentEvent:
-    """The com.amazon.aws.codewhisperer#ReasoningContentEvent structure."""
-
     text: str | None = None
 
     redacted_content: bytes | None = None
@@ -809,8 +695,6 @@ class ReasoningContentEvent:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ReasoningText:
-    """The com.amazon.aws.codewhisperer#ReasoningText structure."""
-
     text: str
 
     signature: str | None = None
@@ -821,8 +705,6 @@ class ReasoningText:
 
 @dataclass(kw_only=True, slots=True)
 class Reference:
-    """The com.amazon.aws.codewhisperer#Reference structure."""
-
     license_name: str | None = None
 
     repository: str | None = None
@@ -834,8 +716,6 @@ class Reference:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class RelevantTextDocument:
-    """The com.amazon.aws.codewhisperer#RelevantTextDocument structure."""
-
     relative_file_path: str
 
     programming_language: ProgrammingLanguage | None = None
@@ -844,7 +724,7 @@ class RelevantTextDocument:
 
     document_symbols: list[DocumentSymbol] | None = None
 
-    type: str | None = None
+    type: ContentType | str | None = None
 
     def __repr__(self) -> str:
         return redacted_repr(self, ("relative_file_path", "text"))
@@ -852,11 +732,9 @@ class RelevantTextDocument:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class RuntimeDiagnostic:
-    """The com.amazon.aws.codewhisperer#RuntimeDiagnostic structure."""
-
     source: str
 
-    severity: str
+    severity: DiagnosticSeverity | str
 
     message: str
 
@@ -866,8 +744,6 @@ class RuntimeDiagnostic:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ShellHistoryEntry:
-    """The com.amazon.aws.codewhisperer#ShellHistoryEntry structure."""
-
     command: str
 
     directory: str | None = None
@@ -884,8 +760,6 @@ class ShellHistoryEntry:
 
 @dataclass(kw_only=True, slots=True)
 class ShellState:
-    """The com.amazon.aws.codewhisperer#ShellState structure."""
-
     shell_name: str
 
     shell_history: list[ShellHistoryEntry] | None = None
@@ -893,8 +767,6 @@ class ShellState:
 
 @dataclass(kw_only=True, slots=True)
 class Span:
-    """The com.amazon.aws.codewhisperer#Span structure."""
-
     start: int | None = None
 
     end: int | None = None
@@ -902,8 +774,6 @@ class Span:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class SupplementaryWebLink:
-    """The com.amazon.aws.codewhisperer#SupplementaryWebLink structure."""
-
     url: str
 
     title: str
@@ -916,15 +786,11 @@ class SupplementaryWebLink:
 
 @dataclass(kw_only=True, slots=True)
 class SupplementaryWebLinksEvent:
-    """The com.amazon.aws.codewhisperer#SupplementaryWebLinksEvent structure."""
-
     supplementary_web_links: list[SupplementaryWebLink] | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TextDocument:
-    """The com.amazon.aws.codewhisperer#TextDocument structure."""
-
     relative_file_path: str
 
     programming_language: ProgrammingLanguage | None = None
@@ -939,15 +805,13 @@ class TextDocument:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TextDocumentDiagnostic:
-    """The com.amazon.aws.codewhisperer#TextDocumentDiagnostic structure."""
-
     document: TextDocument
 
     range: Range
 
     source: str
 
-    severity: str
+    severity: DiagnosticSeverity | str
 
     message: str
 
@@ -955,7 +819,7 @@ class TextDocumentDiagnostic:
 
     code_description: CodeDescription | None = None
 
-    tags: list[str] | None = None
+    tags: list[DiagnosticTag | str] | None = None
 
     related_information: list[DiagnosticRelatedInformation] | None = None
 
@@ -967,8 +831,6 @@ class TextDocumentDiagnostic:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolInputSchema:
-    """The com.amazon.aws.codewhisperer#ToolInputSchema structure."""
-
     json: Document | None = None
 
     def __repr__(self) -> str:
@@ -977,26 +839,20 @@ class ToolInputSchema:
 
 @dataclass(kw_only=True, slots=True)
 class ToolResult:
-    """The com.amazon.aws.codewhisperer#ToolResult structure."""
-
     tool_use_id: str
 
     content: list[ToolResultContentBlock]
 
-    status: str | None = None
+    status: ToolResultStatus | str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class ToolResultEvent:
-    """The com.amazon.aws.codewhisperer#ToolResultEvent structure."""
-
     tool_result: ToolResult | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolSpecification:
-    """The com.amazon.aws.codewhisperer#ToolSpecification structure."""
-
     input_schema: ToolInputSchema
 
     name: str
@@ -1009,8 +865,6 @@ class ToolSpecification:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolUse:
-    """The com.amazon.aws.codewhisperer#ToolUse structure."""
-
     tool_use_id: str
 
     name: str
@@ -1023,8 +877,6 @@ class ToolUse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class ToolUseEvent:
-    """The com.amazon.aws.codewhisperer#ToolUseEvent structure."""
-
     tool_use_id: str
 
     name: str
@@ -1039,15 +891,13 @@ class ToolUseEvent:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class UserInputMessage:
-    """The com.amazon.aws.codewhisperer#UserInputMessage structure."""
-
     content: str
 
     user_input_message_context: UserInputMessageContext | None = None
 
-    user_intent: str | None = None
+    user_intent: UserIntent | str | None = None
 
-    origin: str | None = None
+    origin: Origin | str | None = None
 
     images: list[ImageBlock] | None = None
 
@@ -1065,8 +915,6 @@ class UserInputMessage:
 
 @dataclass(kw_only=True, slots=True)
 class UserInputMessageContext:
-    """The com.amazon.aws.codewhisperer#UserInputMessageContext structure."""
-
     editor_state: EditorState | None = None
 
     shell_state: ShellState | None = None
@@ -1092,15 +940,11 @@ class UserInputMessageContext:
 
 @dataclass(kw_only=True, slots=True)
 class UserSettings:
-    """The com.amazon.aws.codewhisperer#UserSettings structure."""
-
     has_consented_to_cross_region_calls: bool | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class TokenUsage:
-    """The com.amazon.aws.codewhisperer.internal#TokenUsage structure."""
-
     uncached_input_tokens: int
 
     output_tokens: int
@@ -1118,15 +962,11 @@ class TokenUsage:
 
 @dataclass(kw_only=True, slots=True)
 class InteractionComponentsEvent:
-    """The com.amazon.aws.q#InteractionComponentsEvent structure."""
-
     interaction_component_entries: list[InteractionComponentEntry]
 
 
 @dataclass(kw_only=True, slots=True)
 class Action:
-    """The com.amazon.aws.q.interactioncomponents#Action structure."""
-
     web_link: WebLink | None = None
 
     module_link: ModuleLink | None = None
@@ -1134,24 +974,18 @@ class Action:
 
 @dataclass(kw_only=True, slots=True)
 class Alert:
-    """The com.amazon.aws.q.interactioncomponents#Alert structure."""
-
-    type: str
+    type: AlertType | str
 
     content: list[AlertComponent]
 
 
 @dataclass(kw_only=True, slots=True)
 class AlertComponent:
-    """The com.amazon.aws.q.interactioncomponents#AlertComponent structure."""
-
     text: Text | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CloudWatchTroubleshootingLink:
-    """The com.amazon.aws.q.interactioncomponents#CloudWatchTroubleshootingLink structure."""
-
     label: str
 
     investigation_payload: str
@@ -1164,15 +998,11 @@ class CloudWatchTroubleshootingLink:
 
 @dataclass(kw_only=True, slots=True)
 class InfrastructureUpdate:
-    """The com.amazon.aws.q.interactioncomponents#InfrastructureUpdate structure."""
-
     transition: InfrastructureUpdateTransition | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class InfrastructureUpdateTransition:
-    """The com.amazon.aws.q.interactioncomponents#InfrastructureUpdateTransition structure."""
-
     current_state: str
 
     next_state: str
@@ -1183,8 +1013,6 @@ class InfrastructureUpdateTransition:
 
 @dataclass(kw_only=True, slots=True)
 class InteractionComponent:
-    """The com.amazon.aws.q.interactioncomponents#InteractionComponent structure."""
-
     text: Text | None = None
 
     alert: Alert | None = None
@@ -1212,8 +1040,6 @@ class InteractionComponent:
 
 @dataclass(kw_only=True, slots=True)
 class InteractionComponentEntry:
-    """The com.amazon.aws.q.interactioncomponents#InteractionComponentEntry structure."""
-
     interaction_component_id: str | None = None
 
     interaction_component: InteractionComponent
@@ -1221,29 +1047,21 @@ class InteractionComponentEntry:
 
 @dataclass(kw_only=True, slots=True)
 class ModuleLink:
-    """The com.amazon.aws.q.interactioncomponents#ModuleLink structure."""
-
     cloud_watch_troubleshooting_link: CloudWatchTroubleshootingLink | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class Progress:
-    """The com.amazon.aws.q.interactioncomponents#Progress structure."""
-
     content: list[ProgressComponent]
 
 
 @dataclass(kw_only=True, slots=True)
 class ProgressComponent:
-    """The com.amazon.aws.q.interactioncomponents#ProgressComponent structure."""
-
     step: Step | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Resource:
-    """The com.amazon.aws.q.interactioncomponents#Resource structure."""
-
     title: str
 
     link: str
@@ -1262,8 +1080,6 @@ class Resource:
 
 @dataclass(kw_only=True, slots=True)
 class ResourceList:
-    """The com.amazon.aws.q.interactioncomponents#ResourceList structure."""
-
     action: Action | None = None
 
     items: list[Resource]
@@ -1271,8 +1087,6 @@ class ResourceList:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Section:
-    """The com.amazon.aws.q.interactioncomponents#Section structure."""
-
     title: str
 
     content: list[SectionComponent]
@@ -1285,8 +1099,6 @@ class Section:
 
 @dataclass(kw_only=True, slots=True)
 class SectionComponent:
-    """The com.amazon.aws.q.interactioncomponents#SectionComponent structure."""
-
     text: Text | None = None
 
     alert: Alert | None = None
@@ -1298,11 +1110,9 @@ class SectionComponent:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Step:
-    """The com.amazon.aws.q.interactioncomponents#Step structure."""
-
     id: int
 
-    state: str
+    state: StepState | str
 
     label: str
 
@@ -1314,15 +1124,11 @@ class Step:
 
 @dataclass(kw_only=True, slots=True)
 class StepComponent:
-    """The com.amazon.aws.q.interactioncomponents#StepComponent structure."""
-
     text: Text | None = None
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Suggestion:
-    """The com.amazon.aws.q.interactioncomponents#Suggestion structure."""
-
     value: str
 
     def __repr__(self) -> str:
@@ -1331,15 +1137,11 @@ class Suggestion:
 
 @dataclass(kw_only=True, slots=True)
 class Suggestions:
-    """The com.amazon.aws.q.interactioncomponents#Suggestions structure."""
-
     items: list[Suggestion]
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TaskAction:
-    """The com.amazon.aws.q.interactioncomponents#TaskAction structure."""
-
     label: str
 
     note: TaskActionNote | None = None
@@ -1358,8 +1160,6 @@ class TaskAction:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TaskActionConfirmation:
-    """The com.amazon.aws.q.interactioncomponents#TaskActionConfirmation structure."""
-
     content: str | None = None
 
     def __repr__(self) -> str:
@@ -1368,11 +1168,9 @@ class TaskActionConfirmation:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TaskActionNote:
-    """The com.amazon.aws.q.interactioncomponents#TaskActionNote structure."""
-
     content: str
 
-    type: str | None = None
+    type: TaskActionNoteType | str | None = None
 
     def __repr__(self) -> str:
         return redacted_repr(self, ("content",))
@@ -1380,8 +1178,6 @@ class TaskActionNote:
 
 @dataclass(kw_only=True, slots=True)
 class TaskComponent:
-    """The com.amazon.aws.q.interactioncomponents#TaskComponent structure."""
-
     text: Text | None = None
 
     infrastructure_update: InfrastructureUpdate | None = None
@@ -1393,8 +1189,6 @@ class TaskComponent:
 
 @dataclass(kw_only=True, slots=True)
 class TaskDetails:
-    """The com.amazon.aws.q.interactioncomponents#TaskDetails structure."""
-
     overview: TaskOverview
 
     content: list[TaskComponent]
@@ -1404,8 +1198,6 @@ class TaskDetails:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class TaskOverview:
-    """The com.amazon.aws.q.interactioncomponents#TaskOverview structure."""
-
     label: str
 
     description: str
@@ -1416,15 +1208,11 @@ class TaskOverview:
 
 @dataclass(kw_only=True, slots=True)
 class TaskReference:
-    """The com.amazon.aws.q.interactioncomponents#TaskReference structure."""
-
     task_id: str
 
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class Text:
-    """The com.amazon.aws.q.interactioncomponents#Text structure."""
-
     content: str
 
     def __repr__(self) -> str:
@@ -1433,8 +1221,6 @@ class Text:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class WebLink:
-    """The com.amazon.aws.q.interactioncomponents#WebLink structure."""
-
     label: str
 
     url: str
@@ -1445,46 +1231,38 @@ class WebLink:
 
 @dataclass(kw_only=True, slots=True)
 class GenerateCodeFromCommandsRequest:
-    """The com.amazon.aws.q.streaming#GenerateCodeFromCommandsRequest structure."""
-
-    output_format: str
+    output_format: OutputFormat | str
 
     commands: CommandInput
 
 
 @dataclass(kw_only=True, slots=True)
 class GenerateCodeFromCommandsResponse:
-    """The com.amazon.aws.q.streaming#GenerateCodeFromCommandsResponse structure."""
+    pass
 
 
 @dataclass(kw_only=True, slots=True)
 class SendMessageRequest:
-    """The com.amazon.aws.q.streaming#SendMessageRequest structure."""
-
     conversation_state: ConversationState
 
     profile_arn: str | None = None
 
-    source: str | None = None
+    source: Origin | str | None = None
 
     dry_run: bool | None = None
 
 
 @dataclass(kw_only=True, slots=True)
 class SendMessageResponse:
-    """The com.amazon.aws.q.streaming#SendMessageResponse structure."""
+    pass
 
 
 class ChatMessageAssistantResponseMessage(UnionVariant[AssistantResponseMessage]):
-    """The `assistantResponseMessage` member of ChatMessage."""
-
     __slots__ = ()
     member_name = "assistantResponseMessage"
 
 
 class ChatMessageUserInputMessage(UnionVariant[UserInputMessage]):
-    """The `userInputMessage` member of ChatMessage."""
-
     __slots__ = ()
     member_name = "userInputMessage"
 
@@ -1495,122 +1273,93 @@ class ChatMessageUnknown(UnknownUnionMember):
     __slots__ = ()
 
 
-class ChatResponseStreamMessageMetadataEvent(UnionVariant[MessageMetadataEvent]):
-    """The `messageMetadataEvent` member of ChatResponseStream."""
+ChatMessage: TypeAlias = (
+    ChatMessageAssistantResponseMessage | ChatMessageUserInputMessage | ChatMessageUnknown
+)
 
+
+class ChatResponseStreamMessageMetadataEvent(UnionVariant[MessageMetadataEvent]):
     __slots__ = ()
     member_name = "messageMetadataEvent"
 
 
 class ChatResponseStreamAssistantResponseEvent(UnionVariant[AssistantResponseEvent]):
-    """The `assistantResponseEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "assistantResponseEvent"
 
 
 class ChatResponseStreamReasoningContentEvent(UnionVariant[ReasoningContentEvent]):
-    """The `reasoningContentEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "reasoningContentEvent"
     sensitive = True
 
 
 class ChatResponseStreamDryRunSucceedEvent(UnionVariant[DryRunSucceedEvent]):
-    """The `dryRunSucceedEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "dryRunSucceedEvent"
 
 
 class ChatResponseStreamCodeReferenceEvent(UnionVariant[CodeReferenceEvent]):
-    """The `codeReferenceEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "codeReferenceEvent"
 
 
 class ChatResponseStreamSupplementaryWebLinksEvent(UnionVariant[SupplementaryWebLinksEvent]):
-    """The `supplementaryWebLinksEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "supplementaryWebLinksEvent"
 
 
 class ChatResponseStreamFollowupPromptEvent(UnionVariant[FollowupPromptEvent]):
-    """The `followupPromptEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "followupPromptEvent"
 
 
 class ChatResponseStreamCodeEvent(UnionVariant[CodeEvent]):
-    """The `codeEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "codeEvent"
 
 
 class ChatResponseStreamIntentsEvent(UnionVariant[IntentsEvent]):
-    """The `intentsEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "intentsEvent"
 
 
 class ChatResponseStreamInteractionComponentsEvent(UnionVariant[InteractionComponentsEvent]):
-    """The `interactionComponentsEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "interactionComponentsEvent"
 
 
 class ChatResponseStreamToolUseEvent(UnionVariant[ToolUseEvent]):
-    """The `toolUseEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "toolUseEvent"
 
 
 class ChatResponseStreamToolResultEvent(UnionVariant[ToolResultEvent]):
-    """The `toolResultEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "toolResultEvent"
 
 
 class ChatResponseStreamMetadataEvent(UnionVariant[MetadataEvent]):
-    """The `metadataEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "metadataEvent"
 
 
 class ChatResponseStreamMeteringEvent(UnionVariant[MeteringEvent]):
-    """The `meteringEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "meteringEvent"
 
 
 class ChatResponseStreamContextUsageEvent(UnionVariant[ContextUsageEvent]):
-    """The `contextUsageEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "contextUsageEvent"
 
 
 class ChatResponseStreamCitationEvent(UnionVariant[CitationEvent]):
-    """The `citationEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "citationEvent"
 
 
 class ChatResponseStreamInvalidStateEvent(UnionVariant[InvalidStateEvent]):
-    """The `invalidStateEvent` member of ChatResponseStream."""
-
     __slots__ = ()
     member_name = "invalidStateEvent"
 
@@ -1619,198 +1368,6 @@ class ChatResponseStreamUnknown(UnknownUnionMember):
     """A member of ChatResponseStream this client does not know yet: its tag and raw value."""
 
     __slots__ = ()
-
-
-class CitationTargetLocation(UnionVariant[int]):
-    """The `location` member of CitationTarget."""
-
-    __slots__ = ()
-    member_name = "location"
-
-
-class CitationTargetRange(UnionVariant[Span]):
-    """The `range` member of CitationTarget."""
-
-    __slots__ = ()
-    member_name = "range"
-
-
-class CitationTargetUnknown(UnknownUnionMember):
-    """A member of CitationTarget this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class CursorStatePosition(UnionVariant[Position]):
-    """The `position` member of CursorState."""
-
-    __slots__ = ()
-    member_name = "position"
-
-
-class CursorStateRange(UnionVariant[Range]):
-    """The `range` member of CursorState."""
-
-    __slots__ = ()
-    member_name = "range"
-
-
-class CursorStateUnknown(UnknownUnionMember):
-    """A member of CursorState this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class DiagnosticRuntimeDiagnostic(UnionVariant[RuntimeDiagnostic]):
-    """The `runtimeDiagnostic` member of Diagnostic."""
-
-    __slots__ = ()
-    member_name = "runtimeDiagnostic"
-
-
-class DiagnosticTextDocumentDiagnostic(UnionVariant[TextDocumentDiagnostic]):
-    """The `textDocumentDiagnostic` member of Diagnostic."""
-
-    __slots__ = ()
-    member_name = "textDocumentDiagnostic"
-
-
-class DiagnosticUnknown(UnknownUnionMember):
-    """A member of Diagnostic this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class DocumentSourceBytes(UnionVariant[bytes]):
-    """The `bytes` member of DocumentSource."""
-
-    __slots__ = ()
-    member_name = "bytes"
-
-
-class DocumentSourceUnknown(UnknownUnionMember):
-    """A member of DocumentSource this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ImageSourceBytes(UnionVariant[bytes]):
-    """The `bytes` member of ImageSource."""
-
-    __slots__ = ()
-    member_name = "bytes"
-
-
-class ImageSourceUnknown(UnknownUnionMember):
-    """A member of ImageSource this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class IntentDataTypeString(UnionVariant[str]):
-    """The `string` member of IntentDataType."""
-
-    __slots__ = ()
-    member_name = "string"
-
-
-class IntentDataTypeUnknown(UnknownUnionMember):
-    """A member of IntentDataType this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ReasoningContentReasoningText(UnionVariant[ReasoningText]):
-    """The `reasoningText` member of ReasoningContent."""
-
-    __slots__ = ()
-    member_name = "reasoningText"
-
-
-class ReasoningContentRedactedContent(UnionVariant[bytes]):
-    """The `redactedContent` member of ReasoningContent."""
-
-    __slots__ = ()
-    member_name = "redactedContent"
-
-
-class ReasoningContentUnknown(UnknownUnionMember):
-    """A member of ReasoningContent this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ToolCachePoint(UnionVariant[CachePoint]):
-    """The `cachePoint` member of Tool."""
-
-    __slots__ = ()
-    member_name = "cachePoint"
-
-
-class ToolToolSpecification(UnionVariant[ToolSpecification]):
-    """The `toolSpecification` member of Tool."""
-
-    __slots__ = ()
-    member_name = "toolSpecification"
-
-
-class ToolUnknown(UnknownUnionMember):
-    """A member of Tool this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class ToolResultContentBlockJson(UnionVariant[Document]):
-    """The `json` member of ToolResultContentBlock."""
-
-    __slots__ = ()
-    member_name = "json"
-    sensitive = True
-
-
-class ToolResultContentBlockText(UnionVariant[str]):
-    """The `text` member of ToolResultContentBlock."""
-
-    __slots__ = ()
-    member_name = "text"
-    sensitive = True
-
-
-class ToolResultContentBlockUnknown(UnknownUnionMember):
-    """A member of ToolResultContentBlock this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class CommandInputCommandsList(UnionVariant[list[str]]):
-    """The `commandsList` member of CommandInput."""
-
-    __slots__ = ()
-    member_name = "commandsList"
-
-
-class CommandInputUnknown(UnknownUnionMember):
-    """A member of CommandInput this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-class GenerateCodeFromCommandsResponseStreamCodeEvent(UnionVariant[CodeEvent]):
-    """The `codeEvent` member of GenerateCodeFromCommandsResponseStream."""
-
-    __slots__ = ()
-    member_name = "codeEvent"
-
-
-class GenerateCodeFromCommandsResponseStreamUnknown(UnknownUnionMember):
-    """A member of GenerateCodeFromCommandsResponseStream this client does not know yet: its tag and raw value."""
-
-    __slots__ = ()
-
-
-ChatMessage: TypeAlias = (
-    ChatMessageAssistantResponseMessage | ChatMessageUserInputMessage | ChatMessageUnknown
-)
 
 
 ChatResponseStream: TypeAlias = (
@@ -1835,10 +1392,58 @@ ChatResponseStream: TypeAlias = (
 )
 
 
+class CitationTargetLocation(UnionVariant[int]):
+    __slots__ = ()
+    member_name = "location"
+
+
+class CitationTargetRange(UnionVariant[Span]):
+    __slots__ = ()
+    member_name = "range"
+
+
+class CitationTargetUnknown(UnknownUnionMember):
+    """A member of CitationTarget this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 CitationTarget: TypeAlias = CitationTargetLocation | CitationTargetRange | CitationTargetUnknown
 
 
+class CursorStatePosition(UnionVariant[Position]):
+    __slots__ = ()
+    member_name = "position"
+
+
+class CursorStateRange(UnionVariant[Range]):
+    __slots__ = ()
+    member_name = "range"
+
+
+class CursorStateUnknown(UnknownUnionMember):
+    """A member of CursorState this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 CursorState: TypeAlias = CursorStatePosition | CursorStateRange | CursorStateUnknown
+
+
+class DiagnosticRuntimeDiagnostic(UnionVariant[RuntimeDiagnostic]):
+    __slots__ = ()
+    member_name = "runtimeDiagnostic"
+
+
+class DiagnosticTextDocumentDiagnostic(UnionVariant[TextDocumentDiagnostic]):
+    __slots__ = ()
+    member_name = "textDocumentDiagnostic"
+
+
+class DiagnosticUnknown(UnknownUnionMember):
+    """A member of Diagnostic this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 Diagnostic: TypeAlias = (
@@ -1846,13 +1451,62 @@ Diagnostic: TypeAlias = (
 )
 
 
+class DocumentSourceBytes(UnionVariant[bytes]):
+    __slots__ = ()
+    member_name = "bytes"
+
+
+class DocumentSourceUnknown(UnknownUnionMember):
+    """A member of DocumentSource this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 DocumentSource: TypeAlias = DocumentSourceBytes | DocumentSourceUnknown
+
+
+class ImageSourceBytes(UnionVariant[bytes]):
+    __slots__ = ()
+    member_name = "bytes"
+
+
+class ImageSourceUnknown(UnknownUnionMember):
+    """A member of ImageSource this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 ImageSource: TypeAlias = ImageSourceBytes | ImageSourceUnknown
 
 
+class IntentDataTypeString(UnionVariant[str]):
+    __slots__ = ()
+    member_name = "string"
+
+
+class IntentDataTypeUnknown(UnknownUnionMember):
+    """A member of IntentDataType this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 IntentDataType: TypeAlias = IntentDataTypeString | IntentDataTypeUnknown
+
+
+class ReasoningContentReasoningText(UnionVariant[ReasoningText]):
+    __slots__ = ()
+    member_name = "reasoningText"
+
+
+class ReasoningContentRedactedContent(UnionVariant[bytes]):
+    __slots__ = ()
+    member_name = "redactedContent"
+
+
+class ReasoningContentUnknown(UnknownUnionMember):
+    """A member of ReasoningContent this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 ReasoningContent: TypeAlias = (
@@ -1860,7 +1514,41 @@ ReasoningContent: TypeAlias = (
 )
 
 
+class ToolCachePoint(UnionVariant[CachePoint]):
+    __slots__ = ()
+    member_name = "cachePoint"
+
+
+class ToolToolSpecification(UnionVariant[ToolSpecification]):
+    __slots__ = ()
+    member_name = "toolSpecification"
+
+
+class ToolUnknown(UnknownUnionMember):
+    """A member of Tool this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 Tool: TypeAlias = ToolCachePoint | ToolToolSpecification | ToolUnknown
+
+
+class ToolResultContentBlockJson(UnionVariant[Document]):
+    __slots__ = ()
+    member_name = "json"
+    sensitive = True
+
+
+class ToolResultContentBlockText(UnionVariant[str]):
+    __slots__ = ()
+    member_name = "text"
+    sensitive = True
+
+
+class ToolResultContentBlockUnknown(UnknownUnionMember):
+    """A member of ToolResultContentBlock this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 ToolResultContentBlock: TypeAlias = (
@@ -1868,7 +1556,29 @@ ToolResultContentBlock: TypeAlias = (
 )
 
 
+class CommandInputCommandsList(UnionVariant[list[str]]):
+    __slots__ = ()
+    member_name = "commandsList"
+
+
+class CommandInputUnknown(UnknownUnionMember):
+    """A member of CommandInput this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
+
+
 CommandInput: TypeAlias = CommandInputCommandsList | CommandInputUnknown
+
+
+class GenerateCodeFromCommandsResponseStreamCodeEvent(UnionVariant[CodeEvent]):
+    __slots__ = ()
+    member_name = "codeEvent"
+
+
+class GenerateCodeFromCommandsResponseStreamUnknown(UnknownUnionMember):
+    """A member of GenerateCodeFromCommandsResponseStream this client does not know yet: its tag and raw value."""
+
+    __slots__ = ()
 
 
 GenerateCodeFromCommandsResponseStream: TypeAlias = (

@@ -70,6 +70,39 @@ class Client(ClientBase):
     ) -> CreateTokenResponse:
         """Exchanges a device code, authorization code or refresh token for an access token.
         Unsigned.
+
+        Args:
+            client_id: The registered client id.
+            client_secret: The registered client secret.
+            grant_type: The OAuth grant: device code, refresh token or authorization code.
+            device_code: For the device-code grant.
+            code: For the authorization-code grant.
+            refresh_token: For the refresh-token grant.
+            scope: Scopes asked for.
+            redirect_uri: The redirect URI used with the authorization code.
+            code_verifier: The PKCE verifier of the authorization code.
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException: The user declined the authorization request (OAuth
+                `access_denied`).
+            AuthorizationPendingException: The user has not answered the device authorization
+                yet; poll again after the interval (OAuth `authorization_pending`).
+            ExpiredTokenException: The device code or token has expired; start again (OAuth
+                `expired_token`).
+            InternalServerException: The service failed while handling the request.
+            InvalidClientException: The client registration is unknown or has expired; register
+                again.
+            InvalidGrantException: The grant (device code, authorization code or refresh token)
+                is invalid or revoked (OAuth `invalid_grant`).
+            InvalidRequestException: The request is malformed or misses a required parameter.
+            InvalidScopeException: A requested scope is unknown or not allowed for this client.
+            SlowDownException: The client polls too fast; add five seconds to the interval
+                (OAuth `slow_down`).
+            UnauthorizedClientException: This client may not use the requested grant.
+            UnsupportedGrantTypeException: The grant type is not supported.
+            SSOOIDCError: Any other error the service answers with.
         """
         request: CreateTokenRequest = self._input(
             _schema.CREATE_TOKEN_OPERATION,
@@ -108,7 +141,45 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateTokenWithIAMResponse:
-        """The same exchange for applications acting with IAM credentials; signed with SigV4."""
+        """The same exchange for applications acting with IAM credentials; signed with SigV4.
+
+        Args:
+            client_id: The client id (an application ARN).
+            grant_type: The OAuth grant to use.
+            code: For the authorization-code grant.
+            refresh_token: For the refresh-token grant.
+            assertion: A JWT bearer assertion.
+            scope: Scopes asked for.
+            redirect_uri: The redirect URI used with the authorization code.
+            subject_token: The token exchanged in a token-exchange grant.
+            subject_token_type: The type of the subject token.
+            requested_token_type: The type of token wanted.
+            code_verifier: The PKCE verifier of the authorization code.
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException: The user declined the authorization request (OAuth
+                `access_denied`).
+            AuthorizationPendingException: The user has not answered the device authorization
+                yet; poll again after the interval (OAuth `authorization_pending`).
+            ExpiredTokenException: The device code or token has expired; start again (OAuth
+                `expired_token`).
+            InternalServerException: The service failed while handling the request.
+            InvalidClientException: The client registration is unknown or has expired; register
+                again.
+            InvalidGrantException: The grant (device code, authorization code or refresh token)
+                is invalid or revoked (OAuth `invalid_grant`).
+            InvalidRequestException: The request is malformed or misses a required parameter.
+            InvalidRequestRegionException: The request was sent to a region that does not serve
+                this Identity Center instance.
+            InvalidScopeException: A requested scope is unknown or not allowed for this client.
+            SlowDownException: The client polls too fast; add five seconds to the interval
+                (OAuth `slow_down`).
+            UnauthorizedClientException: This client may not use the requested grant.
+            UnsupportedGrantTypeException: The grant type is not supported.
+            SSOOIDCError: Any other error the service answers with.
+        """
         request: CreateTokenWithIAMRequest = self._input(
             _schema.CREATE_TOKEN_WITH_IAM_OPERATION,
             client_id=client_id,
@@ -144,7 +215,29 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RegisterClientResponse:
-        """Registers a client that then starts device or browser authorization. Unsigned."""
+        """Registers a client that then starts device or browser authorization. Unsigned.
+
+        Args:
+            client_name: A friendly name for the client.
+            client_type: `public` for device-code clients.
+            scopes: Scopes the client may ask for.
+            redirect_uris: Redirect URIs for the authorization-code grant.
+            grant_types: Grant types the client will use.
+            issuer_url: The issuer URL of the Identity Center instance.
+            entitled_application_arn: The application the client acts for.
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            InternalServerException: The service failed while handling the request.
+            InvalidClientMetadataException: The client registration request carries invalid
+                metadata.
+            InvalidRedirectUriException: A redirect URI of the registration request is invalid.
+            InvalidRequestException: The request is malformed or misses a required parameter.
+            InvalidScopeException: A requested scope is unknown or not allowed for this client.
+            UnsupportedGrantTypeException: The grant type is not supported.
+            SSOOIDCError: Any other error the service answers with.
+        """
         request: RegisterClientRequest = self._input(
             _schema.REGISTER_CLIENT_OPERATION,
             client_name=client_name,
@@ -174,6 +267,23 @@ class Client(ClientBase):
     ) -> StartDeviceAuthorizationResponse:
         """Starts the device-code flow: returns a user code and a verification URL to show.
         Unsigned.
+
+        Args:
+            client_id: The registered client id.
+            client_secret: The registered client secret.
+            start_url: The start URL of Builder ID or of an Identity Center instance.
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            InternalServerException: The service failed while handling the request.
+            InvalidClientException: The client registration is unknown or has expired; register
+                again.
+            InvalidRequestException: The request is malformed or misses a required parameter.
+            SlowDownException: The client polls too fast; add five seconds to the interval
+                (OAuth `slow_down`).
+            UnauthorizedClientException: This client may not use the requested grant.
+            SSOOIDCError: Any other error the service answers with.
         """
         request: StartDeviceAuthorizationRequest = self._input(
             _schema.START_DEVICE_AUTHORIZATION_OPERATION,
@@ -234,6 +344,39 @@ class AsyncClient(AsyncClientBase):
     ) -> CreateTokenResponse:
         """Exchanges a device code, authorization code or refresh token for an access token.
         Unsigned.
+
+        Args:
+            client_id: The registered client id.
+            client_secret: The registered client secret.
+            grant_type: The OAuth grant: device code, refresh token or authorization code.
+            device_code: For the device-code grant.
+            code: For the authorization-code grant.
+            refresh_token: For the refresh-token grant.
+            scope: Scopes asked for.
+            redirect_uri: The redirect URI used with the authorization code.
+            code_verifier: The PKCE verifier of the authorization code.
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException: The user declined the authorization request (OAuth
+                `access_denied`).
+            AuthorizationPendingException: The user has not answered the device authorization
+                yet; poll again after the interval (OAuth `authorization_pending`).
+            ExpiredTokenException: The device code or token has expired; start again (OAuth
+                `expired_token`).
+            InternalServerException: The service failed while handling the request.
+            InvalidClientException: The client registration is unknown or has expired; register
+                again.
+            InvalidGrantException: The grant (device code, authorization code or refresh token)
+                is invalid or revoked (OAuth `invalid_grant`).
+            InvalidRequestException: The request is malformed or misses a required parameter.
+            InvalidScopeException: A requested scope is unknown or not allowed for this client.
+            SlowDownException: The client polls too fast; add five seconds to the interval
+                (OAuth `slow_down`).
+            UnauthorizedClientException: This client may not use the requested grant.
+            UnsupportedGrantTypeException: The grant type is not supported.
+            SSOOIDCError: Any other error the service answers with.
         """
         request: CreateTokenRequest = self._input(
             _schema.CREATE_TOKEN_OPERATION,
@@ -272,7 +415,45 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> CreateTokenWithIAMResponse:
-        """The same exchange for applications acting with IAM credentials; signed with SigV4."""
+        """The same exchange for applications acting with IAM credentials; signed with SigV4.
+
+        Args:
+            client_id: The client id (an application ARN).
+            grant_type: The OAuth grant to use.
+            code: For the authorization-code grant.
+            refresh_token: For the refresh-token grant.
+            assertion: A JWT bearer assertion.
+            scope: Scopes asked for.
+            redirect_uri: The redirect URI used with the authorization code.
+            subject_token: The token exchanged in a token-exchange grant.
+            subject_token_type: The type of the subject token.
+            requested_token_type: The type of token wanted.
+            code_verifier: The PKCE verifier of the authorization code.
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            AccessDeniedException: The user declined the authorization request (OAuth
+                `access_denied`).
+            AuthorizationPendingException: The user has not answered the device authorization
+                yet; poll again after the interval (OAuth `authorization_pending`).
+            ExpiredTokenException: The device code or token has expired; start again (OAuth
+                `expired_token`).
+            InternalServerException: The service failed while handling the request.
+            InvalidClientException: The client registration is unknown or has expired; register
+                again.
+            InvalidGrantException: The grant (device code, authorization code or refresh token)
+                is invalid or revoked (OAuth `invalid_grant`).
+            InvalidRequestException: The request is malformed or misses a required parameter.
+            InvalidRequestRegionException: The request was sent to a region that does not serve
+                this Identity Center instance.
+            InvalidScopeException: A requested scope is unknown or not allowed for this client.
+            SlowDownException: The client polls too fast; add five seconds to the interval
+                (OAuth `slow_down`).
+            UnauthorizedClientException: This client may not use the requested grant.
+            UnsupportedGrantTypeException: The grant type is not supported.
+            SSOOIDCError: Any other error the service answers with.
+        """
         request: CreateTokenWithIAMRequest = self._input(
             _schema.CREATE_TOKEN_WITH_IAM_OPERATION,
             client_id=client_id,
@@ -308,7 +489,29 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RegisterClientResponse:
-        """Registers a client that then starts device or browser authorization. Unsigned."""
+        """Registers a client that then starts device or browser authorization. Unsigned.
+
+        Args:
+            client_name: A friendly name for the client.
+            client_type: `public` for device-code clients.
+            scopes: Scopes the client may ask for.
+            redirect_uris: Redirect URIs for the authorization-code grant.
+            grant_types: Grant types the client will use.
+            issuer_url: The issuer URL of the Identity Center instance.
+            entitled_application_arn: The application the client acts for.
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            InternalServerException: The service failed while handling the request.
+            InvalidClientMetadataException: The client registration request carries invalid
+                metadata.
+            InvalidRedirectUriException: A redirect URI of the registration request is invalid.
+            InvalidRequestException: The request is malformed or misses a required parameter.
+            InvalidScopeException: A requested scope is unknown or not allowed for this client.
+            UnsupportedGrantTypeException: The grant type is not supported.
+            SSOOIDCError: Any other error the service answers with.
+        """
         request: RegisterClientRequest = self._input(
             _schema.REGISTER_CLIENT_OPERATION,
             client_name=client_name,
@@ -338,6 +541,23 @@ class AsyncClient(AsyncClientBase):
     ) -> StartDeviceAuthorizationResponse:
         """Starts the device-code flow: returns a user code and a verification URL to show.
         Unsigned.
+
+        Args:
+            client_id: The registered client id.
+            client_secret: The registered client secret.
+            start_url: The start URL of Builder ID or of an Identity Center instance.
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            InternalServerException: The service failed while handling the request.
+            InvalidClientException: The client registration is unknown or has expired; register
+                again.
+            InvalidRequestException: The request is malformed or misses a required parameter.
+            SlowDownException: The client polls too fast; add five seconds to the interval
+                (OAuth `slow_down`).
+            UnauthorizedClientException: This client may not use the requested grant.
+            SSOOIDCError: Any other error the service answers with.
         """
         request: StartDeviceAuthorizationRequest = self._input(
             _schema.START_DEVICE_AUTHORIZATION_OPERATION,

@@ -33,34 +33,16 @@ class SSOOIDCError(ModeledServiceError):
 class AccessDeniedException(SSOOIDCError):
     """The user declined the authorization request (OAuth `access_denied`)."""
 
+    code = "AccessDeniedException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "AccessDeniedException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class AuthorizationPendingException(SSOOIDCError):
@@ -68,166 +50,76 @@ class AuthorizationPendingException(SSOOIDCError):
     (OAuth `authorization_pending`).
     """
 
+    code = "AuthorizationPendingException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "AuthorizationPendingException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class ExpiredTokenException(SSOOIDCError):
     """The device code or token has expired; start again (OAuth `expired_token`)."""
 
+    code = "ExpiredTokenException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "ExpiredTokenException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class InternalServerException(SSOOIDCError):
     """The service failed while handling the request."""
 
+    code = "InternalServerException"
+    http_status = 500
+    fault = "server"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 500,
-        request_id: str | None = None,
-        fault: str = "server",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InternalServerException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class InvalidClientException(SSOOIDCError):
     """The client registration is unknown or has expired; register again."""
 
+    code = "InvalidClientException"
+    http_status = 401
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 401,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InvalidClientException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class InvalidClientMetadataException(SSOOIDCError):
     """The client registration request carries invalid metadata."""
 
+    code = "InvalidClientMetadataException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InvalidClientMetadataException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class InvalidGrantException(SSOOIDCError):
@@ -235,104 +127,55 @@ class InvalidGrantException(SSOOIDCError):
     (OAuth `invalid_grant`).
     """
 
+    code = "InvalidGrantException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InvalidGrantException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class InvalidRedirectUriException(SSOOIDCError):
     """A redirect URI of the registration request is invalid."""
 
+    code = "InvalidRedirectUriException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InvalidRedirectUriException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class InvalidRequestException(SSOOIDCError):
     """The request is malformed or misses a required parameter."""
 
+    code = "InvalidRequestException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
 
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InvalidRequestException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
-
 
 class InvalidRequestRegionException(SSOOIDCError):
     """The request was sent to a region that does not serve this Identity Center instance."""
+
+    code = "InvalidRequestRegionException"
+    http_status = 400
+    fault = "client"
+    retryable = False
 
     error: str | None
     """The OAuth error code."""
@@ -346,161 +189,62 @@ class InvalidRequestRegionException(SSOOIDCError):
     region: str | None
     """The region that serves the instance."""
 
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        endpoint: str | None = None,
-        region: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InvalidRequestRegionException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-            endpoint=endpoint,
-            region=region,
-        )
-
 
 class InvalidScopeException(SSOOIDCError):
     """A requested scope is unknown or not allowed for this client."""
+
+    code = "InvalidScopeException"
+    http_status = 400
+    fault = "client"
+    retryable = False
 
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "InvalidScopeException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class SlowDownException(SSOOIDCError):
     """The client polls too fast; add five seconds to the interval (OAuth `slow_down`)."""
 
+    code = "SlowDownException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "SlowDownException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class UnauthorizedClientException(SSOOIDCError):
     """This client may not use the requested grant."""
 
+    code = "UnauthorizedClientException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "UnauthorizedClientException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )
 
 
 class UnsupportedGrantTypeException(SSOOIDCError):
     """The grant type is not supported."""
 
+    code = "UnsupportedGrantTypeException"
+    http_status = 400
+    fault = "client"
+    retryable = False
+
     error: str | None
     """The OAuth error code."""
 
     error_description: str | None
     """A human-readable explanation."""
-
-    def __init__(
-        self,
-        *,
-        message: str | None = None,
-        error: str | None = None,
-        error_description: str | None = None,
-        code: str | None = None,
-        http_status: int | None = 400,
-        request_id: str | None = None,
-        fault: str = "client",
-        retryable: bool = False,
-    ) -> None:
-        super().__init__(
-            code=code or "UnsupportedGrantTypeException",
-            http_status=http_status,
-            request_id=request_id,
-            fault=fault,
-            retryable=retryable,
-            message=message,
-            error=error,
-            error_description=error_description,
-        )

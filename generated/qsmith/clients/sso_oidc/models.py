@@ -32,8 +32,6 @@ class AwsAdditionalDetails:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CreateTokenRequest:
-    """The com.amazonaws.ssooidc#CreateTokenRequest structure."""
-
     client_id: str
     """The registered client id."""
 
@@ -67,8 +65,6 @@ class CreateTokenRequest:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CreateTokenResponse:
-    """The com.amazonaws.ssooidc#CreateTokenResponse structure."""
-
     access_token: str | None = None
     """The bearer access token."""
 
@@ -90,8 +86,6 @@ class CreateTokenResponse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CreateTokenWithIAMRequest:
-    """The com.amazonaws.ssooidc#CreateTokenWithIAMRequest structure."""
-
     client_id: str
     """The client id (an application ARN)."""
 
@@ -131,8 +125,6 @@ class CreateTokenWithIAMRequest:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class CreateTokenWithIAMResponse:
-    """The com.amazonaws.ssooidc#CreateTokenWithIAMResponse structure."""
-
     access_token: str | None = None
     """The bearer access token."""
 
@@ -163,8 +155,6 @@ class CreateTokenWithIAMResponse:
 
 @dataclass(kw_only=True, slots=True)
 class RegisterClientRequest:
-    """The com.amazonaws.ssooidc#RegisterClientRequest structure."""
-
     client_name: str
     """A friendly name for the client."""
 
@@ -189,8 +179,6 @@ class RegisterClientRequest:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class RegisterClientResponse:
-    """The com.amazonaws.ssooidc#RegisterClientResponse structure."""
-
     client_id: str | None = None
     """Identifier of the new client."""
 
@@ -215,8 +203,6 @@ class RegisterClientResponse:
 
 @dataclass(kw_only=True, slots=True, repr=False)
 class StartDeviceAuthorizationRequest:
-    """The com.amazonaws.ssooidc#StartDeviceAuthorizationRequest structure."""
-
     client_id: str
     """The registered client id."""
 
@@ -232,8 +218,6 @@ class StartDeviceAuthorizationRequest:
 
 @dataclass(kw_only=True, slots=True)
 class StartDeviceAuthorizationResponse:
-    """The com.amazonaws.ssooidc#StartDeviceAuthorizationResponse structure."""
-
     device_code: str | None = None
     """The code the client polls CreateToken with."""
 

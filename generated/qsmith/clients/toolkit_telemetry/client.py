@@ -13,12 +13,15 @@ from qsmith.runtime.client import AsyncClientBase, ClientBase, ClientConfig
 
 if TYPE_CHECKING:
     from qsmith.clients.toolkit_telemetry.models import (
+        AWSProduct,
+        ComputeEnv,
         ErrorDetails,
         MetadataEntry,
         MetricDatum,
         PostErrorReportRequest,
         PostFeedbackRequest,
         PostMetricsRequest,
+        Sentiment,
         Userdata,
     )
 
@@ -54,7 +57,7 @@ class Client(ClientBase):
     def post_error_report(
         self,
         *,
-        aws_product: str,
+        aws_product: AWSProduct | str,
         aws_product_version: str,
         metadata: list[MetadataEntry] | None = None,
         userdata: Userdata | None = None,
@@ -62,7 +65,13 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """The post error report operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            ToolkitTelemetryError: Any error the service answers with.
+        """
         request: PostErrorReportRequest = self._input(
             _schema.POST_ERROR_REPORT_OPERATION,
             aws_product=aws_product,
@@ -81,20 +90,26 @@ class Client(ClientBase):
     def post_feedback(
         self,
         *,
-        aws_product: str,
+        aws_product: AWSProduct | str,
         aws_product_version: str,
         os: str | None = None,
         os_version: str | None = None,
-        compute_env: str | None = None,
+        compute_env: ComputeEnv | str | None = None,
         parent_product: str,
         parent_product_version: str,
         metadata: list[MetadataEntry] | None = None,
-        sentiment: str,
+        sentiment: Sentiment | str,
         comment: str,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """The post feedback operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            ToolkitTelemetryError: Any error the service answers with.
+        """
         request: PostFeedbackRequest = self._input(
             _schema.POST_FEEDBACK_OPERATION,
             aws_product=aws_product,
@@ -118,13 +133,13 @@ class Client(ClientBase):
     def post_metrics(
         self,
         *,
-        aws_product: str,
+        aws_product: AWSProduct | str,
         aws_product_version: str,
         client_id: str,
         session_id: str | None = None,
         os: str | None = None,
         os_version: str | None = None,
-        compute_env: str | None = None,
+        compute_env: ComputeEnv | str | None = None,
         parent_product: str | None = None,
         parent_product_version: str | None = None,
         metric_data: list[MetricDatum],
@@ -132,7 +147,13 @@ class Client(ClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """The post metrics operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            ToolkitTelemetryError: Any error the service answers with.
+        """
         request: PostMetricsRequest = self._input(
             _schema.POST_METRICS_OPERATION,
             aws_product=aws_product,
@@ -184,7 +205,7 @@ class AsyncClient(AsyncClientBase):
     async def post_error_report(
         self,
         *,
-        aws_product: str,
+        aws_product: AWSProduct | str,
         aws_product_version: str,
         metadata: list[MetadataEntry] | None = None,
         userdata: Userdata | None = None,
@@ -192,7 +213,13 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """The post error report operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            ToolkitTelemetryError: Any error the service answers with.
+        """
         request: PostErrorReportRequest = self._input(
             _schema.POST_ERROR_REPORT_OPERATION,
             aws_product=aws_product,
@@ -211,20 +238,26 @@ class AsyncClient(AsyncClientBase):
     async def post_feedback(
         self,
         *,
-        aws_product: str,
+        aws_product: AWSProduct | str,
         aws_product_version: str,
         os: str | None = None,
         os_version: str | None = None,
-        compute_env: str | None = None,
+        compute_env: ComputeEnv | str | None = None,
         parent_product: str,
         parent_product_version: str,
         metadata: list[MetadataEntry] | None = None,
-        sentiment: str,
+        sentiment: Sentiment | str,
         comment: str,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """The post feedback operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            ToolkitTelemetryError: Any error the service answers with.
+        """
         request: PostFeedbackRequest = self._input(
             _schema.POST_FEEDBACK_OPERATION,
             aws_product=aws_product,
@@ -248,13 +281,13 @@ class AsyncClient(AsyncClientBase):
     async def post_metrics(
         self,
         *,
-        aws_product: str,
+        aws_product: AWSProduct | str,
         aws_product_version: str,
         client_id: str,
         session_id: str | None = None,
         os: str | None = None,
         os_version: str | None = None,
-        compute_env: str | None = None,
+        compute_env: ComputeEnv | str | None = None,
         parent_product: str | None = None,
         parent_product_version: str | None = None,
         metric_data: list[MetricDatum],
@@ -262,7 +295,13 @@ class AsyncClient(AsyncClientBase):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        """The post metrics operation."""
+        """Args:
+            timeout: Seconds the whole call may take, retries included; overrides the client's.
+            extra_headers: Headers added to this request, over the configured ones.
+
+        Raises:
+            ToolkitTelemetryError: Any error the service answers with.
+        """
         request: PostMetricsRequest = self._input(
             _schema.POST_METRICS_OPERATION,
             aws_product=aws_product,

@@ -24,8 +24,6 @@ __all__ = [
 
 
 class AWSProduct(StrEnum):
-    """Known values of AWSProduct; the service may send others."""
-
     CANARY = "canary"
     AWS_TOOLKIT_FOR_JETBRAINS = "AWS Toolkit For JetBrains"
     AWS_TOOLKIT_FOR_ECLIPSE = "AWS Toolkit For Eclipse"
@@ -36,8 +34,6 @@ class AWSProduct(StrEnum):
 
 
 class ComputeEnv(StrEnum):
-    """Known values of ComputeEnv; the service may send others."""
-
     CLOUD9 = "cloud9"
     CLOUD9_CODECATALYST = "cloud9-codecatalyst"
     CODECATALYST = "codecatalyst"
@@ -52,15 +48,11 @@ class ComputeEnv(StrEnum):
 
 
 class Sentiment(StrEnum):
-    """Known values of Sentiment; the service may send others."""
-
     POSITIVE = "Positive"
     NEGATIVE = "Negative"
 
 
 class Unit(StrEnum):
-    """Known values of Unit; the service may send others."""
-
     MILLISECONDS = "Milliseconds"
     BYTES = "Bytes"
     PERCENT = "Percent"
@@ -70,8 +62,6 @@ class Unit(StrEnum):
 
 @dataclass(kw_only=True, slots=True)
 class ErrorDetails:
-    """The com.amazon.aws.toolkit.telemetry#ErrorDetails structure."""
-
     command: str
 
     epoch_timestamp: int = 0
@@ -85,8 +75,6 @@ class ErrorDetails:
 
 @dataclass(kw_only=True, slots=True)
 class MetadataEntry:
-    """The com.amazon.aws.toolkit.telemetry#MetadataEntry structure."""
-
     key: str | None = None
 
     value: str | None = None
@@ -94,13 +82,11 @@ class MetadataEntry:
 
 @dataclass(kw_only=True, slots=True)
 class MetricDatum:
-    """The com.amazon.aws.toolkit.telemetry#MetricDatum structure."""
-
     metric_name: str
 
     epoch_timestamp: int = 0
 
-    unit: str
+    unit: Unit | str
 
     value: float = 0.0
 
@@ -111,9 +97,7 @@ class MetricDatum:
 
 @dataclass(kw_only=True, slots=True)
 class PostErrorReportRequest:
-    """The com.amazon.aws.toolkit.telemetry#PostErrorReportRequest structure."""
-
-    aws_product: str
+    aws_product: AWSProduct | str
 
     aws_product_version: str
 
@@ -126,9 +110,7 @@ class PostErrorReportRequest:
 
 @dataclass(kw_only=True, slots=True)
 class PostFeedbackRequest:
-    """The com.amazon.aws.toolkit.telemetry#PostFeedbackRequest structure."""
-
-    aws_product: str
+    aws_product: AWSProduct | str
 
     aws_product_version: str
 
@@ -136,7 +118,7 @@ class PostFeedbackRequest:
 
     os_version: str | None = None
 
-    compute_env: str | None = None
+    compute_env: ComputeEnv | str | None = None
 
     parent_product: str
 
@@ -144,16 +126,14 @@ class PostFeedbackRequest:
 
     metadata: list[MetadataEntry] | None = None
 
-    sentiment: str
+    sentiment: Sentiment | str
 
     comment: str
 
 
 @dataclass(kw_only=True, slots=True)
 class PostMetricsRequest:
-    """The com.amazon.aws.toolkit.telemetry#PostMetricsRequest structure."""
-
-    aws_product: str
+    aws_product: AWSProduct | str
 
     aws_product_version: str
 
@@ -165,7 +145,7 @@ class PostMetricsRequest:
 
     os_version: str | None = None
 
-    compute_env: str | None = None
+    compute_env: ComputeEnv | str | None = None
 
     parent_product: str | None = None
 
@@ -178,8 +158,6 @@ class PostMetricsRequest:
 
 @dataclass(kw_only=True, slots=True)
 class Userdata:
-    """The com.amazon.aws.toolkit.telemetry#Userdata structure."""
-
     email: str | None = None
 
     comment: str | None = None

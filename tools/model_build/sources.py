@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import model_tables as tables
-from build_models import (
+from tools.model_build import tables
+from tools.model_build.engine import (
     C2J,
     JSON,
     PRELUDE,
