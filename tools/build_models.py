@@ -1,5 +1,7 @@
 """Build the five service models in ``models/`` from the public sources in ``../shared/upstream``.
 
+It also derives ``models/sts.json`` from the public STS model (``tools/derived_models.py``).
+
 Each model takes its shapes and members from the newest machine-readable source of its API
 (the smithy-rs extract ``*.prod.json``, the npm client's static schema, or the newest C2J file),
 and its constraints from the C2J files wherever the member still exists there.  What no source
@@ -634,18 +636,20 @@ def load_json(path: Path) -> JSON:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import derived_models
     import model_sources
 
+    builders = {**model_sources.BUILDERS, "sts": derived_models.build_sts}
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root = Path(__file__).resolve().parents[1]
     parser.add_argument("--shared", type=Path, default=root.parent / "shared")
     parser.add_argument("--out", type=Path, default=root / "models")
-    parser.add_argument("services", nargs="*", default=list(model_sources.BUILDERS))
+    parser.add_argument("services", nargs="*", default=list(builders))
     args = parser.parse_args(argv)
     upstream = args.shared / "upstream"
     args.out.mkdir(parents=True, exist_ok=True)
     for service in args.services:
-        model = model_sources.BUILDERS[service](upstream)
+        model = builders[service](upstream)
         text = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
         (args.out / f"{service}.json").write_text(text)
         counts: dict[str, int] = {}
