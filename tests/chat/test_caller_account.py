@@ -187,3 +187,25 @@ def test_exports_keep_the_account(
         "- profile: audit",
         f"- account: {ACCOUNT}",
     ]
+
+
+def test_the_lookup_keeps_the_identity_but_not_the_q_endpoint_retries_or_timeout() -> None:
+    from qsmith.chat.caller_account import LOOKUP_TIMEOUT, sts_config
+
+    chat = ClientConfig(
+        region="eu-central-1",
+        profile="audit",
+        credentials=CREDENTIALS,
+        endpoint_url="http://127.0.0.1:9/q",
+        max_attempts=5,
+        call_timeout=600.0,
+    )
+    config = sts_config(chat)
+    assert (config.region, config.profile, config.credentials) == (
+        "eu-central-1",
+        "audit",
+        CREDENTIALS,
+    )
+    assert config.endpoint_url is None and config.protocol is None
+    assert (config.max_attempts, config.retry_strategy) == (1, None)
+    assert config.call_timeout == LOOKUP_TIMEOUT == 10.0

@@ -25,14 +25,14 @@ LOOKUP_TIMEOUT = 10.0
 
 
 def sts_config(chat_config: ClientConfig) -> ClientConfig:
-    """The chat client's region, profile and credentials, without its endpoint or retries."""
+    """The chat client's region, profile and credentials; not its endpoint, retries or timeout."""
     return dataclasses.replace(
         chat_config,
         endpoint_url=None,
         protocol=None,
         max_attempts=1,
         retry_strategy=None,
-        call_timeout=chat_config.call_timeout or LOOKUP_TIMEOUT,
+        call_timeout=LOOKUP_TIMEOUT,
     )
 
 
