@@ -105,6 +105,7 @@ def test_every_service_is_found() -> None:
         "consolas",
         "qdeveloper_streaming",
         "sso_oidc",
+        "sts",
         "toolkit_telemetry",
     ]
 

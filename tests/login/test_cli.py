@@ -16,7 +16,7 @@ from qsmith.login.paths import LoginPaths, own_token_path
 from qsmith.login.state import LoginState
 from qsmith.testing import LoopbackServer, ScriptedResponse
 from tests.login.fake_oidc import CANARY, FakeOidc
-from tests.login.test_imports import PROFILE_ARN, q_cli_store
+from tests.login.test_other_tool_logins import PROFILE_ARN, q_cli_store
 
 
 def run_qsmith(*args: str, endpoint: str) -> subprocess.CompletedProcess[str]:

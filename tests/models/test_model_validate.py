@@ -14,7 +14,7 @@ from qsmith.cli.main import cli
 from tests.models.ast_index import MODELS_DIR, SERVICES
 
 # Models the project writes for its own use beside the five Amazon Q services.
-SUPPORT_MODELS = ["cognito-identity", "sso-oidc"]
+SUPPORT_MODELS = ["cognito-identity", "sso-oidc", "sts"]
 
 
 def test_models_dir_holds_the_five_services_and_the_support_models() -> None:

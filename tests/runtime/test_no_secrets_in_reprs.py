@@ -212,10 +212,10 @@ def _runtime_factories(tmp: Path) -> dict[str, Callable[[], object]]:
 
 
 def _login_factories(tmp: Path) -> dict[str, Callable[[], object]]:
-    from qsmith.login.imported import ImportedTokenProvider
-    from qsmith.login.imports import ImportedLogin
+    from qsmith.login.imported_token_provider import ImportedTokenProvider
     from qsmith.login.kiro_refresher import KiroSocialRefresher
     from qsmith.login.oidc import ClientRegistration, DeviceAuthorization, TokenGrant
+    from qsmith.login.other_tool_logins import ImportedLogin
 
     return {
         "ClientRegistration": lambda: ClientRegistration("client-id", CLIENT_SECRET, LATER),

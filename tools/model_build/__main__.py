@@ -6,21 +6,23 @@ import argparse
 import json
 from pathlib import Path
 
+from tools.model_build.derived import build_sts
 from tools.model_build.sources import BUILDERS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build models/ from ../shared/upstream.")
+    parser = argparse.ArgumentParser(description="Build models/ from ../shared (upstream facts, public AWS models).")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=ROOT / "models")
-    parser.add_argument("services", nargs="*", default=list(BUILDERS))
+    builders = {**BUILDERS, "sts": build_sts}
+    parser.add_argument("services", nargs="*", default=list(builders))
     args = parser.parse_args(argv)
     upstream = args.shared / "upstream"
     args.out.mkdir(parents=True, exist_ok=True)
     for service in args.services:
-        model = BUILDERS[service](upstream)
+        model = builders[service](upstream)
         text = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
         (args.out / f"{service}.json").write_text(text)
         counts: dict[str, int] = {}

@@ -22,7 +22,9 @@ Conversations
     the default chain), ``credentials`` (SigV4; unset: the AWS chain), ``endpoint_url``,
     ``client_config`` (a base ``ClientConfig``), ``limits`` (``Limits``), ``store``
     (``ConversationStore``: every turn saved), ``resume`` (a stored id), ``history`` (start
-    from these messages: a stateless gateway passes the request's prior turns), ``environ``.
+    from these messages: a stateless gateway passes the request's prior turns), ``environ``,
+    ``caller_account`` (default True: a ``custom:`` conversation records the caller's AWS
+    account id, or ``"unknown"``, in ``record.identity["account_id"]``).
     ``send(prompt="", images=(), tool_results=())`` yields ``ChatEvent`` values ending with
     ``TurnComplete``; ``ask(...)`` returns the ``AssistantMessage``; ``history``,
     ``pending_tool_uses``, ``tools`` (settable), ``id``, ``route``, ``record``,

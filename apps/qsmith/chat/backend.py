@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from qsmith.chat.caller_account import async_caller_account_id, caller_account_id
 from qsmith.chat.errors import RouteError, translate_error
 from qsmith.chat.routing import Route
 from qsmith.chat.translate import retarget
@@ -168,6 +169,10 @@ class ChatBackend:
         except QsmithError as exc:
             raise translate_error(exc, bearer=True) from exc
 
+    def caller_account(self) -> str:
+        """The account id the credentials belong to (STS), or ``"unknown"``; never raises."""
+        return caller_account_id(client_config(self.route, self.identity, self._base_config))
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
@@ -251,6 +256,10 @@ class AsyncChatBackend:
                         return _dedupe(models)
         except QsmithError as exc:
             raise translate_error(exc, bearer=True) from exc
+
+    async def caller_account(self) -> str:
+        config = client_config(self.route, self.identity, self._base_config)
+        return await async_caller_account_id(config)
 
     async def close(self) -> None:
         if self._client is not None:

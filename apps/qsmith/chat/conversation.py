@@ -33,7 +33,7 @@ from qsmith.chat.messages import (
     utc_now,
 )
 from qsmith.chat.routing import Route, resolve_route
-from qsmith.chat.store import ConversationRecord, ConversationStore
+from qsmith.chat.store import ACCOUNT_KEY, ConversationRecord, ConversationStore
 from qsmith.chat.translate import build_conversation_state, read_event
 from qsmith.chat.turn import TurnAssembler
 from qsmith.clients.codewhisperer_streaming import models as cw
@@ -105,12 +105,22 @@ def _setup(
 class _Session:
     """History, tools, model and store of one conversation; no I/O but the store."""
 
-    def __init__(self, setup: _Setup, *, tools: Sequence[ToolSpec], limits: Limits) -> None:
+    def __init__(
+        self, setup: _Setup, *, tools: Sequence[ToolSpec], limits: Limits, caller_account: bool
+    ) -> None:
         self.route = setup.route
         self.tools = list(tools)
         self.limits = limits
         self.store = setup.store
         self.record = setup.record
+        self.caller_account = caller_account
+
+    def wants_account(self) -> bool:
+        """A ``custom:`` conversation whose account id was never looked up (once each)."""
+        return self.caller_account and self.route.custom and ACCOUNT_KEY not in self.record.identity
+
+    def note_account(self, account_id: str) -> None:
+        self.record.identity[ACCOUNT_KEY] = account_id
 
     def begin(
         self, prompt: str, images: Sequence[Image], tool_results: Sequence[ToolResult]
@@ -194,6 +204,9 @@ class Conversation(_ConversationBase):
     ``None`` for the service's default. ``token``/``credentials`` inject the identity.
     ``store`` saves every turn; ``resume`` loads a stored conversation by id; ``history``
     starts from given messages instead (repaired by the service's rules on each send).
+    On the ``custom:`` route the first send records the caller's AWS account id in
+    ``record.identity["account_id"]`` (``"unknown"`` when STS cannot tell);
+    ``caller_account=False`` skips that lookup.
     """
 
     def __init__(
@@ -213,6 +226,7 @@ class Conversation(_ConversationBase):
         resume: str | None = None,
         history: Sequence[Message] = (),
         environ: Mapping[str, str] | None = None,
+        caller_account: bool = True,
     ) -> None:
         setup = _setup(
             model=model,
@@ -226,7 +240,7 @@ class Conversation(_ConversationBase):
             store=store,
             environ=environ,
         )
-        self._session = _Session(setup, tools=tools, limits=limits)
+        self._session = _Session(setup, tools=tools, limits=limits, caller_account=caller_account)
         route, identity = setup.route, setup.identity
         self._backend = ChatBackend(
             route, identity, endpoint_url=endpoint_url, config=client_config
@@ -241,6 +255,8 @@ class Conversation(_ConversationBase):
     ) -> Generator[ev.ChatEvent, None, None]:
         """Send a user turn and yield the answer's events; the last is ``TurnComplete``."""
         user, state = self._session.begin(prompt, images, tool_results)
+        if self._session.wants_account():
+            self._session.note_account(self._backend.caller_account())
         turn = TurnAssembler(self._session.route.model_id)
         finished = False
         try:
@@ -309,6 +325,7 @@ class AsyncConversation(_ConversationBase):
         resume: str | None = None,
         history: Sequence[Message] = (),
         environ: Mapping[str, str] | None = None,
+        caller_account: bool = True,
     ) -> None:
         setup = _setup(
             model=model,
@@ -322,7 +339,7 @@ class AsyncConversation(_ConversationBase):
             store=store,
             environ=environ,
         )
-        self._session = _Session(setup, tools=tools, limits=limits)
+        self._session = _Session(setup, tools=tools, limits=limits, caller_account=caller_account)
         route, identity = setup.route, setup.identity
         self._backend = AsyncChatBackend(
             route, identity, endpoint_url=endpoint_url, config=client_config
@@ -337,6 +354,8 @@ class AsyncConversation(_ConversationBase):
     ) -> AsyncGenerator[ev.ChatEvent, None]:
         """Send a user turn and yield the answer's events; the last is ``TurnComplete``."""
         user, state = self._session.begin(prompt, images, tool_results)
+        if self._session.wants_account():
+            self._session.note_account(await self._backend.caller_account())
         turn = TurnAssembler(self._session.route.model_id)
         finished = False
         try:

@@ -27,12 +27,17 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """Where requests go: ``service`` and ``auth``, the region and the model id to send."""
+    """Where requests go: ``service`` and ``auth``, the region and the model id to send.
+
+    ``custom`` marks a ``custom:<region>:<model-id>`` choice, whose conversations record the
+    caller's account id.
+    """
 
     service: Literal["codewhisperer-streaming", "qdeveloper-streaming"]
     auth: Literal["bearer", "sigv4"]
     region: str | None
     model_id: str | None
+    custom: bool = False
 
     @property
     def bearer(self) -> bool:
@@ -49,7 +54,7 @@ def resolve_route(
             raise RouteError(
                 f"model {model!r} names region {custom_region}, but region {region} was asked"
             )
-        return Route("qdeveloper-streaming", "sigv4", custom_region, model_id)
+        return Route("qdeveloper-streaming", "sigv4", custom_region, model_id, custom=True)
     if environ.get(SIGV4_ENV_VAR, ""):
         return Route("qdeveloper-streaming", "sigv4", region, model)
     return Route("codewhisperer-streaming", "bearer", region or BEARER_DEFAULT_REGION, model)

@@ -35,6 +35,7 @@ from qsmith.chat.messages import (
 )
 
 __all__ = [
+    "ACCOUNT_KEY",
     "CONVERSATIONS_DIR_ENV_VAR",
     "FORMAT_VERSION",
     "ConversationRecord",
@@ -45,6 +46,8 @@ __all__ = [
 
 CONVERSATIONS_DIR_ENV_VAR = "QSMITH_CONVERSATIONS_DIR"
 FORMAT_VERSION = 1
+# The ``identity`` entry holding the caller's AWS account id (``custom:`` conversations).
+ACCOUNT_KEY = "account_id"
 
 
 def default_conversations_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -268,7 +271,14 @@ def _result_from_json(data: dict[str, Any]) -> ToolResult:
 
 def _markdown(record: ConversationRecord) -> str:
     lines = [f"# Conversation {record.id}", "", f"- created: {record.created_at.isoformat()}"]
-    lines += [f"- model: {record.model.get('model_id') or 'default'}", ""]
+    lines += [f"- model: {record.model.get('model_id') or 'default'}"]
+    facts = {
+        "region": record.model.get("region"),
+        "auth": record.identity.get("auth"),
+        "profile": record.identity.get("profile"),
+        "account": record.identity.get(ACCOUNT_KEY),
+    }
+    lines += [f"- {name}: {value}" for name, value in facts.items() if value] + [""]
     for message in record.messages:
         lines += [f"## {message.role} ({message.timestamp.isoformat()})", "", message.content, ""]
         if isinstance(message, AssistantMessage):

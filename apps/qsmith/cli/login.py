@@ -19,14 +19,13 @@ import click
 from qsmith.login import session
 from qsmith.login.device_flow import DeviceCodeLogin
 from qsmith.login.errors import NotLoggedInError
-from qsmith.login.imports import IMPORT_SOURCES, ImportedLogin, read_import
 from qsmith.login.oidc import DeviceAuthorization
 from qsmith.login.oidc_client_adapter import OidcClientAdapter
+from qsmith.login.other_tool_logins import IMPORT_SOURCES, ImportedLogin, read_import
 from qsmith.login.paths import LoginPaths
 from qsmith.login.profiles import (
     Profile,
     choose_profile,
-    default_profile_lister,
     list_profiles,
     profile_region,
 )
@@ -80,7 +79,9 @@ def _choose_profile(paths: LoginPaths, state: LoginState, profile_arn: str | Non
         return replace(state, profile_arn=profile_arn)
     if state.kind != IDENTITY_CENTER:
         return state
-    listing = list_profiles(default_profile_lister(session.login_token_provider(paths)))
+    from qsmith.login.profile_adapter import CodeWhispererProfileLister
+
+    listing = list_profiles(CodeWhispererProfileLister(session.login_token_provider(paths)))
     for region, why in listing.failures.items():
         click.echo(f"warning: cannot list profiles in {region}: {why}", err=True)
     profile = choose_profile(listing, _pick)

@@ -3,7 +3,7 @@
 Identity Center users must send a profile ARN with each call, and each call must go to the
 endpoint of the profile's region. ``ProfileLister`` is our interface to
 ListAvailableProfiles (one region per call); ``qsmith.login.profile_adapter`` implements it
-with the generated codewhisperer client.
+with the generated codewhisperer client and imports this module, never the other way round.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Protocol
 
 from qsmith.login.paths import LoginPaths
 from qsmith.login.state import LoginState
-from qsmith.runtime.auth.tokens.provider import TokenProvider
 from qsmith.runtime.errors import ConfigError, QsmithError
 
 __all__ = [
@@ -24,7 +23,6 @@ __all__ = [
     "ProfileLister",
     "ProfileListing",
     "choose_profile",
-    "default_profile_lister",
     "list_profiles",
     "profile_region",
     "remember_profile",
@@ -100,10 +98,3 @@ def remember_profile(paths: LoginPaths, profile: Profile) -> LoginState:
     )
     state.save(paths.state_file)
     return state
-
-
-def default_profile_lister(token_provider: TokenProvider) -> ProfileLister:
-    """The lister over the generated codewhisperer client."""
-    from qsmith.login.profile_adapter import CodeWhispererProfileLister
-
-    return CodeWhispererProfileLister(token_provider)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from qsmith.login.imported import ImportedTokenProvider
-from qsmith.login.imports import RELOGIN, ImportedLogin, read_import
+from qsmith.login.imported_token_provider import ImportedTokenProvider
 from qsmith.login.kiro_refresher import KiroSocialRefresher
+from qsmith.login.other_tool_logins import RELOGIN, ImportedLogin, read_import
 from qsmith.login.paths import LoginPaths, own_token_path
 from qsmith.login.state import BUILDER_ID, IDENTITY_CENTER, LoginState
 from qsmith.runtime.auth.files import remove_abandoned_temporaries, write_private_json

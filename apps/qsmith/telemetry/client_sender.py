@@ -1,14 +1,13 @@
 """A ``MetricSender`` over the generated toolkit-telemetry client (``PostMetrics``).
 
-Written against the generated client's expected shape, before it exists:
 ``qsmith.clients.toolkit_telemetry.Client.post_metrics(...)`` takes the members of
 ``PostMetricsRequest`` as snake_case keywords (``aws_product``, ``aws_product_version``,
 ``client_id``, ``metric_data``, ``credential_start_url``, ``session_id``, ``os``,
 ``os_version``, ``parent_product``, ``parent_product_version``), and
 ``qsmith.clients.toolkit_telemetry.models`` has the dataclasses ``MetricDatum`` (``metric_name``,
 ``epoch_timestamp``, ``unit``, ``value``, ``metadata``, ``passive``) and ``MetadataEntry``
-(``key``, ``value``). If the generator spells a name differently, this module is the one
-place to change.
+(``key``, ``value``). If the generator ever spells a name differently, this module is the
+one place to change.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ for the pool, kept for the life of the provider) and ``GetCredentialsForIdentity
 credentials for it). ``cognito_credentials`` wraps the provider in the runtime's caching
 provider, so the calls repeat only when the credentials are about to expire.
 
-Interim: the calls are made here with httpx; a generated cognito-identity client can replace
+The calls are made here with httpx; the generated cognito-identity client could replace
 ``CognitoIdentityCalls`` without changing the provider.
 """
 

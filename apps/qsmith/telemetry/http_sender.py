@@ -1,8 +1,7 @@
 """A ``MetricSender`` that calls PostMetrics itself: restJson1 over httpx, SigV4-signed.
 
-Interim: once the generated toolkit-telemetry client lands, ``client_sender`` wraps it and
-this module can go. It exists so the publisher works end to end today, and is tested against
-a loopback server.
+``client_sender`` does the same through the generated toolkit-telemetry client; this one
+needs no generated package. Both are tested against a loopback server or a fake client.
 """
 
 from __future__ import annotations

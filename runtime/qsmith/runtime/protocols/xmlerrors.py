@@ -106,6 +106,7 @@ class XmlErrorProtocol(Protocol):
         else:
             fault = schema.error or fault
         members = self.read_xml_error_members(schema, status, headers, facts.error)
+        _fill_message(schema, members, facts.field("Message"))
         error: ServiceError = cls(
             code=code,
             http_status=status,
@@ -115,3 +116,16 @@ class XmlErrorProtocol(Protocol):
             **members,
         )
         return error
+
+
+def _fill_message(schema: Schema, members: dict[str, Any], message: str | None) -> None:
+    """The envelope's ``<Message>`` as the error's message member when its element is absent.
+
+    AWS query services write ``<Message>`` whatever the model names the member (STS and
+    many others name it ``message``), so reading the member by its own name finds nothing.
+    """
+    for member in schema.members.values():
+        if member.name.lower() == "message" and members.get(member.python_name) is None:
+            if message is not None:
+                members[member.python_name] = message
+            return

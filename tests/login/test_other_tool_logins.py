@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from qsmith.login.errors import ImportSourceError
-from qsmith.login.imports import read_import
 from qsmith.login.kiro_refresher import KiroSocialRefresher
+from qsmith.login.other_tool_logins import read_import
 from qsmith.login.paths import LoginPaths, own_token_path
 from qsmith.login.session import login_token_provider, logout, take_over, whoami
 from qsmith.login.state import BUILDER_ID, IDENTITY_CENTER, SOCIAL, LoginState

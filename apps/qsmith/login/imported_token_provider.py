@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from qsmith.login.imports import RELOGIN, ImportedLogin
+from qsmith.login.other_tool_logins import RELOGIN, ImportedLogin
 from qsmith.runtime.auth.errors import TokenExpiredError
 from qsmith.runtime.auth.identity import BearerToken
 
