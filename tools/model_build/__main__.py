@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build models/ from ../shared (upstream facts, public AWS models).")
+    parser = argparse.ArgumentParser(
+        description="Build models/ from ../shared (upstream facts, public AWS models)."
+    )
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=ROOT / "models")
     builders = {**BUILDERS, "sts": build_sts}
