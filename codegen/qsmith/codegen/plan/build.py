@@ -371,8 +371,8 @@ def _method_doc(
     parts = [text] if (text := clean_doc(raw)) else []
     args = [(p.python_name, p.raw_doc) for p in params if p.raw_doc]
     parts.append(doc_section("Args", [*args, *_CALL_OPTION_DOCS]))
-    other = "Any other error the service answers with." if errors else None
-    raises = [*errors, (base_error, other or "Any error the service answers with.")]
+    anything = f"Any {'other ' if errors else ''}error the service answers with."
+    raises = [*errors, (base_error, anything)]
     parts.append(doc_section("Raises", raises))
     return "\n\n".join(parts)
 

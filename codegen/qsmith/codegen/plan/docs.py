@@ -50,7 +50,8 @@ class _Reader(HTMLParser):
             self.flush()
             counter = self._lists[-1] if self._lists else [0]
             self._bullet = f"{counter[0]}. " if counter[0] else "- "
-            counter[0] += 1 if counter[0] else 0
+            if counter[0]:
+                counter[0] += 1
         elif tag in _BLOCK_TAGS or tag == "br":
             # A paragraph opening an item belongs to its bullet.
             if not (self._bullet and not self._text()):

@@ -161,7 +161,6 @@ class OperationPlan:
         (an input member named ``request`` keeps its name; the local yields)."""
         return unique_name(name, {p.python_name for p in self.params})
 
-
     def returns(self, stream_class: str) -> str:
         """The return annotation, split the way black splits ``    ) -> ...:``."""
         if self.event_stream is None:
