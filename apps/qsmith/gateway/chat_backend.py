@@ -131,6 +131,8 @@ class ChatBackend:
             endpoint_url=self._endpoint_url,
             client_config=self._config,
             environ=self._environ,
+            # Each request is a fresh conversation: an STS call per request would be waste.
+            caller_account=False,
             **options,  # type: ignore[arg-type]
         )
 
