@@ -131,7 +131,7 @@ def _imports_for(
     stdlib = [f"import {module}" for module in _PLAIN_IMPORTS if module in used]
     stdlib += _from_imports(_STDLIB_IMPORTS, used)
     first_party = dict(_RUNTIME_IMPORTS)
-    first_party["qsmith.runtime"] = ("prelude",)
+    first_party["qsmith.runtime"] = ("prelude", "waiters")
     first_party[package] = tuple(n for n in ("_schema", "errors") if n in local)
     blocks = [stdlib, _from_imports(first_party, used)]
     if type_only:

@@ -27,6 +27,7 @@ from qsmith.codegen.plan.ir import (
 )
 from qsmith.codegen.plan.schemas import SchemaEmitter
 from qsmith.codegen.plan.types import Annotations, default_source
+from qsmith.codegen.plan.waiters import waiter_plans
 from qsmith.runtime.errors import CodegenError
 
 UNIT = "smithy.api#Unit"
@@ -347,10 +348,11 @@ def _operation_plan(
         () if input_shape.id == UNIT else fields.of_structure(input_shape, skip_event_streams=False)
     )
     page_input, page_output = _page_tokens(model, index, service_id, operation, output_shape)
+    method_name = python_identifier(
+        snake_case(operation.name), RESERVED_PARAMETERS | ANNOTATION_NAMES
+    )
     return OperationPlan(
-        method_name=python_identifier(
-            snake_case(operation.name), RESERVED_PARAMETERS | ANNOTATION_NAMES
-        ),
+        method_name=method_name,
         schema_const=emitter.operation_const_name(operation),
         input_class="None" if input_shape.id == UNIT else class_names[input_shape.id],
         params=params,
@@ -359,6 +361,7 @@ def _operation_plan(
         event_stream=event_stream,
         page_input_token=page_input,
         page_output_token=page_output,
+        waiters=waiter_plans(operation, method_name, (p.python_name for p in params)),
     )
 
 

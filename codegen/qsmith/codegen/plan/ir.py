@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from qsmith.codegen.naming import isort_key
 from qsmith.codegen.plan.source import LINE_LENGTH, Call, TupleSource, py_repr, render
+from qsmith.codegen.plan.waiters import WaiterPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,8 @@ class OperationPlan:
     # path (Python names) of the output member that carries the next one.
     page_input_token: str | None = None
     page_output_token: str | None = None
+    # The ``smithy.waiters#waitable`` waiters polling this operation (plan/waiters.py).
+    waiters: tuple[WaiterPlan, ...] = ()
 
     @property
     def default_doc(self) -> str:
