@@ -36,11 +36,12 @@ from qsmith.runtime.auth.sigv4 import SigV4Signer
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.core import CallOptions, ClientCore
 from qsmith.runtime.client.input_events import EVENTS_PAYLOAD_HASH, SignedEventFrames
+from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.eventstream import decode_message
 from qsmith.testing import RawAnswer, RawSocketServer
 from qsmith.testing.raw_server import http_head
 from tests.protocols.conftest import ProtocolClients
-from tests.support.shared import shared_path, shared_root
+from tests.support.shared import REPO_ROOT, shared_path, shared_root
 
 SERVICE = "aws.protocoltests.restjson#RestJson"
 CREDENTIALS = AwsCredentials("AKIDEXAMPLE", "secret-canary-key")
@@ -274,3 +275,127 @@ async def test_async_client_streams_an_async_generator(
         assert await client.input_stream(stream=produce()) is None
     messages = _check_wire(raw_server, 2)
     assert messages[0].headers["stringHeader"] == "hello"
+
+
+# -- a real service model: Transcribe Streaming ---------------------------------------------
+
+TRANSCRIBE = (
+    "api-models-aws/transcribe-streaming/service/2017-10-26/transcribe-streaming-2017-10-26.json"
+)
+
+
+@pytest.fixture(scope="module")
+def transcribe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Transcribe Streaming generated into a scratch folder (restJson1, SigV4, audio in,
+    transcripts out); removed from sys.modules afterwards."""
+    import sys
+
+    from click.testing import CliRunner
+
+    from qsmith.cli.main import cli
+
+    model = shared_path("vectors", "aws-models", TRANSCRIBE)
+    out = tmp_path_factory.mktemp("transcribe")
+    args = ["codegen", str(model), "--package", "signedstreams.transcribe", "--out", str(out)]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    sys.path.insert(0, str(out))
+    try:
+        yield importlib.import_module("signedstreams.transcribe")
+    finally:
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m.split(".")[0] == "signedstreams"]:
+            del sys.modules[name]
+
+
+def _transcript_answer(transcribe: Any) -> RawAnswer:
+    from qsmith.testing.event_streams import event_stream_encoder
+
+    models = importlib.import_module(f"{transcribe.__name__}.models")
+    schema = importlib.import_module(f"{transcribe.__name__}._schema")
+    encoder = event_stream_encoder(schema.START_STREAM_TRANSCRIPTION_OPERATION, "restJson1")
+    event = models.TranscriptResultStreamTranscriptEvent(
+        models.TranscriptEvent(transcript=models.Transcript(results=[]))
+    )
+    body = encoder.encode(event)
+    head = http_head(
+        200,
+        [("Content-Type", "application/vnd.amazon.eventstream"), ("x-amzn-request-id", "r1")],
+        length=len(body),
+    )
+    return RawAnswer((head + body,), "close")
+
+
+def test_transcribe_streaming_sends_signed_audio_events(transcribe: Any) -> None:
+    models = importlib.import_module(f"{transcribe.__name__}.models")
+    client_module = importlib.import_module(f"{transcribe.__name__}.client")
+    chunks = [b"\x00\x01" * 160, b"\x02\x03" * 160, b"\x04\x05" * 160]
+
+    def audio() -> Iterator[Any]:
+        for chunk in chunks:
+            yield models.AudioStreamAudioEvent(models.AudioEvent(audio_chunk=chunk))
+
+    with RawSocketServer() as server:
+        server.set_default(_transcript_answer(transcribe))
+        client = client_module.Client(endpoint_url=server.url, config=_config())
+        with (
+            client,
+            client.start_stream_transcription(
+                language_code="en-US",
+                media_sample_rate_hertz=16000,
+                media_encoding="pcm",
+                audio_stream=audio(),
+            ) as stream,
+        ):
+            received = list(stream)
+        messages = _check_wire(server, len(chunks))
+        (request,) = server.requests
+    assert request.target == "/stream-transcription"
+    assert request.header("x-amzn-transcribe-language-code") == "en-US"
+    assert "/transcribe/aws4_request" in (request.header("Authorization") or "")
+    assert [m.payload for m in messages] == chunks
+    assert {m.headers[":event-type"] for m in messages} == {"AudioEvent"}
+    assert [type(e).__name__ for e in received] == ["TranscriptResultStreamTranscriptEvent"]
+
+
+def test_transcribe_client_passes_mypy_strict(transcribe: Any) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(transcribe.__file__).parents[2]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(root / ".mypy"),
+            "-p",
+            transcribe.__name__,
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "MYPYPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_blocking_client_refuses_an_async_event_source(
+    raw_server: RawSocketServer, protocol_clients: ProtocolClients
+) -> None:
+    models = _package(protocol_clients, "models")
+
+    async def produce() -> AsyncIterator[Any]:
+        for event in _events(models):
+            yield event
+
+    client = _package(protocol_clients, "client").Client(
+        endpoint_url=raw_server.url, config=_config()
+    )
+    with client, pytest.raises(ParamValidationError, match="needs the AsyncClient"):
+        client.input_stream(stream=produce())

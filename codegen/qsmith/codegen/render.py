@@ -25,7 +25,7 @@ BLACK_MODE = black.Mode(
 
 _PLAIN_IMPORTS = ("json",)
 _STDLIB_IMPORTS: dict[str, tuple[str, ...]] = {
-    "collections.abc": ("AsyncIterator", "Iterable", "Iterator", "Mapping"),
+    "collections.abc": ("AsyncIterable", "AsyncIterator", "Iterable", "Iterator", "Mapping"),
     "dataclasses": ("dataclass", "field"),
     "datetime": ("datetime", "timezone"),
     "decimal": ("Decimal",),

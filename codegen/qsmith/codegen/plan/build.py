@@ -135,6 +135,7 @@ IMPORTED_CLASS_NAMES = frozenset(
         "AsyncClient",
         "AsyncClientBase",
         "AsyncEventStreamResponse",
+        "AsyncIterable",
         "AsyncIterator",
         "Client",
         "ClientBase",
