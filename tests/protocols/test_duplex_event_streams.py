@@ -183,3 +183,41 @@ async def test_events_flow_both_ways_at_once(
         authorization.split("Credential=")[1].split("/")[3],
     )
     assert [decode_message(m).payload for m in inner] == [b"one", b"two"]
+
+
+class ResettingServer(DuplexServer):
+    """Refuses the stream (RST_STREAM) as soon as the request's headers arrive."""
+
+    def _talk(self, sock: socket.socket) -> None:
+        config = h2.config.H2Configuration(client_side=False, header_encoding="utf-8")
+        h2c = h2_connection.H2Connection(config=config)
+        h2c.initiate_connection()
+        sock.sendall(h2c.data_to_send())
+        while data := sock.recv(65536):
+            for event in h2c.receive_data(data):
+                if isinstance(event, h2.events.RequestReceived):
+                    h2c.reset_stream(1, error_code=7)  # REFUSED_STREAM
+            sock.sendall(h2c.data_to_send())
+
+
+async def test_a_reset_stream_is_a_transport_error(protocol_clients: ProtocolClients) -> None:
+    from qsmith.runtime.errors import TransportError
+
+    models = _package(protocol_clients, "models")
+
+    async def produce() -> AsyncIterator[Any]:
+        yield models.EventStreamStringPayload(models.StringPayloadEvent(payload="one"))
+
+    http = httpx.AsyncClient(transport=DuplexHttp2Transport())
+    config = ClientConfig(
+        max_attempts=1, credentials=CREDENTIALS, region="us-east-1", async_http_client=http
+    )
+    client_class = _package(protocol_clients, "client").AsyncClient
+    with ResettingServer(lambda inner: b"") as server:
+        async with asyncio.timeout(30):  # a safety net against a hang, not a timing assertion
+            async with client_class(
+                endpoint_url=f"http://127.0.0.1:{server.port}", config=config
+            ) as client:
+                with pytest.raises(TransportError, match="reset"):
+                    await client.duplex_stream(stream=produce())
+            await http.aclose()
