@@ -1,7 +1,8 @@
 """Generated ``wait_until_<name>`` methods: real AWS models with waiters, on the wire.
 
-DynamoDB (awsJson1_0: ``TableExists``/``TableNotExists``) and Lambda (restJson1:
-``FunctionActiveV2`` with a failure acceptor) are generated from ../shared/vectors/aws-models
+DynamoDB (awsJson1_0: ``TableExists``/``TableNotExists``), Lambda (restJson1:
+``FunctionActiveV2`` with a failure acceptor) and ElastiCache (awsQuery: projections with
+``allStringEquals``, an ``errorType`` naming the ``@awsQueryError`` code) are generated from ../shared/vectors/aws-models
 into a scratch folder, checked by ``mypy --strict``, and their waiters poll a loopback server
 that answers with scripted states, sync and async.
 """
@@ -35,6 +36,10 @@ MODELS = {
     "dynamodb": "api-models-aws/dynamodb/service/2012-08-10/dynamodb-2012-08-10.json",
     "lambda_": "api-models-aws/lambda/service/2015-03-31/lambda-2015-03-31.json",
 }
+ELASTICACHE = (
+    "aws-models-more",
+    "api-models-aws/elasticache/service/2015-02-02/elasticache-2015-02-02.json",
+)
 CONFIG = ClientConfig(
     region="us-east-1", credentials=AwsCredentials("AKIDEXAMPLE", "secret-canary"), max_attempts=1
 )
@@ -45,8 +50,10 @@ FAST = {"min_delay": 0.01, "max_delay": 0.02, "max_wait_time": 5.0}
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     out = tmp_path_factory.mktemp("waiter-models")
     runner = CliRunner()
-    for name, path in MODELS.items():
-        model = shared_path("vectors", "aws-models", path)
+    sources = {name: ("aws-models", path) for name, path in MODELS.items()}
+    sources["elasticache"] = ELASTICACHE
+    for name, (folder, path) in sources.items():
+        model = shared_path("vectors", folder, path)
         args = ["codegen", str(model), "--package", f"{TOP}.{name}", "--out", str(out)]
         result = runner.invoke(cli, args, catch_exceptions=False)
         assert result.exit_code == 0, (name, result.output)
@@ -75,7 +82,7 @@ def _not_found() -> ScriptedResponse:
 
 def test_waiter_clients_pass_mypy_strict(generated: Path) -> None:
     env = {**os.environ, "MYPYPATH": str(generated)}
-    packages = [arg for name in MODELS for arg in ("-p", f"{TOP}.{name}")]
+    packages = [arg for name in [*MODELS, "elasticache"] for arg in ("-p", f"{TOP}.{name}")]
     result = subprocess.run(
         [
             sys.executable,
@@ -203,3 +210,41 @@ def test_a_waiter_with_a_bad_acceptor_is_refused_by_the_generator() -> None:
     service = "com.amazonaws.dynamodb#DynamoDB_20120810"
     with pytest.raises(CodegenError, match=r"DescribeTable: waiter TableExists: path"):
         build_service_plan(loaded, service, "dynamodb")
+
+
+def _clusters(*statuses: str) -> ScriptedResponse:
+    members = "".join(
+        f"<CacheCluster><CacheClusterStatus>{s}</CacheClusterStatus></CacheCluster>"
+        for s in statuses
+    )
+    body = (
+        "<DescribeCacheClustersResponse><DescribeCacheClustersResult>"
+        f"<CacheClusters>{members}</CacheClusters>"
+        "</DescribeCacheClustersResult></DescribeCacheClustersResponse>"
+    )
+    return ScriptedResponse(status=200, headers=[("Content-Type", "text/xml")], body=body.encode())
+
+
+def test_awsquery_waiter_projects_every_cluster(generated: Path, loopback: LoopbackServer) -> None:
+    loopback.enqueue(_clusters("creating", "available"), _clusters("available", "available"))
+    with _module("elasticache").Client(endpoint_url=loopback.url, config=CONFIG) as client:
+        result = client.wait_until_cache_cluster_available(cache_cluster_id="c1", **FAST)
+    assert result.attempts == 2
+    assert all(b"Action=DescribeCacheClusters" in r.body for r in loopback.requests)
+
+
+def test_awsquery_error_type_matches_the_query_error_code(
+    generated: Path, loopback: LoopbackServer
+) -> None:
+    error = (
+        "<ErrorResponse><Error><Type>Sender</Type><Code>CacheClusterNotFound</Code>"
+        "<Message>gone</Message></Error><RequestId>r1</RequestId></ErrorResponse>"
+    )
+    loopback.enqueue(
+        _clusters("deleting"),
+        ScriptedResponse(status=404, headers=[("Content-Type", "text/xml")], body=error.encode()),
+    )
+    with _module("elasticache").Client(endpoint_url=loopback.url, config=CONFIG) as client:
+        result = client.wait_until_cache_cluster_deleted(cache_cluster_id="c1", **FAST)
+    assert result.output is None and result.attempts == 2
+    assert type(result.error).__name__ == "CacheClusterNotFoundFault"

@@ -13,6 +13,7 @@ from qsmith.runtime.waiters import (
     Waiter,
     WaiterError,
     WaiterFailure,
+    WaiterResult,
     async_wait_until,
     model_data,
     wait_until,
@@ -321,3 +322,26 @@ async def test_async_waiter_sleeps_between_attempts() -> None:
     )
     assert result.output == Out(Table("ACTIVE")) and result.attempts == 3
     assert time.sleeps == [2.0, 2.0]
+
+
+def test_error_type_matches_the_modeled_shape_whatever_its_wire_code() -> None:
+    """awsQuery's @awsQueryError gives a shape another code: both names match."""
+    fault = Schema(id="t#TableNotFoundFault", type=ShapeType.STRUCTURE, python_type_ref=NotFound)
+    operation = OperationSchema(id="t#Describe", input=INPUT, output=OUTPUT, errors=(fault,))
+    time = FakeTime()
+    for expected in ("TableNotFoundFault", "t#TableNotFoundFault", "TableNotFound"):
+        waiter = Waiter("Gone", (Acceptor("success", "errorType", expected),))
+        error = NotFound("gone", code="TableNotFound")
+        result: WaiterResult[object] = wait_until(
+            waiter,
+            script(time, error),  # type: ignore[arg-type]
+            In("t"),
+            operation=operation,
+            max_wait_time=10.0,
+            clock=time.clock,
+            sleep=time.sleep,
+        )
+        assert result.error is error
+    other = Waiter("Other", (Acceptor("success", "errorType", "SomethingElse"),))
+    with pytest.raises(WaiterError):
+        run(time, script(time, NotFound("gone", code="TableNotFound")), other)

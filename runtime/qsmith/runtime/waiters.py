@@ -331,8 +331,8 @@ def _matches(
     if acceptor.matcher == "success":
         return (error is None) == (acceptor.expected == "true")
     if acceptor.matcher == "errorType":
-        return (
-            isinstance(error, ServiceError) and error.code == acceptor.expected.rpartition("#")[2]
+        return isinstance(error, ServiceError) and _is_error_type(
+            error, operation, acceptor.expected.rpartition("#")[2]
         )
     if error is not None:
         return False
@@ -340,6 +340,19 @@ def _matches(
     if acceptor.matcher == "inputOutput":
         data = {"input": model_data(request, operation.input), "output": data}
     return _compare(acceptor, _search(acceptor.path, data))
+
+
+def _is_error_type(error: ServiceError, operation: OperationSchema, name: str) -> bool:
+    """The error's wire code is ``name`` (unmodeled errors too), or it is the modeled error
+    shape of that name (whose code on the wire may differ: awsQuery's ``@awsQueryError``)."""
+    if error.code == name:
+        return True
+    return any(
+        schema.name == name
+        and schema.python_type is not None
+        and isinstance(error, schema.python_type)
+        for schema in operation.errors
+    )
 
 
 def _compare(acceptor: Acceptor, found: object) -> bool:
