@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import shutil
 import socket
+import ssl
 import struct
+import subprocess
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -38,8 +42,9 @@ CREDENTIALS = AwsCredentials("AKIDEXAMPLE", "secret-canary-key")
 class DuplexServer:
     """Answers every verified input event with ``answer(inner message)`` at once."""
 
-    def __init__(self, answer: Callable[[bytes], bytes]) -> None:
+    def __init__(self, answer: Callable[[bytes], bytes], tls: ssl.SSLContext | None = None) -> None:
         self._answer = answer
+        self._tls = tls
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self.headers: dict[str, str] = {}
@@ -59,6 +64,8 @@ class DuplexServer:
     def _serve(self) -> None:
         try:
             conn, _ = self._listener.accept()
+            if self._tls is not None:
+                conn = self._tls.wrap_socket(conn, server_side=True)
             with conn:
                 self._talk(conn)
         except BaseException as exc:  # reported by the test
@@ -221,3 +228,83 @@ async def test_a_reset_stream_is_a_transport_error(protocol_clients: ProtocolCli
                 with pytest.raises(TransportError, match="reset"):
                     await client.duplex_stream(stream=produce())
             await http.aclose()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, made by the openssl command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl binary to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def _server_tls(certificate: tuple[Path, Path], alpn: list[str]) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    context.set_alpn_protocols(alpn)
+    return context
+
+
+async def _echo_over(
+    models: Any, clients: ProtocolClients, url: str, transport: DuplexHttp2Transport
+) -> list[str]:
+    async def produce() -> AsyncIterator[Any]:
+        yield models.EventStreamStringPayload(models.StringPayloadEvent(payload="tls"))
+
+    http = httpx.AsyncClient(transport=transport)
+    config = ClientConfig(
+        max_attempts=1, credentials=CREDENTIALS, region="us-east-1", async_http_client=http
+    )
+    client_class = _package(clients, "client").AsyncClient
+    try:
+        async with asyncio.timeout(30):  # a safety net against a hang, not a timing assertion
+            async with client_class(endpoint_url=url, config=config) as client:
+                stream = await client.duplex_stream(stream=produce())
+                async with stream:
+                    return [event.value.payload async for event in stream]
+    finally:
+        await http.aclose()
+
+
+async def test_https_negotiates_h2_with_alpn(
+    certificate: tuple[Path, Path], protocol_clients: ProtocolClients
+) -> None:
+    models = _package(protocol_clients, "models")
+    schema = _package(protocol_clients, "_schema")
+    from qsmith.testing.event_streams import event_stream_encoder
+
+    encoder = event_stream_encoder(schema.DUPLEX_STREAM_OPERATION, "restJson1")
+
+    def echo(inner: bytes) -> bytes:
+        text = decode_message(inner).payload.decode()
+        event = models.EventStreamStringPayload(models.StringPayloadEvent(payload=f"echo:{text}"))
+        return encoder.encode(event)
+
+    trust = ssl.create_default_context(cafile=str(certificate[0]))
+    with DuplexServer(echo, _server_tls(certificate, ["h2"])) as server:
+        url = f"https://127.0.0.1:{server.port}"
+        received = await _echo_over(
+            models, protocol_clients, url, DuplexHttp2Transport(ssl_context=trust)
+        )
+    assert received == ["echo:tls"]
+    assert server.headers[":scheme"] == "https"
+
+
+async def test_a_server_without_h2_is_refused(
+    certificate: tuple[Path, Path], protocol_clients: ProtocolClients
+) -> None:
+    from qsmith.runtime.errors import TransportError
+
+    models = _package(protocol_clients, "models")
+    trust = ssl.create_default_context(cafile=str(certificate[0]))
+    with DuplexServer(lambda inner: b"", _server_tls(certificate, ["http/1.1"])) as server:
+        url = f"https://127.0.0.1:{server.port}"
+        with pytest.raises(TransportError, match="HTTP/2"):
+            await _echo_over(models, protocol_clients, url, DuplexHttp2Transport(ssl_context=trust))
