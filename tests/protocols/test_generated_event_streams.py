@@ -1,7 +1,7 @@
 """Generated restJson1 clients stream events both ways over real HTTP.
 
 The protocol-test service's generated ``Client`` sends typed input events, which the
-client core frames as the request body (chunked), and reads an event stream answer into
+client core frames, signs and streams as the request body (chunked), and reads an event stream answer into
 the generated union classes.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.client.config import ClientConfig
-from qsmith.runtime.eventstream import MessageDecoder
+from qsmith.runtime.eventstream import MessageDecoder, decode_message
 from qsmith.testing import LoopbackServer, RecordedRequest, ScriptedResponse
 from qsmith.testing.event_streams import event_stream_encoder
 from tests.protocols.conftest import ProtocolClients
@@ -51,8 +51,12 @@ def test_input_events_are_sent_framed(
     assert request.path == "/InputStream"
     assert request.header("Content-Type") == "application/vnd.amazon.eventstream"
     decoder = MessageDecoder()
-    messages = list(decoder.feed(request.body))
+    outer = list(decoder.feed(request.body))
     decoder.finish()
+    # Under SigV4 each event is the payload of a signed outer message, and an empty one
+    # ends the stream (the signatures: test_signed_input_event_streams.py).
+    assert outer[-1].payload == b""
+    messages = [decode_message(m.payload) for m in outer[:-1]]
     assert [m.headers[":event-type"] for m in messages] == ["headers", "stringPayload"]
     assert (messages[0].headers["stringHeader"], messages[0].headers["intHeader"]) == ("hello", 7)
     assert messages[1].payload == b"text"

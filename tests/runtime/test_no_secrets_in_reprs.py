@@ -322,6 +322,13 @@ SECRET_FREE_CLASSES = {
     "Whoami": "built to be shown: no secret by design",
     "Profile": "a profile ARN and name",
     "ModelInfo": "a model id, name and description",
+    "EncodedEvents": "the caller's events; repr shows <stream>",
+    "SignedEventFrames": "holds an EventSigner (repr: region and service); repr shows <stream>",
+    "Acceptor": "a model's acceptor: state, matcher, path, expected value",
+    "Waiter": "a model's waiter: name, acceptors and delays",
+    "WaiterResult": "the operation's output, whose repr is the generated (redacting) one",
+    "WaiterError": "names the waiter, the reason and an error code only",
+    "WaiterFailure": "an enum of reasons",
 }
 
 

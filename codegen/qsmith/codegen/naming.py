@@ -48,6 +48,7 @@ IMPORTED_CLASS_NAMES = frozenset(
         "AsyncClient",
         "AsyncClientBase",
         "AsyncEventStreamResponse",
+        "AsyncIterable",
         "AsyncIterator",
         "Client",
         "ClientBase",

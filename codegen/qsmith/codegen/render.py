@@ -26,7 +26,7 @@ BLACK_MODE = black.Mode(
 
 _PLAIN_IMPORTS = ("json",)
 _STDLIB_IMPORTS: dict[str, tuple[str, ...]] = {
-    "collections.abc": ("AsyncIterator", "Iterable", "Iterator", "Mapping"),
+    "collections.abc": ("AsyncIterable", "AsyncIterator", "Iterable", "Iterator", "Mapping"),
     "dataclasses": ("dataclass", "field"),
     "datetime": ("datetime", "timezone"),
     "decimal": ("Decimal",),
@@ -133,7 +133,7 @@ def _imports_for(
     stdlib = [f"import {module}" for module in _PLAIN_IMPORTS if module in used]
     stdlib += _from_imports(_STDLIB_IMPORTS, used)
     first_party = dict(_RUNTIME_IMPORTS)
-    first_party["qsmith.runtime"] = ("prelude",)
+    first_party["qsmith.runtime"] = ("prelude", "waiters")
     first_party[package] = tuple(n for n in ("_schema", "errors") if n in local)
     blocks = [stdlib, _from_imports(first_party, used)]
     if type_only:

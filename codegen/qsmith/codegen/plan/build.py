@@ -34,6 +34,7 @@ from qsmith.codegen.plan.ir import (
 )
 from qsmith.codegen.plan.schemas import SchemaEmitter
 from qsmith.codegen.plan.types import Annotations, default_source
+from qsmith.codegen.plan.waiters import waiter_plans
 from qsmith.runtime.client import AsyncClientBase, ClientBase
 from qsmith.runtime.errors import CodegenError
 
@@ -350,6 +351,7 @@ def _operation_plan(
         page_input_token=page_input,
         page_output_token=page_output,
         paginator_doc=paginator_doc,
+        waiters=waiter_plans(operation, methods[operation.id], (p.python_name for p in params)),
     )
 
 

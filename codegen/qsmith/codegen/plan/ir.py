@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from qsmith.codegen.naming import isort_key, unique_name
 from qsmith.codegen.plan.source import LINE_LENGTH, Call, TupleSource, py_repr, render
+from qsmith.codegen.plan.waiters import WaiterPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +156,8 @@ class OperationPlan:
     page_output_token: str | None = None
     # The paginator's docstring (with its own Args: section), for paginated operations.
     paginator_doc: str = ""
+    # The ``smithy.waiters#waitable`` waiters polling this operation (plan/waiters.py).
+    waiters: tuple[WaiterPlan, ...] = ()
 
     def local(self, name: str) -> str:
         """A local variable of the generated method, renamed off any parameter's name

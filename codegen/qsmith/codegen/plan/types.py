@@ -59,7 +59,9 @@ class Annotations:
     def of_member(self, member: Member) -> str:
         target = self._model.target(member)
         if target.kind is ShapeKind.UNION and t.STREAMING.has(target):
-            return f"Iterable[{self._class_names[target.id]}]"
+            # The caller's events: any iterable, or an async one for the AsyncClient.
+            name = self._class_names[target.id]
+            return f"Iterable[{name}] | AsyncIterable[{name}]"
         return self.of_shape(target)
 
 

@@ -8,7 +8,7 @@ with one ``asyncio.timeout`` each; a stream's chunks are bounded one by one
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -215,7 +215,8 @@ class AsyncClientBase:
             request.method,
             request.url,
             headers=request.headers,
-            content=request.body if isinstance(request.body, bytes) else b"".join(request.body),
+            # A streamed body (input events) goes out chunk by chunk as it is produced.
+            content=_async_content(request.body),
             timeout=self._transport.timeout(streaming=stream, remaining=deadline.remaining()),
         )
         try:
@@ -224,6 +225,22 @@ class AsyncClientBase:
             )
         except httpx.HTTPError as error:
             raise map_httpx_error(error, operation=operation.name) from error
+
+
+def _async_content(body: bytes | Iterable[bytes]) -> bytes | AsyncIterable[bytes]:
+    """What httpx.AsyncClient sends: bytes, or the body's async iteration (an iterable
+    without one is iterated as it is sent)."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, AsyncIterable):
+        # The iteration itself: httpx takes anything that is also Iterable as a sync body.
+        return aiter(body)
+    return _iterate_async(body)
+
+
+async def _iterate_async(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
 
 
 async def _before(deadline: Deadline, work: Awaitable[T], operation: str) -> T:

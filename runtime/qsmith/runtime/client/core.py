@@ -187,13 +187,20 @@ class ClientCore:
         return copy
 
     def sign(self, auth: ResolvedAuth, request: HttpRequest) -> HttpRequest:
-        """Apply the resolved auth scheme (a streamed body is signed as unsigned payload).
+        """Apply the resolved auth scheme (a streamed body is signed as unsigned payload,
+        but for an input event stream under SigV4, whose events are signed one by one).
 
         The identity's secrets join the redaction registry first, so no log record
         (ours, httpx's or httpcore's) can show them even in an unexpected place.
         """
         _register_secrets(auth)
         streamed = not isinstance(request.body, bytes)
+        if streamed:  # a SigV4 input event stream signs each event (client/input_events.py)
+            from qsmith.runtime.client.input_events import sign_event_stream
+
+            signed = sign_event_stream(auth, request)
+            if signed is not None:
+                return signed
         return auth.sign(request, payload_hash=UNSIGNED_PAYLOAD if streamed else None)
 
     def prepare_attempt(

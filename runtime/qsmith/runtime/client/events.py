@@ -8,10 +8,10 @@ builds the operation's non-stream output members (HTTP headers under restJson1, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from qsmith.runtime.errors import ServiceError
+from qsmith.runtime.errors import ParamValidationError, ServiceError
 from qsmith.runtime.eventstream.message import Message
 from qsmith.runtime.eventstream.semantics import (
     EventStreamDecoder,
@@ -33,7 +33,13 @@ if TYPE_CHECKING:
 
     from qsmith.runtime.client.core import ClientCore
 
-__all__ = ["GeneratedEventFactory", "JsonPayloadCodec", "StreamDecoding", "encode_input_events"]
+__all__ = [
+    "EncodedEvents",
+    "GeneratedEventFactory",
+    "JsonPayloadCodec",
+    "StreamDecoding",
+    "encode_input_events",
+]
 
 _RPC_PROTOCOLS = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 
@@ -193,22 +199,45 @@ def _error_event_type(message: Message, error: ServiceError) -> str:
 
 
 def encode_input_events(
-    union: Schema, events: Iterable[object], *, use_json_name: bool
-) -> Iterable[bytes]:
+    union: Schema, events: Iterable[object] | AsyncIterable[object], *, use_json_name: bool
+) -> EncodedEvents:
     """The frames of a caller's input events, encoded one by one as the body is sent."""
     encoder = EventStreamEncoder(
         union, JsonPayloadCodec(JsonCodec(use_json_name=use_json_name)), GeneratedEventFactory()
     )
-    return _EncodedEvents(encoder, events)
+    return EncodedEvents(encoder, events)
 
 
-class _EncodedEvents:
-    """Encodes afresh on each pass, so a retried attempt resends a re-iterable's events."""
+class EncodedEvents:
+    """Encodes afresh on each pass, so a retried attempt resends a re-iterable's events.
 
-    def __init__(self, encoder: EventStreamEncoder, events: Iterable[object]) -> None:
+    The events may be an iterable (sync or async clients) or an async iterable (async
+    clients only); each is encoded when the transport asks for the next chunk, so an
+    event is sent as soon as the caller produces it.
+    """
+
+    def __init__(
+        self, encoder: EventStreamEncoder, events: Iterable[object] | AsyncIterable[object]
+    ) -> None:
         self._encoder = encoder
         self._events = events
 
+    def __repr__(self) -> str:
+        return "EncodedEvents(<stream>)"
+
     def __iter__(self) -> Iterator[bytes]:
+        if not isinstance(self._events, Iterable):
+            raise ParamValidationError(
+                "an async iterable of input events needs the AsyncClient; "
+                "the blocking Client takes an iterable"
+            )
         for event in self._events:
             yield self._encoder.encode(event)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if isinstance(self._events, AsyncIterable):
+            async for event in self._events:
+                yield self._encoder.encode(event)
+        else:
+            for event in self._events:
+                yield self._encoder.encode(event)

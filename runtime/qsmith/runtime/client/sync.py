@@ -247,7 +247,8 @@ class ClientBase:
             request.method,
             request.url,
             headers=request.headers,
-            content=request.body if isinstance(request.body, bytes) else b"".join(request.body),
+            # A streamed body (input events) goes out chunk by chunk as it is produced.
+            content=request.body,
             timeout=self._transport.timeout(streaming=stream, remaining=deadline.remaining()),
             extensions={"trace": trace_new_streams} if deadline.seconds is not None else None,
         )
