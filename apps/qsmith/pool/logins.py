@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from qsmith.chat.routing import SIGV4_ENV_VAR
 from qsmith.gateway.backend import Backend
 from qsmith.gateway.chat_backend import ChatBackend
-from qsmith.login.imported import ImportedTokenProvider
-from qsmith.login.imports import read_import
+from qsmith.login.imported_token_provider import ImportedTokenProvider
+from qsmith.login.other_tool_logins import read_import
 from qsmith.login.paths import LoginPaths, own_token_path
 from qsmith.login.profiles import profile_region
 from qsmith.login.session import import_paths, relogin_hint

@@ -46,14 +46,18 @@ def temporaries(path: Path) -> list[Path]:
 
 @contextmanager
 def writers_stopped_mid_write(path: Path, count: int) -> Iterator[list[subprocess.Popen[str]]]:
-    """``count`` child writers of ``path``, each stopped between writing and renaming."""
+    """``count`` child writers of ``path``, each stopped between writing and renaming.
+
+    They start one after another: a writer's clean-up may otherwise meet another writer in
+    the instant between creating its temporary and locking it, and take it (that writer
+    would write again, but the count of temporaries here would come out one short).
+    """
     command = [sys.executable, "-m", "tests.runtime.auth.token_writer_worker", str(path), CANARY]
-    children = [
-        subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
-        for _ in range(count)
-    ]
+    children: list[subprocess.Popen[str]] = []
     try:
-        for child in children:
+        for _ in range(count):
+            child = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+            children.append(child)
             assert child.stdout is not None
             assert child.stdout.readline().strip() == "mid-write"
         yield children
