@@ -154,7 +154,7 @@ def _baseline_events(buffer: Any) -> int:
 
 
 async def stream_async(url: str, rounds: int) -> tuple[list[float], list[float], int]:
-    from botocore.eventstream import EventStreamBuffer
+    from botocore.eventstream import EventStreamBuffer  # type: ignore[import-untyped]
 
     from qsmith.clients.codewhisperer_streaming import AsyncClient
 
@@ -175,7 +175,10 @@ async def stream_async(url: str, rounds: int) -> tuple[list[float], list[float],
                 count += _baseline_events(buffer)
         return count
 
-    async with AsyncClient(endpoint_url=url, config=_config()) as client, httpx.AsyncClient() as http:
+    async with (
+        AsyncClient(endpoint_url=url, config=_config()) as client,
+        httpx.AsyncClient() as http,
+    ):
         return await _rounds(lambda: ours(client), lambda: theirs(http), rounds)
 
 
@@ -230,7 +233,10 @@ async def unary_async(url: str, rounds: int, calls: int) -> tuple[list[float], l
         filename="greet.py",
         programming_language=ProgrammingLanguage(language_name="python"),
     )
-    async with AsyncClient(endpoint_url=url, config=_config()) as client, httpx.AsyncClient() as http:
+    async with (
+        AsyncClient(endpoint_url=url, config=_config()) as client,
+        httpx.AsyncClient() as http,
+    ):
         await client.generate_completions(file_context=context, max_results=1)
         sent = (await http.get(f"{url}/__last")).json()
         skip = {"host", "content-length"}
@@ -244,7 +250,10 @@ async def unary_async(url: str, rounds: int, calls: int) -> tuple[list[float], l
 
         async def theirs() -> int:
             for _ in range(calls):
-                (await http.request("POST", url + sent["target"], headers=headers, content=body)).content
+                answer = await http.request(
+                    "POST", url + sent["target"], headers=headers, content=body
+                )
+                assert answer.content
             return calls
 
         mine, base, _ = await _rounds(ours, theirs, rounds)

@@ -17,7 +17,8 @@ the middle of a message raises ``TruncatedMessageError``: never a silent stop.
 
 By default a reader reads ``response.iter_bytes()``; ``chunks`` replaces that source
 (the client passes the body's chunks wrapped in its idle and deadline limits, so both
-are measured per chunk of bytes, not per message).
+are measured per chunk of bytes, not per message). An async reader closes ``chunks``
+(its ``aclose``, when it has one) before the response.
 """
 
 from __future__ import annotations
@@ -189,10 +190,10 @@ class AsyncEventStreamReader:
                 raise self._state.transport_error(exc) from exc
             decoder.finish()
         finally:
-            await self._response.aclose()
+            await self.aclose()
 
     async def aclose(self) -> None:
-        await self._response.aclose()
+        await _close(self._chunks, self._response)
 
     async def __aenter__(self) -> AsyncEventStreamReader:
         return self
@@ -216,9 +217,18 @@ class AsyncEventStreamReader:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        task = loop.create_task(response.aclose())
+        task = loop.create_task(_close(self._chunks, response))
         _closing.add(task)
         task.add_done_callback(_closing.discard)
+
+
+async def _close(chunks: AsyncIterator[bytes] | None, response: httpx.Response) -> None:
+    # Chunks read by a task of their own (the client's) are stopped first: that task
+    # closes the response, and nothing else touches it while it runs.
+    stop = getattr(chunks, "aclose", None)
+    if stop is not None:
+        await stop()
+    await response.aclose()
 
 
 # Close tasks started from __del__, kept referenced until they finish.
