@@ -183,11 +183,21 @@ class AsyncEventStreamResponse(Generic[O, E]):
             self._ahead.events.append(event)
 
     async def __aiter__(self) -> AsyncIterator[E]:
+        from qsmith.runtime.eventstream.semantics import InitialResponse
+
         self._ahead.started = True
         for event in self._ahead.drain():
             yield event
-        async for event in self._next_events(stop_at_first=False):
-            yield event
+        # ``_next_events`` inlined: one async generator fewer to pass each event through.
+        decode = self._decoding.decode
+        try:
+            async for message in self._messages:
+                event = decode(message)
+                if not isinstance(event, InitialResponse):
+                    yield event  # type: ignore[misc]
+        except QsmithError as error:
+            attach_response(error, self.response)
+            raise
 
     async def _next_events(self, *, stop_at_first: bool) -> AsyncIterator[Any]:
         from qsmith.runtime.eventstream.semantics import InitialResponse
