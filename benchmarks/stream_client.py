@@ -5,7 +5,9 @@ Server: a minimal HTTP/1.1 server in its own process (so it does not compete for
 process's GIL), keep-alive. A stream request is answered with ``EVENTS`` events of
 codewhisperer-streaming's ``generateAssistantResponse`` (awsJson1_0: an initial-response,
 then assistantResponseEvent messages of about 120 bytes each), one HTTP chunk per message,
-as a service flushes them. A request naming ``GenerateCompletions`` gets a small JSON answer.
+as a service flushes them; then again as one Content-Length body, which httpx reads in
+64 KiB chunks (the decoders' own speed, with httpx's cost per chunk out of the way). A
+request naming ``GenerateCompletions`` gets a small JSON answer.
 
 Contenders (rounds interleave them; figures are medians of wall time):
 
@@ -41,6 +43,10 @@ from typing import Any
 import httpx
 
 TARGETS = {"stream, async": 1.0, "stream, sync": 1.5}
+CHUNKINGS = {
+    "per-message": "one HTTP chunk per message (as a service flushes events)",
+    "whole": "one Content-Length body (httpx reads it in 64 KiB chunks)",
+}
 UNARY_TARGET = 1.2
 UNARY_ANSWER = json.dumps(
     {"completions": [{"content": "print('hello')\n"}], "modelId": "model-1"}
@@ -80,13 +86,18 @@ def serve(count: int) -> None:
         b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.amazon.eventstream\r\n"
         b"x-amzn-RequestId: bench\r\nTransfer-Encoding: chunked\r\n\r\n"
     )
+    body = b"".join(frames)
+    whole = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.amazon.eventstream\r\n"
+        b"x-amzn-RequestId: bench\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
     unary = (
         b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\n"
         b"Content-Length: %d\r\n\r\n%s" % (len(UNARY_ANSWER), UNARY_ANSWER)
     )
     listener = socket.create_server(("127.0.0.1", 0))
     print(listener.getsockname()[1], flush=True)
-    last: dict[str, Any] = {}
+    last: dict[str, Any] = {"mode": "per-message", "whole": whole}
     while True:
         connection, _ = listener.accept()
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -112,14 +123,19 @@ def _serve(connection: socket.socket, answers: tuple[Any, ...]) -> None:
                 buffer += connection.recv(65536)
             body, buffer = buffer[:length], buffer[length:]
             method, target, _ = lines[0].split(" ", 2)
-            if target == "/__last":
-                data = json.dumps(last).encode()
+            if target.startswith("/__mode/"):
+                last["mode"] = target.removeprefix("/__mode/")
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            elif target == "/__last":
+                data = json.dumps({k: v for k, v in last.items() if k != "whole"}).encode()
                 connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(data))
                 connection.sendall(data)
             elif b"GenerateCompletions" in head:
                 last.update(method=method, target=target, headers=headers)
                 last["body"] = base64.b64encode(body).decode()
                 connection.sendall(unary)
+            elif last["mode"] == "whole":
+                connection.sendall(last["whole"])
             else:
                 connection.sendall(stream_head)
                 for write in writes:
@@ -276,12 +292,17 @@ def main(argv: list[str]) -> int:
         assert server.stdout is not None
         url = f"http://127.0.0.1:{server.stdout.readline().strip()}"
         print(f"{rounds} interleaved rounds, medians; load average {os.getloadavg()[0]:.2f}")
-        print(f"{events:,} events of ~120 bytes, one HTTP chunk each, server in its own process")
-        verdicts = [
-            _report_stream("stream, async", asyncio.run(stream_async(url, rounds))),
-            _report_stream("stream, sync", stream_sync(url, rounds)),
-            _report_unary(asyncio.run(unary_async(url, rounds, 200))),
-        ]
+        size = len(stream_frames(1)[1])
+        print(f"{events:,} events of {size} bytes (frame), server in its own process")
+        verdicts = []
+        for mode in ("per-message", "whole"):
+            httpx.get(f"{url}/__mode/{mode}")
+            print(f" body as {CHUNKINGS[mode]}:")
+            verdicts += [
+                _report_stream("stream, async", asyncio.run(stream_async(url, rounds))),
+                _report_stream("stream, sync", stream_sync(url, rounds)),
+            ]
+        verdicts.append(_report_unary(asyncio.run(unary_async(url, rounds, 200))))
     finally:
         server.terminate()
         server.wait(timeout=10)
