@@ -156,3 +156,22 @@ async def test_async_resolution_gives_the_same_choice() -> None:
     assert resolved.scheme == BEARER
     with pytest.raises(NoIdentityError):
         await resolver.resolve_async(_service(SIGV4), _operation())
+
+
+async def test_async_resolution_uses_a_worker_thread_only_for_sources_that_may_block() -> None:
+    import threading
+
+    threads: list[threading.Thread] = []
+
+    class Recording(StaticTokenProvider):
+        def resolve_token(self) -> BearerToken:
+            threads.append(threading.current_thread())
+            return super().resolve_token()
+
+    class MayBlock(Recording):
+        resolves_without_io = False  # a file or a refresh: off the event loop
+
+    await AuthResolver(tokens=Recording("tok")).resolve_async(_service(BEARER), _operation())
+    await AuthResolver(tokens=MayBlock("tok")).resolve_async(_service(BEARER), _operation())
+    assert threads[0] is threading.current_thread()
+    assert threads[1] is not threading.current_thread()

@@ -6,6 +6,7 @@ import datetime as dt
 import struct
 import uuid
 import zlib
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from qsmith.runtime.eventstream import (
     DuplicateHeaderError,
     HeadersTooLongError,
     HeaderType,
+    HeaderValue,
     InvalidHeaderNameError,
     InvalidHeadersLengthError,
     InvalidHeaderTypeError,
@@ -211,3 +213,18 @@ def test_every_error_is_an_event_stream_error_and_a_qsmith_error() -> None:
 
     with pytest.raises(QsmithError):
         decode_message(b"\x00" * 16)
+
+
+def test_encoded_header_sections_are_reused_only_for_equal_string_headers() -> None:
+    # The encoder caches all-string sections; a bool or int header equal to a cached
+    # value (True == 1) must still be encoded with its own type.
+    from qsmith.runtime.eventstream.headers import encode_headers
+
+    strings: dict[str, HeaderValue] = {":message-type": "event", ":event-type": "chunk"}
+    assert encode_headers(dict(strings)) is encode_headers(dict(strings))
+    for headers in ({"n": True}, {"n": 1}, {"n": True}):
+        decoded = decode_message(encode_message(Message(dict(headers)))).headers
+        assert decoded == headers and type(decoded["n"]) is type(headers["n"])
+    blob: Any = bytearray(b"\x00\x01")  # accepted at run time; unhashable: not cached
+    raw: dict[str, HeaderValue] = {"blob": blob}
+    assert decode_message(encode_message(Message(raw))).headers == {"blob": b"\x00\x01"}

@@ -16,6 +16,7 @@ from qsmith.runtime.eventstream.readers import (
     ConnectionLostMidMessageError,
     EventStreamReader,
 )
+from qsmith.runtime.transport.errors import ConnectionDroppedError
 from qsmith.testing import LoopbackServer, ScriptedResponse
 
 MESSAGES = [
@@ -97,7 +98,7 @@ def test_sync_reader_raises_when_the_connection_drops_mid_message(
             for message in reader:
                 got.append(message)
         assert got == MESSAGES[:1]
-        assert isinstance(caught.value, TransportError)
+        assert isinstance(caught.value, ConnectionDroppedError)
         assert caught.value.message_index == 1
         assert reader.response.is_closed
 
@@ -116,6 +117,25 @@ def test_sync_reader_reports_a_drop_between_messages_as_a_transport_error(
             list(reader)
         assert not isinstance(caught.value, TruncatedMessageError)
         assert "after 1 message(s)" in str(caught.value)
+
+
+def test_sync_reader_raises_the_transport_layers_own_error_naming_the_call(
+    loopback: LoopbackServer,
+) -> None:
+    # Translated once, here: the client's stream wrapper no longer re-maps it.
+    loopback.enqueue(
+        ScriptedResponse(
+            headers=HEADERS, body=[STREAM[:FIRST], STREAM[FIRST:]], drop_after_chunks=1
+        )
+    )
+    with _client() as client:
+        response = client.send(client.build_request("POST", loopback.url), stream=True)
+        reader = EventStreamReader(response, operation="GenerateAssistantResponse")
+        with pytest.raises(ConnectionDroppedError) as caught:
+            list(reader)
+        assert caught.value.operation == "GenerateAssistantResponse"
+        assert caught.value.response is response
+        assert isinstance(caught.value.__cause__, httpx.TransportError)
 
 
 def test_sync_reader_closes_the_response_on_break(loopback: LoopbackServer) -> None:

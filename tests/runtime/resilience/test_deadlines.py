@@ -148,3 +148,43 @@ async def test_async_call_deadline_over_a_real_stream() -> None:
                         pass
             finally:
                 await response.aclose()
+
+
+async def test_async_idle_counts_the_wait_for_a_chunk_not_the_consumers_work() -> None:
+    items = aiter_with_deadlines(slow([0.0, 0.0, 0.0]), idle_timeout=0.5)
+    received = []
+    async for item in items:
+        received.append(item)
+        await asyncio.sleep(0.6)  # longer than the idle timeout, between waits
+    assert received == [b"0", b"1", b"2"]
+
+
+async def test_a_consumer_cancelled_again_and_again_lets_the_source_finish_closing() -> None:
+    # As an anyio task group does when a gateway client hangs up: the consumer's task is
+    # cancelled repeatedly. The source is read in the pump task, cancelled once, so its
+    # cleanup (several awaits, as httpcore's is) runs to the end.
+    closed = asyncio.Event()
+
+    async def source() -> AsyncIterator[bytes]:
+        try:
+            yield b"0"
+            await asyncio.sleep(30)
+            yield b"never"
+        finally:
+            for _ in range(5):
+                await asyncio.sleep(0)
+            closed.set()
+
+    async def consume() -> None:
+        items = aiter_with_deadlines(source(), idle_timeout=None)
+        assert await anext(items) == b"0"
+        await anext(items)
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0.05)
+    for _ in range(5):
+        task.cancel()
+        await asyncio.sleep(0)
+    await asyncio.wait([task])
+    await asyncio.wait_for(closed.wait(), timeout=5)
+    assert task.cancelled()

@@ -156,10 +156,22 @@ class AuthResolver:
         self, service: ServiceSchema, operation: OperationSchema
     ) -> ResolvedAuth:
         """``resolve`` for asyncio: identity sources may block (files, STS, a token
-        refresh), so resolution runs in a worker thread and the event loop stays free."""
+        refresh), so resolution runs in a worker thread and the event loop stays free —
+        unless every source the operation may use says it answers from memory
+        (``resolves_without_io``: a static token or static keys), which spares each call
+        a thread hop."""
+        if self._resolves_without_io(service, operation):
+            return self.resolve(service, operation)
         import asyncio
 
         return await asyncio.to_thread(self.resolve, service, operation)
+
+    def _resolves_without_io(self, service: ServiceSchema, operation: OperationSchema) -> bool:
+        for scheme in auth_options(service, operation):
+            source = {SIGV4: self._credentials, BEARER: self._tokens}.get(scheme)
+            if source is not None and not getattr(source, "resolves_without_io", False):
+                return False
+        return True
 
     def _try(self, scheme: str, service: ServiceSchema) -> ResolvedAuth | str:
         """The resolved scheme, or why it cannot be used (a provider error propagates)."""

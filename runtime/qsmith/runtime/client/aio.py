@@ -2,8 +2,8 @@
 
 Only the lines that wait differ from the blocking shell; everything a call decides is
 in the shared ``ClientCore``. The whole-call deadline bounds sending and reading a body
-with one ``asyncio.timeout`` each; a stream's chunks are bounded one by one
-(``aiter_with_deadlines``).
+with one ``asyncio.timeout`` each; a stream's chunks are read by a pump task of their
+own under one watchdog timer per stream (``aiter_with_deadlines``).
 """
 
 from __future__ import annotations

@@ -51,10 +51,15 @@ class JsonPayloadCodec:
 
     def __init__(self, codec: JsonCodec) -> None:
         self._codec = codec
+        # Member names by Python name, per structure: built once, not once per event.
+        self._names: dict[str, dict[str, str]] = {}
 
     def decode_members(self, payload: bytes, schema: Schema) -> dict[str, object]:
         data = _json_object(payload, schema)
-        by_python = {m.python_name: m.name for m in schema.members.values()}
+        by_python = self._names.get(schema.id)
+        if by_python is None:
+            by_python = {m.python_name: m.name for m in schema.members.values()}
+            self._names[schema.id] = by_python
         # Not filled: the caller tells a missing member from a zero one (initial-response).
         kwargs = self._codec.structure_kwargs(schema, data, fill=False)
         return {by_python[k]: v for k, v in kwargs.items() if v is not None and k in by_python}

@@ -14,7 +14,9 @@ whatever it read ahead (events, or an error after them) is kept and delivered by
 iteration in the order it arrived.
 
 The idle timeout and the whole-call deadline wrap the body's chunks
-(``iter_with_deadlines``), beneath the message decoder.
+(``iter_with_deadlines``), beneath the message decoder. Transport failures arrive here
+already as the transport layer's errors (raised once, by the deadline helpers and the
+readers); this module only attaches the response to them.
 """
 
 from __future__ import annotations
@@ -24,10 +26,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from qsmith.runtime.client.core import attach_response
-from qsmith.runtime.errors import QsmithError, RequestTimeoutError, TransportError
+from qsmith.runtime.errors import QsmithError
 from qsmith.runtime.schema import OperationSchema
 from qsmith.runtime.transport.deadlines import Deadline, aiter_with_deadlines, iter_with_deadlines
-from qsmith.runtime.transport.errors import map_httpx_error
 
 # Every client imports this module, but only a streaming call needs the event stream
 # codec, its readers and httpx: they are imported where a stream is opened or read
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     import httpx
 
     from qsmith.runtime.client.core import ClientCore
-    from qsmith.runtime.eventstream.message import Message
 
 __all__ = ["AsyncEventStreamResponse", "EventStreamResponse"]
 
@@ -83,8 +83,8 @@ class EventStreamResponse(Generic[O, E]):
             deadline=deadline,
             operation=operation.name,
         )
-        self._reader = EventStreamReader(response, chunks)
-        self._messages = _transport_errors(iter(self._reader), operation.name, response)
+        self._reader = EventStreamReader(response, chunks, operation=operation.name)
+        self._messages = iter(self._reader)
         self._ahead = _ReadAhead()
         self.response = response
 
@@ -161,8 +161,8 @@ class AsyncEventStreamResponse(Generic[O, E]):
             deadline=deadline,
             operation=operation.name,
         )
-        self._reader = AsyncEventStreamReader(response, chunks)
-        self._messages = _atransport_errors(self._reader.__aiter__(), operation.name, response)
+        self._reader = AsyncEventStreamReader(response, chunks, operation=operation.name)
+        self._messages = self._reader.__aiter__()
         self._ahead = _ReadAhead()
         self.response = response
 
@@ -183,11 +183,21 @@ class AsyncEventStreamResponse(Generic[O, E]):
             self._ahead.events.append(event)
 
     async def __aiter__(self) -> AsyncIterator[E]:
+        from qsmith.runtime.eventstream.semantics import InitialResponse
+
         self._ahead.started = True
         for event in self._ahead.drain():
             yield event
-        async for event in self._next_events(stop_at_first=False):
-            yield event
+        # ``_next_events`` inlined: one async generator fewer to pass each event through.
+        decode = self._decoding.decode
+        try:
+            async for message in self._messages:
+                event = decode(message)
+                if not isinstance(event, InitialResponse):
+                    yield event  # type: ignore[misc]
+        except QsmithError as error:
+            attach_response(error, self.response)
+            raise
 
     async def _next_events(self, *, stop_at_first: bool) -> AsyncIterator[Any]:
         from qsmith.runtime.eventstream.semantics import InitialResponse
@@ -217,45 +227,3 @@ class AsyncEventStreamResponse(Generic[O, E]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-
-def _unwrapped(error: TransportError, operation: str, response: httpx.Response) -> Exception:
-    """The reader's generic transport error as the transport layer's own classes.
-
-    A dropped connection becomes ``ConnectionDroppedError`` naming the operation. Errors
-    that say more (a message cut in half) are kept; idle and deadline timeouts are raised
-    beneath the reader, as ``IdleTimeoutError`` and ``CallTimeoutError``.
-    """
-    import httpx
-
-    cause = error.__cause__
-    if type(error) not in (TransportError, RequestTimeoutError):
-        return error
-    if isinstance(cause, httpx.TransportError):
-        return map_httpx_error(cause, operation=operation, response=response)
-    return error
-
-
-def _transport_errors(
-    messages: Iterator[Message], operation: str, response: httpx.Response
-) -> Iterator[Message]:
-    try:
-        yield from messages
-    except TransportError as error:
-        replacement = _unwrapped(error, operation, response)
-        if replacement is error:
-            raise
-        raise replacement from error.__cause__
-
-
-async def _atransport_errors(
-    messages: AsyncIterator[Message], operation: str, response: httpx.Response
-) -> AsyncIterator[Message]:
-    try:
-        async for message in messages:
-            yield message
-    except TransportError as error:
-        replacement = _unwrapped(error, operation, response)
-        if replacement is error:
-            raise
-        raise replacement from error.__cause__

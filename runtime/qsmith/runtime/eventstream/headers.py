@@ -180,15 +180,33 @@ def header_type(value: HeaderValue) -> HeaderType:
     raise InvalidHeaderValueError(f"{type(value).__name__} is not a header value type")
 
 
+# Encoded header sections of string-only headers (a stream repeats the same few:
+# message type, event type, content type), as the decoder caches parsed ones.
+_ENCODED: dict[tuple[tuple[str, HeaderValue], ...], bytes] = {}
+_ENCODED_MAX_ENTRIES = 64
+
+
 def encode_headers(headers: Mapping[str, HeaderValue]) -> bytes:
     """The headers section: for each header, name length, name, type, value."""
+    # Only all-string sections are stored, so a hit is all-string too: no other value
+    # type compares equal to a str (True == 1 does not reach this cache).
+    key = tuple(headers.items())
+    try:
+        return _ENCODED[key]
+    except (KeyError, TypeError):  # TypeError: an unhashable value (bytearray)
+        pass
     out = bytearray()
-    for name, value in headers.items():
+    for name, value in key:
         try:
             _encode_header(out, name, value)
         except InvalidHeaderValueError as exc:
             raise exc.about_header(name) from None
-    return bytes(out)
+    encoded = bytes(out)
+    if _ENCODED_MAX_ENTRIES and all(type(value) is str for _, value in key):
+        if len(_ENCODED) >= _ENCODED_MAX_ENTRIES:
+            _ENCODED.clear()
+        _ENCODED[key] = encoded
+    return encoded
 
 
 def _encode_header(out: bytearray, name: str, value: HeaderValue) -> None:

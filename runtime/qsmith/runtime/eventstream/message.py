@@ -67,6 +67,7 @@ MAX_MESSAGE_LENGTH: Final = MIN_MESSAGE_LENGTH + MAX_HEADERS_LENGTH + MAX_PAYLOA
 
 _PRELUDE = struct.Struct(">III")
 _UINT32 = struct.Struct(">I")
+_LENGTHS = struct.Struct(">II")  # the prelude's total and headers lengths
 _unpack_prelude = _PRELUDE.unpack_from
 _unpack_uint32 = _UINT32.unpack_from
 _unpack_uint16 = struct.Struct(">H").unpack_from
@@ -105,7 +106,15 @@ class Message:
 
 def encode_message(message: Message) -> bytes:
     """The wire bytes of one message, checksums included; enforces the format's limits."""
-    return encode_frame(encode_headers(message.headers), message.payload)
+    headers = encode_headers(message.headers)
+    payload = message.payload
+    headers_length, payload_length = len(headers), len(payload)
+    if headers_length > MAX_HEADERS_LENGTH or payload_length > MAX_PAYLOAD_LENGTH:
+        return encode_frame(headers, payload)  # raises the error naming the limit
+    # ``encode_frame`` inlined (chat-sized messages are encoded by the thousand).
+    prelude = _LENGTHS.pack(MIN_MESSAGE_LENGTH + headers_length + payload_length, headers_length)
+    body = prelude + _UINT32.pack(_crc32(prelude)) + headers + payload
+    return body + _UINT32.pack(_crc32(body))
 
 
 def encode_frame(headers: bytes, payload: bytes) -> bytes:

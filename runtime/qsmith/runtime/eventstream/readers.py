@@ -8,14 +8,17 @@ The asynchronous reader closes on ``aclose()``/``async with`` at once; after a `
 asyncio finalizes the dropped async generator, which closes the response on the next
 turns of the event loop.
 
-Transport failures become qsmith errors: a timeout is ``RequestTimeoutError``, a lost
-connection ``TransportError`` — or ``ConnectionLostMidMessageError`` (also a
+Transport failures are raised once, as the transport layer's own classes
+(``map_httpx_error``: a timeout is a ``ReadTimeoutError``, a lost connection a
+``ConnectionDroppedError`` naming the operation and where in the stream it failed) — or
+``ConnectionLostMidMessageError`` (a ``ConnectionDroppedError`` that is also a
 ``TruncatedMessageError``) when it cut a message in half. A stream that ends cleanly in
 the middle of a message raises ``TruncatedMessageError``: never a silent stop.
 
 By default a reader reads ``response.iter_bytes()``; ``chunks`` replaces that source
 (the client passes the body's chunks wrapped in its idle and deadline limits, so both
-are measured per chunk of bytes, not per message).
+are measured per chunk of bytes, not per message). An async reader closes ``chunks``
+(its ``aclose``, when it has one) before the response.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from qsmith.runtime.errors import EventStreamError, RequestTimeoutError, TransportError
+from qsmith.runtime.errors import EventStreamError
 from qsmith.runtime.eventstream.decoder import MessageDecoder
 from qsmith.runtime.eventstream.errors import TruncatedMessageError
 from qsmith.runtime.eventstream.message import Message
+from qsmith.runtime.transport.errors import ConnectionDroppedError, map_httpx_error
 
 # A reader wraps a response httpx is already sending, so httpx (and asyncio for the async
 # reader) is loaded by the time one reads: the generators import them there, which keeps
@@ -40,16 +44,36 @@ if TYPE_CHECKING:
 __all__ = ["AsyncEventStreamReader", "ConnectionLostMidMessageError", "EventStreamReader"]
 
 
-class ConnectionLostMidMessageError(TruncatedMessageError, TransportError):
+class ConnectionLostMidMessageError(TruncatedMessageError, ConnectionDroppedError):
     """The connection failed while a message was only partly received."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        message_index: int,
+        offset: int,
+        operation: str | None = None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        # The fault's fields, then the transport error's message (which names the call).
+        self.problem = problem
+        self.message_index = message_index
+        self.offset = offset
+        self.header = None
+        ConnectionDroppedError.__init__(
+            self, operation=operation, response=response, cause=self._describe()
+        )
 
 
 class _ReaderState:
-    """What both readers share: the decoder, and turning transport errors into ours."""
+    """What both readers share: the decoder, and raising transport errors as ours."""
 
-    def __init__(self) -> None:
+    def __init__(self, response: httpx.Response, operation: str | None) -> None:
         self.decoder = MessageDecoder()
         self.started = False
+        self.response = response
+        self.operation = operation
 
     def start(self) -> None:
         if self.started:
@@ -57,32 +81,35 @@ class _ReaderState:
         self.started = True
 
     def transport_error(self, exc: httpx.TransportError) -> Exception:
-        import httpx
-
         decoder = self.decoder
-        where = (
-            f"after {decoder.messages_decoded} message(s), {decoder.offset} bytes"
-            f"{f' + {decoder.buffered} of an unfinished message' if decoder.buffered else ''}"
-        )
-        if isinstance(exc, httpx.TimeoutException):
-            return RequestTimeoutError(f"event stream timed out {where}: {exc}")
         if decoder.buffered:
             return ConnectionLostMidMessageError(
                 f"the connection failed {decoder.buffered} byte(s) into a message: {exc}",
                 message_index=decoder.messages_decoded,
                 offset=decoder.offset + decoder.buffered,
+                operation=self.operation,
+                response=self.response,
             )
-        return TransportError(f"event stream connection failed {where}: {exc}")
+        error = map_httpx_error(exc, operation=self.operation, response=self.response)
+        where = f"event stream failed after {decoder.messages_decoded} message(s)"
+        error.args = (f"{error.args[0]} ({where}, {decoder.offset} bytes)", *error.args[1:])
+        return error
 
 
 class EventStreamReader:
     """Iterate the messages of a streaming ``httpx.Response`` (``client.stream(...)`` or
     ``send(..., stream=True)``)."""
 
-    def __init__(self, response: httpx.Response, chunks: Iterator[bytes] | None = None) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        chunks: Iterator[bytes] | None = None,
+        *,
+        operation: str | None = None,
+    ) -> None:
         self._response = response
         self._chunks = chunks
-        self._state = _ReaderState()
+        self._state = _ReaderState(response, operation)
 
     @property
     def response(self) -> httpx.Response:
@@ -131,11 +158,15 @@ class AsyncEventStreamReader:
     """Iterate the messages of a streaming ``httpx.Response`` from an ``AsyncClient``."""
 
     def __init__(
-        self, response: httpx.Response, chunks: AsyncIterator[bytes] | None = None
+        self,
+        response: httpx.Response,
+        chunks: AsyncIterator[bytes] | None = None,
+        *,
+        operation: str | None = None,
     ) -> None:
         self._response = response
         self._chunks = chunks
-        self._state = _ReaderState()
+        self._state = _ReaderState(response, operation)
 
     @property
     def response(self) -> httpx.Response:
@@ -159,10 +190,10 @@ class AsyncEventStreamReader:
                 raise self._state.transport_error(exc) from exc
             decoder.finish()
         finally:
-            await self._response.aclose()
+            await self.aclose()
 
     async def aclose(self) -> None:
-        await self._response.aclose()
+        await _close(self._chunks, self._response)
 
     async def __aenter__(self) -> AsyncEventStreamReader:
         return self
@@ -186,9 +217,18 @@ class AsyncEventStreamReader:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        task = loop.create_task(response.aclose())
+        task = loop.create_task(_close(self._chunks, response))
         _closing.add(task)
         task.add_done_callback(_closing.discard)
+
+
+async def _close(chunks: AsyncIterator[bytes] | None, response: httpx.Response) -> None:
+    # Chunks read by a task of their own (the client's) are stopped first: that task
+    # closes the response, and nothing else touches it while it runs.
+    stop = getattr(chunks, "aclose", None)
+    if stop is not None:
+        await stop()
+    await response.aclose()
 
 
 # Close tasks started from __del__, kept referenced until they finish.

@@ -2,8 +2,9 @@
 
 Both limits are enforced per chunk of the HTTP body, never per decoded message, so a
 message that arrives a byte at a time is not idle as long as its bytes keep coming.
-The async helper bounds each wait for the next chunk by ``min(idle, remaining)`` with
-``asyncio.wait_for``. A blocking read cannot be
+The async helper reads the chunks in a task of its own per stream and bounds each wait
+of the consumer for the next chunk by ``min(idle, remaining)`` with one timer. A
+blocking read cannot be
 interrupted, so the sync helper relies on the read timeout: a streaming request's read
 timeout is the idle timeout (``TransportConfig.timeout(streaming=True)``), and while it
 waits for a chunk the call's deadline is current, so reads wrapped by
@@ -16,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from qsmith.runtime.errors import TransportError
 from qsmith.runtime.transport.errors import CallTimeoutError, IdleTimeoutError, map_httpx_error
@@ -25,10 +26,13 @@ from qsmith.runtime.transport.errors import CallTimeoutError, IdleTimeoutError, 
 # async one) is loaded by then; importing them there keeps ``Deadline``, which every
 # client imports, free of both (see docs/design/lazy-imports.md).
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
 
 __all__ = [
     "Deadline",
+    "PumpedChunks",
     "aiter_with_deadlines",
     "current_deadline",
     "iter_with_deadlines",
@@ -129,29 +133,164 @@ def iter_with_deadlines(
         yield item
 
 
-async def aiter_with_deadlines(
+def aiter_with_deadlines(
     chunks: AsyncIterator[T],
     *,
     idle_timeout: float | None,
     deadline: Deadline | None = None,
     operation: str | None = None,
-) -> AsyncIterator[T]:
-    """Async ``iter_with_deadlines``: each wait is cut at the nearer limit."""
-    import asyncio
+) -> PumpedChunks[T]:
+    """Async ``iter_with_deadlines``: ``chunks`` read by a task of their own (see
+    ``PumpedChunks``), each wait cut at the nearer limit. Closing the source (the
+    response) stays the caller's, after ``aclose``."""
+    return PumpedChunks(chunks, idle_timeout=idle_timeout, deadline=deadline, operation=operation)
 
-    import httpx
 
-    while True:
-        remaining = deadline.remaining() if deadline is not None else None
-        by_deadline = _deadline_bound(remaining, idle_timeout)
+class PumpedChunks(Generic[T]):
+    """The chunks of a streamed body, each read on request by one task per stream.
+
+    ``wait_for`` per chunk made a task and a timer for every chunk. Here one pump task
+    per stream reads a chunk each time the consumer asks for one and parks between
+    requests, and one watchdog timer per stream checks the limits: each wait costs two
+    futures and a clock read. The pump never reads ahead, so whenever the consumer is
+    not waiting nothing is reading, and closing the response from the consumer's task is
+    safe. A consumer cancelled while waiting (an anyio task group cancels its task again
+    and again until it leaves the scope) cancels the pump once, in ``aclose``: httpcore's
+    cleanup runs in the pump, out of reach of the consumer's further cancellations, and
+    the connection is closed.
+    """
+
+    def __init__(
+        self,
+        chunks: AsyncIterator[T],
+        *,
+        idle_timeout: float | None,
+        deadline: Deadline | None,
+        operation: str | None,
+    ) -> None:
+        import asyncio
+
+        self._asyncio = asyncio
+        self._loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # at first use
+        self._source = chunks
+        self._idle = idle_timeout
+        self._deadline = deadline if deadline is not None and deadline.seconds is not None else None
+        self._operation = operation
+        self._ended = False
+        self._failure: BaseException | None = None
+        self._waiter: asyncio.Future[T] | None = None  # the consumer, waiting for a chunk
+        self._resume: asyncio.Future[None] | None = None  # the pump, parked between chunks
+        self._pump: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._watchdog: asyncio.TimerHandle | None = None
+        self._wait_started = 0.0
+
+    def __aiter__(self) -> PumpedChunks[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        if self._failure is not None:
+            await self.aclose()
+            raise self._failure
+        if self._ended:
+            raise StopAsyncIteration
+        if self._pump is None:
+            self._loop = self._asyncio.get_running_loop()
+            self._waiter = self._loop.create_future()
+            self._pump = self._loop.create_task(self._run())
+        else:
+            self._waiter = self._loop.create_future()
+            if self._resume is not None:
+                self._resume.set_result(None)
+        waiter = self._waiter
+        self._wait_started = self._loop.time()
+        if self._watchdog is None:
+            self._arm()
         try:
-            # wait_for, not asyncio.timeout: on Python 3.11 it reads in a task of its own,
-            # where httpx's cleanup after a cancellation is not cut short by further
-            # cancellations of the caller's task (the gateway cancels its reader several
-            # times when a client hangs up; the connection must still close).
-            item = await asyncio.wait_for(anext(chunks), remaining if by_deadline else idle_timeout)
+            chunk: T = await waiter
+            return chunk
         except StopAsyncIteration:
+            raise
+        except BaseException:
+            await self.aclose()
+            raise
+        finally:
+            self._waiter = None
+
+    def _limit(self) -> tuple[float | None, bool]:
+        """Seconds the current wait may last, and whether the deadline sets them."""
+        remaining = self._deadline.remaining() if self._deadline is not None else None
+        by_deadline = _deadline_bound(remaining, self._idle)
+        return (remaining if by_deadline else self._idle), by_deadline
+
+    def _arm(self) -> None:
+        when = self._expiry()
+        if when is not None:
+            self._watchdog = self._loop.call_at(when, self._check)
+
+    def _expiry(self) -> float | None:
+        """When the current wait fails (loop time), if nothing arrives before."""
+        limit, by_deadline = self._limit()
+        if limit is None:
+            return None
+        return self._loop.time() + limit if by_deadline else self._wait_started + limit
+
+    def _check(self) -> None:
+        """The watchdog: fail the current wait past a limit, or sleep until the next one."""
+        self._watchdog = None
+        waiter = self._waiter
+        if waiter is None or waiter.done():
+            return  # not waiting: the next wait arms the watchdog again
+        when = self._expiry()
+        if when is None:
             return
-        except (TimeoutError, httpx.ReadTimeout) as error:
-            raise _timeout_error(deadline, by_deadline, idle_timeout, operation) from error
-        yield item
+        if self._loop.time() < when:
+            self._watchdog = self._loop.call_at(when, self._check)
+            return
+        _, by_deadline = self._limit()
+        self._failure = _timeout_error(self._deadline, by_deadline, self._idle, self._operation)
+        waiter.set_exception(self._failure)
+
+    async def _run(self) -> None:
+        import httpx
+
+        source = self._source
+        try:
+            while True:
+                chunk = await anext(source)
+                waiter = self._waiter
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(chunk)
+                resume = self._resume = self._loop.create_future()
+                await resume
+                self._resume = None
+        except StopAsyncIteration:
+            self._end(None)
+        except httpx.ReadTimeout as error:  # the idle timeout is also the read timeout
+            _, by_deadline = self._limit()
+            failure = _timeout_error(self._deadline, by_deadline, self._idle, self._operation)
+            failure.__cause__ = error
+            self._end(failure)
+        except Exception as error:  # raised to the consumer, which waits for this chunk
+            self._end(error)
+
+    def _end(self, failure: BaseException | None) -> None:
+        self._ended = True
+        self._failure = self._failure or failure
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(self._failure or StopAsyncIteration())
+
+    async def aclose(self) -> None:
+        """Stop the pump (once: a second cancellation could cut httpcore's cleanup short)
+        and wait for it; if this task is cancelled meanwhile, the pump still finishes."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        pump = self._pump
+        if pump is None or pump.done():
+            return
+        if not self._stopping:
+            self._stopping = True
+            pump.cancel()
+        await self._asyncio.wait([pump])

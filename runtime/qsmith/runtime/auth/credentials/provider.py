@@ -43,6 +43,8 @@ class StaticCredentialsProvider:
     """Credentials given in code."""
 
     name = "static"
+    # Read by ``AuthResolver.resolve_async``: no need for a worker thread.
+    resolves_without_io = True
 
     def __init__(self, credentials: AwsCredentials) -> None:
         self._credentials = credentials

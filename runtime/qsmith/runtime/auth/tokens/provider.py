@@ -29,6 +29,9 @@ class TokenProvider(Protocol):
 class StaticTokenProvider:
     """Always the same token (given in code)."""
 
+    # Read by ``AuthResolver.resolve_async``: no need for a worker thread.
+    resolves_without_io = True
+
     def __init__(self, token: BearerToken | str) -> None:
         self._token = token if isinstance(token, BearerToken) else BearerToken(token)
 
