@@ -23,10 +23,10 @@ from qsmith.runtime.auth.schemes import BEARER, SIGV4, AuthResolver, ResolvedAut
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.customizations import customize_request, protocol_options
-from qsmith.runtime.errors import ConfigError, EventStreamError, QsmithError, ServiceError
+from qsmith.runtime.errors import EventStreamError, QsmithError, ServiceError
 from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
 from qsmith.runtime.http import HttpRequest, redact_header_pairs
-from qsmith.runtime.protocols import Protocol, protocol_for
+from qsmith.runtime.protocols import Protocol, choose_protocol, protocol_for
 from qsmith.runtime.redaction import get_logger, install_log_redaction, secrets
 from qsmith.runtime.retry import SDK_REQUEST_HEADER
 from qsmith.runtime.retry.classify import RetryErrorInfo
@@ -52,29 +52,6 @@ log = get_logger("qsmith.runtime.client")
 VERSION = "0.1.0"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 UNIT_ID = "smithy.api#Unit"
-# Where both exist, clients speak awsJson1_0 by default, as the Amazon Q CLI does.
-# JSON first, then botocore's order for the rest (rest-xml, smithy-rpc-v2-cbor, query, ec2).
-PROTOCOL_PREFERENCE = (
-    "aws.protocols#awsJson1_0",
-    "aws.protocols#awsJson1_1",
-    "aws.protocols#restJson1",
-    "aws.protocols#restXml",
-    "smithy.protocols#rpcv2Cbor",
-    "aws.protocols#awsQuery",
-    "aws.protocols#ec2Query",
-    "smithy.protocols#rpcv2Json",
-)
-_RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
-PROTOCOL_ALIASES = {
-    "awsJson1_0": "aws.protocols#awsJson1_0",
-    "awsJson1_1": "aws.protocols#awsJson1_1",
-    "restJson1": "aws.protocols#restJson1",
-    "restXml": "aws.protocols#restXml",
-    "awsQuery": "aws.protocols#awsQuery",
-    "ec2Query": "aws.protocols#ec2Query",
-    "rpcv2Cbor": "smithy.protocols#rpcv2Cbor",
-    "rpcv2Json": "smithy.protocols#rpcv2Json",
-}
 # The key of each Amazon Q service's own retry rules in ``retry.classify.SERVICE_RULES``
 # (named after the model files), by the sdkId the generated schema carries.
 RETRY_RULE_KEYS = {
@@ -107,9 +84,9 @@ class ClientCore:
         install_log_redaction()
         self.service = service
         self.config = config
-        self.protocol_id = _choose_protocol(service, config.protocol)
+        self.protocol_id = choose_protocol(service.name, service.protocols, config.protocol)
         self.protocol: Protocol = protocol_for(
-            self.protocol_id, **protocol_options(service, self.protocol_id, config)
+            self.protocol_id, **protocol_options(service, config)
         )
         self.profile_settings = _profile_settings(config.profile)
         self.region = (
@@ -161,9 +138,9 @@ class ClientCore:
             from qsmith.runtime.client.events import encode_input_events
 
             request.body = encode_input_events(
-                stream.target, request.body, use_json_name=self.protocol_id not in _RPC
+                stream.target, request.body, self.protocol.event_codec
             )
-        customize_request(self, operation, value, request)
+        customize_request(self.service, self.config, request)
         request.set_header("User-Agent", self.user_agent)
         import uuid
 
@@ -375,21 +352,6 @@ def _reason(error: ServiceError) -> str | None:
         found = document.get("reason") if isinstance(document, dict) else None
         return found if isinstance(found, str) else None
     return None
-
-
-def _choose_protocol(service: ServiceSchema, requested: str | None) -> str:
-    if requested is not None:
-        wanted = PROTOCOL_ALIASES.get(requested, requested)
-        if wanted not in service.protocols:
-            raise ConfigError(
-                f"{service.name} does not speak protocol {requested!r}; it speaks "
-                + ", ".join(p.rpartition("#")[2] for p in service.protocols)
-            )
-        return wanted
-    for candidate in PROTOCOL_PREFERENCE:
-        if candidate in service.protocols:
-            return candidate
-    raise ConfigError(f"{service.name} declares no protocol qsmith supports: {service.protocols}")
 
 
 def _resolve_endpoint(

@@ -10,14 +10,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.schema import OperationSchema, ServiceSchema
-
-if TYPE_CHECKING:
-    from qsmith.runtime.client.core import ClientCore
+from qsmith.runtime.schema import ServiceSchema
 
 __all__ = ["OPTOUT_HEADER", "Q_SERVICES", "customize_request", "protocol_options"]
 
@@ -26,24 +23,19 @@ OPTOUT_HEADER = "x-amzn-codewhisperer-optout"
 Q_SERVICES = frozenset(
     {"CodeWhispererRuntime", "CodeWhispererStreaming", "QDeveloperStreaming", "CodeWhisperer"}
 )
-_RPC_PROTOCOLS = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 
 
-def protocol_options(
-    service: ServiceSchema, protocol_id: str, config: ClientConfig
-) -> dict[str, Any]:
+def protocol_options(service: ServiceSchema, config: ClientConfig) -> dict[str, Any]:
     """Options of the protocol object for this service."""
     options: dict[str, Any] = {"validate": config.validate}
     if config.idempotency_token is not None:
         options["idempotency_token"] = config.idempotency_token
-    if protocol_id in _RPC_PROTOCOLS and service.sdk_id in Q_SERVICES:
+    if service.sdk_id in Q_SERVICES:
         options["send_header_members"] = True
     return options
 
 
-def customize_request(
-    core: ClientCore, operation: OperationSchema, value: Any, request: HttpRequest
-) -> None:
+def customize_request(service: ServiceSchema, config: ClientConfig, request: HttpRequest) -> None:
     """Apply the customizations of the client's service to a serialized request."""
-    if core.service.sdk_id in Q_SERVICES:
-        request.set_header(OPTOUT_HEADER, "false" if core.config.share_content else "true")
+    if service.sdk_id in Q_SERVICES:
+        request.set_header(OPTOUT_HEADER, "false" if config.share_content else "true")
