@@ -269,6 +269,7 @@ SECRET_FREE_MODULES = {
     "qsmith.runtime.errors": "error families; the loopback tests below check raised errors",
     "qsmith.runtime.transport": "timeouts, pool limits and transport errors; checked below",
     "qsmith.runtime.client.events": "event decoding glue",
+    "qsmith.runtime.client.customizations": "header names and retry rules from the model",
     "qsmith.login.errors": "error classes; messages name files and commands",
     "qsmith.login.paths": "file locations",
     "qsmith.login.profiles": "profile ARNs and names",

@@ -71,3 +71,13 @@ def test_protocol_names_appear_only_in_their_module_and_the_registry() -> None:
         if text in names and names[text] != path
     ]
     assert strays == []
+
+
+def test_the_generic_runtime_names_no_amazon_q_service() -> None:
+    strays = [
+        f"{path.relative_to(REPO_ROOT)}:{line}: {text[:60]!r}"
+        for path in sorted(RUNTIME.rglob("*.py"))
+        for line, text in _strings(path, docstrings=True)
+        if Q_SERVICE.search(text)
+    ]
+    assert strays == []

@@ -339,8 +339,13 @@ class SchemaEmitter:
 
 
 # Traits the runtime reads from the ``traits`` of Schema, MemberSchema and ServiceSchema,
-# carried verbatim: the query and XML protocols' naming and layout facts.
+# carried verbatim: the query and XML protocols' naming and layout facts, and qsmith's own
+# service customization traits (models/README.md; runtime/qsmith/runtime/client/
+# customizations.py acts on them).
 RUNTIME_TRAITS = (
+    "qsmith.customizations#contentOptOutHeader",
+    "qsmith.customizations#retryRules",
+    "qsmith.customizations#sendHeaderMembers",
     "aws.protocols#awsQueryCompatible",
     "aws.protocols#awsQueryError",
     "aws.customizations#s3UnwrappedXmlOutput",

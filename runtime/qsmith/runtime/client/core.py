@@ -22,7 +22,7 @@ from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
 from qsmith.runtime.auth.schemes import BEARER, SIGV4, AuthResolver, ResolvedAuth
 from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
 from qsmith.runtime.client.config import ClientConfig
-from qsmith.runtime.client.customizations import customize_request, protocol_options
+from qsmith.runtime.client.customizations import ServiceCustomizations
 from qsmith.runtime.errors import EventStreamError, QsmithError, ServiceError
 from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
 from qsmith.runtime.http import HttpRequest, redact_header_pairs
@@ -52,14 +52,6 @@ log = get_logger("qsmith.runtime.client")
 VERSION = "0.1.0"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 UNIT_ID = "smithy.api#Unit"
-# The key of each Amazon Q service's own retry rules in ``retry.classify.SERVICE_RULES``
-# (named after the model files), by the sdkId the generated schema carries.
-RETRY_RULE_KEYS = {
-    "CodeWhispererRuntime": "codewhisperer",
-    "CodeWhispererStreaming": "codewhisperer-streaming",
-    "CodeWhisperer": "consolas",
-    "QDeveloperStreaming": "qdeveloper-streaming",
-}
 # Settings of the shared config profile a client reads (the rest belong to auth).
 PROFILE_SETTINGS = ("region", "max_attempts", "retry_mode", "ca_bundle", "endpoint_url")
 
@@ -85,8 +77,9 @@ class ClientCore:
         self.service = service
         self.config = config
         self.protocol_id = choose_protocol(service.name, service.protocols, config.protocol)
+        self.customizations = ServiceCustomizations(service, config)
         self.protocol: Protocol = protocol_for(
-            self.protocol_id, **protocol_options(service, config)
+            self.protocol_id, **self.customizations.protocol_options(config)
         )
         self.profile_settings = _profile_settings(config.profile)
         self.region = (
@@ -112,7 +105,6 @@ class ClientCore:
             service, config, self.signing_region, path_switches=self.sigv4_path_switches
         )
         self._user_agent: str | None = None
-        self.retry_rules_key = RETRY_RULE_KEYS.get(service.sdk_id or "", service.sdk_id)
 
     @property
     def user_agent(self) -> str:
@@ -140,7 +132,7 @@ class ClientCore:
             request.body = encode_input_events(
                 stream.target, request.body, self.protocol.event_codec
             )
-        customize_request(self.service, self.config, request)
+        self.customizations.customize_request(request)
         request.set_header("User-Agent", self.user_agent)
         import uuid
 
@@ -265,7 +257,8 @@ class ClientCore:
                     message=error.message,
                     modeled_retryable=error.retryable,
                     modeled_throttling=bool(getattr(type(error), "throttling", False)),
-                    service=self.retry_rules_key,
+                    service=self.service.sdk_id,
+                    rules=self.customizations.retry_rules,
                 )
         return RetryErrorInfo.from_exception(error)
 
