@@ -270,6 +270,7 @@ SECRET_FREE_MODULES = {
     "qsmith.runtime.transport": "timeouts, pool limits and transport errors; checked below",
     "qsmith.runtime.client.events": "event decoding glue",
     "qsmith.runtime.client.customizations": "header names and retry rules from the model",
+    "qsmith.runtime.client.endpoint": "endpoint rules, bound parameters and resolved URLs",
     "qsmith.login.errors": "error classes; messages name files and commands",
     "qsmith.login.paths": "file locations",
     "qsmith.login.profiles": "profile ARNs and names",

@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from qsmith.runtime.auth.credentials.config_file import load_shared_config, selected_profile
-from qsmith.runtime.auth.credentials.provider import StaticCredentialsProvider
+from qsmith.runtime.auth.credentials.provider import CredentialProvider, StaticCredentialsProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
 from qsmith.runtime.auth.schemes import BEARER, SIGV4, AuthResolver, ResolvedAuth
-from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
+from qsmith.runtime.auth.tokens.provider import StaticTokenProvider, TokenProvider
 from qsmith.runtime.client.config import ClientConfig
 from qsmith.runtime.client.customizations import ServiceCustomizations
 from qsmith.runtime.errors import EventStreamError, QsmithError, ServiceError
@@ -88,10 +88,17 @@ class ClientCore:
             or os.environ.get("AWS_DEFAULT_REGION")
             or self.profile_settings.get("region")
         )
-        endpoint = _resolve_endpoint(service, config, self.region, self.profile_settings)
-        self.endpoint_url = endpoint.url
-        self.signing_region = _signing_region(endpoint) or self.region
-        self.sigv4_path_switches = _sigv4_path_switches(endpoint)
+        from qsmith.runtime.client.endpoint import ClientEndpoints
+
+        self.endpoints = ClientEndpoints(
+            service, config, self.region, profile=self.profile_settings
+        )
+        self._auth: dict[tuple[str | None, tuple[bool, bool]], AuthResolver] = {}
+        self._identities = _identity_sources(service, config)
+        if not _binds_context(service):
+            # No call binds context parameters: the one endpoint resolves now, so a bad
+            # setting fails at construction rather than on the first call.
+            self.auth_for(self.endpoints.resolve())
         self.retry: StandardRetryStrategy = config.retry_strategy or create_retry_strategy(
             resolve_retry_settings(
                 mode=config.retry_mode,
@@ -101,10 +108,37 @@ class ClientCore:
         )
         self.transport = config.transport or TransportConfig.resolve(config=self.profile_settings)
         self.interceptors = InterceptorChain(config.interceptors)
-        self.auth = _auth_resolver(
-            service, config, self.signing_region, path_switches=self.sigv4_path_switches
-        )
         self._user_agent: str | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        """The URL of a call that binds no context parameters."""
+        return self.endpoints.resolve().url
+
+    def auth_for(self, endpoint: Endpoint) -> AuthResolver:
+        """The auth resolver of calls sent to ``endpoint`` (its SigV4 region and path rules),
+        one per distinct signing setup; identities are shared between them."""
+        from qsmith.runtime.client.endpoint import sigv4_path_switches, sigv4_signing_region
+
+        key = (sigv4_signing_region(endpoint) or self.region, sigv4_path_switches(endpoint))
+        found = self._auth.get(key)
+        if found is None:
+            credentials, tokens = self._identities
+            found = self._auth[key] = AuthResolver(
+                region=key[0] or "us-east-1",
+                credentials=credentials,
+                tokens=tokens,
+                sigv4_normalize_path=key[1][0],
+                sigv4_double_uri_encode=key[1][1],
+            )
+        return found
+
+    def plan_call(
+        self, operation: OperationSchema, value: Any, options: CallOptions
+    ) -> tuple[HttpRequest, AuthResolver]:
+        """The unsigned request of one call and the auth resolver of its endpoint."""
+        endpoint = self.endpoints.for_call(operation, value)
+        return self.build_request(operation, value, options, endpoint), self.auth_for(endpoint)
 
     @property
     def user_agent(self) -> str:
@@ -116,10 +150,16 @@ class ClientCore:
     # -- requests ------------------------------------------------------------------------------
 
     def build_request(
-        self, operation: OperationSchema, value: Any, options: CallOptions
+        self,
+        operation: OperationSchema,
+        value: Any,
+        options: CallOptions,
+        endpoint: Endpoint | None = None,
     ) -> HttpRequest:
         """The unsigned request of one call (the same for every attempt)."""
-        request = self.protocol.serialize_request(self.service, operation, value, self.endpoint_url)
+        if endpoint is None:
+            endpoint = self.endpoints.for_call(operation, value)
+        request = self.protocol.serialize_request(self.service, operation, value, endpoint.url)
         stream = operation.streaming_member("input")
         # The protocol hands over the caller's events; they go out framed, one by one.
         if (
@@ -347,27 +387,6 @@ def _reason(error: ServiceError) -> str | None:
     return None
 
 
-def _resolve_endpoint(
-    service: ServiceSchema, config: ClientConfig, region: str | None, profile: Mapping[str, str]
-) -> Endpoint:
-    """The endpoint: the argument, the environment, the config file, then the model's rules."""
-    from qsmith.runtime.client.endpoint import resolve_endpoint
-
-    return resolve_endpoint(service, config, region, profile=profile)
-
-
-def _signing_region(endpoint: Endpoint) -> str | None:
-    from qsmith.runtime.client.endpoint import sigv4_signing_region
-
-    return sigv4_signing_region(endpoint)
-
-
-def _sigv4_path_switches(endpoint: Endpoint) -> tuple[bool, bool]:
-    from qsmith.runtime.client.endpoint import sigv4_path_switches
-
-    return sigv4_path_switches(endpoint)
-
-
 def _user_agent(service: ServiceSchema, extra: str | None) -> str:
     import platform
 
@@ -381,15 +400,11 @@ def _user_agent(service: ServiceSchema, extra: str | None) -> str:
     return " ".join(parts)
 
 
-def _auth_resolver(
-    service: ServiceSchema,
-    config: ClientConfig,
-    region: str | None,
-    *,
-    path_switches: tuple[bool, bool] = (True, True),
-) -> AuthResolver:
-    """The resolver over the configured identities, or the default chains of the schemes
-    the service uses (a chain is built, and its modules loaded, only when needed)."""
+def _identity_sources(
+    service: ServiceSchema, config: ClientConfig
+) -> tuple[CredentialProvider | None, TokenProvider | None]:
+    """The configured identities, or the default chains of the schemes the service uses
+    (a chain is built, and its modules loaded, only when needed)."""
     credentials = config.credentials
     if isinstance(credentials, AwsCredentials):
         credentials = StaticCredentialsProvider(credentials)
@@ -404,14 +419,26 @@ def _auth_resolver(
         from qsmith.runtime.auth.tokens.chain import default_token_chain
 
         tokens = default_token_chain(profile=config.profile)
-    normalize, double_encode = path_switches
-    return AuthResolver(
-        region=region or "us-east-1",
-        credentials=credentials,
-        tokens=tokens,
-        sigv4_normalize_path=normalize,
-        sigv4_double_uri_encode=double_encode,
+    return credentials, tokens
+
+
+def _binds_context(service: ServiceSchema) -> bool:
+    """Whether any operation binds endpoint parameters from its input or traits."""
+    from qsmith.runtime.client.endpoint import (
+        CONTEXT_PARAM,
+        OPERATION_CONTEXT_PARAMS,
+        STATIC_CONTEXT_PARAMS,
     )
+
+    for operation in service.operations.values():
+        if (
+            STATIC_CONTEXT_PARAMS in operation.traits
+            or OPERATION_CONTEXT_PARAMS in operation.traits
+        ):
+            return True
+        if any(CONTEXT_PARAM in m.traits for m in operation.input.members.values()):
+            return True
+    return False
 
 
 def _all_schemes(service: ServiceSchema) -> set[str]:
