@@ -306,6 +306,7 @@ SECRET_FREE_CLASSES = {
     "NoIdentityError": "lists schemes and reasons",
     "SigV4Config": "region, service and switches",
     "ClientCore": "holds the resolved config behind an AuthResolver (checked above)",
+    "ResolvedClient": "holds the config (checked above) and AuthResolvers (checked above)",
     "ClientBase": "holds a ClientCore",
     "AsyncClientBase": "holds a ClientCore",
     "EventStreamResponse": "checked through raw_response in the loopback tests",

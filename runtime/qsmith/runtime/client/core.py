@@ -1,39 +1,33 @@
-"""The sans-I/O core of every generated client: all a call does but move bytes and sleep.
+"""Running a call: all a call does but move bytes and sleep (sans-I/O).
 
-``ClientCore`` resolves the configuration once (protocol, region, endpoint, identity,
-retry strategy, transport settings, interceptors, log redaction), then for each attempt
-builds the signed ``HttpRequest``, tells the interceptors and the log about it, and turns
-the HTTP answer into an output value or a typed error. The sync and async shells only
-send requests, read bodies and sleep, so the two never drift apart.
+``ClientCore`` runs calls on a ``ResolvedClient`` (``client/resolved.py``: settled once
+per client). Per call it resolves the endpoint from the call's context parameters and
+builds the ``HttpRequest``; per attempt it signs it and tells the interceptors and the
+log about it; it turns the HTTP answer into an output value or a typed error. The sync
+and async shells only send requests, read bodies and sleep, so the two never drift apart.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from qsmith.runtime.auth.credentials.config_file import load_shared_config, selected_profile
-from qsmith.runtime.auth.credentials.provider import CredentialProvider, StaticCredentialsProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
-from qsmith.runtime.auth.schemes import BEARER, SIGV4, AuthResolver, ResolvedAuth
-from qsmith.runtime.auth.tokens.provider import StaticTokenProvider, TokenProvider
+from qsmith.runtime.auth.schemes import AuthResolver, ResolvedAuth
 from qsmith.runtime.client.config import ClientConfig
-from qsmith.runtime.client.customizations import ServiceCustomizations
+from qsmith.runtime.client.resolved import ResolvedClient
 from qsmith.runtime.errors import EventStreamError, QsmithError, ServiceError
-from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
+from qsmith.runtime.hooks import AttemptContext, AttemptOutcome
 from qsmith.runtime.http import HttpRequest, redact_header_pairs
-from qsmith.runtime.protocols import Protocol, choose_protocol, protocol_for
-from qsmith.runtime.redaction import get_logger, install_log_redaction, secrets
+from qsmith.runtime.protocols import Protocol
+from qsmith.runtime.redaction import get_logger, secrets
 from qsmith.runtime.retry import SDK_REQUEST_HEADER
 from qsmith.runtime.retry.classify import RetryErrorInfo
-from qsmith.runtime.retry.config import create_retry_strategy, resolve_retry_settings
 from qsmith.runtime.retry.standard import RetryToken, StandardRetryStrategy
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
-from qsmith.runtime.transport.config import TransportConfig
 from qsmith.runtime.transport.deadlines import Deadline
 
 # What only some calls need is imported where it is used: the event stream encoder (calls
@@ -49,11 +43,8 @@ __all__ = ["CallOptions", "ClientCore", "build_input", "raw_response"]
 
 log = get_logger("qsmith.runtime.client")
 
-VERSION = "0.1.0"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 UNIT_ID = "smithy.api#Unit"
-# Settings of the shared config profile a client reads (the rest belong to auth).
-PROFILE_SETTINGS = ("region", "max_attempts", "retry_mode", "ca_bundle", "endpoint_url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,69 +60,30 @@ class CallOptions:
 
 
 class ClientCore:
-    """Configuration resolved once, and the per-attempt request/response logic."""
+    """Runs the calls of one resolved client: everything per call that is not I/O."""
 
     def __init__(self, service: ServiceSchema, config: ClientConfig) -> None:
-        # Before anything can log: httpx and httpcore records pass the redacting filter.
-        install_log_redaction()
-        self.service = service
-        self.config = config
-        self.protocol_id = choose_protocol(service.name, service.protocols, config.protocol)
-        self.customizations = ServiceCustomizations(service, config)
-        self.protocol: Protocol = protocol_for(
-            self.protocol_id, **self.customizations.protocol_options(config)
-        )
-        self.profile_settings = _profile_settings(config.profile)
-        self.region = (
-            config.region
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or self.profile_settings.get("region")
-        )
-        from qsmith.runtime.client.endpoint import ClientEndpoints
-
-        self.endpoints = ClientEndpoints(
-            service, config, self.region, profile=self.profile_settings
-        )
-        self._auth: dict[tuple[str | None, tuple[bool, bool]], AuthResolver] = {}
-        self._identities = _identity_sources(service, config)
-        if not _binds_context(service):
-            # No call binds context parameters: the one endpoint resolves now, so a bad
-            # setting fails at construction rather than on the first call.
-            self.auth_for(self.endpoints.resolve())
-        self.retry: StandardRetryStrategy = config.retry_strategy or create_retry_strategy(
-            resolve_retry_settings(
-                mode=config.retry_mode,
-                max_attempts=config.max_attempts,
-                config=self.profile_settings,
-            )
-        )
-        self.transport = config.transport or TransportConfig.resolve(config=self.profile_settings)
-        self.interceptors = InterceptorChain(config.interceptors)
-        self._user_agent: str | None = None
+        resolved = self.client = ResolvedClient(service, config)
+        # What every call reads, bound here once (the shells' hot path reads attributes).
+        self.service = resolved.service
+        self.config = resolved.config
+        self.protocol_id = resolved.protocol_id
+        self.protocol: Protocol = resolved.protocol
+        self.customizations = resolved.customizations
+        self.region = resolved.region
+        self.endpoints = resolved.endpoints
+        self.retry: StandardRetryStrategy = resolved.retry
+        self.transport = resolved.transport
+        self.interceptors = resolved.interceptors
+        self.auth_for = resolved.auth_for
 
     @property
     def endpoint_url(self) -> str:
-        """The URL of a call that binds no context parameters."""
-        return self.endpoints.resolve().url
+        return self.client.endpoint_url
 
-    def auth_for(self, endpoint: Endpoint) -> AuthResolver:
-        """The auth resolver of calls sent to ``endpoint`` (its SigV4 region and path rules),
-        one per distinct signing setup; identities are shared between them."""
-        from qsmith.runtime.client.endpoint import sigv4_path_switches, sigv4_signing_region
-
-        key = (sigv4_signing_region(endpoint) or self.region, sigv4_path_switches(endpoint))
-        found = self._auth.get(key)
-        if found is None:
-            credentials, tokens = self._identities
-            found = self._auth[key] = AuthResolver(
-                region=key[0] or "us-east-1",
-                credentials=credentials,
-                tokens=tokens,
-                sigv4_normalize_path=key[1][0],
-                sigv4_double_uri_encode=key[1][1],
-            )
-        return found
+    @property
+    def user_agent(self) -> str:
+        return self.client.user_agent
 
     def plan_call(
         self, operation: OperationSchema, value: Any, options: CallOptions
@@ -139,13 +91,6 @@ class ClientCore:
         """The unsigned request of one call and the auth resolver of its endpoint."""
         endpoint = self.endpoints.for_call(operation, value)
         return self.build_request(operation, value, options, endpoint), self.auth_for(endpoint)
-
-    @property
-    def user_agent(self) -> str:
-        """The User-Agent header, built with the first request (it needs ``platform``)."""
-        if self._user_agent is None:
-            self._user_agent = _user_agent(self.service, self.config.user_agent_extra)
-        return self._user_agent
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -364,13 +309,6 @@ def _register_secrets(auth: ResolvedAuth) -> None:
         secrets.add(identity.client_secret)
 
 
-def _profile_settings(profile: str | None) -> dict[str, str]:
-    """The client settings of the selected shared config profile (empty when absent)."""
-    name = profile or selected_profile(os.environ)[0]
-    settings = load_shared_config().profile(name) or {}
-    return {key: settings[key] for key in PROFILE_SETTINGS if settings.get(key)}
-
-
 def _reason(error: ServiceError) -> str | None:
     """A modeled error's ``reason`` member; for an exception message the stream's union
     does not model, the ``reason`` of its JSON payload (kept as the error's message)."""
@@ -385,64 +323,3 @@ def _reason(error: ServiceError) -> str | None:
         found = document.get("reason") if isinstance(document, dict) else None
         return found if isinstance(found, str) else None
     return None
-
-
-def _user_agent(service: ServiceSchema, extra: str | None) -> str:
-    import platform
-
-    parts = [
-        f"qsmith/{VERSION}",
-        f"lang/python#{platform.python_version()}",
-        f"api/{(service.sdk_id or service.name).replace(' ', '-')}#{service.version}",
-    ]
-    if extra:
-        parts.append(extra)
-    return " ".join(parts)
-
-
-def _identity_sources(
-    service: ServiceSchema, config: ClientConfig
-) -> tuple[CredentialProvider | None, TokenProvider | None]:
-    """The configured identities, or the default chains of the schemes the service uses
-    (a chain is built, and its modules loaded, only when needed)."""
-    credentials = config.credentials
-    if isinstance(credentials, AwsCredentials):
-        credentials = StaticCredentialsProvider(credentials)
-    elif credentials is None and SIGV4 in _all_schemes(service):
-        from qsmith.runtime.auth.credentials.chain import default_credential_chain
-
-        credentials = default_credential_chain(profile=config.profile)
-    tokens = config.token
-    if isinstance(tokens, BearerToken | str):
-        tokens = StaticTokenProvider(tokens)
-    elif tokens is None and BEARER in _all_schemes(service):
-        from qsmith.runtime.auth.tokens.chain import default_token_chain
-
-        tokens = default_token_chain(profile=config.profile)
-    return credentials, tokens
-
-
-def _binds_context(service: ServiceSchema) -> bool:
-    """Whether any operation binds endpoint parameters from its input or traits."""
-    from qsmith.runtime.client.endpoint import (
-        CONTEXT_PARAM,
-        OPERATION_CONTEXT_PARAMS,
-        STATIC_CONTEXT_PARAMS,
-    )
-
-    for operation in service.operations.values():
-        if (
-            STATIC_CONTEXT_PARAMS in operation.traits
-            or OPERATION_CONTEXT_PARAMS in operation.traits
-        ):
-            return True
-        if any(CONTEXT_PARAM in m.traits for m in operation.input.members.values()):
-            return True
-    return False
-
-
-def _all_schemes(service: ServiceSchema) -> set[str]:
-    schemes = set(service.auth)
-    for operation in service.operations.values():
-        schemes.update(operation.auth or ())
-    return schemes

@@ -146,7 +146,11 @@ class Protocol:
                 f"{operation.input.name}: the input nests too deeply to be sent"
             ) from None
         if operation.host_prefix:
-            request.host = _host_prefix(operation, value) + request.host
+            prefix = _host_prefix(operation, value)
+            # Endpoint rules that bind the same member (S3 Control's AccountId) already
+            # put it in the host; a second copy would name another host.
+            if not request.host.startswith(prefix):
+                request.host = prefix + request.host
         self._compress(operation, request)
         if operation.checksum_required and isinstance(request.body, bytes):
             import hashlib
