@@ -72,7 +72,7 @@ def test_endpoint_per_region(package: str, region: str) -> None:
             f"qsmith.clients.{package}._schema"
         ).SERVICE
         operation = next(iter(service.operations.values()))
-        auth = client._core.auth.resolve(service, operation)
+        auth = client._core.auth_for(client._core.endpoints.resolve()).resolve(service, operation)
         if signing_region is None:
             assert auth.scheme == "smithy.api#httpBearerAuth"
         else:

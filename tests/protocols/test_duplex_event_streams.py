@@ -135,7 +135,7 @@ def duplex(protocol_clients: ProtocolClients) -> Iterator[tuple[Any, DuplexServe
     schema = _package(protocol_clients, "_schema")
     from qsmith.testing.event_streams import event_stream_encoder
 
-    encoder = event_stream_encoder(schema.DUPLEX_STREAM_OPERATION, "restJson1")
+    encoder = event_stream_encoder(schema.DUPLEX_STREAM_OPERATION, "aws.protocols#restJson1")
 
     def echo(inner: bytes) -> bytes:
         text = decode_message(inner).payload.decode()
@@ -297,7 +297,7 @@ async def test_https_negotiates_h2_with_alpn(
     schema = _package(protocol_clients, "_schema")
     from qsmith.testing.event_streams import event_stream_encoder
 
-    encoder = event_stream_encoder(schema.DUPLEX_STREAM_OPERATION, "restJson1")
+    encoder = event_stream_encoder(schema.DUPLEX_STREAM_OPERATION, "aws.protocols#restJson1")
 
     def echo(inner: bytes) -> bytes:
         text = decode_message(inner).payload.decode()

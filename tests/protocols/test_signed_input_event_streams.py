@@ -323,7 +323,9 @@ def _transcript_answer(transcribe: Any) -> RawAnswer:
 
     models = importlib.import_module(f"{transcribe.__name__}.models")
     schema = importlib.import_module(f"{transcribe.__name__}._schema")
-    encoder = event_stream_encoder(schema.START_STREAM_TRANSCRIPTION_OPERATION, "restJson1")
+    encoder = event_stream_encoder(
+        schema.START_STREAM_TRANSCRIPTION_OPERATION, "aws.protocols#restJson1"
+    )
     event = models.TranscriptResultStreamTranscriptEvent(
         models.TranscriptEvent(transcript=models.Transcript(results=[]))
     )

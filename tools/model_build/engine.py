@@ -611,6 +611,7 @@ def service_shape(spec: tables.ServiceSpec, operation_ids: list[str]) -> JSON:
         traits["smithy.api#auth"] = ["smithy.api#httpBearerAuth"]
     if spec.title:
         traits["smithy.api#title"] = spec.title
+    traits.update(spec.customizations)
     return {
         "type": "service",
         "version": spec.version,

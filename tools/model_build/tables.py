@@ -91,6 +91,8 @@ class ServiceSpec:
     headers: dict[tuple[str, str], str] = field(default_factory=dict)
     # Request/Response suffixes for operations that no C2J or npm schema names
     io_suffixes: tuple[str, str] = ("Request", "Response")
+    # qsmith's own service traits (``qsmith.customizations#...``, see models/README.md)
+    customizations: dict[str, object] = field(default_factory=dict)
 
     @property
     def service_id(self) -> str:
@@ -103,6 +105,24 @@ class ServiceSpec:
             return npm_id.split("#")[0]
         return self.namespace
 
+
+# What the Amazon Q services do that their published sources do not say, as qsmith's own
+# traits (models/README.md, "Customization traits"): the runtime acts on the traits, so a
+# user's model gets none of this behaviour unless it carries them.
+Q_CUSTOMIZATIONS: dict[str, object] = {
+    # The Amazon Q CLI sends @httpHeader members as headers under awsJson1_0 too
+    # (x-amzn-kiro-agent-mode, x-amzn-kiro-profile-arn); the services read them there.
+    "qsmith.customizations#sendHeaderMembers": {},
+    # The data-sharing choice: "true" = do not use the content to improve the service.
+    "qsmith.customizations#contentOptOutHeader": {"name": "x-amzn-codewhisperer-optout"},
+    # The monthly quota is final until next month; capacity errors are throttling.
+    "qsmith.customizations#retryRules": [
+        {"reason": "MONTHLY_REQUEST_COUNT", "kind": "notRetryable"},
+        {"reason": "INSUFFICIENT_MODEL_CAPACITY", "kind": "throttling"},
+        {"code": "ServiceUnavailableException", "kind": "throttling"},
+        {"status": 500, "messageContains": "unexpectedly high load", "kind": "throttling"},
+    ],
+}
 
 AWS_JSON = "aws.protocols#awsJson1_0"
 REST_JSON = "aws.protocols#restJson1"
@@ -137,6 +157,7 @@ TOOLKIT_TELEMETRY = ServiceSpec(
 )
 
 QDEVELOPER_STREAMING = ServiceSpec(
+    customizations=Q_CUSTOMIZATIONS,
     key="qdeveloper-streaming",
     service_name="AmazonQDeveloperStreamingService",
     namespace="com.amazon.aws.q.streaming",
@@ -231,6 +252,7 @@ CODEWHISPERER_HTTP: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 CODEWHISPERER = ServiceSpec(
+    customizations=Q_CUSTOMIZATIONS,
     key="codewhisperer",
     service_name="AmazonCodeWhispererService",
     namespace="com.amazon.aws.codewhisperer.runtime",
@@ -249,6 +271,7 @@ CODEWHISPERER = ServiceSpec(
 )
 
 CONSOLAS = ServiceSpec(
+    customizations=Q_CUSTOMIZATIONS,
     key="consolas",
     service_name="AWSCodeWhispererService",
     namespace=CW,
@@ -264,6 +287,7 @@ CONSOLAS = ServiceSpec(
 )
 
 CODEWHISPERER_STREAMING = ServiceSpec(
+    customizations=Q_CUSTOMIZATIONS,
     key="codewhisperer-streaming",
     service_name="AmazonCodeWhispererStreamingService",
     namespace="com.amazon.aws.codewhisperer.streaming",

@@ -13,15 +13,17 @@ from collections.abc import Iterable, Mapping
 
 from qsmith.runtime.client.events import GeneratedEventFactory, JsonPayloadCodec
 from qsmith.runtime.eventstream.semantics import EventStreamEncoder
+from qsmith.runtime.protocols import PROTOCOLS, AwsJson1_0, Protocol
 from qsmith.runtime.protocols.restjson import header_value
 from qsmith.runtime.schema import HttpBinding, OperationSchema
 from qsmith.runtime.serde import must_arrive
-from qsmith.runtime.serde.json import JsonCodec
 from qsmith.runtime.serde.scalars import zero_value
 
 __all__ = ["event_stream_body", "event_stream_encoder", "event_stream_headers"]
 
-_RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
+
+def _protocol(trait_id: str) -> type[Protocol]:
+    return PROTOCOLS[trait_id]
 
 
 def event_stream_encoder(operation: OperationSchema, protocol: str) -> EventStreamEncoder:
@@ -29,7 +31,7 @@ def event_stream_encoder(operation: OperationSchema, protocol: str) -> EventStre
     member = operation.streaming_member("output")
     if member is None:
         raise TypeError(f"{operation.id} does not stream its output")
-    codec = JsonPayloadCodec(JsonCodec(use_json_name=protocol not in _RPC))
+    codec = JsonPayloadCodec(_protocol(protocol).event_codec)
     return EventStreamEncoder(member.target, codec, GeneratedEventFactory())
 
 
@@ -37,7 +39,7 @@ def event_stream_body(
     operation: OperationSchema,
     events: Iterable[object],
     *,
-    protocol: str = "aws.protocols#awsJson1_0",
+    protocol: str = AwsJson1_0.id,
     initial: Mapping[str, object] | None = None,
 ) -> list[bytes]:
     """One chunk per message: the initial response (awsJson) and then each event.
@@ -50,7 +52,7 @@ def event_stream_body(
     """
     encoder = event_stream_encoder(operation, protocol)
     chunks = []
-    if protocol in _RPC:
+    if _protocol(protocol).initial_response_event:
         members = _required_members(operation) if initial is None else dict(initial)
         chunks.append(encoder.encode_initial_response(members, operation.output))
     for event in events:
@@ -75,7 +77,7 @@ def event_stream_headers(
     ``docs/design/initial-response.md``). Under awsJson they travel in the
     ``initial-response`` event of ``event_stream_body``, and this is empty.
     """
-    if protocol in _RPC:
+    if _protocol(protocol).initial_response_event:
         return []
     headers = []
     for name, value in initial.items():

@@ -21,9 +21,12 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 from qsmith.runtime.errors import ConfigError
+from qsmith.runtime.protocols import AwsJson1_0, AwsJson1_1, RestJson1
+from qsmith.runtime.protocols.base import EVENT_STREAM_CONTENT_TYPE
+from qsmith.runtime.protocols.base import Protocol as ProtocolClass
 from qsmith.testing.loopback import LoopbackServer, RecordedRequest, ScriptedResponse
 
 __all__ = [
@@ -44,14 +47,15 @@ __all__ = [
     "throttle",
 ]
 
-Protocol = Literal["awsJson1_0", "awsJson1_1", "restJson1"]
-PROTOCOLS: tuple[Protocol, ...] = ("awsJson1_0", "awsJson1_1", "restJson1")
-EVENT_STREAM_TYPE = "application/vnd.amazon.eventstream"
-_JSON_TYPES: Mapping[Protocol, str] = {
-    "awsJson1_0": "application/x-amz-json-1.0",
-    "awsJson1_1": "application/x-amz-json-1.1",
-    "restJson1": "application/json",
+# A protocol's short name ("awsJson1_0"); the fake speaks the JSON protocols, and asks
+# their classes for the facts it needs (content type, HTTP bindings).
+Protocol = str
+_SPOKEN: Mapping[str, type[ProtocolClass]] = {
+    cls.short_name(): cls for cls in (AwsJson1_0, AwsJson1_1, RestJson1)
 }
+PROTOCOLS: tuple[Protocol, ...] = tuple(_SPOKEN)
+EVENT_STREAM_TYPE = EVENT_STREAM_CONTENT_TYPE
+_JSON_TYPES: Mapping[Protocol, str] = {name: cls.content_type for name, cls in _SPOKEN.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +99,7 @@ def error_response(
     def build(context: StepContext) -> ScriptedResponse:
         document: dict[str, object] = {"message": message, **(extra or {})}
         wire_headers = [("Content-Type", _JSON_TYPES[context.protocol]), *headers]
-        if context.protocol == "restJson1":
+        if _SPOKEN[context.protocol].http_bindings:
             wire_headers.append(("x-amzn-ErrorType", f"{code}:http://internal.amazon.com/"))
         else:
             document = {"__type": f"{namespace}#{code}", **document}
@@ -313,7 +317,7 @@ class FakeService:
         return response
 
     def _operation_name(self, request: RecordedRequest) -> str | None:
-        if self.protocol == "restJson1":
+        if _SPOKEN[self.protocol].http_bindings:
             for route in self._routes:
                 if route.method == request.method and route.pattern.match(request.path):
                     return route.operation
@@ -340,7 +344,7 @@ def fake_service_fixture(
 ) -> Any:
     """A pytest fixture (assign it to a module-level name) yielding a running FakeService.
 
-    ``fake = fake_service_fixture("awsJson1_0", target_prefix="AmazonCodeWhispererService")``
+    ``fake = fake_service_fixture("awsJson1_0", target_prefix="MyService")``
     """
     import pytest
 

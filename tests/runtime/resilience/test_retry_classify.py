@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
+
 import httpx
 import pytest
 
+from qsmith.runtime.client.config import ClientConfig
+from qsmith.runtime.client.customizations import ServiceCustomizations
+from qsmith.runtime.errors import ConfigError
 from qsmith.runtime.retry import (
     SERVICE_RULES,
     THROTTLING_CODES,
     ErrorKind,
     RetryErrorInfo,
+    ServiceRetryRule,
     register_service_rules,
 )
+from qsmith.runtime.retry.modeled import rules_from_trait
 from qsmith.runtime.transport import (
     CallTimeoutError,
     ConnectionDroppedError,
@@ -88,23 +95,33 @@ def test_retry_after_header(headers: object, expected: float | None) -> None:
     assert info.retry_after == expected
 
 
-Q_SERVICES = ["codewhisperer", "codewhisperer-streaming", "consolas", "qdeveloper-streaming"]
+# The Amazon Q clients' retry rules come from their models (qsmith.customizations#retryRules).
+Q_CLIENTS = ["codewhisperer", "codewhisperer_streaming", "consolas", "qdeveloper_streaming"]
 
 
-@pytest.mark.parametrize("service", Q_SERVICES)
-def test_q_monthly_quota_is_never_retried(service: str) -> None:
+def _modeled_rules(client: str) -> tuple[ServiceRetryRule, ...]:
+    schema = importlib.import_module(f"qsmith.clients.{client}._schema")
+    service = schema.SERVICE
+    return ServiceCustomizations(service, ClientConfig()).retry_rules
+
+
+@pytest.mark.parametrize("client", Q_CLIENTS)
+def test_q_monthly_quota_is_never_retried(client: str) -> None:
     info = RetryErrorInfo.from_response(
-        http_status=429, code="ThrottlingException", reason="MONTHLY_REQUEST_COUNT", service=service
+        http_status=429,
+        code="ThrottlingException",
+        reason="MONTHLY_REQUEST_COUNT",
+        rules=_modeled_rules(client),
     )
     assert info.kind is ErrorKind.NOT_RETRYABLE
-    # The same error from another service is ordinary throttling.
+    # The same error from a service whose model has no rules is ordinary throttling.
     other = RetryErrorInfo.from_response(
         http_status=429, code="ThrottlingException", reason="MONTHLY_REQUEST_COUNT"
     )
     assert other.kind is ErrorKind.THROTTLING
 
 
-@pytest.mark.parametrize("service", Q_SERVICES)
+@pytest.mark.parametrize("client", Q_CLIENTS)
 @pytest.mark.parametrize(
     ("status", "code", "reason", "message"),
     [
@@ -114,19 +131,41 @@ def test_q_monthly_quota_is_never_retried(service: str) -> None:
     ],
 )
 def test_q_capacity_errors_are_throttling(
-    service: str, status: int, code: str, reason: str | None, message: str | None
+    client: str, status: int, code: str, reason: str | None, message: str | None
 ) -> None:
     info = RetryErrorInfo.from_response(
-        http_status=status, code=code, reason=reason, message=message, service=service
+        http_status=status, code=code, reason=reason, message=message, rules=_modeled_rules(client)
     )
     assert info.kind is ErrorKind.THROTTLING
 
 
 def test_a_plain_q_500_stays_transient() -> None:
     info = RetryErrorInfo.from_response(
-        http_status=500, code="InternalServerException", message="boom", service="codewhisperer"
+        http_status=500,
+        code="InternalServerException",
+        message="boom",
+        rules=_modeled_rules("codewhisperer"),
     )
     assert info.kind is ErrorKind.TRANSIENT
+
+
+def test_a_model_without_the_trait_gets_no_rules() -> None:
+    assert _modeled_rules("sso_oidc") == ()
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "not a list",
+        [{"kind": "throttling"}],
+        [{"code": "X", "kind": "sometimes"}],
+        [{"code": "X", "kind": "throttling", "colour": "red"}],
+        ["not an object"],
+    ],
+)
+def test_a_malformed_rules_trait_is_a_config_error(rules: object) -> None:
+    with pytest.raises(ConfigError, match="retryRules"):
+        rules_from_trait(rules, "MyService")
 
 
 def test_rules_are_pluggable_per_service() -> None:

@@ -36,8 +36,15 @@ _KNOWN_OPERATION = frozenset(
         "endpoint",
         "httpChecksumRequired",
         "readonly",
+        "staticContextParams",
+        "operationContextParams",
     }
 )
+# Endpoint context bindings: C2J spells them as the Smithy traits' values.
+_CONTEXT_TRAITS = {
+    "staticContextParams": "smithy.rules#staticContextParams",
+    "operationContextParams": "smithy.rules#operationContextParams",
+}
 # What every awsJson/rpcv2 operation sends: no binding, so not an @http trait of its own.
 RPC_TRANSPORT = {"method": "POST", "uri": "/"}
 _AUTHTYPES = {"none": [], "v4": [SIGV4], "bearer": [BEARER], "v4-unsigned-body": [SIGV4]}
@@ -90,6 +97,9 @@ def _operation(ctx: Context, op: JsonObject, where: str) -> JsonObject:
     elif ctx.http_bindings:
         ctx.diag.problem(where, "a REST protocol operation needs 'http'")
     traits.update(_endpoint(ctx, op, where))
+    for key, trait in _CONTEXT_TRAITS.items():
+        if key in op:
+            traits[trait] = as_object(op[key], ctx.diag, f"{where}.{key}")
     traits.update(_auth_override(ctx, op, where))
     if traits:
         shape["traits"] = traits

@@ -359,8 +359,14 @@ class SchemaEmitter:
 
 
 # Traits the runtime reads from the ``traits`` of Schema, MemberSchema and ServiceSchema,
-# carried verbatim: the query and XML protocols' naming and layout facts.
+# carried verbatim: the query and XML protocols' naming and layout facts, the endpoint
+# context parameter bindings (client/endpoint.py binds them per call), and qsmith's own
+# service customization traits (models/README.md; runtime/qsmith/runtime/client/
+# customizations.py acts on them).
 RUNTIME_TRAITS = (
+    "qsmith.customizations#contentOptOutHeader",
+    "qsmith.customizations#retryRules",
+    "qsmith.customizations#sendHeaderMembers",
     "aws.protocols#awsQueryCompatible",
     "aws.protocols#awsQueryError",
     "aws.customizations#s3UnwrappedXmlOutput",
@@ -369,6 +375,9 @@ RUNTIME_TRAITS = (
     "smithy.api#xmlFlattened",
     "smithy.api#xmlName",
     "smithy.api#xmlNamespace",
+    "smithy.rules#contextParam",
+    "smithy.rules#operationContextParams",
+    "smithy.rules#staticContextParams",
 )
 
 

@@ -9956,4 +9956,14 @@ SERVICE = ServiceSchema(
         "UpdateUsageLimits": UPDATE_USAGE_LIMITS_OPERATION,
     },
     error_type=errors.CodeWhispererRuntimeError,
+    traits={
+        "qsmith.customizations#contentOptOutHeader": {"name": "x-amzn-codewhisperer-optout"},
+        "qsmith.customizations#retryRules": [
+            {"reason": "MONTHLY_REQUEST_COUNT", "kind": "notRetryable"},
+            {"reason": "INSUFFICIENT_MODEL_CAPACITY", "kind": "throttling"},
+            {"code": "ServiceUnavailableException", "kind": "throttling"},
+            {"status": 500, "messageContains": "unexpectedly high load", "kind": "throttling"},
+        ],
+        "qsmith.customizations#sendHeaderMembers": {},
+    },
 )

@@ -4276,4 +4276,14 @@ SERVICE = ServiceSchema(
         "SendMessage": SEND_MESSAGE_OPERATION,
     },
     error_type=errors.CodeWhispererStreamingError,
+    traits={
+        "qsmith.customizations#contentOptOutHeader": {"name": "x-amzn-codewhisperer-optout"},
+        "qsmith.customizations#retryRules": [
+            {"reason": "MONTHLY_REQUEST_COUNT", "kind": "notRetryable"},
+            {"reason": "INSUFFICIENT_MODEL_CAPACITY", "kind": "throttling"},
+            {"code": "ServiceUnavailableException", "kind": "throttling"},
+            {"status": 500, "messageContains": "unexpectedly high load", "kind": "throttling"},
+        ],
+        "qsmith.customizations#sendHeaderMembers": {},
+    },
 )

@@ -2888,4 +2888,14 @@ SERVICE = ServiceSchema(
         "VendKeyGrant": VEND_KEY_GRANT_OPERATION,
     },
     error_type=errors.CodeWhispererError,
+    traits={
+        "qsmith.customizations#contentOptOutHeader": {"name": "x-amzn-codewhisperer-optout"},
+        "qsmith.customizations#retryRules": [
+            {"reason": "MONTHLY_REQUEST_COUNT", "kind": "notRetryable"},
+            {"reason": "INSUFFICIENT_MODEL_CAPACITY", "kind": "throttling"},
+            {"code": "ServiceUnavailableException", "kind": "throttling"},
+            {"status": 500, "messageContains": "unexpectedly high load", "kind": "throttling"},
+        ],
+        "qsmith.customizations#sendHeaderMembers": {},
+    },
 )

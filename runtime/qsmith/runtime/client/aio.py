@@ -121,13 +121,13 @@ class AsyncClientBase:
         self, operation: OperationSchema, value: Any, options: CallOptions, *, stream: bool
     ) -> Any:
         core = self._core
-        request = core.build_request(operation, value, options)
+        request, auth_resolver = core.plan_call(operation, value, options)
         deadline = core.deadline(options)
         token = core.retry.acquire_initial_token()
         while True:
             await _sleep(token.delay, deadline)
             deadline.check(operation.name)
-            auth = await core.auth.resolve_async(core.service, operation)
+            auth = await auth_resolver.resolve_async(core.service, operation)
             context = core.prepare_attempt(operation, auth, request, token)
             try:
                 result, response = await self._attempt(operation, context.request, deadline, stream)

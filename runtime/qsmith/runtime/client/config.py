@@ -31,8 +31,9 @@ class ClientConfig:
     ``call_timeout`` bounds a whole call, retries included; ``transport`` holds the
     connect/read/idle timeouts, pool limits and CA bundle. ``validate`` turns on the
     model's length/range/pattern checks before sending (required members and types are
-    always checked). ``share_content`` is the Amazon Q data-sharing choice, sent as the
-    ``x-amzn-codewhisperer-optout`` header (default: do not share).
+    always checked). ``share_content`` is the data-sharing choice, sent as the opt-out header
+    of a service whose model declares one (``qsmith.customizations#contentOptOutHeader``;
+    default: do not share).
 
     ``retry_strategy`` replaces the strategy built from ``retry_mode``/``max_attempts``
     (share one between clients to share its retry quota, or give one an injected clock

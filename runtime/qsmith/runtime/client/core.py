@@ -1,39 +1,33 @@
-"""The sans-I/O core of every generated client: all a call does but move bytes and sleep.
+"""Running a call: all a call does but move bytes and sleep (sans-I/O).
 
-``ClientCore`` resolves the configuration once (protocol, region, endpoint, identity,
-retry strategy, transport settings, interceptors, log redaction), then for each attempt
-builds the signed ``HttpRequest``, tells the interceptors and the log about it, and turns
-the HTTP answer into an output value or a typed error. The sync and async shells only
-send requests, read bodies and sleep, so the two never drift apart.
+``ClientCore`` runs calls on a ``ResolvedClient`` (``client/resolved.py``: settled once
+per client). Per call it resolves the endpoint from the call's context parameters and
+builds the ``HttpRequest``; per attempt it signs it and tells the interceptors and the
+log about it; it turns the HTTP answer into an output value or a typed error. The sync
+and async shells only send requests, read bodies and sleep, so the two never drift apart.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from qsmith.runtime.auth.credentials.config_file import load_shared_config, selected_profile
-from qsmith.runtime.auth.credentials.provider import StaticCredentialsProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
-from qsmith.runtime.auth.schemes import BEARER, SIGV4, AuthResolver, ResolvedAuth
-from qsmith.runtime.auth.tokens.provider import StaticTokenProvider
+from qsmith.runtime.auth.schemes import AuthResolver, ResolvedAuth
 from qsmith.runtime.client.config import ClientConfig
-from qsmith.runtime.client.customizations import customize_request, protocol_options
-from qsmith.runtime.errors import ConfigError, EventStreamError, QsmithError, ServiceError
-from qsmith.runtime.hooks import AttemptContext, AttemptOutcome, InterceptorChain
+from qsmith.runtime.client.resolved import ResolvedClient
+from qsmith.runtime.errors import EventStreamError, QsmithError, ServiceError
+from qsmith.runtime.hooks import AttemptContext, AttemptOutcome
 from qsmith.runtime.http import HttpRequest, redact_header_pairs
-from qsmith.runtime.protocols import Protocol, protocol_for
-from qsmith.runtime.redaction import get_logger, install_log_redaction, secrets
+from qsmith.runtime.protocols import Protocol
+from qsmith.runtime.redaction import get_logger, secrets
 from qsmith.runtime.retry import SDK_REQUEST_HEADER
 from qsmith.runtime.retry.classify import RetryErrorInfo
-from qsmith.runtime.retry.config import create_retry_strategy, resolve_retry_settings
 from qsmith.runtime.retry.standard import RetryToken, StandardRetryStrategy
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
-from qsmith.runtime.transport.config import TransportConfig
 from qsmith.runtime.transport.deadlines import Deadline
 
 # What only some calls need is imported where it is used: the event stream encoder (calls
@@ -49,42 +43,8 @@ __all__ = ["CallOptions", "ClientCore", "build_input", "raw_response"]
 
 log = get_logger("qsmith.runtime.client")
 
-VERSION = "0.1.0"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 UNIT_ID = "smithy.api#Unit"
-# Where both exist, clients speak awsJson1_0 by default, as the Amazon Q CLI does.
-# JSON first, then botocore's order for the rest (rest-xml, smithy-rpc-v2-cbor, query, ec2).
-PROTOCOL_PREFERENCE = (
-    "aws.protocols#awsJson1_0",
-    "aws.protocols#awsJson1_1",
-    "aws.protocols#restJson1",
-    "aws.protocols#restXml",
-    "smithy.protocols#rpcv2Cbor",
-    "aws.protocols#awsQuery",
-    "aws.protocols#ec2Query",
-    "smithy.protocols#rpcv2Json",
-)
-_RPC = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
-PROTOCOL_ALIASES = {
-    "awsJson1_0": "aws.protocols#awsJson1_0",
-    "awsJson1_1": "aws.protocols#awsJson1_1",
-    "restJson1": "aws.protocols#restJson1",
-    "restXml": "aws.protocols#restXml",
-    "awsQuery": "aws.protocols#awsQuery",
-    "ec2Query": "aws.protocols#ec2Query",
-    "rpcv2Cbor": "smithy.protocols#rpcv2Cbor",
-    "rpcv2Json": "smithy.protocols#rpcv2Json",
-}
-# The key of each Amazon Q service's own retry rules in ``retry.classify.SERVICE_RULES``
-# (named after the model files), by the sdkId the generated schema carries.
-RETRY_RULE_KEYS = {
-    "CodeWhispererRuntime": "codewhisperer",
-    "CodeWhispererStreaming": "codewhisperer-streaming",
-    "CodeWhisperer": "consolas",
-    "QDeveloperStreaming": "qdeveloper-streaming",
-}
-# Settings of the shared config profile a client reads (the rest belong to auth).
-PROFILE_SETTINGS = ("region", "max_attempts", "retry_mode", "ca_bundle", "endpoint_url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,57 +60,51 @@ class CallOptions:
 
 
 class ClientCore:
-    """Configuration resolved once, and the per-attempt request/response logic."""
+    """Runs the calls of one resolved client: everything per call that is not I/O."""
 
     def __init__(self, service: ServiceSchema, config: ClientConfig) -> None:
-        # Before anything can log: httpx and httpcore records pass the redacting filter.
-        install_log_redaction()
-        self.service = service
-        self.config = config
-        self.protocol_id = _choose_protocol(service, config.protocol)
-        self.protocol: Protocol = protocol_for(
-            self.protocol_id, **protocol_options(service, self.protocol_id, config)
-        )
-        self.profile_settings = _profile_settings(config.profile)
-        self.region = (
-            config.region
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or self.profile_settings.get("region")
-        )
-        endpoint = _resolve_endpoint(service, config, self.region, self.profile_settings)
-        self.endpoint_url = endpoint.url
-        self.signing_region = _signing_region(endpoint) or self.region
-        self.sigv4_path_switches = _sigv4_path_switches(endpoint)
-        self.retry: StandardRetryStrategy = config.retry_strategy or create_retry_strategy(
-            resolve_retry_settings(
-                mode=config.retry_mode,
-                max_attempts=config.max_attempts,
-                config=self.profile_settings,
-            )
-        )
-        self.transport = config.transport or TransportConfig.resolve(config=self.profile_settings)
-        self.interceptors = InterceptorChain(config.interceptors)
-        self.auth = _auth_resolver(
-            service, config, self.signing_region, path_switches=self.sigv4_path_switches
-        )
-        self._user_agent: str | None = None
-        self.retry_rules_key = RETRY_RULE_KEYS.get(service.sdk_id or "", service.sdk_id)
+        resolved = self.client = ResolvedClient(service, config)
+        # What every call reads, bound here once (the shells' hot path reads attributes).
+        self.service = resolved.service
+        self.config = resolved.config
+        self.protocol_id = resolved.protocol_id
+        self.protocol: Protocol = resolved.protocol
+        self.customizations = resolved.customizations
+        self.region = resolved.region
+        self.endpoints = resolved.endpoints
+        self.retry: StandardRetryStrategy = resolved.retry
+        self.transport = resolved.transport
+        self.interceptors = resolved.interceptors
+        self.auth_for = resolved.auth_for
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.client.endpoint_url
 
     @property
     def user_agent(self) -> str:
-        """The User-Agent header, built with the first request (it needs ``platform``)."""
-        if self._user_agent is None:
-            self._user_agent = _user_agent(self.service, self.config.user_agent_extra)
-        return self._user_agent
+        return self.client.user_agent
+
+    def plan_call(
+        self, operation: OperationSchema, value: Any, options: CallOptions
+    ) -> tuple[HttpRequest, AuthResolver]:
+        """The unsigned request of one call and the auth resolver of its endpoint."""
+        endpoint = self.endpoints.for_call(operation, value)
+        return self.build_request(operation, value, options, endpoint), self.auth_for(endpoint)
 
     # -- requests ------------------------------------------------------------------------------
 
     def build_request(
-        self, operation: OperationSchema, value: Any, options: CallOptions
+        self,
+        operation: OperationSchema,
+        value: Any,
+        options: CallOptions,
+        endpoint: Endpoint | None = None,
     ) -> HttpRequest:
         """The unsigned request of one call (the same for every attempt)."""
-        request = self.protocol.serialize_request(self.service, operation, value, self.endpoint_url)
+        if endpoint is None:
+            endpoint = self.endpoints.for_call(operation, value)
+        request = self.protocol.serialize_request(self.service, operation, value, endpoint.url)
         stream = operation.streaming_member("input")
         # The protocol hands over the caller's events; they go out framed, one by one.
         if (
@@ -161,9 +115,9 @@ class ClientCore:
             from qsmith.runtime.client.events import encode_input_events
 
             request.body = encode_input_events(
-                stream.target, request.body, use_json_name=self.protocol_id not in _RPC
+                stream.target, request.body, self.protocol.event_codec
             )
-        customize_request(self, operation, value, request)
+        self.customizations.customize_request(request)
         request.set_header("User-Agent", self.user_agent)
         import uuid
 
@@ -295,7 +249,8 @@ class ClientCore:
                     message=error.message,
                     modeled_retryable=error.retryable,
                     modeled_throttling=bool(getattr(type(error), "throttling", False)),
-                    service=self.retry_rules_key,
+                    service=self.service.sdk_id,
+                    rules=self.customizations.retry_rules,
                 )
         return RetryErrorInfo.from_exception(error)
 
@@ -361,13 +316,6 @@ def _register_secrets(auth: ResolvedAuth) -> None:
         secrets.add(identity.client_secret)
 
 
-def _profile_settings(profile: str | None) -> dict[str, str]:
-    """The client settings of the selected shared config profile (empty when absent)."""
-    name = profile or selected_profile(os.environ)[0]
-    settings = load_shared_config().profile(name) or {}
-    return {key: settings[key] for key in PROFILE_SETTINGS if settings.get(key)}
-
-
 def _reason(error: ServiceError) -> str | None:
     """A modeled error's ``reason`` member; for an exception message the stream's union
     does not model, the ``reason`` of its JSON payload (kept as the error's message)."""
@@ -382,92 +330,3 @@ def _reason(error: ServiceError) -> str | None:
         found = document.get("reason") if isinstance(document, dict) else None
         return found if isinstance(found, str) else None
     return None
-
-
-def _choose_protocol(service: ServiceSchema, requested: str | None) -> str:
-    if requested is not None:
-        wanted = PROTOCOL_ALIASES.get(requested, requested)
-        if wanted not in service.protocols:
-            raise ConfigError(
-                f"{service.name} does not speak protocol {requested!r}; it speaks "
-                + ", ".join(p.rpartition("#")[2] for p in service.protocols)
-            )
-        return wanted
-    for candidate in PROTOCOL_PREFERENCE:
-        if candidate in service.protocols:
-            return candidate
-    raise ConfigError(f"{service.name} declares no protocol qsmith supports: {service.protocols}")
-
-
-def _resolve_endpoint(
-    service: ServiceSchema, config: ClientConfig, region: str | None, profile: Mapping[str, str]
-) -> Endpoint:
-    """The endpoint: the argument, the environment, the config file, then the model's rules."""
-    from qsmith.runtime.client.endpoint import resolve_endpoint
-
-    return resolve_endpoint(service, config, region, profile=profile)
-
-
-def _signing_region(endpoint: Endpoint) -> str | None:
-    from qsmith.runtime.client.endpoint import sigv4_signing_region
-
-    return sigv4_signing_region(endpoint)
-
-
-def _sigv4_path_switches(endpoint: Endpoint) -> tuple[bool, bool]:
-    from qsmith.runtime.client.endpoint import sigv4_path_switches
-
-    return sigv4_path_switches(endpoint)
-
-
-def _user_agent(service: ServiceSchema, extra: str | None) -> str:
-    import platform
-
-    parts = [
-        f"qsmith/{VERSION}",
-        f"lang/python#{platform.python_version()}",
-        f"api/{(service.sdk_id or service.name).replace(' ', '-')}#{service.version}",
-    ]
-    if extra:
-        parts.append(extra)
-    return " ".join(parts)
-
-
-def _auth_resolver(
-    service: ServiceSchema,
-    config: ClientConfig,
-    region: str | None,
-    *,
-    path_switches: tuple[bool, bool] = (True, True),
-) -> AuthResolver:
-    """The resolver over the configured identities, or the default chains of the schemes
-    the service uses (a chain is built, and its modules loaded, only when needed)."""
-    credentials = config.credentials
-    if isinstance(credentials, AwsCredentials):
-        credentials = StaticCredentialsProvider(credentials)
-    elif credentials is None and SIGV4 in _all_schemes(service):
-        from qsmith.runtime.auth.credentials.chain import default_credential_chain
-
-        credentials = default_credential_chain(profile=config.profile)
-    tokens = config.token
-    if isinstance(tokens, BearerToken | str):
-        tokens = StaticTokenProvider(tokens)
-    elif tokens is None and BEARER in _all_schemes(service):
-        from qsmith.runtime.auth.tokens.chain import default_token_chain
-
-        tokens = default_token_chain(profile=config.profile)
-    normalize, double_encode = path_switches
-    return AuthResolver(
-        region=region or "us-east-1",
-        credentials=credentials,
-        tokens=tokens,
-        sigv4_normalize_path=normalize,
-        sigv4_double_uri_encode=double_encode,
-    )
-
-
-def _all_schemes(service: ServiceSchema) -> set[str]:
-    schemes = set(service.auth)
-    for operation in service.operations.values():
-        schemes.update(operation.auth or ())
-    return schemes

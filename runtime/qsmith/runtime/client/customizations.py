@@ -1,49 +1,72 @@
-"""Service behaviour the models cannot express, in one place, each with its reason.
+"""Service behaviour a model asks for with qsmith's own traits (``qsmith.customizations#``).
 
-- Under awsJson1_0, members bound with ``@httpHeader`` are also sent as headers: the
-  Amazon Q CLI's client does so for ``x-amzn-kiro-agent-mode`` and
-  ``x-amzn-kiro-profile-arn``, and the services read them there.
-- The Amazon Q services take the data-sharing choice as ``x-amzn-codewhisperer-optout``
-  (``true``: do not use the content to improve the service). qsmith sends ``true``
-  unless the client was configured with ``share_content=True``.
+Nothing here names a service: a model that carries a trait gets its behaviour, any other
+model none (the traits are documented in models/README.md, which says which of our
+models carry them and why).
+
+- ``sendHeaderMembers``: under a protocol that ignores HTTP bindings, members bound
+  with ``@httpHeader`` also travel as headers (some services read them there).
+- ``contentOptOutHeader`` (``{"name": header}``): the client sends ``header: true``
+  (do not use the content to improve the service) unless it was configured with
+  ``share_content=True``.
+- ``retryRules``: the service's own retry classification (see ``retry.modeled``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qsmith.runtime.client.config import ClientConfig
+from qsmith.runtime.errors import ConfigError
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.schema import OperationSchema, ServiceSchema
+from qsmith.runtime.retry.classify import ServiceRetryRule
+from qsmith.runtime.schema import ServiceSchema
 
-if TYPE_CHECKING:
-    from qsmith.runtime.client.core import ClientCore
+__all__ = [
+    "OPT_OUT_HEADER_TRAIT",
+    "RETRY_RULES_TRAIT",
+    "SEND_HEADER_MEMBERS_TRAIT",
+    "ServiceCustomizations",
+]
 
-__all__ = ["OPTOUT_HEADER", "Q_SERVICES", "customize_request", "protocol_options"]
-
-OPTOUT_HEADER = "x-amzn-codewhisperer-optout"
-# sdkIds of the Amazon Q services these customizations apply to.
-Q_SERVICES = frozenset(
-    {"CodeWhispererRuntime", "CodeWhispererStreaming", "QDeveloperStreaming", "CodeWhisperer"}
-)
-_RPC_PROTOCOLS = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
-
-
-def protocol_options(
-    service: ServiceSchema, protocol_id: str, config: ClientConfig
-) -> dict[str, Any]:
-    """Options of the protocol object for this service."""
-    options: dict[str, Any] = {"validate": config.validate}
-    if config.idempotency_token is not None:
-        options["idempotency_token"] = config.idempotency_token
-    if protocol_id in _RPC_PROTOCOLS and service.sdk_id in Q_SERVICES:
-        options["send_header_members"] = True
-    return options
+SEND_HEADER_MEMBERS_TRAIT = "qsmith.customizations#sendHeaderMembers"
+OPT_OUT_HEADER_TRAIT = "qsmith.customizations#contentOptOutHeader"
+RETRY_RULES_TRAIT = "qsmith.customizations#retryRules"
 
 
-def customize_request(
-    core: ClientCore, operation: OperationSchema, value: Any, request: HttpRequest
-) -> None:
-    """Apply the customizations of the client's service to a serialized request."""
-    if core.service.sdk_id in Q_SERVICES:
-        request.set_header(OPTOUT_HEADER, "false" if core.config.share_content else "true")
+class ServiceCustomizations:
+    """What one service's customization traits ask of its client, read once."""
+
+    def __init__(self, service: ServiceSchema, config: ClientConfig) -> None:
+        traits = service.traits
+        self.send_header_members = SEND_HEADER_MEMBERS_TRAIT in traits
+        self.opt_out_header = _opt_out_header(service.name, traits.get(OPT_OUT_HEADER_TRAIT))
+        self.opt_out_value = "false" if config.share_content else "true"
+        self.retry_rules: tuple[ServiceRetryRule, ...] = ()
+        if RETRY_RULES_TRAIT in traits:
+            from qsmith.runtime.retry.modeled import rules_from_trait
+
+            self.retry_rules = rules_from_trait(traits[RETRY_RULES_TRAIT], service.name)
+
+    def protocol_options(self, config: ClientConfig) -> dict[str, Any]:
+        """Options of the protocol object for this service."""
+        options: dict[str, Any] = {"validate": config.validate}
+        if config.idempotency_token is not None:
+            options["idempotency_token"] = config.idempotency_token
+        if self.send_header_members:
+            options["send_header_members"] = True
+        return options
+
+    def customize_request(self, request: HttpRequest) -> None:
+        """Apply the service's customizations to a serialized request."""
+        if self.opt_out_header is not None:
+            request.set_header(self.opt_out_header, self.opt_out_value)
+
+
+def _opt_out_header(service: str, value: object) -> str | None:
+    if value is None:
+        return None
+    name = value.get("name") if isinstance(value, dict) else None
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"{service}: {OPT_OUT_HEADER_TRAIT} needs a header name, got {value!r}")
+    return name

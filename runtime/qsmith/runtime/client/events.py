@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
+from typing import Protocol as TypingProtocol
 
 from qsmith.runtime.errors import ParamValidationError, ServiceError
 from qsmith.runtime.eventstream.message import Message
@@ -31,7 +32,15 @@ from qsmith.runtime.values import UnknownUnionMember
 if TYPE_CHECKING:
     import httpx
 
-    from qsmith.runtime.client.core import ClientCore
+    from qsmith.runtime.protocols.base import Protocol
+
+
+class _SpeaksProtocol(TypingProtocol):
+    """What a stream needs of its client: the protocol object (a ``ClientCore``)."""
+
+    @property
+    def protocol(self) -> Protocol: ...
+
 
 __all__ = [
     "EncodedEvents",
@@ -40,8 +49,6 @@ __all__ = [
     "StreamDecoding",
     "encode_input_events",
 ]
-
-_RPC_PROTOCOLS = frozenset({"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"})
 
 
 class JsonPayloadCodec:
@@ -128,7 +135,7 @@ class StreamDecoding:
 
     def __init__(
         self,
-        core: ClientCore,
+        core: _SpeaksProtocol,
         operation: OperationSchema,
         status: int,
         headers: httpx.Headers,
@@ -139,13 +146,12 @@ class StreamDecoding:
         self._operation = operation
         self._stream_member = stream_member
         self._status = status
-        self.needs_initial_response = core.protocol_id in _RPC_PROTOCOLS
+        self.needs_initial_response = core.protocol.initial_response_event
         self.initial_seen = False
         self._initial: dict[str, object] = {}
-        codec = JsonCodec(use_json_name=not self.needs_initial_response)
         self._decoder = EventStreamDecoder(
             stream_member.target,
-            JsonPayloadCodec(codec),
+            JsonPayloadCodec(core.protocol.event_codec),
             GeneratedEventFactory(),
             initial_response=operation.output if self.needs_initial_response else None,
         )
@@ -204,12 +210,11 @@ def _error_event_type(message: Message, error: ServiceError) -> str:
 
 
 def encode_input_events(
-    union: Schema, events: Iterable[object] | AsyncIterable[object], *, use_json_name: bool
+    union: Schema, events: Iterable[object] | AsyncIterable[object], codec: JsonCodec
 ) -> EncodedEvents:
-    """The frames of a caller's input events, encoded one by one as the body is sent."""
-    encoder = EventStreamEncoder(
-        union, JsonPayloadCodec(JsonCodec(use_json_name=use_json_name)), GeneratedEventFactory()
-    )
+    """The frames of a caller's input events (payloads in the protocol's ``event_codec``),
+    encoded one by one as the body is sent."""
+    encoder = EventStreamEncoder(union, JsonPayloadCodec(codec), GeneratedEventFactory())
     return EncodedEvents(encoder, events)
 
 

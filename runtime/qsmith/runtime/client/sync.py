@@ -143,13 +143,13 @@ class ClientBase:
     ) -> Any:
         """Attempt until one succeeds, retrying what the strategy allows; raise the last error."""
         core = self._core
-        request = core.build_request(operation, value, options)
+        request, auth_resolver = core.plan_call(operation, value, options)
         deadline = core.deadline(options)
         token = core.retry.acquire_initial_token()
         while True:
             _sleep(token.delay, deadline)
             deadline.check(operation.name)
-            auth = core.auth.resolve(core.service, operation)
+            auth = auth_resolver.resolve(core.service, operation)
             context = core.prepare_attempt(operation, auth, request, token)
             try:
                 result, response = self._attempt(operation, context.request, deadline, stream)

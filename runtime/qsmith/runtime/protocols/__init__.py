@@ -1,9 +1,12 @@
 """The protocols, shared by every generated client and driven by the runtime schema.
 
-``protocol_for(trait_id)`` gives the protocol object for a service's protocol trait;
-each has ``serialize_request`` and ``deserialize_response`` (sans-I/O). The JSON
+This is the registry: the one place besides each protocol's own module that names a
+protocol. ``choose_protocol`` picks a service's protocol (the caller's choice, else the
+first of ``PROTOCOL_PREFERENCE`` the service speaks); ``protocol_for(trait_id)`` gives
+its object, which answers every protocol question (see ``Protocol``). The JSON
 protocols load with this package; the query, XML and CBOR ones (``LAZY_PROTOCOLS``)
-load when a client of theirs is built, and their codecs with its first call.
+load when a client of theirs is built, and their codecs with its first call. Adding a
+protocol is adding its module and one line here.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from qsmith.runtime.protocols.restjson import RestJson1
 __all__ = [
     "LAZY_PROTOCOLS",
     "PROTOCOLS",
+    "PROTOCOL_PREFERENCE",
     "AwsJson1_0",
     "AwsJson1_1",
     "Protocol",
     "RestJson1",
+    "choose_protocol",
     "protocol_for",
 ]
 
@@ -64,6 +69,42 @@ class _ProtocolTable(Mapping[str, type[Protocol]]):
 
 
 PROTOCOLS: Mapping[str, type[Protocol]] = _ProtocolTable()
+
+# Where a service speaks several, clients speak awsJson1_0 by default, then JSON, then
+# botocore's order for the rest (rest-xml, smithy-rpc-v2-cbor, query, ec2).
+PROTOCOL_PREFERENCE = (
+    AwsJson1_0.id,
+    AwsJson1_1.id,
+    RestJson1.id,
+    "aws.protocols#restXml",
+    "smithy.protocols#rpcv2Cbor",
+    "aws.protocols#awsQuery",
+    "aws.protocols#ec2Query",
+    "smithy.protocols#rpcv2Json",
+)
+
+
+def choose_protocol(name: str, speaks: tuple[str, ...], requested: str | None) -> str:
+    """The trait id a client of service ``name`` (which ``speaks`` these) uses.
+
+    ``requested`` is a trait id or its short name (``"restJson1"``).
+    """
+    if requested is not None:
+        wanted = requested if "#" in requested else _by_short_name().get(requested, requested)
+        if wanted not in speaks:
+            raise ConfigError(
+                f"{name} does not speak protocol {requested!r}; it speaks "
+                + ", ".join(p.rpartition("#")[2] for p in speaks)
+            )
+        return wanted
+    for candidate in PROTOCOL_PREFERENCE:
+        if candidate in speaks:
+            return candidate
+    raise ConfigError(f"{name} declares no protocol qsmith supports: {speaks}")
+
+
+def _by_short_name() -> dict[str, str]:
+    return {trait_id.rpartition("#")[2]: trait_id for trait_id in PROTOCOLS}
 
 
 def protocol_for(trait_id: str, **options: Any) -> Protocol:

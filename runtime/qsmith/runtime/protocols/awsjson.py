@@ -28,17 +28,14 @@ __all__ = ["AwsJson1_0", "AwsJson1_1", "AwsJsonProtocol"]
 class AwsJsonProtocol(Protocol):
     """``send_header_members``: members bound with ``@httpHeader`` also travel as headers.
 
-    awsJson ignores HTTP bindings, but some services (the Amazon Q streaming APIs) read
-    headers such as ``x-amzn-kiro-agent-mode`` that their models bind this way; their
-    clients turn this on. The members stay in the JSON body as well.
+    awsJson ignores HTTP bindings, but some services read headers that their models bind
+    this way; their models say so (``qsmith.customizations#sendHeaderMembers``, see
+    models/README.md). The members stay in the JSON body as well.
     """
 
-    content_type = ""
     codec = JsonCodec(use_json_name=False)
-
-    def __init__(self, *, send_header_members: bool = False, **options: Any) -> None:
-        super().__init__(**options)
-        self.send_header_members = send_header_members
+    event_codec = codec
+    initial_response_event = True
 
     def layout_request(
         self, service: ServiceSchema, operation: OperationSchema, value: Any, request: HttpRequest

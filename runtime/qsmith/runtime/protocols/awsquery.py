@@ -29,6 +29,7 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 class AwsQuery(XmlErrorProtocol):
     id = "aws.protocols#awsQuery"
+    content_type = FORM_CONTENT_TYPE
 
     def naming(self) -> QueryNaming:
         from qsmith.runtime.serde.query import AWS_QUERY_NAMING

@@ -79,10 +79,28 @@ def uuid4_token() -> str:
 
 
 class Protocol:
-    """Base of the JSON protocols; subclasses implement the layout of one protocol."""
+    """One protocol's answers to every protocol question the client asks.
+
+    Subclasses lay out requests and read responses; their class attributes state the
+    protocol's facts, so no other runtime module names a protocol: ``id`` (the trait),
+    ``content_type`` (of a request body), ``http_bindings`` (members travel in the
+    method, path, query and headers, and errors name their type in a header),
+    ``initial_response_event`` (a streamed output's other members arrive as an
+    ``initial-response`` event rather than as HTTP headers) and ``event_codec`` (the
+    JSON naming of event payloads).
+    """
 
     id: str = ""
     codec: JsonCodec
+    content_type: str = ""
+    http_bindings: bool = False
+    initial_response_event: bool = False
+    event_codec: JsonCodec = JsonCodec(use_json_name=True)
+
+    @classmethod
+    def short_name(cls) -> str:
+        """The trait's name without its namespace (``ClientConfig(protocol=...)`` takes it)."""
+        return cls.id.rpartition("#")[2]
 
     def __init__(
         self,
@@ -91,6 +109,7 @@ class Protocol:
         idempotency_token: Callable[[], str] = uuid4_token,
         disable_request_compression: bool = False,
         min_compression_size: int = DEFAULT_MIN_COMPRESSION_SIZE,
+        send_header_members: bool = False,
     ) -> None:
         if not 0 <= min_compression_size <= MAX_MIN_COMPRESSION_SIZE:
             raise ConfigError(
@@ -101,6 +120,9 @@ class Protocol:
         self.idempotency_token = idempotency_token
         self.disable_request_compression = disable_request_compression
         self.min_compression_size = min_compression_size
+        # A service customization: members bound with ``@httpHeader`` also travel as
+        # headers under a protocol that ignores HTTP bindings (see awsjson.py).
+        self.send_header_members = send_header_members
 
     # ----------------------------------------------------------------- requests
 
@@ -124,7 +146,11 @@ class Protocol:
                 f"{operation.input.name}: the input nests too deeply to be sent"
             ) from None
         if operation.host_prefix:
-            request.host = _host_prefix(operation, value) + request.host
+            prefix = _host_prefix(operation, value)
+            # Endpoint rules that bind the same member (S3 Control's AccountId) already
+            # put it in the host; a second copy would name another host.
+            if not request.host.startswith(prefix):
+                request.host = prefix + request.host
         self._compress(operation, request)
         if operation.checksum_required and isinstance(request.body, bytes):
             import hashlib

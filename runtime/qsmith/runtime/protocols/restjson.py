@@ -68,6 +68,8 @@ _NUMBERS = frozenset(
 class RestJson1(Protocol):
     id = "aws.protocols#restJson1"
     codec = JsonCodec(use_json_name=True)
+    content_type = "application/json"
+    http_bindings = True
 
     # ----------------------------------------------------------------- requests
 

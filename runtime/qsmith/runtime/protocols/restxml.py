@@ -59,6 +59,8 @@ S3_UNWRAPPED = "aws.customizations#s3UnwrappedXmlOutput"
 
 class RestXml(XmlErrorProtocol):
     id = REST_XML
+    content_type = XML_CONTENT_TYPE
+    http_bindings = True
 
     # ----------------------------------------------------------------- requests
 

@@ -15,7 +15,7 @@ CBOR_CONTENT_TYPE = "application/cbor"
 
 class RpcV2Cbor(RpcV2Protocol):
     id = "smithy.protocols#rpcv2Cbor"
-    media_type = CBOR_CONTENT_TYPE
+    media_type = content_type = CBOR_CONTENT_TYPE
     wire_name = "rpc-v2-cbor"
 
     def plain_data(self) -> PlainData:

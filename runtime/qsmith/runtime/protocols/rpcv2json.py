@@ -90,7 +90,7 @@ RPC_JSON_DATA = PlainData(RpcV2JsonScalars())
 
 class RpcV2Json(RpcV2Protocol):
     id = "smithy.protocols#rpcv2Json"
-    media_type = JSON_CONTENT_TYPE
+    media_type = content_type = JSON_CONTENT_TYPE
     wire_name = "rpc-v2-json"
 
     def plain_data(self) -> PlainData:

@@ -3,8 +3,10 @@
 ``RetryErrorInfo`` is built by the client pipeline from either an error response
 (status, headers, error code, optional reason) or an exception raised while sending
 (httpx or qsmith transport errors). Classification happens here, once, so the
-strategies only read ``kind``. Service-specific rules (the Amazon Q services' quota
-and capacity errors) live in ``SERVICE_RULES`` and are looked up by service name.
+strategies only read ``kind``. A service's own rules come from its model
+(``retry.modeled``, passed as ``rules``) or are registered in code by sdkId
+(``register_service_rules``); both run before the generic classification's result
+is kept.
 """
 
 from __future__ import annotations
@@ -95,12 +97,14 @@ class RetryErrorInfo:
         modeled_retryable: bool = False,
         modeled_throttling: bool = False,
         service: str | None = None,
+        rules: tuple[ServiceRetryRule, ...] = (),
     ) -> RetryErrorInfo:
-        """Classify an error response; ``service`` selects that service's own rules."""
+        """Classify an error response: the rules registered for ``service`` (an sdkId),
+        then ``rules`` (the service model's own), then the generic classification."""
         pairs = headers.items() if isinstance(headers, Mapping) else headers
         retry_after = _parse_retry_after(pairs)
         kind = _generic_kind(http_status, code, modeled_retryable, modeled_throttling)
-        for rule in SERVICE_RULES.get(service or "", ()):
+        for rule in (*SERVICE_RULES.get(service or "", ()), *rules):
             override = rule(http_status, code, reason, message)
             if override is not None:
                 kind = override
@@ -173,35 +177,10 @@ def _is_httpx_transport_error(error: BaseException) -> bool:
 ServiceRetryRule = Callable[[int, "str | None", "str | None", "str | None"], "ErrorKind | None"]
 
 
-def _q_monthly_quota_is_final(
-    status: int, code: str | None, reason: str | None, message: str | None
-) -> ErrorKind | None:
-    # The monthly request quota is spent: retrying cannot succeed before next month.
-    if reason == "MONTHLY_REQUEST_COUNT":
-        return ErrorKind.NOT_RETRYABLE
-    return None
-
-
-def _q_capacity_is_throttling(
-    status: int, code: str | None, reason: str | None, message: str | None
-) -> ErrorKind | None:
-    if reason == "INSUFFICIENT_MODEL_CAPACITY" or code == "ServiceUnavailableException":
-        return ErrorKind.THROTTLING
-    if status == 500 and message is not None and "unexpectedly high load" in message.lower():
-        return ErrorKind.THROTTLING
-    return None
-
-
-_Q_RULES: tuple[ServiceRetryRule, ...] = (_q_monthly_quota_is_final, _q_capacity_is_throttling)
-
-# The one place service-specific retry rules live, keyed by the service name the client
-# passes to ``RetryErrorInfo.from_response``. Rules run in order; the first non-None wins.
-SERVICE_RULES: dict[str, tuple[ServiceRetryRule, ...]] = {
-    "codewhisperer": _Q_RULES,
-    "codewhisperer-streaming": _Q_RULES,
-    "consolas": _Q_RULES,
-    "qdeveloper-streaming": _Q_RULES,
-}
+# Rules registered in code, by sdkId; a service's model can bring its own instead
+# (``qsmith.customizations#retryRules``, see ``retry.modeled``). Rules run in order; the
+# first non-None wins.
+SERVICE_RULES: dict[str, tuple[ServiceRetryRule, ...]] = {}
 
 
 def register_service_rules(service: str, *rules: ServiceRetryRule) -> None:
