@@ -29,6 +29,7 @@ from qsmith.runtime.protocols.base import (
 )
 from qsmith.runtime.schema import (
     HttpBinding,
+    HttpTrait,
     MemberSchema,
     OperationSchema,
     Schema,
@@ -79,35 +80,7 @@ class RestJson1(Protocol):
         http = operation.http
         if http is None:
             raise ParamValidationError(f"{operation.name} has no @http trait for restJson1")
-        request.method = http.method
-        template, _, literal_query = http.uri.partition("?")
-        request.path = join_path(request.path, _fill_labels(operation.input, value, template))
-        request.query.extend(urllib.parse.parse_qsl(literal_query, keep_blank_values=True))
-        body_members: list[MemberSchema] = []
-        payload: MemberSchema | None = None
-        query_params: list[tuple[MemberSchema, Any]] = []
-        prefix_headers: list[tuple[MemberSchema, Any]] = []
-        for member in operation.input.members.values():
-            binding = member.http_binding
-            item = _get(value, member.python_name)
-            if binding is None or binding is HttpBinding.RESPONSE_CODE:
-                body_members.append(member)
-            elif binding is HttpBinding.PAYLOAD:
-                payload = member
-            elif item is None:
-                continue
-            elif binding is HttpBinding.QUERY:
-                name = member.http_name or member.name
-                request.query.extend((name, text) for text in _query_values(member, item))
-            elif binding is HttpBinding.QUERY_PARAMS:
-                query_params.append((member, item))
-            elif binding is HttpBinding.HEADER:
-                name = member.http_name or member.name
-                request.headers.append((name, header_text(name, header_value(member, item))))
-            elif binding is HttpBinding.PREFIX_HEADERS:
-                prefix_headers.append((member, item))
-        _add_query_params(request, query_params)
-        _add_prefix_headers(request, prefix_headers)
+        body_members, payload = bind_http_members(operation, http, value, request)
         if payload is not None:
             self._write_payload(operation, payload, _get(value, payload.python_name), request)
         elif body_members:
@@ -221,6 +194,44 @@ class RestJson1(Protocol):
 
 
 # ------------------------------------------------------------------- requests
+
+
+def bind_http_members(
+    operation: OperationSchema, http: HttpTrait, value: Any, request: HttpRequest
+) -> tuple[list[MemberSchema], MemberSchema | None]:
+    """Lay the input's HTTP-bound members into ``request`` (method, path labels, query,
+    headers), the rule restJson1 and restXml share; returns the members left for the body
+    and the ``@httpPayload`` member, if any."""
+    request.method = http.method
+    template, _, literal_query = http.uri.partition("?")
+    request.path = join_path(request.path, _fill_labels(operation.input, value, template))
+    request.query.extend(urllib.parse.parse_qsl(literal_query, keep_blank_values=True))
+    body_members: list[MemberSchema] = []
+    payload: MemberSchema | None = None
+    query_params: list[tuple[MemberSchema, Any]] = []
+    prefix_headers: list[tuple[MemberSchema, Any]] = []
+    for member in operation.input.members.values():
+        binding = member.http_binding
+        item = _get(value, member.python_name)
+        if binding is None or binding is HttpBinding.RESPONSE_CODE:
+            body_members.append(member)
+        elif binding is HttpBinding.PAYLOAD:
+            payload = member
+        elif item is None:
+            continue
+        elif binding is HttpBinding.QUERY:
+            name = member.http_name or member.name
+            request.query.extend((name, text) for text in _query_values(member, item))
+        elif binding is HttpBinding.QUERY_PARAMS:
+            query_params.append((member, item))
+        elif binding is HttpBinding.HEADER:
+            name = member.http_name or member.name
+            request.headers.append((name, header_text(name, header_value(member, item))))
+        elif binding is HttpBinding.PREFIX_HEADERS:
+            prefix_headers.append((member, item))
+    _add_query_params(request, query_params)
+    _add_prefix_headers(request, prefix_headers)
+    return body_members, payload
 
 
 def _get(value: Any, name: str) -> Any:

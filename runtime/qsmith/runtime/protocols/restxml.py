@@ -11,7 +11,6 @@ Errors are ``<ErrorResponse><Error>...</Error></ErrorResponse>``, or a bare
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,20 +18,14 @@ from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.base import (
     Headers,
-    header_text,
-    join_path,
     read_all,
 )
 from qsmith.runtime.protocols.restjson import (
-    _add_prefix_headers,
-    _add_query_params,
     _default_header,
-    _fill_labels,
     _get,
     _in_response_body,
-    _query_values,
     _read_bound,
-    header_value,
+    bind_http_members,
 )
 from qsmith.runtime.protocols.xmlerrors import XmlErrorFacts, XmlErrorProtocol, parse_body
 from qsmith.runtime.schema import (
@@ -75,35 +68,7 @@ class RestXml(XmlErrorProtocol):
             raise ParamValidationError(
                 f"{operation.name}: event streams are not supported under restXml yet"
             )
-        request.method = http.method
-        template, _, literal_query = http.uri.partition("?")
-        request.path = join_path(request.path, _fill_labels(operation.input, value, template))
-        request.query.extend(urllib.parse.parse_qsl(literal_query, keep_blank_values=True))
-        body_members: list[MemberSchema] = []
-        payload: MemberSchema | None = None
-        query_params: list[tuple[MemberSchema, Any]] = []
-        prefix_headers: list[tuple[MemberSchema, Any]] = []
-        for member in operation.input.members.values():
-            binding = member.http_binding
-            item = _get(value, member.python_name)
-            if binding is None or binding is HttpBinding.RESPONSE_CODE:
-                body_members.append(member)
-            elif binding is HttpBinding.PAYLOAD:
-                payload = member
-            elif item is None:
-                continue
-            elif binding is HttpBinding.QUERY:
-                name = member.http_name or member.name
-                request.query.extend((name, text) for text in _query_values(member, item))
-            elif binding is HttpBinding.QUERY_PARAMS:
-                query_params.append((member, item))
-            elif binding is HttpBinding.HEADER:
-                name = member.http_name or member.name
-                request.headers.append((name, header_text(name, header_value(member, item))))
-            elif binding is HttpBinding.PREFIX_HEADERS:
-                prefix_headers.append((member, item))
-        _add_query_params(request, query_params)
-        _add_prefix_headers(request, prefix_headers)
+        body_members, payload = bind_http_members(operation, http, value, request)
         if payload is not None:
             _write_payload(service, payload, _get(value, payload.python_name), request)
         elif any(_get(value, m.python_name) is not None for m in body_members):
