@@ -13,7 +13,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from qsmith.cli.main import cli
 from qsmith.cli.model import MODEL_SUBCOMMANDS
-from qsmith.codegen.build import generate_all
+from qsmith.codegen.generate import generate_all
 from qsmith.runtime.errors import ModelError
 
 DATA = Path(__file__).resolve().parents[1] / "codegen" / "model" / "data"

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 import qsmith.clients
-from qsmith.codegen.build import generate_all
+from qsmith.codegen.generate import generate_all
 from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.client import ClientBase, ClientConfig
 from qsmith.runtime.errors import ConfigError

@@ -23,7 +23,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 import qsmith.clients
-from qsmith.codegen.build import generate_all
+from qsmith.codegen.generate import generate_all
 from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.client import CallOptions, ClientConfig
 from qsmith.runtime.errors import ParamValidationError

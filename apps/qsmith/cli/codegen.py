@@ -92,7 +92,7 @@ def codegen(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from qsmith.codegen.build import generate_all
+    from qsmith.codegen.generate import generate_all
 
     if not all_services:
         raise click.UsageError("say --all, name model files, or name a sub-command (see --help)")
