@@ -4,12 +4,14 @@ both clients constructed, and the whole folder ``mypy --strict`` clean.
 The sample is deterministic for the installed botocore: per protocol (the first one the
 C2J metadata names; awsJson split by ``jsonVersion``), the smallest service models by
 file size, so mypy stays quick. ec2Query has only EC2, whose model is too large for a
-mypy run here; tests/codegen/test_protocol_round_trips.py drives a pruned EC2 model.
+mypy run here; tests/codegen/test_ec2_round_trip.py drives a pruned EC2 model. AWS's own
+Smithy models in ../shared join the folder: the smallest one per protocol there.
 """
 
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
 import sys
 from collections.abc import Iterator
@@ -18,8 +20,11 @@ from pathlib import Path
 import botocore  # type: ignore[import-untyped]
 import pytest
 
+from qsmith.codegen.model import load_model
+from qsmith.codegen.plan.build import build_service_plan
+from qsmith.codegen.render import render_unformatted, write_package
 from tests.support.mypy_run import mypy_strict
-from tests.support.shared import REPO_ROOT
+from tests.support.shared import REPO_ROOT, shared_path
 from tools.botocore_sweep import SCRATCH, Outcome, service_models, sweep_one
 
 DATA = Path(botocore.__file__).parent / "data"
@@ -33,6 +38,17 @@ PROTOCOL_TRAITS = {
     "query": "aws.protocols#awsQuery",
     "rest-xml": "aws.protocols#restXml",
     "smithy-rpc-v2-cbor": "smithy.protocols#rpcv2Cbor",
+}
+
+# The smallest of AWS's Smithy models in ../shared for each protocol they cover.
+SMITHY_MODELS = {
+    "sso": ("aws-models", "sso/service/2019-06-10/sso-2019-06-10.json", "restJson1"),
+    "sts": ("aws-models", "sts/service/2011-06-15/sts-2011-06-15.json", "awsQuery"),
+    "secretsmanager": (
+        "aws-models",
+        "secrets-manager/service/2017-10-17/secrets-manager-2017-10-17.json",
+        "awsJson1_1",
+    ),
 }
 
 
@@ -72,10 +88,20 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         for services in SAMPLE.values()
         for service, path in service_models(DATA, services)
     ]
+    for name, (folder, file, _) in SMITHY_MODELS.items():
+        _generate_smithy(shared_path("vectors", folder, "api-models-aws", file), name, out)
     yield out, outcomes
     sys.path.remove(str(out))
     for name in [m for m in sys.modules if m == SCRATCH or m.startswith(f"{SCRATCH}.")]:
         del sys.modules[name]
+
+
+def _generate_smithy(source: Path, name: str, out: Path) -> None:
+    model = load_model(source)
+    (service,) = model.services()
+    module = f"{SCRATCH}.smithy_{name}"
+    plan = build_service_plan(model, service.id, f"smithy_{name}", module=module)
+    write_package(render_unformatted(plan), out / SCRATCH / f"smithy_{name}")
 
 
 def test_the_sample_spans_every_protocol_with_at_least_two_models() -> None:
@@ -106,4 +132,18 @@ def test_the_sample_folder_is_mypy_strict_clean(generated: tuple[Path, list[Outc
     result = mypy_strict("-p", SCRATCH, cwd=root, mypy_path=path, config=config)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     checked = int(result.stdout.split(" source files")[0].rpartition(" ")[2])
-    assert checked >= 5 * sum(len(services) for services in SAMPLE.values()), result.stdout
+    packages = sum(len(services) for services in SAMPLE.values()) + len(SMITHY_MODELS)
+    assert checked >= 5 * packages, result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(SMITHY_MODELS))
+def test_the_shared_smithy_models_construct_both_clients(
+    generated: tuple[Path, list[Outcome]], name: str
+) -> None:
+    client = importlib.import_module(f"{SCRATCH}.smithy_{name}.client")
+    schema = importlib.import_module(f"{SCRATCH}.smithy_{name}._schema")
+    assert f"aws.protocols#{SMITHY_MODELS[name][2]}" in schema.SERVICE.protocols
+    where = {"region": "us-east-1", "endpoint_url": "http://127.0.0.1:9"}
+    with client.Client(**where):
+        pass
+    client.AsyncClient(**where)
