@@ -7,7 +7,7 @@ For each ``botocore/data/<service>/<newest version>/service-2.json.gz`` (with it
 loaded and validated, a ``ServicePlan`` is built and every file rendered and parsed (with
 ``--format``, black runs too, as ``qsmith codegen`` does; it is most of the time). With
 ``--import`` the package is written to a scratch folder, imported, and its sync and async
-clients constructed (JSON protocols; others only when the runtime speaks them).
+clients constructed (every protocol).
 
 Prints one line per failure and a summary: models converted, generated, failed by cause
 (the exception type and the first line of its message, with numbers and names blanked),
@@ -36,9 +36,6 @@ from qsmith.codegen.naming import module_name
 from qsmith.codegen.plan.build import build_service_plan
 from qsmith.codegen.render import format_source, render_unformatted, write_package
 
-JSON_PROTOCOLS = frozenset(
-    {"aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1", "aws.protocols#restJson1"}
-)
 # Module prefix of the scratch packages, so that they never shadow real clients.
 SCRATCH = "qsmith_sweep"
 
@@ -116,26 +113,21 @@ def sweep_one(
         outcome.generated = True
         if out is not None:
             write_package(files, out / SCRATCH / package)
-            outcome.constructed = _construct(module, outcome.protocols)
+            outcome.constructed = _construct(module)
     except Exception as exc:  # the sweep reports every failure, whatever its kind
         outcome.error = f"{type(exc).__name__}: {exc}"
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
-def _construct(module: str, protocols: tuple[str, ...]) -> bool | None:
-    """Import the client module and construct both clients; None when its protocols are
-    not JSON ones (the runtime may not speak them yet) and construction fails."""
+def _construct(module: str) -> bool:
+    """Import the client module and construct both clients (every protocol the runtime
+    speaks; a failure raises and is reported)."""
     client = importlib.import_module(f"{module}.client")
     where = {"region": "us-east-1", "endpoint_url": "http://127.0.0.1:9"}
-    try:
-        with client.Client(**where):
-            pass
-        client.AsyncClient(**where)
-    except Exception:
-        if JSON_PROTOCOLS.isdisjoint(protocols):
-            return None
-        raise
+    with client.Client(**where):
+        pass
+    client.AsyncClient(**where)
     return True
 
 
