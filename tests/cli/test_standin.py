@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import httpx
 import pytest
 
 from qsmith.standin import ERROR_WORD, STANDIN_MODELS
+from tests.support.processes import free_port, stop_process, wait_until_ready
 
 
 def qsmith(*args: str) -> list[str]:
@@ -69,13 +68,6 @@ def test_chat_fake_fails_on_request_with_one_line(tmp_path: Path) -> None:
     assert "ValidationException" in result.stderr and "Traceback" not in result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("uvicorn", reason="qsmith serve needs uvicorn (the gateway extra)")
@@ -90,23 +82,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, process)
+        wait_until_ready(process, lambda: _answers(url), lambda: process.stderr.read())  # type: ignore[union-attr]
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_process(process)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
-    for _ in range(600):  # bounded: 60 s at most, however loaded the machine
-        if process.poll() is not None:
-            raise AssertionError(f"qsmith serve --fake exited: {process.stderr.read()}")  # type: ignore[union-attr]
-        try:
-            httpx.get(f"{url}/v1/models", timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("qsmith serve --fake did not start")
+def _answers(url: str) -> bool:
+    try:
+        httpx.get(f"{url}/v1/models", timeout=1)
+        return True
+    except httpx.TransportError:
+        return False
 
 
 def test_serve_fake_answers_the_openai_sdk(served: str) -> None:

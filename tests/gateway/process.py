@@ -8,23 +8,16 @@ the environment and a temporary home (no real login is ever read).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
+from tests.support.processes import free_port, stop_process, wait_until_ready
+
 TOKEN = "token-canary"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def qsmith_command() -> list[str]:
@@ -72,26 +65,19 @@ class ServeProcess:
         self.process = subprocess.Popen(
             self.command, stdout=log, stderr=subprocess.STDOUT, env=self.environ()
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"qsmith serve exited:\n{self.log()}")
-            try:
-                httpx.get(self.url + "/health", timeout=1)
-                return self
-            except httpx.TransportError:
-                time.sleep(0.05)
-        self.__exit__()
-        raise RuntimeError(f"qsmith serve did not start:\n{self.log()}")
+        wait_until_ready(self.process, self._answers, self.log, seconds=30)
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            httpx.get(self.url + "/health", timeout=1)
+            return True
+        except httpx.TransportError:
+            return False
 
     def __exit__(self, *exc: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_process(self.process)
         self.home.cleanup()
 
     def alive(self) -> bool:
@@ -115,3 +101,22 @@ class ServeProcess:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) * 1024
         raise RuntimeError("no VmHWM line")
+
+
+def npm_agent(command: str, package: str, override_env: str, title: str) -> str:
+    """The path of a coding agent's command installed from npm (``.ci/run`` puts it in
+    ``.ci/node``), ``$override_env``, or on PATH; the test is skipped, naming it, if absent."""
+    import shutil
+
+    import pytest
+
+    root = Path(__file__).resolve().parents[2]
+    for candidate in (
+        os.environ.get(override_env),
+        str(root / ".ci" / "node" / "node_modules" / ".bin" / command),
+        shutil.which(command),
+    ):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    install = f"npm install --prefix .ci/node {package}"
+    pytest.skip(f"{command} ({title}, from npm) is not installed: {install}")

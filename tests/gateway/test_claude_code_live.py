@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,21 +29,11 @@ from tests.gateway.harness import (  # noqa: E402
     tool_use,
     usage,
 )
-from tests.gateway.process import ServeProcess  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-INSTALL = "npm install --prefix .ci/node @anthropic-ai/claude-code"
+from tests.gateway.process import ServeProcess, npm_agent  # noqa: E402
 
 
 def claude_binary() -> str:
-    for candidate in (
-        os.environ.get("QSMITH_CLAUDE_CODE"),
-        str(ROOT / ".ci" / "node" / "node_modules" / ".bin" / "claude"),
-        shutil.which("claude"),
-    ):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    pytest.skip(f"claude (Claude Code, from npm) is not installed: {INSTALL}")
+    return npm_agent("claude", "@anthropic-ai/claude-code", "QSMITH_CLAUDE_CODE", "Claude Code")
 
 
 @pytest.fixture

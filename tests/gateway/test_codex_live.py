@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,21 +29,11 @@ from tests.gateway.harness import (  # noqa: E402
     tool_use,
     usage,
 )
-from tests.gateway.process import ServeProcess  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-INSTALL = "npm install --prefix .ci/node @openai/codex"
+from tests.gateway.process import ServeProcess, npm_agent  # noqa: E402
 
 
 def codex_binary() -> str:
-    for candidate in (
-        os.environ.get("QSMITH_CODEX"),
-        str(ROOT / ".ci" / "node" / "node_modules" / ".bin" / "codex"),
-        shutil.which("codex"),
-    ):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    pytest.skip(f"codex (Codex CLI, from npm) is not installed: {INSTALL}")
+    return npm_agent("codex", "@openai/codex", "QSMITH_CODEX", "Codex CLI")
 
 
 @pytest.fixture

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 from qsmith.runtime.auth.identity import utc_now
 from qsmith.runtime.auth.timestamps import format_timestamp
-from tests.pool.redis_server import free_port
+from tests.support.processes import free_port, port_accepts, stop_process, wait_until_ready
 
 CANARY = "CANARY-5ecret"
 
@@ -60,16 +58,7 @@ class ServeProcess:
             self.process = subprocess.Popen(
                 command, env=environ, stdout=log, stderr=subprocess.STDOUT
             )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"qsmith serve did not start: {self.output()}") from None
-                time.sleep(0.05)
+        wait_until_ready(self.process, lambda: port_accepts(self.port), self.output)
 
     @property
     def url(self) -> str:
@@ -79,10 +68,4 @@ class ServeProcess:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
