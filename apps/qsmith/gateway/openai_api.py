@@ -4,8 +4,9 @@ Requests: ``system``/``developer`` messages become the system prompt; ``user`` c
 text or parts (``text``, ``image_url`` with a data URL); ``assistant`` messages carry text,
 ``tool_calls`` and optionally ``reasoning_content``; ``tool`` messages are tool results.
 ``tool_choice`` ``none``/``auto``/``required``/a named function maps to the backend's
-choice; ``reasoning_effort`` other than ``none`` sets ``TurnRequest.thinking``, which the
-service has no field for (reasoning streams back when the service reasons). Sampling settings
+choice; ``reasoning_effort`` other than ``none`` asks for thinking with the effort's budget
+(``qsmith.gateway.capabilities``: forwarded to a reasoning model, a 400 for the others).
+Sampling settings
 (``temperature``, ``top_p``, ...) have no upstream equivalent and are ignored (their
 types are checked). ``response_format`` ``json_object``/``json_schema`` is honoured by
 ``qsmith.gateway.structured`` (instructed, checked, repaired once).
@@ -42,6 +43,7 @@ from qsmith.gateway.backend import (
     TurnRequest,
     Usage,
 )
+from qsmith.gateway.capabilities import effort_thinking
 from qsmith.gateway.errors import BadRequestError, GatewayError, openai_error
 from qsmith.gateway.fields import check_optional_fields, get, image_from_data_url, require
 from qsmith.gateway.history import normalize
@@ -128,7 +130,7 @@ def parse_chat_request(body: dict[str, Any]) -> ChatRequest:
         tools=_tools(get(body, "tools", list, "") or []),
         tool_choice=_tool_choice(body.get("tool_choice")),
         max_tokens=max_tokens,
-        thinking=effort is not None and effort != "none",
+        thinking=effort_thinking(effort, "reasoning_effort"),
     )
     include_usage = bool(get(options, "include_usage", bool, "stream_options"))
     json_format = parse_response_format(body.get("response_format"))
