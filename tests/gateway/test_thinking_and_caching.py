@@ -233,3 +233,31 @@ def test_without_token_usage_the_input_comes_from_context_usage(
     )
     (last,) = [c for c in chunks if c.usage is not None]
     assert last.usage.prompt_tokens == 64_000
+
+
+def test_cache_control_in_an_openai_request_marks_breakpoints_too(
+    gateway: ServedGateway, fake_q: FakeQ
+) -> None:
+    fake_q.respond(GENERATE, answer(text("ok")))
+    tool = {
+        "type": "function",
+        "function": {"name": "ls", "parameters": {"type": "object"}},
+        "cache_control": CACHED,
+    }
+    gpt(gateway).chat.completions.create(
+        model="claude-sonnet-4",
+        tools=[tool],
+        messages=[
+            {
+                "role": "system",
+                "content": [{"type": "text", "text": "Rules.", "cache_control": CACHED}],
+            },
+            {"role": "user", "content": "one"},
+            {"role": "assistant", "content": "two"},
+            {"role": "user", "content": "three"},
+        ],
+    )
+    state = sent_state(fake_q.calls(GENERATE)[0])
+    assert cache_points(state) == [True, False, False]
+    tools = state["currentMessage"]["userInputMessage"]["userInputMessageContext"]["tools"]
+    assert [next(iter(t)) for t in tools] == ["toolSpecification", "cachePoint"]

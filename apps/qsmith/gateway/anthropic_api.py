@@ -46,7 +46,13 @@ from qsmith.gateway.backend import (
 )
 from qsmith.gateway.capabilities import MIN_BUDGET_TOKENS, effort_budget
 from qsmith.gateway.errors import BadRequestError, GatewayError, anthropic_error
-from qsmith.gateway.fields import check_optional_fields, decode_image, get, require
+from qsmith.gateway.fields import (
+    check_optional_fields,
+    decode_image,
+    get,
+    has_cache_control,
+    require,
+)
 from qsmith.gateway.history import normalize
 from qsmith.gateway.sse import Keepalive, encode_event
 
@@ -84,7 +90,7 @@ def parse_messages_request(body: dict[str, Any], *, counting: bool = False) -> M
     if max_tokens is None and not counting:
         raise BadRequestError("max_tokens: this field is required", param="max_tokens")
     system = _system(body.get("system"))
-    system_cache_point = _cached(body.get("system"))
+    system_cache_point = has_cache_control(body.get("system"))
     messages: list[Message] = []
     for index, raw in enumerate(raw_messages):
         path = f"messages[{index}]"
@@ -96,7 +102,7 @@ def parse_messages_request(body: dict[str, Any], *, counting: bool = False) -> M
                 f"{path}.role: expected user, assistant or system", param=f"{path}.role"
             )
         parts = _content(raw.get("content"), f"{path}.content")
-        cached = _cached(raw.get("content"))
+        cached = has_cache_control(raw.get("content"))
         if role == "system":
             system, message = _system_message(system, parts, messages)
             if message is not None:
@@ -116,13 +122,6 @@ def parse_messages_request(body: dict[str, Any], *, counting: bool = False) -> M
         system_cache_point=system_cache_point,
     )
     return MessagesRequest(turn, stream=bool(get(body, "stream", bool, "")))
-
-
-def _cached(content: object) -> bool:
-    """Whether a block of ``content`` carries a ``cache_control`` breakpoint."""
-    return isinstance(content, list) and any(
-        isinstance(b, dict) and isinstance(b.get("cache_control"), dict) for b in content
-    )
 
 
 def _system_message(
@@ -296,7 +295,7 @@ def _tools(raw_tools: list[Any]) -> tuple[ToolSpec, ...]:
             )
         name = require(tool, "name", str, where)
         description = get(tool, "description", str, where) or ""
-        cached = isinstance(tool.get("cache_control"), dict)
+        cached = has_cache_control(tool)
         tools.append(ToolSpec(name, description, schema, cache_point=cached))
     return tuple(tools)
 
