@@ -261,3 +261,13 @@ def test_cache_control_in_an_openai_request_marks_breakpoints_too(
     assert cache_points(state) == [True, False, False]
     tools = state["currentMessage"]["userInputMessage"]["userInputMessageContext"]["tools"]
     assert [next(iter(t)) for t in tools] == ["toolSpecification", "cachePoint"]
+
+
+def test_the_services_token_usage_wins_over_its_context_usage(
+    gateway: ServedGateway, fake_q: FakeQ
+) -> None:
+    fake_q.respond(GENERATE, answer(text("ok"), context_usage(50.0), usage(10, 2)))
+    message = claude(gateway).messages.create(
+        model="claude-sonnet-4", max_tokens=100, messages=[{"role": "user", "content": "hi"}]
+    )
+    assert (message.usage.input_tokens, message.usage.output_tokens) == (10, 2)
