@@ -11,6 +11,10 @@ by ``max_streams``, and closing a turn's event iterator closes its upstream resp
 Requests: the service has no system prompt field, so the system prompt opens the first
 user message (``SYSTEM_TEMPLATE``); it has no ``tool_choice``, so ``any`` and ``tool``
 become an instruction at the end of the current message and ``none`` sends no tools.
+A thinking request goes as ``additionalModelRequestFields`` (``chat.thinking_fields``) and
+cache breakpoints as the messages' and tools' ``cachePoint``s, both as
+``qsmith.gateway.capabilities`` fitted them to the model. Usage: the service's token usage,
+else its context-usage percentage of the model's input limit, else estimates.
 """
 
 from __future__ import annotations
