@@ -10,6 +10,13 @@ models carry them and why).
   (do not use the content to improve the service) unless it was configured with
   ``share_content=True``.
 - ``retryRules``: the service's own retry classification (see ``retry.modeled``).
+- ``contentSha256Header``: every SigV4 request carries ``x-amz-content-sha256``, the
+  payload hash it signed (S3 requires it).
+- ``bodilessErrorCodeFromStatus``: an error answer with no body is named by its status'
+  reason phrase without spaces (``404`` -> ``NotFound``), as the model names such errors.
+
+The generator puts the last two on the AWS services whose SDKs behave so
+(``codegen/qsmith/codegen/plan/aws_customizations.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from qsmith.runtime.retry.classify import ServiceRetryRule
 from qsmith.runtime.schema import ServiceSchema
 
 __all__ = [
+    "BODILESS_ERROR_CODES_TRAIT",
+    "CONTENT_SHA256_HEADER_TRAIT",
     "OPT_OUT_HEADER_TRAIT",
     "RETRY_RULES_TRAIT",
     "SEND_HEADER_MEMBERS_TRAIT",
@@ -32,6 +41,8 @@ __all__ = [
 SEND_HEADER_MEMBERS_TRAIT = "qsmith.customizations#sendHeaderMembers"
 OPT_OUT_HEADER_TRAIT = "qsmith.customizations#contentOptOutHeader"
 RETRY_RULES_TRAIT = "qsmith.customizations#retryRules"
+CONTENT_SHA256_HEADER_TRAIT = "qsmith.customizations#contentSha256Header"
+BODILESS_ERROR_CODES_TRAIT = "qsmith.customizations#bodilessErrorCodeFromStatus"
 
 
 class ServiceCustomizations:
@@ -42,6 +53,8 @@ class ServiceCustomizations:
         self.send_header_members = SEND_HEADER_MEMBERS_TRAIT in traits
         self.opt_out_header = _opt_out_header(service.name, traits.get(OPT_OUT_HEADER_TRAIT))
         self.opt_out_value = "false" if config.share_content else "true"
+        self.content_sha256_header = CONTENT_SHA256_HEADER_TRAIT in traits
+        self.bodiless_error_codes = BODILESS_ERROR_CODES_TRAIT in traits
         self.retry_rules: tuple[ServiceRetryRule, ...] = ()
         if RETRY_RULES_TRAIT in traits:
             from qsmith.runtime.retry.modeled import rules_from_trait
@@ -55,6 +68,8 @@ class ServiceCustomizations:
             options["idempotency_token"] = config.idempotency_token
         if self.send_header_members:
             options["send_header_members"] = True
+        if self.bodiless_error_codes:
+            options["bodiless_error_codes"] = True
         return options
 
     def customize_request(self, request: HttpRequest) -> None:
