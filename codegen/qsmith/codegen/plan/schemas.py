@@ -20,6 +20,10 @@ from qsmith.codegen.naming import (
     reserved_member_names,
     unique_name,
 )
+from qsmith.codegen.plan.aws_customizations import (
+    customization_traits,
+    uri_without_endpoint_labels,
+)
 from qsmith.codegen.plan.ir import SchemaConstPlan, unknown_key, variant_key
 from qsmith.codegen.plan.source import (
     Call,
@@ -297,7 +301,7 @@ class SchemaEmitter:
                             "HttpTrait",
                             [
                                 ("method", py_repr(http.method)),
-                                ("uri", py_repr(http.uri)),
+                                ("uri", py_repr(self._uri(http.uri))),
                                 ("code", py_repr(http.code) if http.code != 200 else None),
                             ],
                         )
@@ -319,6 +323,13 @@ class SchemaEmitter:
         )
         name = self.operation_const_name(operation)
         return SchemaConstPlan(name, render(source, 0, len(name) + 3))
+
+    def _uri(self, uri: str) -> str:
+        """The operation's URI pattern as the client fills it (aws_customizations.py)."""
+        service = self._model.shape(self._service_id)
+        aws = t.AWS_SERVICE.get(service)
+        rules = t.ENDPOINT_RULE_SET.get(service)
+        return uri_without_endpoint_labels(aws.sdk_id if aws else None, uri, rules)
 
     def service_source(self, operations: list[Shape]) -> str:
         service = self._model.shape(self._service_id)
@@ -352,7 +363,7 @@ class SchemaEmitter:
                     ),
                 ),
                 ("error_type", f"errors.{self._base_error}"),
-                ("traits", _runtime_traits(service)),
+                ("traits", _service_traits(service, aws.sdk_id if aws else None)),
             ],
         )
         return render(source, 0, len("SERVICE = "))
@@ -368,6 +379,7 @@ RUNTIME_TRAITS = (
     "qsmith.customizations#retryRules",
     "qsmith.customizations#sendHeaderMembers",
     "aws.protocols#awsQueryCompatible",
+    "aws.protocols#httpChecksum",
     "aws.protocols#awsQueryError",
     "aws.customizations#s3UnwrappedXmlOutput",
     "aws.protocols#ec2QueryName",
@@ -383,6 +395,13 @@ RUNTIME_TRAITS = (
 
 def _runtime_traits(shape: Shape | Member) -> object:
     carried = {key: shape.traits[key] for key in RUNTIME_TRAITS if key in shape.traits}
+    return py_literal(carried) if carried else None
+
+
+def _service_traits(service: Shape, sdk_id: str | None) -> object:
+    """The service's runtime traits and the customizations AWS SDKs give it."""
+    carried = {key: service.traits[key] for key in RUNTIME_TRAITS if key in service.traits}
+    carried.update(customization_traits(sdk_id))
     return py_literal(carried) if carried else None
 
 

@@ -1,0 +1,77 @@
+"""What AWS's own SDKs do for a few AWS services that their Smithy models do not say.
+
+S3 and S3 Control are served by every AWS SDK with customizations beyond their models
+(botocore's ``s3v4`` signer and handlers, smithy-rs's S3 decorators). The generator
+recognises these services by their ``sdkId`` (``aws.api#service``), the name AWS gives
+each service across its SDKs and a fact of the model (the same in AWS's Smithy model
+and in a model imported from botocore's C2J), and turns the customizations on in the
+generated client in one of two ways:
+
+- in the emitted schema itself (a URI pattern without the labels the endpoint rules
+  already place in the URL), or
+- as qsmith's own ``qsmith.customizations#`` traits on the emitted ``ServiceSchema``,
+  which the generic runtime (``client/customizations.py``) acts on without naming a
+  service.
+
+A model whose service is not listed here gets none of it. See docs/design/protocols.md
+("S3") for the facts behind each entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from qsmith.runtime.client.customizations import (
+    BODILESS_ERROR_CODES_TRAIT,
+    CONTENT_SHA256_HEADER_TRAIT,
+)
+
+__all__ = [
+    "customization_traits",
+    "uri_without_endpoint_labels",
+]
+
+S3 = "S3"
+S3_CONTROL = "S3 Control"
+
+# CONTENT_SHA256_HEADER_TRAIT: S3 rejects a SigV4 request without ``x-amz-content-sha256``
+# (botocore's ``s3v4`` signer sends it for every service signing as ``s3``).
+# BODILESS_ERROR_CODES_TRAIT: S3 answers HEAD with no error body; its HeadObject and
+# HeadBucket model the 404 as ``NotFound``.
+_SERVICE_TRAITS: dict[str, dict[str, object]] = {
+    S3: {CONTENT_SHA256_HEADER_TRAIT: {}, BODILESS_ERROR_CODES_TRAIT: {}},
+    S3_CONTROL: {CONTENT_SHA256_HEADER_TRAIT: {}},
+}
+
+# Input members whose URI label the service's endpoint rules move into the URL (a
+# virtual host ``bucket.s3...`` or a path-style ``s3.../bucket``): the operation's own
+# URI pattern must not repeat them.
+_ENDPOINT_BOUND_LABELS: dict[str, tuple[str, ...]] = {S3: ("Bucket",)}
+
+
+def customization_traits(sdk_id: str | None) -> dict[str, object]:
+    """The ``qsmith.customizations#`` traits the generated client of this service carries."""
+    return dict(_SERVICE_TRAITS.get(sdk_id or "", {}))
+
+
+def uri_without_endpoint_labels(
+    sdk_id: str | None, uri: str, rule_set: Mapping[str, Any] | None
+) -> str:
+    """``uri`` without the ``/{Label}`` segments the service's endpoint rules place.
+
+    A label is dropped only when the rule set declares a parameter of that name: a
+    model without S3's rules (the Smithy protocol tests' S3 model) resolves no bucket
+    into its URL, so its path keeps the label.
+    """
+    labels = _ENDPOINT_BOUND_LABELS.get(sdk_id or "", ())
+    parameters = (rule_set or {}).get("parameters") or {}
+    path, mark, query = uri.partition("?")
+    for label in labels:
+        if label not in parameters:
+            continue
+        segment = "/{" + label + "}"
+        if path == segment or path.startswith(segment + "/"):
+            # An empty path leaves the endpoint's own path as it is (base.join_path).
+            path = path[len(segment) :]
+    return path + mark + query
