@@ -94,3 +94,17 @@ def test_streamed_body_with_a_chosen_algorithm_is_refused() -> None:
     request = _request(iter([b"hello"]), ("x-amz-sdk-checksum-algorithm", "SHA256"))
     with pytest.raises(ParamValidationError, match="checksum of a streamed body"):
         add_request_checksum(_operation({"requestAlgorithmMember": "ChecksumAlgorithm"}), request)
+
+
+def test_tree_hash_of_one_chunk_is_its_sha256() -> None:
+    import hashlib
+
+    from qsmith.runtime.protocols.checksums import TREE_HASH_CHUNK, sha256_tree_hash
+
+    assert sha256_tree_hash(b"") == hashlib.sha256(b"").hexdigest()
+    chunk = b"a" * TREE_HASH_CHUNK
+    assert sha256_tree_hash(chunk) == hashlib.sha256(chunk).hexdigest()
+    # Three chunks: the first two combine, the third is carried up, then both combine.
+    first, third = hashlib.sha256(chunk).digest(), hashlib.sha256(b"b").digest()
+    top = hashlib.sha256(hashlib.sha256(first + first).digest() + third).hexdigest()
+    assert sha256_tree_hash(chunk * 2 + b"b") == top

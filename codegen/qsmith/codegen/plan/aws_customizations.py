@@ -1,6 +1,6 @@
 """What AWS's own SDKs do for a few AWS services that their Smithy models do not say.
 
-S3 and S3 Control are served by every AWS SDK with customizations beyond their models
+S3, S3 Control and Glacier are served by every AWS SDK with customizations beyond their models
 (botocore's ``s3v4`` signer and handlers, smithy-rs's S3 decorators). The generator
 recognises these services by their ``sdkId`` (``aws.api#service``), the name AWS gives
 each service across its SDKs and a fact of the model (the same in AWS's Smithy model
@@ -23,8 +23,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from qsmith.runtime.client.customizations import (
+    API_VERSION_HEADER_TRAIT,
     BODILESS_ERROR_CODES_TRAIT,
     CONTENT_SHA256_HEADER_TRAIT,
+    TREE_HASH_HEADER_TRAIT,
 )
 
 __all__ = [
@@ -34,14 +36,23 @@ __all__ = [
 
 S3 = "S3"
 S3_CONTROL = "S3 Control"
+GLACIER = "Glacier"
 
 # CONTENT_SHA256_HEADER_TRAIT: S3 rejects a SigV4 request without ``x-amz-content-sha256``
 # (botocore's ``s3v4`` signer sends it for every service signing as ``s3``).
 # BODILESS_ERROR_CODES_TRAIT: S3 answers HEAD with no error body; its HeadObject and
 # HeadBucket model the 404 as ``NotFound``.
+# Glacier: every request names the API version in ``x-amz-glacier-version`` (the service
+# refuses one without it), and an upload carries the SHA-256 of its body and the tree hash
+# of its 1 MiB chunks (botocore's ``add_glacier_version`` and ``add_glacier_checksums``).
 _SERVICE_TRAITS: dict[str, dict[str, object]] = {
     S3: {CONTENT_SHA256_HEADER_TRAIT: {}, BODILESS_ERROR_CODES_TRAIT: {}},
     S3_CONTROL: {CONTENT_SHA256_HEADER_TRAIT: {}},
+    GLACIER: {
+        CONTENT_SHA256_HEADER_TRAIT: {},
+        API_VERSION_HEADER_TRAIT: {"name": "x-amz-glacier-version"},
+        TREE_HASH_HEADER_TRAIT: {"name": "x-amz-sha256-tree-hash"},
+    },
 }
 
 # Input members whose URI label the service's endpoint rules move into the URL (a

@@ -112,6 +112,7 @@ class Protocol:
         min_compression_size: int = DEFAULT_MIN_COMPRESSION_SIZE,
         send_header_members: bool = False,
         bodiless_error_codes: bool = False,
+        tree_hash_header: str | None = None,
     ) -> None:
         if not 0 <= min_compression_size <= MAX_MIN_COMPRESSION_SIZE:
             raise ConfigError(
@@ -128,6 +129,9 @@ class Protocol:
         # A service customization: an error answer without a body is named by its
         # status' reason phrase (see xmlerrors.py).
         self.bodiless_error_codes = bodiless_error_codes
+        # A service customization: an upload's body gets its SHA-256 tree hash in this
+        # header (checksums.add_tree_hash).
+        self.tree_hash_header = tree_hash_header
 
     # ----------------------------------------------------------------- requests
 
@@ -166,6 +170,10 @@ class Protocol:
 
             digest = hashlib.md5(request.body, usedforsecurity=False).digest()
             request.set_header("Content-MD5", base64.b64encode(digest).decode("ascii"))
+        if self.tree_hash_header is not None:
+            from qsmith.runtime.protocols.checksums import add_tree_hash
+
+            add_tree_hash(operation, request, self.tree_hash_header)
         if isinstance(request.body, bytes) and request.body:
             request.set_header("Content-Length", str(len(request.body)))
         return request

@@ -19,14 +19,23 @@ from functools import cache
 
 from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
-from qsmith.runtime.schema import OperationSchema
+from qsmith.runtime.schema import HttpBinding, OperationSchema
 
-__all__ = ["CHECKSUM_HEADER_PREFIX", "add_request_checksum", "checksum", "crc32c", "crc64nvme"]
+__all__ = [
+    "CHECKSUM_HEADER_PREFIX",
+    "add_request_checksum",
+    "add_tree_hash",
+    "checksum",
+    "crc32c",
+    "crc64nvme",
+    "sha256_tree_hash",
+]
 
 HTTP_CHECKSUM = "aws.protocols#httpChecksum"
 CHECKSUM_HEADER_PREFIX = "x-amz-checksum-"
 DEFAULT_ALGORITHM = "CRC32"
 
+TREE_HASH_CHUNK = 1024 * 1024
 _CRC32C_POLY = 0x82F63B78  # Castagnoli, reflected
 _CRC64NVME_POLY = 0x9A6C9329AC4BC9B5  # NVMe, reflected
 
@@ -57,6 +66,42 @@ def add_request_checksum(operation: OperationSchema, request: HttpRequest) -> No
         )
     assert isinstance(request.body, bytes)
     request.set_header(CHECKSUM_HEADER_PREFIX + chosen.lower(), checksum(chosen, request.body))
+
+
+def add_tree_hash(operation: OperationSchema, request: HttpRequest, header: str) -> None:
+    """Add the SHA-256 tree hash of an upload's body in ``header`` unless it is set.
+
+    An upload is an operation whose input binds a member to ``header`` and has a payload
+    member: an operation that binds the header without a payload (one completing a
+    multipart upload) takes the whole archive's hash from the caller.
+    """
+    body = request.body
+    if not isinstance(body, bytes) or request.header(header) is not None:
+        return
+    members = operation.input.members.values()
+    if not any(m.http_binding is HttpBinding.PAYLOAD for m in members):
+        return
+    if any(m.http_binding is HttpBinding.HEADER and m.http_name == header for m in members):
+        request.set_header(header, sha256_tree_hash(body))
+
+
+def sha256_tree_hash(data: bytes) -> str:
+    """The hex SHA-256 tree hash: the digests of 1 MiB chunks, combined pairwise (an odd
+    one carried up) until one is left."""
+    import hashlib
+
+    level = [
+        hashlib.sha256(data[start : start + TREE_HASH_CHUNK]).digest()
+        for start in range(0, len(data), TREE_HASH_CHUNK)
+    ]
+    if not level:
+        return hashlib.sha256(b"").hexdigest()
+    while len(level) > 1:
+        pairs = [level[i : i + 2] for i in range(0, len(level), 2)]
+        level = [
+            hashlib.sha256(b"".join(pair)).digest() if len(pair) == 2 else pair[0] for pair in pairs
+        ]
+    return level[0].hex()
 
 
 def checksum(algorithm: str, data: bytes) -> str:
