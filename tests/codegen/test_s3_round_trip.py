@@ -393,7 +393,7 @@ MINI_S3 = {
         "com.amazonaws.s3#HeadObject": {
             "type": "operation",
             "input": {"target": "com.amazonaws.s3#HeadObjectRequest"},
-            "output": {"target": "smithy.api#Unit"},
+            "output": {"target": "com.amazonaws.s3#HeadObjectOutput"},
             "errors": [{"target": "com.amazonaws.s3#NotFound"}],
             "traits": {"smithy.api#http": {"method": "HEAD", "uri": "/{Bucket}/{Key+}"}},
         },
@@ -415,6 +415,17 @@ MINI_S3 = {
             },
             "traits": {"smithy.api#input": {}},
         },
+        "com.amazonaws.s3#HeadObjectOutput": {
+            "type": "structure",
+            "members": {
+                "Expires": {
+                    "target": "com.amazonaws.s3#Expires",
+                    "traits": {"smithy.api#httpHeader": "Expires"},
+                },
+            },
+            "traits": {"smithy.api#output": {}},
+        },
+        "com.amazonaws.s3#Expires": {"type": "timestamp"},
         "com.amazonaws.s3#NotFound": {
             "type": "structure",
             "members": {},
@@ -453,3 +464,21 @@ def test_typed_not_found_and_the_bucket_kept_without_rules(
     assert sent.header("x-amz-content-sha256") == (
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     )
+
+
+def test_an_expires_header_that_is_no_date_is_left_unset(
+    mini_s3: Any, loopback: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # S3 echoes the Expires an uploader set; "0" is common and is no HTTP date. (botocore's
+    # C2J types the member as a string, AWS's Smithy model as a timestamp, as here.)
+    good = "Thu, 01 Dec 1994 16:00:00 GMT"
+    loopback.enqueue(
+        ScriptedResponse(status=200, headers=[("Expires", "0")]),
+        ScriptedResponse(status=200, headers=[("Expires", good)]),
+    )
+    with _client(mini_s3, loopback) as client, caplog.at_level("WARNING"):
+        unset = client.head_object(bucket="mybucket", key="k")
+        dated = client.head_object(bucket="mybucket", key="k")
+    assert unset.expires is None
+    assert "header Expires: '0' does not parse" in caplog.text
+    assert dated.expires is not None and dated.expires.year == 1994

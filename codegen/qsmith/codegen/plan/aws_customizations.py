@@ -30,7 +30,9 @@ from qsmith.runtime.client.customizations import (
 )
 
 __all__ = [
+    "LENIENT_HEADER_TRAIT",
     "customization_traits",
+    "member_customization_traits",
     "uri_without_endpoint_labels",
 ]
 
@@ -55,6 +57,12 @@ _SERVICE_TRAITS: dict[str, dict[str, object]] = {
     },
 }
 
+# Response headers the service echoes as a client wrote them: S3 returns the ``Expires``
+# an uploader set, which need not be a date ("0", "never"); botocore then leaves
+# ``Expires`` unset (logging a warning) rather than fail GetObject and HeadObject.
+LENIENT_HEADER_TRAIT = "qsmith.customizations#lenientHeader"
+_LENIENT_HEADERS: dict[str, tuple[str, ...]] = {S3: ("Expires",)}
+
 # Input members whose URI label the service's endpoint rules move into the URL (a
 # virtual host ``bucket.s3...`` or a path-style ``s3.../bucket``): the operation's own
 # URI pattern must not repeat them.
@@ -64,6 +72,13 @@ _ENDPOINT_BOUND_LABELS: dict[str, tuple[str, ...]] = {S3: ("Bucket",)}
 def customization_traits(sdk_id: str | None) -> dict[str, object]:
     """The ``qsmith.customizations#`` traits the generated client of this service carries."""
     return dict(_SERVICE_TRAITS.get(sdk_id or "", {}))
+
+
+def member_customization_traits(sdk_id: str | None, header: str | None) -> dict[str, object]:
+    """The ``qsmith.customizations#`` traits of a member bound to ``header`` (if any)."""
+    if header is not None and header in _LENIENT_HEADERS.get(sdk_id or "", ()):
+        return {LENIENT_HEADER_TRAIT: {}}
+    return {}
 
 
 def uri_without_endpoint_labels(

@@ -22,6 +22,7 @@ from qsmith.codegen.naming import (
 )
 from qsmith.codegen.plan.aws_customizations import (
     customization_traits,
+    member_customization_traits,
     uri_without_endpoint_labels,
 )
 from qsmith.codegen.plan.ir import SchemaConstPlan, unknown_key, variant_key
@@ -103,6 +104,8 @@ class SchemaEmitter:
         self._service_id = service_id
         self._class_names = class_names
         self._base_error = base_error
+        aws = t.AWS_SERVICE.get(model.shape(service_id))
+        self._aws_sdk_id = aws.sdk_id if aws else None
         self._names: dict[str, str] = {}
         self._member_names: dict[str, dict[str, str]] = {}
         # Operation constants are named first, so that a shape named ``XOperation`` (whose
@@ -251,9 +254,19 @@ class SchemaEmitter:
                 ("host_label", "True" if t.HOST_LABEL.has(member) else None),
                 ("constraints", _constraints_source(member)),
                 ("variant_type_ref", variant),
-                ("traits", _runtime_traits(member)),
+                ("traits", self._member_traits(member)),
             ],
         )
+
+    def _member_traits(self, member: Member) -> object:
+        """The member's runtime traits and the customizations AWS SDKs give it."""
+        carried = {key: member.traits[key] for key in RUNTIME_TRAITS if key in member.traits}
+        header = t.HTTP_HEADER.get(member)
+        sdk_id = self._aws_sdk_id
+        carried.update(
+            member_customization_traits(sdk_id, header if isinstance(header, str) else None)
+        )
+        return py_literal(carried) if carried else None
 
     def _python_names(self, container: Shape) -> dict[str, str]:
         names = self._member_names.get(container.id)
@@ -326,10 +339,8 @@ class SchemaEmitter:
 
     def _uri(self, uri: str) -> str:
         """The operation's URI pattern as the client fills it (aws_customizations.py)."""
-        service = self._model.shape(self._service_id)
-        aws = t.AWS_SERVICE.get(service)
-        rules = t.ENDPOINT_RULE_SET.get(service)
-        return uri_without_endpoint_labels(aws.sdk_id if aws else None, uri, rules)
+        rules = t.ENDPOINT_RULE_SET.get(self._model.shape(self._service_id))
+        return uri_without_endpoint_labels(self._aws_sdk_id, uri, rules)
 
     def service_source(self, operations: list[Shape]) -> str:
         service = self._model.shape(self._service_id)
