@@ -128,8 +128,8 @@ def _botocore_request(endpoint: str, operation: str, params: dict[str, Any]) -> 
     return request
 
 
-def _client(s3: Any, loopback: LoopbackServer) -> Any:
-    config = ClientConfig(region=REGION, credentials=AwsCredentials(ACCESS_KEY, SECRET))
+def _client(s3: Any, loopback: LoopbackServer, **settings: Any) -> Any:
+    config = ClientConfig(region=REGION, credentials=AwsCredentials(ACCESS_KEY, SECRET), **settings)
     return s3.Client(endpoint_url=loopback.url, config=config)
 
 
@@ -337,6 +337,37 @@ def test_head_and_copy_object(s3: Any, loopback: LoopbackServer) -> None:
         answer=ScriptedResponse(status=200, body=copied),
     )
     assert result.copy_object_result.e_tag == '"e2"'
+
+
+COPY_FAILED = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n\n<Error><Code>InternalError</Code>'
+    b"<Message>We encountered an internal error. Please try again.</Message>"
+    b"<RequestId>R2</RequestId></Error>"
+)
+COPIED = (
+    b"<CopyObjectResult><ETag>&quot;e2&quot;</ETag>"
+    b"<LastModified>2009-10-12T17:50:30.000Z</LastModified></CopyObjectResult>"
+)
+
+
+def test_copy_object_error_inside_a_200_is_an_error(s3: Any, loopback: LoopbackServer) -> None:
+    loopback.set_handler(lambda _: ScriptedResponse(status=200, body=COPY_FAILED))
+    client = _client(s3, loopback, max_attempts=2)
+    with client, pytest.raises(s3.errors.S3Error) as caught:
+        client.copy_object(bucket="mybucket", key="k2", copy_source="mybucket/k")
+    error = caught.value
+    assert (error.code, error.http_status, error.request_id) == ("InternalError", 500, "R2")
+    assert len(loopback.requests) == 2  # a 500: the retry strategy tried again
+
+
+def test_copy_object_retried_after_an_error_inside_a_200(s3: Any, loopback: LoopbackServer) -> None:
+    loopback.enqueue(
+        ScriptedResponse(status=200, body=COPY_FAILED), ScriptedResponse(status=200, body=COPIED)
+    )
+    with _client(s3, loopback) as client:
+        result = client.copy_object(bucket="mybucket", key="k2", copy_source="mybucket/k")
+    assert result.copy_object_result.e_tag == '"e2"'
+    assert len(loopback.requests) == 2
 
 
 def test_error_body_reads_into_the_modeled_error(s3: Any, loopback: LoopbackServer) -> None:

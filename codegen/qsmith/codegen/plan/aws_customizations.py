@@ -26,6 +26,7 @@ from qsmith.runtime.client.customizations import (
     API_VERSION_HEADER_TRAIT,
     BODILESS_ERROR_CODES_TRAIT,
     CONTENT_SHA256_HEADER_TRAIT,
+    ERRORS_IN_200_TRAIT,
     TREE_HASH_HEADER_TRAIT,
 )
 
@@ -44,11 +45,14 @@ GLACIER = "Glacier"
 # (botocore's ``s3v4`` signer sends it for every service signing as ``s3``).
 # BODILESS_ERROR_CODES_TRAIT: S3 answers HEAD with no error body; its HeadObject and
 # HeadBucket model the 404 as ``NotFound``.
+# ERRORS_IN_200_TRAIT: S3 may answer CopyObject, UploadPartCopy, CompleteMultipartUpload
+# with 200 and an <Error> document (it failed after the status went out); botocore's
+# ``_handle_200_error`` makes that a 500 for any S3 operation with a structured output.
 # Glacier: every request names the API version in ``x-amz-glacier-version`` (the service
 # refuses one without it), and an upload carries the SHA-256 of its body and the tree hash
 # of its 1 MiB chunks (botocore's ``add_glacier_version`` and ``add_glacier_checksums``).
 _SERVICE_TRAITS: dict[str, dict[str, object]] = {
-    S3: {CONTENT_SHA256_HEADER_TRAIT: {}, BODILESS_ERROR_CODES_TRAIT: {}},
+    S3: {CONTENT_SHA256_HEADER_TRAIT: {}, BODILESS_ERROR_CODES_TRAIT: {}, ERRORS_IN_200_TRAIT: {}},
     S3_CONTROL: {CONTENT_SHA256_HEADER_TRAIT: {}},
     GLACIER: {
         CONTENT_SHA256_HEADER_TRAIT: {},

@@ -14,12 +14,14 @@ models carry them and why).
   payload hash it signed (S3 requires it).
 - ``bodilessErrorCodeFromStatus``: an error answer with no body is named by its status'
   reason phrase without spaces (``404`` -> ``NotFound``), as the model names such errors.
+- ``errorsIn200``: a 2xx answer whose XML document is an ``<Error>`` is that error, as a
+  500 (``protocols/restxml.py``).
 - ``apiVersionHeader`` (``{"name": header}``): every request names the service's API
   version (the model's ``version``) in that header.
 - ``sha256TreeHashHeader`` (``{"name": header}``): an upload's body gets its SHA-256
   tree hash in that header unless the caller gave one (``protocols/checksums.py``).
 
-The generator puts the last four on the AWS services whose SDKs behave so
+The generator puts the last five on the AWS services whose SDKs behave so
 (``codegen/qsmith/codegen/plan/aws_customizations.py``).
 """
 
@@ -38,6 +40,7 @@ __all__ = [
     "API_VERSION_HEADER_TRAIT",
     "BODILESS_ERROR_CODES_TRAIT",
     "CONTENT_SHA256_HEADER_TRAIT",
+    "ERRORS_IN_200_TRAIT",
     "OPT_OUT_HEADER_TRAIT",
     "RETRY_RULES_TRAIT",
     "SEND_HEADER_MEMBERS_TRAIT",
@@ -51,6 +54,7 @@ RETRY_RULES_TRAIT = "qsmith.customizations#retryRules"
 CONTENT_SHA256_HEADER_TRAIT = "qsmith.customizations#contentSha256Header"
 BODILESS_ERROR_CODES_TRAIT = "qsmith.customizations#bodilessErrorCodeFromStatus"
 API_VERSION_HEADER_TRAIT = "qsmith.customizations#apiVersionHeader"
+ERRORS_IN_200_TRAIT = "qsmith.customizations#errorsIn200"
 TREE_HASH_HEADER_TRAIT = "qsmith.customizations#sha256TreeHashHeader"
 
 
@@ -64,6 +68,7 @@ class ServiceCustomizations:
         self.opt_out_value = "false" if config.share_content else "true"
         self.content_sha256_header = CONTENT_SHA256_HEADER_TRAIT in traits
         self.bodiless_error_codes = BODILESS_ERROR_CODES_TRAIT in traits
+        self.errors_in_200 = ERRORS_IN_200_TRAIT in traits
         self.api_version_header = _header_name(service.name, traits, API_VERSION_HEADER_TRAIT)
         self.api_version = service.version
         self.tree_hash_header = _header_name(service.name, traits, TREE_HASH_HEADER_TRAIT)
@@ -84,6 +89,8 @@ class ServiceCustomizations:
             options["bodiless_error_codes"] = True
         if self.tree_hash_header is not None:
             options["tree_hash_header"] = self.tree_hash_header
+        if self.errors_in_200:
+            options["errors_in_200"] = True
         return options
 
     def customize_request(self, request: HttpRequest) -> None:

@@ -113,6 +113,7 @@ class Protocol:
         send_header_members: bool = False,
         bodiless_error_codes: bool = False,
         tree_hash_header: str | None = None,
+        errors_in_200: bool = False,
     ) -> None:
         if not 0 <= min_compression_size <= MAX_MIN_COMPRESSION_SIZE:
             raise ConfigError(
@@ -132,6 +133,8 @@ class Protocol:
         # A service customization: an upload's body gets its SHA-256 tree hash in this
         # header (checksums.add_tree_hash).
         self.tree_hash_header = tree_hash_header
+        # A service customization: a 200 answer may carry an error document (restxml.py).
+        self.errors_in_200 = errors_in_200
 
     # ----------------------------------------------------------------- requests
 
