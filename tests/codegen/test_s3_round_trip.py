@@ -513,3 +513,36 @@ def test_an_expires_header_that_is_no_date_is_left_unset(
     assert unset.expires is None
     assert "header Expires: '0' does not parse" in caplog.text
     assert dated.expires is not None and dated.expires.year == 1994
+
+
+def _planned(s3: Any, value: Any, operation: str, **settings: Any) -> Any:
+    from qsmith.runtime.client.core import CallOptions, ClientCore
+
+    schema = importlib.import_module(f"{TOP}.s3._schema")
+    config = ClientConfig(region=REGION, credentials=AwsCredentials(ACCESS_KEY, SECRET), **settings)
+    core = ClientCore(schema.SERVICE, config)
+    request, _ = core.plan_call(schema.SERVICE.operations[operation], value, CallOptions())
+    return request
+
+
+def test_addressing_follows_s3s_rules_and_client_parameters(s3: Any) -> None:
+    models = importlib.import_module(f"{TOP}.s3.models")
+    get = models.GetObjectRequest(bucket="mybucket", key="a/b.txt")
+    virtual = _planned(s3, get, "GetObject")
+    assert (virtual.host, virtual.path) == ("mybucket.s3.us-west-2.amazonaws.com", "/a/b.txt")
+    path_style = _planned(s3, get, "GetObject", endpoint_params={"ForcePathStyle": True})
+    assert (path_style.host, path_style.path) == ("s3.us-west-2.amazonaws.com", "/mybucket/a/b.txt")
+    listing = models.ListObjectsV2Request(bucket="my.dotted.bucket")
+    dotted = _planned(s3, listing, "ListObjectsV2")  # no virtual host for a dotted name
+    assert (dotted.host, dotted.path) == ("s3.us-west-2.amazonaws.com", "/my.dotted.bucket")
+    accelerated = _planned(s3, get, "GetObject", endpoint_params={"Accelerate": True})
+    assert accelerated.host == "mybucket.s3-accelerate.amazonaws.com"
+
+
+def test_an_endpoint_parameter_the_rules_lack_is_refused(s3: Any) -> None:
+    from qsmith.runtime.errors import ConfigError
+
+    models = importlib.import_module(f"{TOP}.s3.models")
+    get = models.GetObjectRequest(bucket="mybucket", key="k")
+    with pytest.raises(ConfigError, match=r"unknown endpoint parameter.*ForcePathstyle"):
+        _planned(s3, get, "GetObject", endpoint_params={"ForcePathstyle": True})
