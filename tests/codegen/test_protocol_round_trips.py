@@ -303,6 +303,8 @@ def test_s3_control_builds_the_request_botocore_builds(generated: Path) -> None:
     assert request.header("x-amz-account-id") == wanted["headers"]["x-amz-account-id"]
     assert isinstance(request.body, bytes)
     assert xml_tree(request.body) == xml_tree(wanted["body"])
+    # Signed as botocore's s3v4 signs it: with x-amz-content-sha256 (the generator's switch).
+    assert core.customizations.content_sha256_header
 
 
 ACCESS_POINT = b"""<GetAccessPointResult xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/">

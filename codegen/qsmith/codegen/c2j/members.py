@@ -118,6 +118,10 @@ def convert_structure_members(
             traits["smithy.api#required"] = {}
         if member_name == payload:
             traits["smithy.api#httpPayload"] = {}
+            if ctx.xml and ctx.peek(ref.get("shape")).get("type") == "structure":
+                # botocore names a structure payload's root element by the member's
+                # locationName, else the member's name, never by the target's name.
+                traits["smithy.api#xmlName"] = ref.get("locationName", member_name)
         if ctx.http_bindings and member_name != payload and _is_event_stream(ctx, ref):
             ctx.diag.warn(member_where, "event stream member is not the 'payload': REST needs it")
         if "smithy.api#httpLabel" in traits and "smithy.api#required" not in traits:

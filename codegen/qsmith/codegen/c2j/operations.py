@@ -35,15 +35,18 @@ _KNOWN_OPERATION = frozenset(
         "auth",
         "endpoint",
         "httpChecksumRequired",
+        "httpChecksum",
         "readonly",
         "staticContextParams",
         "operationContextParams",
     }
 )
-# Endpoint context bindings: C2J spells them as the Smithy traits' values.
-_CONTEXT_TRAITS = {
+# Keys C2J spells as the Smithy traits' values: the endpoint context bindings and the
+# request and response checksums.
+_VERBATIM_TRAITS = {
     "staticContextParams": "smithy.rules#staticContextParams",
     "operationContextParams": "smithy.rules#operationContextParams",
+    "httpChecksum": "aws.protocols#httpChecksum",
 }
 # What every awsJson/rpcv2 operation sends: no binding, so not an @http trait of its own.
 RPC_TRANSPORT = {"method": "POST", "uri": "/"}
@@ -97,7 +100,7 @@ def _operation(ctx: Context, op: JsonObject, where: str) -> JsonObject:
     elif ctx.http_bindings:
         ctx.diag.problem(where, "a REST protocol operation needs 'http'")
     traits.update(_endpoint(ctx, op, where))
-    for key, trait in _CONTEXT_TRAITS.items():
+    for key, trait in _VERBATIM_TRAITS.items():
         if key in op:
             traits[trait] = as_object(op[key], ctx.diag, f"{where}.{key}")
     traits.update(_auth_override(ctx, op, where))

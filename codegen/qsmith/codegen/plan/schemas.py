@@ -20,6 +20,11 @@ from qsmith.codegen.naming import (
     reserved_member_names,
     unique_name,
 )
+from qsmith.codegen.plan.aws_customizations import (
+    customization_traits,
+    member_customization_traits,
+    uri_without_endpoint_labels,
+)
 from qsmith.codegen.plan.ir import SchemaConstPlan, unknown_key, variant_key
 from qsmith.codegen.plan.source import (
     Call,
@@ -99,6 +104,8 @@ class SchemaEmitter:
         self._service_id = service_id
         self._class_names = class_names
         self._base_error = base_error
+        aws = t.AWS_SERVICE.get(model.shape(service_id))
+        self._aws_sdk_id = aws.sdk_id if aws else None
         self._names: dict[str, str] = {}
         self._member_names: dict[str, dict[str, str]] = {}
         # Operation constants are named first, so that a shape named ``XOperation`` (whose
@@ -247,9 +254,19 @@ class SchemaEmitter:
                 ("host_label", "True" if t.HOST_LABEL.has(member) else None),
                 ("constraints", _constraints_source(member)),
                 ("variant_type_ref", variant),
-                ("traits", _runtime_traits(member)),
+                ("traits", self._member_traits(member)),
             ],
         )
+
+    def _member_traits(self, member: Member) -> object:
+        """The member's runtime traits and the customizations AWS SDKs give it."""
+        carried = {key: member.traits[key] for key in RUNTIME_TRAITS if key in member.traits}
+        header = t.HTTP_HEADER.get(member)
+        sdk_id = self._aws_sdk_id
+        carried.update(
+            member_customization_traits(sdk_id, header if isinstance(header, str) else None)
+        )
+        return py_literal(carried) if carried else None
 
     def _python_names(self, container: Shape) -> dict[str, str]:
         names = self._member_names.get(container.id)
@@ -297,7 +314,7 @@ class SchemaEmitter:
                             "HttpTrait",
                             [
                                 ("method", py_repr(http.method)),
-                                ("uri", py_repr(http.uri)),
+                                ("uri", py_repr(self._uri(http.uri))),
                                 ("code", py_repr(http.code) if http.code != 200 else None),
                             ],
                         )
@@ -319,6 +336,11 @@ class SchemaEmitter:
         )
         name = self.operation_const_name(operation)
         return SchemaConstPlan(name, render(source, 0, len(name) + 3))
+
+    def _uri(self, uri: str) -> str:
+        """The operation's URI pattern as the client fills it (aws_customizations.py)."""
+        rules = t.ENDPOINT_RULE_SET.get(self._model.shape(self._service_id))
+        return uri_without_endpoint_labels(self._aws_sdk_id, uri, rules)
 
     def service_source(self, operations: list[Shape]) -> str:
         service = self._model.shape(self._service_id)
@@ -352,7 +374,7 @@ class SchemaEmitter:
                     ),
                 ),
                 ("error_type", f"errors.{self._base_error}"),
-                ("traits", _runtime_traits(service)),
+                ("traits", _service_traits(service, aws.sdk_id if aws else None)),
             ],
         )
         return render(source, 0, len("SERVICE = "))
@@ -368,6 +390,7 @@ RUNTIME_TRAITS = (
     "qsmith.customizations#retryRules",
     "qsmith.customizations#sendHeaderMembers",
     "aws.protocols#awsQueryCompatible",
+    "aws.protocols#httpChecksum",
     "aws.protocols#awsQueryError",
     "aws.customizations#s3UnwrappedXmlOutput",
     "aws.protocols#ec2QueryName",
@@ -383,6 +406,13 @@ RUNTIME_TRAITS = (
 
 def _runtime_traits(shape: Shape | Member) -> object:
     carried = {key: shape.traits[key] for key in RUNTIME_TRAITS if key in shape.traits}
+    return py_literal(carried) if carried else None
+
+
+def _service_traits(service: Shape, sdk_id: str | None) -> object:
+    """The service's runtime traits and the customizations AWS SDKs give it."""
+    carried = {key: service.traits[key] for key in RUNTIME_TRAITS if key in service.traits}
+    carried.update(customization_traits(sdk_id))
     return py_literal(carried) if carried else None
 
 

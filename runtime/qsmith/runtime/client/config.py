@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import httpx
@@ -35,6 +35,10 @@ class ClientConfig:
     of a service whose model declares one (``qsmith.customizations#contentOptOutHeader``;
     default: do not share).
 
+    ``endpoint_params`` sets the service's endpoint rule set parameters by their names
+    (S3: ``{"ForcePathStyle": True}``, ``{"Accelerate": True}``); a name the rule set
+    does not declare is refused when the client is built.
+
     ``retry_strategy`` replaces the strategy built from ``retry_mode``/``max_attempts``
     (share one between clients to share its retry quota, or give one an injected clock
     and random source in tests). ``interceptors`` are objects with ``before_send`` and/or
@@ -56,6 +60,7 @@ class ClientConfig:
     share_content: bool = False
     user_agent_extra: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    endpoint_params: Mapping[str, Any] = field(default_factory=dict)
     interceptors: Sequence[object] = ()
     idempotency_token: Callable[[], str] | None = None
     http_client: httpx.Client | None = None

@@ -155,7 +155,11 @@ class ClientCore:
             signed = sign_event_stream(auth, request)
             if signed is not None:
                 return signed
-        return auth.sign(request, payload_hash=UNSIGNED_PAYLOAD if streamed else None)
+        return auth.sign(
+            request,
+            payload_hash=UNSIGNED_PAYLOAD if streamed else None,
+            content_sha256_header=self.customizations.content_sha256_header,
+        )
 
     def prepare_attempt(
         self,

@@ -29,6 +29,7 @@ __all__ = [
     "STATIC_CONTEXT_PARAMS",
     "ClientEndpoints",
     "EndpointBindings",
+    "client_parameters",
     "resolve_endpoint",
     "sigv4_path_switches",
     "sigv4_signing_region",
@@ -63,8 +64,25 @@ def resolve_endpoint(
         region=region,
         endpoint_url=config.endpoint_url,
         profile=profile,
+        client_params=client_parameters(service, config),
     )
     return resolver.resolve()
+
+
+def client_parameters(service: ServiceSchema, config: ClientConfig) -> dict[str, Any]:
+    """``ClientConfig.endpoint_params``, each named as the service's rule set names it
+    (S3's ``ForcePathStyle``, ``Accelerate``): a name the rule set lacks is refused."""
+    given = dict(config.endpoint_params)
+    rules = service.endpoint_rule_set or {}
+    declared = rules.get("parameters") if isinstance(rules, Mapping) else None
+    known = set(declared) if isinstance(declared, Mapping) else set()
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise ConfigError(
+            f"{service.name}: unknown endpoint parameter(s) {', '.join(unknown)}; "
+            f"its rule set declares {', '.join(sorted(known)) or 'none'}"
+        )
+    return given
 
 
 def sigv4_signing_region(endpoint: Endpoint) -> str | None:
@@ -180,6 +198,7 @@ class ClientEndpoints:
                 region=region,
                 endpoint_url=config.endpoint_url,
                 profile=profile,
+                client_params=client_parameters(service, config),
             )
         self._bindings: dict[str, EndpointBindings] = {}
         self._cache: dict[tuple[tuple[str, Any], ...], Endpoint] = {}

@@ -2,7 +2,7 @@
 
 ``serialize_request`` checks the input, fills idempotency tokens, lets the protocol
 lay out the request, then applies the operation traits every protocol honours (host
-prefix, request compression, Content-MD5). ``deserialize_response`` returns the output
+prefix, request compression, Content-MD5 or a flexible checksum: checksums.py). ``deserialize_response`` returns the output
 value for a 2xx status and raises the service's error otherwise.
 """
 
@@ -45,6 +45,7 @@ __all__ = [
 DEFAULT_MIN_COMPRESSION_SIZE = 10240
 MAX_MIN_COMPRESSION_SIZE = 10485760  # the bound Smithy's requestCompression sets
 QUERY_COMPATIBLE = "aws.protocols#awsQueryCompatible"
+HTTP_CHECKSUM = "aws.protocols#httpChecksum"
 EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream"
 ResponseHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
 # A 5xx of these without an error code is the HTTP layer speaking, not the service.
@@ -110,6 +111,9 @@ class Protocol:
         disable_request_compression: bool = False,
         min_compression_size: int = DEFAULT_MIN_COMPRESSION_SIZE,
         send_header_members: bool = False,
+        bodiless_error_codes: bool = False,
+        tree_hash_header: str | None = None,
+        errors_in_200: bool = False,
     ) -> None:
         if not 0 <= min_compression_size <= MAX_MIN_COMPRESSION_SIZE:
             raise ConfigError(
@@ -123,6 +127,14 @@ class Protocol:
         # A service customization: members bound with ``@httpHeader`` also travel as
         # headers under a protocol that ignores HTTP bindings (see awsjson.py).
         self.send_header_members = send_header_members
+        # A service customization: an error answer without a body is named by its
+        # status' reason phrase (see xmlerrors.py).
+        self.bodiless_error_codes = bodiless_error_codes
+        # A service customization: an upload's body gets its SHA-256 tree hash in this
+        # header (checksums.add_tree_hash).
+        self.tree_hash_header = tree_hash_header
+        # A service customization: a 200 answer may carry an error document (restxml.py).
+        self.errors_in_200 = errors_in_200
 
     # ----------------------------------------------------------------- requests
 
@@ -152,11 +164,19 @@ class Protocol:
             if not request.host.startswith(prefix):
                 request.host = prefix + request.host
         self._compress(operation, request)
-        if operation.checksum_required and isinstance(request.body, bytes):
+        if HTTP_CHECKSUM in operation.traits:
+            from qsmith.runtime.protocols.checksums import add_request_checksum
+
+            add_request_checksum(operation, request)
+        elif operation.checksum_required and isinstance(request.body, bytes):
             import hashlib
 
             digest = hashlib.md5(request.body, usedforsecurity=False).digest()
             request.set_header("Content-MD5", base64.b64encode(digest).decode("ascii"))
+        if self.tree_hash_header is not None:
+            from qsmith.runtime.protocols.checksums import add_tree_hash
+
+            add_tree_hash(operation, request, self.tree_hash_header)
         if isinstance(request.body, bytes) and request.body:
             request.set_header("Content-Length", str(len(request.body)))
         return request
@@ -435,8 +455,14 @@ def _host_prefix(operation: OperationSchema, value: Any) -> str:
 
 
 def join_path(base: str, path: str) -> str:
-    """The endpoint's own path (if any) followed by the operation's path."""
+    """The endpoint's own path (if any) followed by the operation's path.
+
+    An empty operation path (S3's ``/{Bucket}`` once the endpoint holds the bucket: see
+    docs/design/protocols.md) adds nothing: ``/mybucket``, not ``/mybucket/``.
+    """
     base = base.rstrip("/")
+    if not path:
+        return base or "/"
     return f"{base}{path}" if path.startswith("/") else f"{base}/{path}"
 
 

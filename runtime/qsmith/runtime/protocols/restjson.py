@@ -362,7 +362,7 @@ def _read_bound(schema: Schema, status: int, headers: Headers) -> dict[str, Any]
         if binding is HttpBinding.HEADER:
             raw = headers.get(member.http_name or member.name)
             if raw is not None:
-                kwargs[member.python_name] = _parse_header(member, raw)
+                kwargs[member.python_name] = _parse_bound_header(member, raw)
         elif binding is HttpBinding.PREFIX_HEADERS:
             prefix = member.http_name or ""
             found = {name[len(prefix) :]: v for name, v in headers.with_prefix(prefix)}
@@ -388,6 +388,29 @@ def _check_required_headers(operation: OperationSchema, kwargs: Mapping[str, Any
         ):
             header = member.http_name or member.name
             raise MissingInitialResponseMemberError(operation.name, member.name, header)
+
+
+# A member whose header the service echoes as a client wrote it (S3's ``Expires``): a value
+# that does not parse leaves the member unset, with a warning, instead of failing the call.
+LENIENT_HEADER = "qsmith.customizations#lenientHeader"
+
+
+def _parse_bound_header(member: MemberSchema, raw: str) -> Any:
+    if LENIENT_HEADER not in member.traits:
+        return _parse_header(member, raw)
+    try:
+        return _parse_header(member, raw)
+    except SerdeError:
+        from qsmith.runtime.redaction import get_logger
+
+        get_logger("qsmith.runtime.protocols").warning(
+            "header %s: %r does not parse as %s; %s is left unset",
+            member.http_name or member.name,
+            raw,
+            member.target.type.name.lower(),
+            member.python_name,
+        )
+        return None
 
 
 def _parse_header(member: MemberSchema, raw: str) -> Any:

@@ -11,6 +11,7 @@ Errors are ``<ErrorResponse><Error>...</Error></ErrorResponse>``, or a bare
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from qsmith.runtime.errors import ParamValidationError
 from qsmith.runtime.http import HttpRequest
 from qsmith.runtime.protocols.base import (
     Headers,
+    ResponseHeaders,
     read_all,
 )
 from qsmith.runtime.protocols.restjson import (
@@ -48,6 +50,8 @@ REST_XML = "aws.protocols#restXml"
 XML_NAME = "smithy.api#xmlName"
 XML_ATTRIBUTE = "smithy.api#xmlAttribute"
 S3_UNWRAPPED = "aws.customizations#s3UnwrappedXmlOutput"
+# An XML document whose root element is <Error> (after an optional declaration).
+_ERROR_DOCUMENT = re.compile(rb"\s*(<\?xml[^>]*\?>)?\s*<Error>")
 
 
 class RestXml(XmlErrorProtocol):
@@ -76,6 +80,22 @@ class RestXml(XmlErrorProtocol):
             _default_header(request, "Content-Type", XML_CONTENT_TYPE)
 
     # ---------------------------------------------------------------- responses
+
+    def deserialize_response(
+        self,
+        service: ServiceSchema,
+        operation: OperationSchema,
+        status: int,
+        headers: ResponseHeaders,
+        body: Any,
+    ) -> Any:
+        """As every protocol, but with ``errors_in_200`` (S3: CopyObject,
+        CompleteMultipartUpload, ...) a 2xx answer whose document is an ``<Error>`` is
+        the error it holds, as a 500 (the service failed after it had begun answering;
+        the retry strategy may try again), never an output read from an error."""
+        if self.errors_in_200 and 200 <= status < 300 and _holds_error(operation, body):
+            status = 500
+        return super().deserialize_response(service, operation, status, headers, body)
 
     def read_output(
         self, operation: OperationSchema, status: int, headers: Headers, body: Any
@@ -195,6 +215,21 @@ def _write_payload(
 
 
 # ------------------------------------------------------------------ responses
+
+
+def _holds_error(operation: OperationSchema, body: Any) -> bool:
+    """An XML error document in a body meant for a structure (a blob or text payload may
+    hold anything, and a streamed one is the caller's to read)."""
+    if not isinstance(body, bytes) or not body:
+        return False
+    for member in operation.output.members.values():
+        if member.http_binding is HttpBinding.PAYLOAD and member.target.type in (
+            ShapeType.BLOB,
+            ShapeType.STRING,
+            ShapeType.ENUM,
+        ):
+            return False
+    return _ERROR_DOCUMENT.match(body) is not None
 
 
 def _read_payload(member: MemberSchema, body: Any) -> Any:

@@ -85,6 +85,9 @@ class XmlErrorProtocol(Protocol):
             root = None
         facts = self.error_facts(root)
         code = facts.field("Code")
+        message = facts.field("Message")
+        if code is None and root is None and self.bodiless_error_codes:
+            code, message = _code_from_status(status)
         kind = facts.field("Type")
         request_id = facts.request_id or headers.get("x-amzn-RequestId")
         fault = "server" if status >= 500 else "client"
@@ -94,7 +97,6 @@ class XmlErrorProtocol(Protocol):
             schema = next((s for s in candidates if error_code_of(s) == code), None)
         cls = None if schema is None else schema.python_type
         if schema is None or cls is None or not issubclass(cls, ModeledServiceError):
-            message = facts.field("Message")
             data = {} if message is None else {"Message": message}
             if kind in ("Sender", "Receiver"):
                 fault = "server" if kind == "Receiver" else "client"
@@ -106,7 +108,7 @@ class XmlErrorProtocol(Protocol):
         else:
             fault = schema.error or fault
         members = self.read_xml_error_members(schema, status, headers, facts.error)
-        _fill_message(schema, members, facts.field("Message"))
+        _fill_message(schema, members, message)
         error: ServiceError = cls(
             code=code,
             http_status=status,
@@ -115,7 +117,27 @@ class XmlErrorProtocol(Protocol):
             retryable=schema.retryable,
             **members,
         )
+        if error.message is None and message is not None and not _has_message_member(schema):
+            # An error shape without members (S3's NoSuchKey) still tells its message.
+            error.message = message
+            error.args = (error._describe(),)
         return error
+
+
+def _code_from_status(status: int) -> tuple[str | None, str | None]:
+    """A bodiless answer's code and message: the status' reason phrase (404 ->
+    ``NotFound``, "Not Found"), as models such as S3's name those errors."""
+    from http import HTTPStatus
+
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return None, None
+    return phrase.replace(" ", "").replace("-", ""), phrase
+
+
+def _has_message_member(schema: Schema) -> bool:
+    return any(member.name.lower() == "message" for member in schema.members.values())
 
 
 def _fill_message(schema: Schema, members: dict[str, Any], message: str | None) -> None:
