@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -31,6 +32,7 @@ from qsmith.clients import codewhisperer_streaming  # noqa: E402
 from qsmith.clients.codewhisperer_streaming import models as cw  # noqa: E402
 from qsmith.runtime.client import ClientConfig  # noqa: E402
 from qsmith.runtime.transport import TransportConfig  # noqa: E402
+from qsmith.testing import loopback  # noqa: E402
 from tests.gateway.harness import GENERATE, FakeQ, answer, text  # noqa: E402
 
 CHUNKS = 200
@@ -53,6 +55,10 @@ def free_port() -> int:
 
 def serve_upstream() -> int:
     """``--upstream``: the fake service in this process; prints its URL, stops at stdin EOF."""
+    # Each event goes out as its own write. With Nagle's algorithm on (http.server's
+    # default) a write waits for the ACK of the one before, which the reader's kernel may
+    # delay by 40 ms: stalls that fell on either side at random and swamped the figures.
+    loopback._RequestHandler.disable_nagle_algorithm = True
     with FakeQ() as fake:
         events = [text(f"token {i} ") for i in range(CHUNKS - 1)]
         fake.set_default(GENERATE, answer(*events))
@@ -207,7 +213,9 @@ def main() -> int:
     try:
         asyncio.run(measure(fake_url, f"http://127.0.0.1:{port}"))
     finally:
-        gateway.terminate()
+        # SIGINT, not SIGTERM: uvicorn re-raises the signal it caught once it has shut
+        # down, and only SIGINT's KeyboardInterrupt lets cProfile write its stats first.
+        gateway.send_signal(signal.SIGINT)
         gateway.wait(timeout=10)
         assert upstream.stdin is not None
         upstream.stdin.close()

@@ -13,10 +13,17 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Final, Generic, TypeVar
 
-__all__ = ["KEEPALIVE", "KEEPALIVE_COMMENT", "Keepalive", "encode_event", "with_keepalive"]
+__all__ = [
+    "KEEPALIVE",
+    "KEEPALIVE_COMMENT",
+    "Keepalive",
+    "KeepaliveStream",
+    "encode_event",
+    "with_keepalive",
+]
 
 T = TypeVar("T")
 
@@ -44,33 +51,72 @@ def encode_event(data: object, *, event: str | None = None) -> bytes:
     return f"{head}data: {text}\n\n".encode()
 
 
-async def with_keepalive(
+def with_keepalive(
     source: AsyncIterator[T], interval: float, on_abandon: Callable[[], None] | None = None
-) -> AsyncGenerator[T | Keepalive, None]:
+) -> KeepaliveStream[T]:
+    """The items of ``source``, with ``KEEPALIVE`` after each ``interval`` of silence."""
+    return KeepaliveStream(source, interval, on_abandon)
+
+
+class KeepaliveStream(Generic[T]):
     """The items of ``source``, with ``KEEPALIVE`` after each ``interval`` of silence.
 
     A reader task moves ``source`` into a bounded queue (so the source always runs in
     one task); a ticker task adds ``KEEPALIVE`` whenever nothing was queued for
     ``interval``. This side only waits on the queue, which keeps the cost per item at
-    one queue hand-over. Closing this generator cancels both tasks and closes ``source``;
-    when it is closed before ``source`` ended, ``on_abandon`` runs first and the reader gets
-    ``ABANDON_GRACE`` seconds to end on its own (``qsmith.gateway.upstream_calls`` says why).
+    one queue hand-over, and lets ``ready`` say whether the next item is already there.
+    ``aclose`` cancels both tasks and closes ``source``; when it is called before
+    ``source`` ended, ``on_abandon`` runs first and the reader gets ``ABANDON_GRACE``
+    seconds to end on its own (``qsmith.gateway.upstream_calls`` says why).
     """
-    channel = _Channel[T](interval)
-    reader = asyncio.create_task(channel.read(source))
-    ticker = asyncio.create_task(channel.tick())
-    try:
-        while True:
-            item = await channel.queue.get()
-            if item.error is not None:
-                raise item.error
-            if item.done:
-                return
-            yield KEEPALIVE if item.keepalive else item.value  # type: ignore[misc]
-    finally:
-        if on_abandon is not None and not reader.done():
-            on_abandon()
-            channel.drain()
+
+    def __init__(
+        self,
+        source: AsyncIterator[T],
+        interval: float,
+        on_abandon: Callable[[], None] | None = None,
+    ) -> None:
+        self._channel = _Channel[T](interval)
+        self._source = source
+        self._on_abandon = on_abandon
+        self._tasks: tuple[asyncio.Task[None], asyncio.Task[None]] | None = None
+        self._closed = False
+
+    def __aiter__(self) -> KeepaliveStream[T]:
+        return self
+
+    async def __anext__(self) -> T | Keepalive:
+        if self._closed:
+            raise StopAsyncIteration
+        if self._tasks is None:  # started by the first read, in its context (see app.started)
+            reader = asyncio.create_task(self._channel.read(self._source))
+            self._tasks = (reader, asyncio.create_task(self._channel.tick()))
+        item = await self._channel.queue.get()
+        if item.error is not None:
+            await self.aclose()
+            raise item.error
+        if item.done:
+            await self.aclose()
+            raise StopAsyncIteration
+        return KEEPALIVE if item.keepalive else item.value  # type: ignore[return-value]
+
+    def ready(self) -> bool:
+        """Whether the next item (or the end) is already queued: taking it will not wait."""
+        return not self._channel.queue.empty()
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._tasks is None:
+            aclose = getattr(self._source, "aclose", None)
+            if aclose is not None:
+                await aclose()
+            return
+        reader, ticker = self._tasks
+        if self._on_abandon is not None and not reader.done():
+            self._on_abandon()
+            self._channel.drain()
             await asyncio.wait({reader}, timeout=ABANDON_GRACE)
         for task in (ticker, reader):
             task.cancel()

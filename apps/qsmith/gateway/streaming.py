@@ -3,11 +3,17 @@
 Starlette's ``StreamingResponse`` notices a disconnect only on some ASGI spec versions
 and never closes the body iterator it was given; the gateway needs both, because
 closing the body is what cancels the upstream call.
+
+Frames that are ready together go out in one write: while ``ready()`` says the next
+frame is already at hand (the upstream delivered several events in one read), frames
+are held and joined, and they are sent the moment the next one would have to be waited
+for. Nothing is ever held waiting, and a burst costs one socket write instead of one
+per frame (on loopback that write dominated the gateway's cost per chunk).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 
 import anyio
 from starlette.responses import Response
@@ -20,13 +26,24 @@ __all__ = ["EventStreamResponse"]
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
+# Frames held for one write at most; a fast upstream still reaches the client in pieces.
+HELD_BYTES = 32 * 1024
+READER_TURNS = 2
+
+
 class EventStreamResponse(Response):
     media_type = "text/event-stream"
 
     def __init__(
-        self, body: AsyncIterator[bytes], headers: Mapping[str, str] | None = None
+        self,
+        body: AsyncIterator[bytes],
+        headers: Mapping[str, str] | None = None,
+        ready: Callable[[], bool] | None = None,
     ) -> None:
+        """``ready``: whether the body's next frame is at hand (taking it will not wait);
+        without it, each frame is written as it comes."""
         self.body_iterator = body
+        self.ready = ready
         self.status_code = 200
         self.background = None
         self.init_headers({**SSE_HEADERS, **(headers or {})})
@@ -49,10 +66,34 @@ class EventStreamResponse(Response):
     async def _send_body(self, send: Send) -> None:
         start = {"type": "http.response.start", "status": 200, "headers": self.raw_headers}
         await send(start)
-        async for chunk in self.body_iterator:
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        held: list[bytes] = []
+        size = 0
+        async for frame in self.body_iterator:
+            held.append(frame)
+            size += len(frame)
+            if size < HELD_BYTES and await self._more_at_hand():
+                continue
+            await send({"type": "http.response.body", "body": b"".join(held), "more_body": True})
+            held.clear()
+            size = 0
         self.body_sent = True
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await send({"type": "http.response.body", "body": b"".join(held), "more_body": False})
+
+    async def _more_at_hand(self) -> bool:
+        """Whether another frame is at hand, giving the upstream reader its turns first.
+
+        The reader task gets an event from the runtime's stream through a pump task: one
+        event-loop turn reads what the socket already holds, one decodes and queues it.
+        So the response yields up to ``READER_TURNS`` turns before it writes; those turns
+        take microseconds and never wait for the network.
+        """
+        if self.ready is None:
+            return False
+        for _ in range(READER_TURNS):
+            if self.ready():
+                return True
+            await anyio.sleep(0)
+        return self.ready()
 
     async def _watch_disconnect(
         self, scope: Scope, receive: Receive, cancel_scope: anyio.CancelScope
