@@ -13,6 +13,7 @@ per frame (on loopback that write dominated the gateway's cost per chunk).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
 
 import anyio
@@ -92,7 +93,7 @@ class EventStreamResponse(Response):
         for _ in range(READER_TURNS):
             if self.ready():
                 return True
-            await anyio.sleep(0)
+            await asyncio.sleep(0)
         return self.ready()
 
     async def _watch_disconnect(
