@@ -17,6 +17,7 @@ pytest.importorskip(
 
 from starlette.types import Message
 
+from qsmith.gateway.sse import KeepaliveStream
 from qsmith.gateway.streaming import HELD_BYTES, EventStreamResponse
 
 SCOPE = {"type": "http", "method": "POST", "path": "/v1/chat/completions"}
@@ -46,7 +47,10 @@ async def test_frames_at_hand_go_out_in_one_write() -> None:
         while queued:
             yield queued.pop(0)
 
-    writes = await _writes(EventStreamResponse(frames(), ready=lambda: bool(queued)))
+    async def at_hand() -> bool:
+        return bool(queued)
+
+    writes = await _writes(EventStreamResponse(frames(), at_hand=at_hand))
     assert b"".join(writes) == b"data: 1\n\ndata: 2\n\ndata: 3\n\n"
     assert writes[0] == b"data: 1\n\ndata: 2\n\ndata: 3\n\n"
 
@@ -64,7 +68,11 @@ async def test_a_frame_is_written_before_the_next_one_is_waited_for() -> None:
         if message.get("body"):
             written.append(message["body"])
 
-    response = EventStreamResponse(frames(), ready=lambda: False)
+    async def at_hand() -> bool:
+        await asyncio.sleep(0)  # the other tasks get their turn, as KeepaliveStream gives
+        return arrived.is_set()
+
+    response = EventStreamResponse(frames(), at_hand=at_hand)
     serving = asyncio.create_task(response(SCOPE, _never_disconnects, send))
     for _ in range(20):  # a few event-loop turns, no timing
         await asyncio.sleep(0)
@@ -82,16 +90,38 @@ async def test_a_long_burst_is_written_in_bounded_pieces() -> None:
         for _ in range(count):
             yield frame
 
-    writes = await _writes(EventStreamResponse(frames(), ready=lambda: True))
+    async def at_hand() -> bool:
+        return True
+
+    writes = await _writes(EventStreamResponse(frames(), at_hand=at_hand))
     assert b"".join(writes) == frame * count
     assert len(writes) >= 3
     assert all(len(w) < HELD_BYTES + len(frame) for w in writes)
 
 
-async def test_without_a_readiness_hint_each_frame_is_its_own_write() -> None:
+async def test_without_an_at_hand_hint_each_frame_is_its_own_write() -> None:
     async def frames() -> AsyncIterator[bytes]:
         yield b"data: 1\n\n"
         yield b"data: 2\n\n"
 
     writes = await _writes(EventStreamResponse(frames()))
     assert writes == [b"data: 1\n\n", b"data: 2\n\n", b""]
+
+
+async def test_keepalive_stream_says_what_is_at_hand_without_waiting_for_its_source() -> None:
+    release = asyncio.Event()
+
+    async def source() -> AsyncIterator[str]:
+        yield "a"
+        yield "b"  # already there: handed over within the reader's turns
+        await release.wait()
+        yield "c"
+
+    stream = KeepaliveStream(source(), interval=60)
+    assert await anext(stream) == "a"
+    assert await stream.at_hand()
+    assert await anext(stream) == "b"
+    assert not await stream.at_hand()  # "c" needs the source to wait: not at hand
+    release.set()
+    assert await anext(stream) == "c"
+    await stream.aclose()

@@ -77,7 +77,7 @@ MODEL_HEADER = "x-qsmith-model"
 # Names the hosted tools of a Responses request that were not sent upstream.
 OMITTED_TOOLS_HEADER = "x-qsmith-omitted-tools"
 ErrorFormat = Callable[[GatewayError], tuple[int, dict[str, object]]]
-TurnEvents = tuple[AsyncIterator[BackendEvent | Keepalive], Callable[[], bool]]
+TurnEvents = tuple[AsyncIterator[BackendEvent | Keepalive], Callable[[], Awaitable[bool]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,7 @@ class Gateway:
     async def started(self, request: Request, turn: TurnRequest) -> TurnEvents:
         """The turn's events with keep-alives, its first item already received; a failure
         after that is recorded for the access log (the client gets an in-stream error).
-        The second value tells whether the next event is already at hand."""
+        The second value tells whether the next event is at hand (``KeepaliveStream``)."""
         calls = UpstreamCalls()
         interval = self.config.keepalive_interval
         ticks = with_keepalive(self.backend.stream_turn(turn), interval, calls.abort)
@@ -146,11 +146,11 @@ class Gateway:
             with calls.bind():  # the reading task starts here and inherits the binding
                 first = await anext(ticks)
         except StopAsyncIteration:
-            return _empty(), ticks.ready
+            return _empty(), ticks.at_hand
         except BaseException:
             await ticks.aclose()
             raise
-        return _prepend(first, ticks, request.scope), ticks.ready
+        return _prepend(first, ticks, request.scope), ticks.at_hand
 
     async def _collect(self, request: Request, turn: TurnRequest) -> CompletedTurn | None:
         """The whole turn, or None when the client hung up first (then the upstream call
@@ -171,9 +171,9 @@ class Gateway:
         name = parsed.turn.model
         headers = {MODEL_HEADER: turn.model}
         if parsed.stream and parsed.json_format is None:
-            events, ready = await self.started(request, turn)
+            events, at_hand = await self.started(request, turn)
             chunks = completion_chunks(parsed, name, events)
-            return EventStreamResponse(chunks, headers, ready)
+            return EventStreamResponse(chunks, headers, at_hand)
         if parsed.json_format is not None:
             completed = await self._structured(request, turn, parsed.json_format)
         else:
@@ -182,7 +182,7 @@ class Gateway:
             return Response(status_code=CLIENT_GONE)
         if parsed.stream:  # a checked JSON answer, sent as one stream
             replay = completion_chunks(parsed, name, replayed(completed))
-            return EventStreamResponse(replay, headers, ready=lambda: True)  # all at hand
+            return EventStreamResponse(replay, headers, _always)  # all of it is at hand
         return JSONResponse(completion_body(parsed, name, completed), headers=headers)
 
     async def _structured(
@@ -222,9 +222,9 @@ class Gateway:
         headers = {MODEL_HEADER: turn.model}
         if parsed.stream:
             estimate = self.backend.count_tokens(turn)
-            events, ready = await self.started(request, turn)
+            events, at_hand = await self.started(request, turn)
             frames = message_events(parsed, name, estimate, events)
-            return EventStreamResponse(frames, headers, ready)
+            return EventStreamResponse(frames, headers, at_hand)
         completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
@@ -243,10 +243,10 @@ class Gateway:
             headers[OMITTED_TOOLS_HEADER] = omitted
             log.info("hosted tools not sent upstream (they run on OpenAI's servers): %s", omitted)
         if parsed.stream:
-            events, ready = await self.started(request, turn)
+            events, at_hand = await self.started(request, turn)
             keep = functools.partial(self._keep_response, parsed)
             frames = response_events(parsed, name, events, keep)
-            return EventStreamResponse(frames, headers, ready)
+            return EventStreamResponse(frames, headers, at_hand)
         completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
@@ -405,6 +405,10 @@ async def _prepend(
         raise
     finally:
         await rest.aclose()
+
+
+async def _always() -> bool:
+    return True
 
 
 async def _empty() -> AsyncIterator[BackendEvent | Keepalive]:

@@ -34,6 +34,9 @@ T = TypeVar("T")
 KEEPALIVE_COMMENT: Final = b": keep-alive\n\n"
 # Items read ahead of a slow client; bounded so that one never buffers a whole answer.
 BUFFERED = 64
+# Event-loop turns the reader gets to queue an event its source already holds: one for the
+# runtime's pump task to read it, one for the reader to decode and queue it.
+READER_TURNS = 2
 # Seconds an abandoned source gets to end by itself before its task is cancelled.
 ABANDON_GRACE = 2.0
 
@@ -137,6 +140,22 @@ class KeepaliveStream(Generic[T]):
         """Whether the next item (or the end) is already queued: taking it will not wait."""
         return not self._channel.queue.empty()
 
+    async def at_hand(self) -> bool:
+        """Whether the next item is queued now or within ``READER_TURNS`` turns of the event
+        loop: the reader task, already runnable, gets those turns to hand over what its
+        source has already received. The source itself is never waited for."""
+        if self.ready():
+            return True
+        if self._tasks is None or self._closed:
+            return False
+        # One wake-up after the turns, not one per item queued meanwhile: under load the
+        # items of many reads gather into one write.
+        loop = asyncio.get_running_loop()
+        turns_passed = loop.create_future()
+        loop.call_soon(_after_turns, loop, turns_passed, READER_TURNS - 1)
+        await turns_passed
+        return self.ready()
+
     async def aclose(self) -> None:
         if self._closed:
             return
@@ -155,6 +174,15 @@ class KeepaliveStream(Generic[T]):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def _after_turns(loop: asyncio.AbstractEventLoop, waiter: asyncio.Future[None], turns: int) -> None:
+    if waiter.done():
+        return
+    if turns > 0:
+        loop.call_soon(_after_turns, loop, waiter, turns - 1)
+    else:
+        waiter.set_result(None)
 
 
 class _Item(Generic[T]):

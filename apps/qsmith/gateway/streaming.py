@@ -4,17 +4,17 @@ Starlette's ``StreamingResponse`` notices a disconnect only on some ASGI spec ve
 and never closes the body iterator it was given; the gateway needs both, because
 closing the body is what cancels the upstream call.
 
-Frames that are ready together go out in one write: while ``ready()`` says the next
-frame is already at hand (the upstream delivered several events in one read), frames
-are held and joined, and they are sent the moment the next one would have to be waited
-for. Nothing is ever held waiting, and a burst costs one socket write instead of one
-per frame (on loopback that write dominated the gateway's cost per chunk).
+Frames that are at hand go out in one write: while ``at_hand()`` says the next frame is
+already there (the upstream delivered several events in one read), frames are held and
+joined, and they are sent the moment the next one would have to be waited for. Nothing
+is ever held waiting for the network, and a burst costs one socket write instead of one
+per frame (each loopback write wakes the client, and on a busy machine the writer is
+often preempted right there).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 import anyio
 from starlette.responses import Response
@@ -29,7 +29,6 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 # Frames held for one write at most; a fast upstream still reaches the client in pieces.
 HELD_BYTES = 32 * 1024
-READER_TURNS = 2
 
 
 class EventStreamResponse(Response):
@@ -39,12 +38,12 @@ class EventStreamResponse(Response):
         self,
         body: AsyncIterator[bytes],
         headers: Mapping[str, str] | None = None,
-        ready: Callable[[], bool] | None = None,
+        at_hand: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
-        """``ready``: whether the body's next frame is at hand (taking it will not wait);
-        without it, each frame is written as it comes."""
+        """``at_hand``: whether the body's next frame can be taken without waiting for the
+        network (``KeepaliveStream.at_hand``); without it, each frame is written as it comes."""
         self.body_iterator = body
-        self.ready = ready
+        self.at_hand = at_hand
         self.status_code = 200
         self.background = None
         self.init_headers({**SSE_HEADERS, **(headers or {})})
@@ -72,29 +71,13 @@ class EventStreamResponse(Response):
         async for frame in self.body_iterator:
             held.append(frame)
             size += len(frame)
-            if size < HELD_BYTES and await self._more_at_hand():
+            if size < HELD_BYTES and self.at_hand is not None and await self.at_hand():
                 continue
             await send({"type": "http.response.body", "body": b"".join(held), "more_body": True})
             held.clear()
             size = 0
         self.body_sent = True
         await send({"type": "http.response.body", "body": b"".join(held), "more_body": False})
-
-    async def _more_at_hand(self) -> bool:
-        """Whether another frame is at hand, giving the upstream reader its turns first.
-
-        The reader task gets an event from the runtime's stream through a pump task: one
-        event-loop turn reads what the socket already holds, one decodes and queues it.
-        So the response yields up to ``READER_TURNS`` turns before it writes; those turns
-        take microseconds and never wait for the network.
-        """
-        if self.ready is None:
-            return False
-        for _ in range(READER_TURNS):
-            if self.ready():
-                return True
-            await asyncio.sleep(0)
-        return self.ready()
 
     async def _watch_disconnect(
         self, scope: Scope, receive: Receive, cancel_scope: anyio.CancelScope
