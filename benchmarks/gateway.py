@@ -6,8 +6,9 @@ codewhisperer-streaming client calling that fake service directly. Measured: the
 turns through ``qsmith serve`` (a third process, as users run it) with an httpx client
 reading each API's SSE stream (chat completions, messages, responses). A stream is lost
 when it fails or ends without all its text deltas and its final event. Figures are
-wall-clock medians of ``ROUNDS`` runs, direct and gateway interleaved; every side reads
-every chunk. Run: ``.venv/bin/python benchmarks/gateway.py``.
+wall-clock medians of ``ROUNDS`` runs (``SINGLE_ROUNDS`` for the cheap single streams),
+direct and gateway interleaved, after one unmeasured call of each to warm both up; every
+side reads every chunk. Run: ``.venv/bin/python benchmarks/gateway.py``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from tests.gateway.harness import GENERATE, FakeQ, answer, text  # noqa: E402
 CHUNKS = 200
 CONCURRENT = 50
 ROUNDS = 5
+SINGLE_ROUNDS = 15
 MODEL = "claude-sonnet-4"
 # QSMITH_BENCH_PROFILE=<file> runs the gateway under cProfile, writing its stats there.
 PROFILE = (
@@ -185,11 +187,13 @@ async def measure(fake_url: str, gateway_url: str) -> None:
     ):
         for api in APIS:
             contenders = {"direct": direct_call(q), "gateway": gateway_call(http, gateway_url, api)}
+            for call in contenders.values():  # first calls load code and open connections
+                await call()
             for parallel in (1, CONCURRENT):
                 results: dict[str, list[float]] = {name: [] for name in contenders}
                 chunks: dict[str, int] = {name: 0 for name in contenders}
                 lost = 0
-                for _ in range(ROUNDS):
+                for _ in range(SINGLE_ROUNDS if parallel == 1 else ROUNDS):
                     for name, call in contenders.items():  # interleaved: fair on a busy machine
                         seconds, counts = await timed(call, parallel)
                         results[name].append(seconds)
@@ -204,7 +208,8 @@ def report(
     api: str, parallel: int, seconds: dict[str, float], chunks: dict[str, int], lost: int
 ) -> None:
     direct, gateway = seconds["direct"], seconds["gateway"]
-    streams = f"{lost} of {parallel * ROUNDS} gateway streams lost"
+    rounds = SINGLE_ROUNDS if parallel == 1 else ROUNDS
+    streams = f"{lost} of {parallel * rounds} gateway streams lost"
     if parallel == 1:
         added = (gateway - direct) / CHUNKS * 1e6
         print(f"{api}: 1 stream of {CHUNKS} chunks: direct {direct * 1e3:.1f} ms, gateway "
@@ -224,7 +229,9 @@ def main() -> int:
     port = free_port()
     gateway = start_gateway(fake_url, port)
     try:
+        print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared by other work)")
         asyncio.run(measure(fake_url, f"http://127.0.0.1:{port}"))
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
     finally:
         # SIGINT, not SIGTERM: uvicorn re-raises the signal it caught once it has shut
         # down, and only SIGINT's KeyboardInterrupt lets cProfile write its stats first.
