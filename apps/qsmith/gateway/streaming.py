@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 import anyio
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from qsmith.gateway.access import record_client_gone
 
@@ -64,8 +64,12 @@ class EventStreamResponse(Response):
                     await aclose()
 
     async def _send_body(self, send: Send) -> None:
-        start = {"type": "http.response.start", "status": 200, "headers": self.raw_headers}
-        await send(start)
+        # The headers go out with the first frames, back to back: one wake-up of the client.
+        start: Message | None = {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": self.raw_headers,
+        }
         held: list[bytes] = []
         size = 0
         async for frame in self.body_iterator:
@@ -73,10 +77,15 @@ class EventStreamResponse(Response):
             size += len(frame)
             if size < HELD_BYTES and self.at_hand is not None and await self.at_hand():
                 continue
+            if start is not None:
+                await send(start)
+                start = None
             await send({"type": "http.response.body", "body": b"".join(held), "more_body": True})
             held.clear()
             size = 0
         self.body_sent = True
+        if start is not None:
+            await send(start)
         await send({"type": "http.response.body", "body": b"".join(held), "more_body": False})
 
     async def _watch_disconnect(
