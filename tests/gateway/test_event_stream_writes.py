@@ -17,7 +17,7 @@ pytest.importorskip(
 
 from starlette.types import Message
 
-from qsmith.gateway.sse import KeepaliveStream
+from qsmith.gateway.sse import BUFFERED, KeepaliveStream
 from qsmith.gateway.streaming import HELD_BYTES, EventStreamResponse
 
 SCOPE = {"type": "http", "method": "POST", "path": "/v1/chat/completions"}
@@ -125,3 +125,20 @@ async def test_keepalive_stream_says_what_is_at_hand_without_waiting_for_its_sou
     release.set()
     assert await anext(stream) == "c"
     await stream.aclose()
+
+
+async def test_the_reader_stays_a_bounded_number_of_items_ahead_of_a_slow_consumer() -> None:
+    pulled = 0
+
+    async def source() -> AsyncIterator[int]:
+        nonlocal pulled
+        for i in range(10 * BUFFERED):
+            pulled += 1
+            yield i
+
+    stream = KeepaliveStream(source(), interval=60)
+    assert await anext(stream) == 0
+    for _ in range(20):  # the reader gets every chance to run ahead
+        await asyncio.sleep(0)
+    assert pulled <= BUFFERED + 2
+    assert [item async for item in stream] == list(range(1, 10 * BUFFERED))

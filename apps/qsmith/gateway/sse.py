@@ -14,6 +14,7 @@ import contextlib
 import json
 import time
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from json.encoder import encode_basestring_ascii  # what json.dumps does for a str
 from typing import Final, Generic, TypeVar
@@ -127,18 +128,18 @@ class KeepaliveStream(Generic[T]):
         if self._tasks is None:  # started by the first read, in its context (see app.started)
             reader = asyncio.create_task(self._channel.read(self._source))
             self._tasks = (reader, asyncio.create_task(self._channel.tick()))
-        item = await self._channel.queue.get()
-        if item.error is not None:
-            await self.aclose()
-            raise item.error
-        if item.done:
+        item = await self._channel.get()
+        if item is _DONE:
             await self.aclose()
             raise StopAsyncIteration
-        return KEEPALIVE if item.keepalive else item.value  # type: ignore[return-value]
+        if isinstance(item, _Failure):
+            await self.aclose()
+            raise item.error
+        return item  # type: ignore[return-value]  # a value of the source, or KEEPALIVE
 
     def ready(self) -> bool:
         """Whether the next item (or the end) is already queued: taking it will not wait."""
-        return not self._channel.queue.empty()
+        return bool(self._channel.items)
 
     async def at_hand(self) -> bool:
         """Whether the next item is queued now or within ``READER_TURNS`` turns of the event
@@ -185,51 +186,72 @@ def _after_turns(loop: asyncio.AbstractEventLoop, waiter: asyncio.Future[None], 
         waiter.set_result(None)
 
 
-class _Item(Generic[T]):
-    __slots__ = ("done", "error", "keepalive", "value")
+class _Failure:
+    """The source's exception, queued for the consumer to raise."""
 
-    def __init__(
-        self,
-        value: T | None = None,
-        *,
-        done: bool = False,
-        error: BaseException | None = None,
-        keepalive: bool = False,
-    ) -> None:
-        self.value = value
-        self.done = done
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
         self.error = error
-        self.keepalive = keepalive
+
+
+_DONE: Final = object()  # queued when the source is exhausted
 
 
 class _Channel(Generic[T]):
+    """A bounded queue from the reader task to the consumer.
+
+    A deque and two futures rather than ``asyncio.Queue``: one hand-over per upstream
+    event is the gateway's hot path, and the consumer needs only ``get``, the reader only
+    ``put``. Items are the source's values, ``KEEPALIVE``, a ``_Failure`` or ``_DONE``.
+    """
+
     def __init__(self, interval: float) -> None:
-        self.queue: asyncio.Queue[_Item[T]] = asyncio.Queue(maxsize=BUFFERED)
+        self.items: deque[object] = deque()
         self.interval = interval
         self.last_put = time.monotonic()
         self.draining = False
+        self._getter: asyncio.Future[None] | None = None  # the consumer, for an item
+        self._putter: asyncio.Future[None] | None = None  # the reader, for room
 
     def drain(self) -> None:
         """From now on items are dropped, and those queued too (which unblocks the reader)."""
         self.draining = True
-        while not self.queue.empty():
-            self.queue.get_nowait()
+        self.items.clear()
+        _wake(self._putter)
 
-    async def put(self, item: _Item[T]) -> None:
+    async def get(self) -> object:
+        while not self.items:
+            self._getter = asyncio.get_running_loop().create_future()
+            try:
+                await self._getter
+            finally:
+                self._getter = None
+        _wake(self._putter)
+        return self.items.popleft()
+
+    async def put(self, item: object) -> None:
+        while len(self.items) >= BUFFERED and not self.draining:
+            self._putter = asyncio.get_running_loop().create_future()
+            try:
+                await self._putter
+            finally:
+                self._putter = None
         if self.draining:  # nobody reads any more: drop, so the reader never blocks
             return
-        await self.queue.put(item)
+        self.items.append(item)
         self.last_put = time.monotonic()
+        _wake(self._getter)
 
     async def read(self, source: AsyncIterator[T]) -> None:
         try:
             async for value in source:
-                await self.put(_Item(value))
-            await self.put(_Item(done=True))
+                await self.put(value)
+            await self.put(_DONE)
         except asyncio.CancelledError:
             raise
         except Exception as error:  # handed to the consumer, which raises it
-            await self.put(_Item(error=error))
+            await self.put(_Failure(error))
         finally:
             aclose = getattr(source, "aclose", None)
             if aclose is not None:
@@ -239,6 +261,11 @@ class _Channel(Generic[T]):
         while True:
             silence = time.monotonic() - self.last_put
             if silence >= self.interval:
-                await self.put(_Item(keepalive=True))
+                await self.put(KEEPALIVE)
             else:
                 await asyncio.sleep(self.interval - silence)
+
+
+def _wake(waiter: asyncio.Future[None] | None) -> None:
+    if waiter is not None and not waiter.done():
+        waiter.set_result(None)
