@@ -4,16 +4,19 @@ Fake service: a loopback Amazon Q (``FakeService``) in its own process, answerin
 turn with one event stream of ``CHUNKS`` events. Baseline: the generated async
 codewhisperer-streaming client calling that fake service directly. Measured: the same
 turns through ``qsmith serve`` (a third process, as users run it) with an httpx client
-reading each API's SSE stream (chat completions, messages, responses). A stream is lost
-when it fails or ends without all its text deltas and its final event. Figures are
+reading each API's SSE stream (chat completions, messages, responses), one client per
+concurrent stream. A stream is lost when it fails or ends without all its text deltas
+and its final event. Figures are
 wall-clock medians of ``ROUNDS`` runs (``SINGLE_ROUNDS`` for the cheap single streams),
 direct and gateway interleaved, after one unmeasured call of each to warm both up; every
-side reads every chunk. Run: ``.venv/bin/python benchmarks/gateway.py``.
+side reads every chunk. CPU per chunk of each process is printed beside the wall clock.
+Run: ``.venv/bin/python benchmarks/gateway.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import signal
@@ -144,9 +147,14 @@ APIS: dict[str, tuple[str, dict[str, object], str, str]] = {
 }
 
 
-def gateway_call(client: httpx.AsyncClient, url: str, api: str) -> Callable[[], Awaitable[int]]:
+def gateway_call(
+    clients: list[httpx.AsyncClient], url: str, api: str
+) -> Callable[[], Awaitable[int]]:
+    """Each concurrent call borrows its own client from ``clients`` (one kept-alive
+    connection each): httpcore's shared pool scans all its connections, several times a
+    request, and at 50 connections that cost the reader more than the gateway's own work.
+    The direct client keeps the runtime's shared pool: it is the baseline as users run it."""
     path, body, delta, end = APIS[api]
-
     marker, last_line = delta.encode(), f"\n{end}\n".encode()
 
     async def call() -> int:
@@ -158,6 +166,7 @@ def gateway_call(client: httpx.AsyncClient, url: str, api: str) -> Callable[[], 
         below the direct client's decoding, so the figures measure the gateway.
         """
         count, ended, partial = 0, False, b""
+        client = clients.pop()
         try:
             async with client.stream("POST", f"{url}{path}", json=body) as response:
                 async for piece in response.aiter_raw():
@@ -166,6 +175,8 @@ def gateway_call(client: httpx.AsyncClient, url: str, api: str) -> Callable[[], 
                     ended = ended or last_line in b"\n" + lines + b"\n"
         except httpx.HTTPError:
             return -1
+        finally:
+            clients.append(client)
         return count if ended and count == CHUNKS - 1 else -1
 
     return call
@@ -177,31 +188,57 @@ async def timed(call: Callable[[], Awaitable[int]], parallel: int) -> tuple[floa
     return time.perf_counter() - start, list(counts)
 
 
-async def measure(fake_url: str, gateway_url: str) -> None:
+def process_cpu(pid: int) -> float:
+    """CPU seconds a child process used so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(fake_url: str, gateway_url: str, gateway_pid: int) -> None:
     transport = TransportConfig(max_connections=2 * CONCURRENT)
     config = ClientConfig(region="us-east-1", token="bench-token", transport=transport)
-    limits = httpx.Limits(max_connections=2 * CONCURRENT)
     async with (
         codewhisperer_streaming.AsyncClient(endpoint_url=fake_url, config=config) as q,
-        httpx.AsyncClient(limits=limits, timeout=60) as http,
+        contextlib.AsyncExitStack() as stack,
     ):
+        readers = [
+            await stack.enter_async_context(httpx.AsyncClient(timeout=60))
+            for _ in range(CONCURRENT)
+        ]
         for api in APIS:
-            contenders = {"direct": direct_call(q), "gateway": gateway_call(http, gateway_url, api)}
+            contenders = {
+                "direct": direct_call(q),
+                "gateway": gateway_call(readers, gateway_url, api),
+            }
             for call in contenders.values():  # first calls load code and open connections
                 await call()
             for parallel in (1, CONCURRENT):
                 results: dict[str, list[float]] = {name: [] for name in contenders}
                 chunks: dict[str, int] = {name: 0 for name in contenders}
+                # CPU seconds: this process (the direct client, or the SSE reader) and the
+                # gateway's; beside the wall clock, they show how much of a figure is queueing.
+                cpu = {"direct": 0.0, "reader": 0.0, "gateway": 0.0}
                 lost = 0
                 for _ in range(SINGLE_ROUNDS if parallel == 1 else ROUNDS):
                     for name, call in contenders.items():  # interleaved: fair on a busy machine
+                        mine, theirs = time.process_time(), process_cpu(gateway_pid)
                         seconds, counts = await timed(call, parallel)
+                        cpu["reader" if name == "gateway" else name] += time.process_time() - mine
+                        cpu["gateway"] += process_cpu(gateway_pid) - theirs
                         results[name].append(seconds)
                         chunks[name] = sum(max(c, 0) for c in counts)
                         if name == "gateway":
                             lost += sum(c < 0 for c in counts)
                 medians = {n: statistics.median(r) for n, r in results.items()}
                 report(api, parallel, medians, chunks, lost)
+                each = 1e6 / (len(results["direct"]) * parallel * CHUNKS)
+                print(f"  CPU per chunk: direct client {cpu['direct'] * each:.0f} us; gateway "
+                      f"process {cpu['gateway'] * each:.0f} us + SSE reader "
+                      f"{cpu['reader'] * each:.0f} us")  # fmt: skip
 
 
 def report(
@@ -230,7 +267,7 @@ def main() -> int:
     gateway = start_gateway(fake_url, port)
     try:
         print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared by other work)")
-        asyncio.run(measure(fake_url, f"http://127.0.0.1:{port}"))
+        asyncio.run(measure(fake_url, f"http://127.0.0.1:{port}", gateway.pid))
         print(f"load average after: {os.getloadavg()[0]:.2f}")
     finally:
         # SIGINT, not SIGTERM: uvicorn re-raises the signal it caught once it has shut
