@@ -4,16 +4,22 @@ Fake service: a loopback Amazon Q (``FakeService``) in its own process, answerin
 turn with one event stream of ``CHUNKS`` events. Baseline: the generated async
 codewhisperer-streaming client calling that fake service directly. Measured: the same
 turns through ``qsmith serve`` (a third process, as users run it) with an httpx client
-reading each API's SSE stream (chat completions, messages, responses). A stream is lost
-when it fails or ends without all its text deltas and its final event. Figures are
-wall-clock medians of ``ROUNDS`` runs, direct and gateway interleaved; every side reads
-every chunk. Run: ``.venv/bin/python benchmarks/gateway.py``.
+reading each API's SSE stream (chat completions, messages, responses), one client per
+concurrent stream. A stream is lost when it fails or ends without all its text deltas
+and its final event. Figures are
+wall-clock medians of ``ROUNDS`` runs (``SINGLE_ROUNDS`` for the cheap single streams),
+direct and gateway interleaved, after one unmeasured call of each to warm both up; every
+side reads every chunk. CPU per chunk of each process is printed beside the wall clock.
+Run: ``.venv/bin/python benchmarks/gateway.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -31,11 +37,13 @@ from qsmith.clients import codewhisperer_streaming  # noqa: E402
 from qsmith.clients.codewhisperer_streaming import models as cw  # noqa: E402
 from qsmith.runtime.client import ClientConfig  # noqa: E402
 from qsmith.runtime.transport import TransportConfig  # noqa: E402
+from qsmith.testing import loopback  # noqa: E402
 from tests.gateway.harness import GENERATE, FakeQ, answer, text  # noqa: E402
 
 CHUNKS = 200
 CONCURRENT = 50
 ROUNDS = 5
+SINGLE_ROUNDS = 15
 MODEL = "claude-sonnet-4"
 # QSMITH_BENCH_PROFILE=<file> runs the gateway under cProfile, writing its stats there.
 PROFILE = (
@@ -53,9 +61,16 @@ def free_port() -> int:
 
 def serve_upstream() -> int:
     """``--upstream``: the fake service in this process; prints its URL, stops at stdin EOF."""
+    # Each event goes out as its own write. With Nagle's algorithm on (http.server's
+    # default) a write waits for the ACK of the one before, which the reader's kernel may
+    # delay by 40 ms: stalls that fell on either side at random and swamped the figures.
+    loopback._RequestHandler.disable_nagle_algorithm = True
     with FakeQ() as fake:
-        events = [text(f"token {i} ") for i in range(CHUNKS - 1)]
-        fake.set_default(GENERATE, answer(*events))
+        scripted = answer(*[text(f"token {i} ") for i in range(CHUNKS - 1)])
+        # A copy per request: the fake service adds its request-id header to the answer it
+        # is given, so one shared answer grew a header per request (2,000 by the end of a run,
+        # parsed by both sides: the later figures were slower than the earlier ones).
+        fake.set_default(GENERATE, lambda context: dataclasses.replace(scripted(context)))
         print(fake.url, flush=True)
         sys.stdin.read()
     return 0
@@ -132,19 +147,36 @@ APIS: dict[str, tuple[str, dict[str, object], str, str]] = {
 }
 
 
-def gateway_call(client: httpx.AsyncClient, url: str, api: str) -> Callable[[], Awaitable[int]]:
+def gateway_call(
+    clients: list[httpx.AsyncClient], url: str, api: str
+) -> Callable[[], Awaitable[int]]:
+    """Each concurrent call borrows its own client from ``clients`` (one kept-alive
+    connection each): httpcore's shared pool scans all its connections, several times a
+    request, and at 50 connections that cost the reader more than the gateway's own work.
+    The direct client keeps the runtime's shared pool: it is the baseline as users run it."""
     path, body, delta, end = APIS[api]
+    marker, last_line = delta.encode(), f"\n{end}\n".encode()
 
     async def call() -> int:
-        """The text deltas read, or -1 when the stream was lost."""
-        count, ended = 0, False
+        """The text deltas read, or -1 when the stream was lost.
+
+        Reads SSE by whole lines as they arrive: each delta's marker is counted in the
+        lines complete so far (a line cut by a read waits for its end), and the end
+        event's line must come. Counting in bytes keeps the reader's cost per chunk far
+        below the direct client's decoding, so the figures measure the gateway.
+        """
+        count, ended, partial = 0, False, b""
+        client = clients.pop()
         try:
             async with client.stream("POST", f"{url}{path}", json=body) as response:
-                async for line in response.aiter_lines():
-                    count += delta in line
-                    ended = ended or line == end
+                async for piece in response.aiter_raw():
+                    lines, _, partial = (partial + piece).rpartition(b"\n")
+                    count += lines.count(marker)
+                    ended = ended or last_line in b"\n" + lines + b"\n"
         except httpx.HTTPError:
             return -1
+        finally:
+            clients.append(client)
         return count if ended and count == CHUNKS - 1 else -1
 
     return call
@@ -156,36 +188,65 @@ async def timed(call: Callable[[], Awaitable[int]], parallel: int) -> tuple[floa
     return time.perf_counter() - start, list(counts)
 
 
-async def measure(fake_url: str, gateway_url: str) -> None:
+def process_cpu(pid: int) -> float:
+    """CPU seconds a child process used so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(fake_url: str, gateway_url: str, gateway_pid: int) -> None:
     transport = TransportConfig(max_connections=2 * CONCURRENT)
     config = ClientConfig(region="us-east-1", token="bench-token", transport=transport)
-    limits = httpx.Limits(max_connections=2 * CONCURRENT)
     async with (
         codewhisperer_streaming.AsyncClient(endpoint_url=fake_url, config=config) as q,
-        httpx.AsyncClient(limits=limits, timeout=60) as http,
+        contextlib.AsyncExitStack() as stack,
     ):
+        readers = [
+            await stack.enter_async_context(httpx.AsyncClient(timeout=60))
+            for _ in range(CONCURRENT)
+        ]
         for api in APIS:
-            contenders = {"direct": direct_call(q), "gateway": gateway_call(http, gateway_url, api)}
+            contenders = {
+                "direct": direct_call(q),
+                "gateway": gateway_call(readers, gateway_url, api),
+            }
+            for call in contenders.values():  # first calls load code and open connections
+                await call()
             for parallel in (1, CONCURRENT):
                 results: dict[str, list[float]] = {name: [] for name in contenders}
                 chunks: dict[str, int] = {name: 0 for name in contenders}
+                # CPU seconds: this process (the direct client, or the SSE reader) and the
+                # gateway's; beside the wall clock, they show how much of a figure is queueing.
+                cpu = {"direct": 0.0, "reader": 0.0, "gateway": 0.0}
                 lost = 0
-                for _ in range(ROUNDS):
+                for _ in range(SINGLE_ROUNDS if parallel == 1 else ROUNDS):
                     for name, call in contenders.items():  # interleaved: fair on a busy machine
+                        mine, theirs = time.process_time(), process_cpu(gateway_pid)
                         seconds, counts = await timed(call, parallel)
+                        cpu["reader" if name == "gateway" else name] += time.process_time() - mine
+                        cpu["gateway"] += process_cpu(gateway_pid) - theirs
                         results[name].append(seconds)
                         chunks[name] = sum(max(c, 0) for c in counts)
                         if name == "gateway":
                             lost += sum(c < 0 for c in counts)
                 medians = {n: statistics.median(r) for n, r in results.items()}
                 report(api, parallel, medians, chunks, lost)
+                each = 1e6 / (len(results["direct"]) * parallel * CHUNKS)
+                print(f"  CPU per chunk: direct client {cpu['direct'] * each:.0f} us; gateway "
+                      f"process {cpu['gateway'] * each:.0f} us + SSE reader "
+                      f"{cpu['reader'] * each:.0f} us")  # fmt: skip
 
 
 def report(
     api: str, parallel: int, seconds: dict[str, float], chunks: dict[str, int], lost: int
 ) -> None:
     direct, gateway = seconds["direct"], seconds["gateway"]
-    streams = f"{lost} of {parallel * ROUNDS} gateway streams lost"
+    rounds = SINGLE_ROUNDS if parallel == 1 else ROUNDS
+    streams = f"{lost} of {parallel * rounds} gateway streams lost"
     if parallel == 1:
         added = (gateway - direct) / CHUNKS * 1e6
         print(f"{api}: 1 stream of {CHUNKS} chunks: direct {direct * 1e3:.1f} ms, gateway "
@@ -205,9 +266,13 @@ def main() -> int:
     port = free_port()
     gateway = start_gateway(fake_url, port)
     try:
-        asyncio.run(measure(fake_url, f"http://127.0.0.1:{port}"))
+        print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared by other work)")
+        asyncio.run(measure(fake_url, f"http://127.0.0.1:{port}", gateway.pid))
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
     finally:
-        gateway.terminate()
+        # SIGINT, not SIGTERM: uvicorn re-raises the signal it caught once it has shut
+        # down, and only SIGINT's KeyboardInterrupt lets cProfile write its stats first.
+        gateway.send_signal(signal.SIGINT)
         gateway.wait(timeout=10)
         assert upstream.stdin is not None
         upstream.stdin.close()

@@ -54,7 +54,7 @@ from qsmith.gateway.fields import (
     require,
 )
 from qsmith.gateway.history import normalize
-from qsmith.gateway.sse import Keepalive, encode_event
+from qsmith.gateway.sse import SLOT, FrameTemplate, Keepalive, encode_event
 
 __all__ = ["MessagesRequest", "message_body", "message_events", "parse_messages_request"]
 
@@ -378,6 +378,19 @@ def _event(kind: str, **fields: object) -> bytes:
 
 # Sent during silences, as the Anthropic API does; its SDKs skip it.
 PING = _event("ping")
+# Deltas are most of a stream: their envelope is encoded once (slots: index, text).
+TEXT_DELTA = FrameTemplate(
+    {"type": "content_block_delta", "index": SLOT, "delta": {"type": "text_delta", "text": SLOT}},
+    event="content_block_delta",
+)
+THINKING_DELTA = FrameTemplate(
+    {
+        "type": "content_block_delta",
+        "index": SLOT,
+        "delta": {"type": "thinking_delta", "thinking": SLOT},
+    },
+    event="content_block_delta",
+)
 
 
 async def message_events(
@@ -413,15 +426,14 @@ def _frames(event: BackendEvent | Keepalive, blocks: _Blocks) -> list[bytes]:
             return [PING]
         case TextDelta(text):
             frames = blocks.switch("text", {"type": "text", "text": ""})
-            delta = {"type": "text_delta", "text": text}
-            return [*frames, _event("content_block_delta", index=blocks.index, delta=delta)]
+            frames.append(TEXT_DELTA.fill(blocks.index, text))
+            return frames
         case ReasoningDelta(text, signature):
             frames = blocks.switch(
                 "thinking", {"type": "thinking", "thinking": "", "signature": ""}
             )
             if text:
-                delta = {"type": "thinking_delta", "thinking": text}
-                frames.append(_event("content_block_delta", index=blocks.index, delta=delta))
+                frames.append(THINKING_DELTA.fill(blocks.index, text))
             if signature:
                 delta = {"type": "signature_delta", "signature": signature}
                 frames.append(_event("content_block_delta", index=blocks.index, delta=delta))

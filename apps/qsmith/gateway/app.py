@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import hmac
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -62,7 +62,7 @@ from qsmith.gateway.responses_api import (
     response_body,
     response_events,
 )
-from qsmith.gateway.sse import ABANDON_GRACE, Keepalive, with_keepalive
+from qsmith.gateway.sse import ABANDON_GRACE, Keepalive, KeepaliveStream, with_keepalive
 from qsmith.gateway.streaming import EventStreamResponse
 from qsmith.gateway.structured import JsonFormat, repair_prompt, violation
 from qsmith.gateway.upstream_calls import UpstreamCalls
@@ -78,6 +78,7 @@ MODEL_HEADER = "x-qsmith-model"
 # Names the hosted tools of a Responses request that were not sent upstream.
 OMITTED_TOOLS_HEADER = "x-qsmith-omitted-tools"
 ErrorFormat = Callable[[GatewayError], tuple[int, dict[str, object]]]
+TurnEvents = tuple[AsyncIterator[BackendEvent | Keepalive], Callable[[], Awaitable[bool]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +145,10 @@ class Gateway:
         model = await self.catalog.info(turn.model)
         return fit_turn(dataclasses.replace(turn, model=model.id), model)
 
-    async def started(
-        self, request: Request, turn: TurnRequest
-    ) -> AsyncIterator[BackendEvent | Keepalive]:
+    async def started(self, request: Request, turn: TurnRequest) -> TurnEvents:
         """The turn's events with keep-alives, its first item already received; a failure
-        after that is recorded for the access log (the client gets an in-stream error)."""
+        after that is recorded for the access log (the client gets an in-stream error).
+        The second value tells whether the next event is at hand (``KeepaliveStream``)."""
         calls = UpstreamCalls()
         interval = self.config.keepalive_interval
         ticks = with_keepalive(self.backend.stream_turn(turn), interval, calls.abort)
@@ -156,11 +156,11 @@ class Gateway:
             with calls.bind():  # the reading task starts here and inherits the binding
                 first = await anext(ticks)
         except StopAsyncIteration:
-            return _empty()
+            return _empty(), ticks.at_hand
         except BaseException:
             await ticks.aclose()
             raise
-        return _prepend(first, ticks, request.scope)
+        return _prepend(first, ticks, request.scope), ticks.at_hand
 
     async def _collect(self, request: Request, turn: TurnRequest) -> CompletedTurn | None:
         """The whole turn, or None when the client hung up first (then the upstream call
@@ -181,8 +181,9 @@ class Gateway:
         name = parsed.turn.model
         headers = {MODEL_HEADER: turn.model}
         if parsed.stream and parsed.json_format is None:
-            events = await self.started(request, turn)
-            return EventStreamResponse(completion_chunks(parsed, name, events), headers)
+            events, at_hand = await self.started(request, turn)
+            chunks = completion_chunks(parsed, name, events)
+            return EventStreamResponse(chunks, headers, at_hand)
         if parsed.json_format is not None:
             completed = await self._structured(request, turn, parsed.json_format)
         else:
@@ -191,7 +192,7 @@ class Gateway:
             return Response(status_code=CLIENT_GONE)
         if parsed.stream:  # a checked JSON answer, sent as one stream
             replay = completion_chunks(parsed, name, replayed(completed))
-            return EventStreamResponse(replay, headers)
+            return EventStreamResponse(replay, headers, _always)  # all of it is at hand
         return JSONResponse(completion_body(parsed, name, completed), headers=headers)
 
     async def _structured(
@@ -231,8 +232,9 @@ class Gateway:
         headers = {MODEL_HEADER: turn.model}
         if parsed.stream:
             estimate = self.backend.count_tokens(turn)
-            events = await self.started(request, turn)
-            return EventStreamResponse(message_events(parsed, name, estimate, events), headers)
+            events, at_hand = await self.started(request, turn)
+            frames = message_events(parsed, name, estimate, events)
+            return EventStreamResponse(frames, headers, at_hand)
         completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
@@ -251,9 +253,10 @@ class Gateway:
             headers[OMITTED_TOOLS_HEADER] = omitted
             log.info("hosted tools not sent upstream (they run on OpenAI's servers): %s", omitted)
         if parsed.stream:
-            events = await self.started(request, turn)
+            events, at_hand = await self.started(request, turn)
             keep = functools.partial(self._keep_response, parsed)
-            return EventStreamResponse(response_events(parsed, name, events, keep), headers)
+            frames = response_events(parsed, name, events, keep)
+            return EventStreamResponse(frames, headers, at_hand)
         completed = await self._collect(request, turn)
         if completed is None:
             return Response(status_code=CLIENT_GONE)
@@ -400,7 +403,7 @@ def _internal_error(request: Request, exc: Exception) -> Response:
 
 async def _prepend(
     first: BackendEvent | Keepalive,
-    rest: AsyncGenerator[BackendEvent | Keepalive, None],
+    rest: KeepaliveStream[BackendEvent],
     scope: Scope,
 ) -> AsyncIterator[BackendEvent | Keepalive]:
     try:
@@ -412,6 +415,10 @@ async def _prepend(
         raise
     finally:
         await rest.aclose()
+
+
+async def _always() -> bool:
+    return True
 
 
 async def _empty() -> AsyncIterator[BackendEvent | Keepalive]:

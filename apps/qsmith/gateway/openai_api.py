@@ -54,7 +54,7 @@ from qsmith.gateway.fields import (
     require,
 )
 from qsmith.gateway.history import normalize
-from qsmith.gateway.sse import KEEPALIVE_COMMENT, Keepalive, encode_event
+from qsmith.gateway.sse import KEEPALIVE_COMMENT, SLOT, FrameTemplate, Keepalive, encode_event
 from qsmith.gateway.structured import JsonFormat, parse_response_format
 
 __all__ = ["ChatRequest", "completion_body", "completion_chunks", "parse_chat_request"]
@@ -291,18 +291,22 @@ async def completion_chunks(
 ) -> AsyncIterator[bytes]:
     """The SSE body of a streamed completion, ending with ``data: [DONE]``."""
 
-    def chunk(delta: dict[str, object], finish: str | None = None) -> bytes:
+    def envelope(delta: dict[str, object], finish: str | None = None) -> dict[str, object]:
         choice = {"index": 0, "delta": delta, "finish_reason": finish}
-        return encode_event(
-            {
-                "id": request.id,
-                "object": "chat.completion.chunk",
-                "created": request.created,
-                "model": model,
-                "choices": [choice],
-            }
-        )
+        return {
+            "id": request.id,
+            "object": "chat.completion.chunk",
+            "created": request.created,
+            "model": model,
+            "choices": [choice],
+        }
 
+    def chunk(delta: dict[str, object], finish: str | None = None) -> bytes:
+        return encode_event(envelope(delta, finish))
+
+    # Deltas are most of a stream: their envelope is encoded once.
+    content = FrameTemplate(envelope({"content": SLOT}))
+    reasoning = FrameTemplate(envelope({"reasoning_content": SLOT}))
     yield chunk({"role": "assistant", "content": ""})
     tool_index = 0
     try:
@@ -311,9 +315,9 @@ async def completion_chunks(
                 case Keepalive():
                     yield KEEPALIVE_COMMENT
                 case TextDelta(text):
-                    yield chunk({"content": text})
+                    yield content.fill(text)
                 case ReasoningDelta(text):
-                    yield chunk({"reasoning_content": text})
+                    yield reasoning.fill(text)
                 case ToolCall():
                     yield chunk({"tool_calls": [_tool_call(event, tool_index)]})
                     tool_index += 1

@@ -57,7 +57,7 @@ from qsmith.gateway.capabilities import effort_thinking
 from qsmith.gateway.errors import BadRequestError, GatewayError, openai_error
 from qsmith.gateway.fields import check_optional_fields, get, image_from_data_url, require
 from qsmith.gateway.history import normalize
-from qsmith.gateway.sse import KEEPALIVE_COMMENT, Keepalive, encode_event
+from qsmith.gateway.sse import KEEPALIVE_COMMENT, SLOT, FrameTemplate, Keepalive, encode_event
 
 __all__ = ["ResponsesRequest", "parse_responses_request", "response_body", "response_events"]
 
@@ -404,6 +404,17 @@ def response_body(request: ResponsesRequest, model: str, turn: CompletedTurn) ->
     return body
 
 
+def _delta_template(kind: str, index_key: str) -> FrameTemplate:
+    """A delta event of the open item (slots: sequence number, item id, output index, text)."""
+    fields = {"item_id": SLOT, "output_index": SLOT, index_key: 0, "delta": SLOT}
+    return FrameTemplate({"type": kind, "sequence_number": SLOT, **fields}, event=kind)
+
+
+# Deltas are most of a stream: their envelope is encoded once.
+TEXT_DELTA = _delta_template("response.output_text.delta", "content_index")
+SUMMARY_DELTA = _delta_template("response.reasoning_summary_text.delta", "summary_index")
+
+
 class _Stream:
     """The open output item of a streamed response, and the numbering of its events."""
 
@@ -419,6 +430,11 @@ class _Stream:
 
     def event(self, kind: str, **fields: object) -> bytes:
         frame = encode_event({"type": kind, "sequence_number": self.sequence, **fields}, event=kind)
+        self.sequence += 1
+        return frame
+
+    def delta(self, template: FrameTemplate, text: str) -> bytes:
+        frame = template.fill(self.sequence, self.item_id, len(self.output), text)
         self.sequence += 1
         return frame
 
@@ -554,15 +570,14 @@ def _frames(stream: _Stream, event: BackendEvent | Keepalive) -> list[bytes]:
         case TextDelta(text):
             frames = stream.start("message")
             stream.text.append(text)
-            return [*frames, stream.content_event("response.output_text.delta", delta=text)]
+            frames.append(stream.delta(TEXT_DELTA, text))
+            return frames
         case ReasoningDelta(text, signature):
             frames = stream.start("reasoning")
             stream.signature = signature or stream.signature
             if text:
                 stream.text.append(text)
-                frames.append(
-                    stream.summary_event("response.reasoning_summary_text.delta", delta=text)
-                )
+                frames.append(stream.delta(SUMMARY_DELTA, text))
             return frames
         case ToolCall():
             return stream.call(event)
