@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from qsmith.testing import LoopbackServer, ScriptedResponse
+from qsmith.testing import FakeService, LoopbackServer, ScriptedResponse, json_response
 
 
 def test_records_method_path_query_headers_and_body(loopback: LoopbackServer) -> None:
@@ -51,3 +51,16 @@ def test_keep_alive_reuses_one_connection(loopback: LoopbackServer) -> None:
         for _ in range(5):
             client.get(loopback.url)
     assert loopback.connections_opened == 1
+
+
+def test_a_fake_service_default_answer_gets_one_request_id_per_call() -> None:
+    with FakeService("awsJson1_0") as fake:
+        fake.set_default("Ping", json_response({"ok": True}))
+        headers = [
+            httpx.post(
+                fake.url, content=b"{}", headers={"X-Amz-Target": "Service.Ping"}
+            ).headers.get_list("x-amzn-RequestId")
+            for _ in range(3)
+        ]
+    assert [len(ids) for ids in headers] == [1, 1, 1]
+    assert len({ids[0] for ids in headers}) == 3

@@ -13,6 +13,7 @@ is sent as its own chunk so the client sees message boundaries arrive separately
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -313,8 +314,9 @@ class FakeService:
         )
         response = step(StepContext(request, self.protocol, name, self._stop))
         request_id = f"fake-{next(self._request_ids):08d}"
-        response.headers = [*response.headers, ("x-amzn-RequestId", request_id)]
-        return response
+        # A copy: a scripted default is the same object on every call.
+        headers = [*response.headers, ("x-amzn-RequestId", request_id)]
+        return dataclasses.replace(response, headers=headers)
 
     def _operation_name(self, request: RecordedRequest) -> str | None:
         if _SPOKEN[self.protocol].http_bindings:
