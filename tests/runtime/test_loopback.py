@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from qsmith.testing import FakeService, LoopbackServer, ScriptedResponse, json_response
+from qsmith.testing import FakeService, LoopbackServer, ScriptedResponse
 
 
 def test_records_method_path_query_headers_and_body(loopback: LoopbackServer) -> None:
@@ -55,7 +55,8 @@ def test_keep_alive_reuses_one_connection(loopback: LoopbackServer) -> None:
 
 def test_a_fake_service_default_answer_gets_one_request_id_per_call() -> None:
     with FakeService("awsJson1_0") as fake:
-        fake.set_default("Ping", json_response({"ok": True}))
+        # One response object, answered again and again (as the gateway's tests script it).
+        fake.set_default("Ping", ScriptedResponse.json(200, '{"ok": true}'))
         headers = [
             httpx.post(
                 fake.url, content=b"{}", headers={"X-Amz-Target": "Service.Ping"}
