@@ -20,6 +20,7 @@ through without a call at all.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -58,6 +59,11 @@ __all__ = [
 # modeled shape needs, far below Python's recursion limit (the decoders spend a few frames
 # per level): deeper input is refused with a qsmith error instead of a RecursionError.
 MAX_JSON_DEPTH: Final = 100
+# The scanner ``json.loads`` runs (the C one), called directly by ``_plain_object``.
+# (typeshed types the argument as the scanner class itself; a decoder is what it takes)
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+    json.JSONDecoder()  # type: ignore[arg-type]
+)
 
 # A compiled converter; None means "the value passes through unchanged".
 Convert = Callable[[Any], Any] | None
@@ -276,6 +282,28 @@ class JsonCodec:
             fill_missing(schema, kwargs)
         return kwargs
 
+    def structure_builder(self, schema: Schema) -> Callable[[Mapping[str, object]], Any]:
+        """``structure_from_data`` for one structure, compiled: the key index, the
+        defaults of missing members and the class are looked up once, not per value."""
+        index = {
+            key: (member.python_name, convert)
+            for key, (member, convert) in self._key_index(schema).items()
+        }
+        fill = _filler(schema)
+        cls = schema.python_type
+
+        def build(data: Mapping[str, object]) -> Any:
+            kwargs: dict[str, object] = {}
+            for key, raw in data.items():
+                found = index.get(key)
+                if found is not None and raw is not None:
+                    name, convert = found
+                    kwargs[name] = raw if convert is None else convert(raw)
+            fill(kwargs)
+            return kwargs if cls is None else cls(**kwargs)
+
+        return build
+
     def member_from_data(self, member: MemberSchema, raw: object) -> Any:
         convert = self.member_decoder(member)
         return raw if convert is None else convert(raw)
@@ -451,6 +479,22 @@ def fill_missing(schema: Schema, kwargs: dict[str, object]) -> None:
             kwargs[member.python_name] = None
 
 
+def _filler(schema: Schema) -> Callable[[dict[str, object]], None]:
+    """``fill_missing`` for one structure: members no default or zero value applies to
+    are set to None without further questions; the others go through ``fill_missing``."""
+    plain = [m.python_name for m in schema.members.values() if not (m.has_default or m.required)]
+    special = len(plain) < len(schema.members)
+
+    def fill(kwargs: dict[str, object]) -> None:
+        for name in plain:
+            if name not in kwargs:
+                kwargs[name] = None
+        if special:
+            fill_missing(schema, kwargs)
+
+    return fill
+
+
 def build_structure(schema: Schema, kwargs: dict[str, object]) -> Any:
     """``python_type(**kwargs)``, or the dict itself when the schema names no class."""
     cls = schema.python_type
@@ -459,6 +503,10 @@ def build_structure(schema: Schema, kwargs: dict[str, object]) -> Any:
 
 def load_json_object(body: bytes, where: str, *, exact_decimals: bool = False) -> dict[str, object]:
     """Parse a JSON object body; an empty (or blank) body is ``{}``."""
+    if not exact_decimals:
+        data = _plain_object(body)
+        if data is not None:
+            return data
     if not body.strip():
         return {}
     checked: dict[str, object] = _expect(
@@ -482,6 +530,20 @@ def parse_json(text: bytes | str, where: str, *, exact_decimals: bool = False) -
     if _may_nest_too_deep(text) and nesting_exceeds(data, MAX_JSON_DEPTH):
         raise JsonNestingError(where, MAX_JSON_DEPTH)
     return data
+
+
+def _plain_object(body: bytes) -> dict[str, object] | None:
+    """The common body (strict UTF-8, ``{`` to ``}``, too few brackets to nest past the
+    limit) parsed by the C scanner alone, skipping ``json.loads``' encoding detection;
+    None for anything else, which then takes ``parse_json``'s path and its errors."""
+    if body[:1] != b"{" or body[-1:] != b"}" or _may_nest_too_deep(body):
+        return None
+    try:
+        text = body.decode()
+        data, end = _scan_once(text, 0)
+    except (ValueError, StopIteration):  # UnicodeDecodeError and JSONDecodeError included
+        return None
+    return data if end == len(text) else None
 
 
 def _may_nest_too_deep(text: bytes | str) -> bool:
