@@ -74,11 +74,11 @@ class EventStreamResponse(Generic[O, E]):
         deadline: Deadline,
     ) -> None:
         from qsmith.runtime.client.events import StreamDecoding
-        from qsmith.runtime.eventstream.readers import EventStreamReader
+        from qsmith.runtime.eventstream.readers import EventStreamReader, body_chunks
 
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         chunks = iter_with_deadlines(
-            response.iter_bytes(),
+            body_chunks(response),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,
@@ -152,11 +152,11 @@ class AsyncEventStreamResponse(Generic[O, E]):
         deadline: Deadline,
     ) -> None:
         from qsmith.runtime.client.events import StreamDecoding
-        from qsmith.runtime.eventstream.readers import AsyncEventStreamReader
+        from qsmith.runtime.eventstream.readers import AsyncEventStreamReader, aiter_body_chunks
 
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         chunks = aiter_with_deadlines(
-            response.aiter_bytes(),
+            aiter_body_chunks(response),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,
