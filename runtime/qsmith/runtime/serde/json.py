@@ -465,32 +465,41 @@ def fill_missing(schema: Schema, kwargs: dict[str, object]) -> None:
     if len(kwargs) >= len(schema.members) and None not in kwargs.values():
         return
     for member in schema.members.values():
-        if kwargs.get(member.python_name) is not None:
-            continue
-        if member.has_default:
-            kwargs[member.python_name] = default_value(member)
-        elif member.required and member.target.type is ShapeType.STRUCTURE:
-            empty: dict[str, object] = {}
-            fill_missing(member.target, empty)
-            kwargs[member.python_name] = build_structure(member.target, empty)
-        elif member.required:
-            kwargs[member.python_name] = zero_value(member.target)
-        else:
-            kwargs[member.python_name] = None
+        if kwargs.get(member.python_name) is None:
+            _fill_member(member, kwargs)
+
+
+def _fill_member(member: MemberSchema, kwargs: dict[str, object]) -> None:
+    if member.has_default:
+        kwargs[member.python_name] = default_value(member)
+    elif member.required and member.target.type is ShapeType.STRUCTURE:
+        empty: dict[str, object] = {}
+        fill_missing(member.target, empty)
+        kwargs[member.python_name] = build_structure(member.target, empty)
+    elif member.required:
+        kwargs[member.python_name] = zero_value(member.target)
+    else:
+        kwargs[member.python_name] = None
 
 
 def _filler(schema: Schema) -> Callable[[dict[str, object]], None]:
-    """``fill_missing`` for one structure: members no default or zero value applies to
-    are set to None without further questions; the others go through ``fill_missing``."""
-    plain = [m.python_name for m in schema.members.values() if not (m.has_default or m.required)]
-    special = len(plain) < len(schema.members)
+    """``fill_missing`` for one structure, with its members sorted once: those without a
+    default or a zero value just become None."""
+    plain: list[str] = []
+    special: list[tuple[str, MemberSchema]] = []
+    for member in schema.members.values():
+        if member.has_default or member.required:
+            special.append((member.python_name, member))
+        else:
+            plain.append(member.python_name)
 
     def fill(kwargs: dict[str, object]) -> None:
         for name in plain:
             if name not in kwargs:
                 kwargs[name] = None
-        if special:
-            fill_missing(schema, kwargs)
+        for name, member in special:
+            if kwargs.get(name) is None:
+                _fill_member(member, kwargs)
 
     return fill
 
@@ -548,6 +557,8 @@ def _plain_object(body: bytes) -> dict[str, object] | None:
 
 def _may_nest_too_deep(text: bytes | str) -> bool:
     """False when the text has too few brackets to nest past the limit (a C-speed count)."""
+    if len(text) < MAX_JSON_DEPTH:
+        return False
     if isinstance(text, str):
         return text.count("[") + text.count("{") >= MAX_JSON_DEPTH
     return text.count(b"[") + text.count(b"{") >= MAX_JSON_DEPTH

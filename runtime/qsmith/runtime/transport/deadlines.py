@@ -115,7 +115,8 @@ def iter_with_deadlines(
     call = deadline if deadline is not None and deadline.seconds is not None else None
     remaining = call.remaining() if call is not None else None
     while True:
-        token = current_deadline.set(call)
+        # Without a deadline only an outer one needs hiding: no context change per chunk.
+        token = current_deadline.set(call) if call is not None or current_deadline.get() else None
         try:
             item = next(chunks)
         except StopIteration:
@@ -124,7 +125,8 @@ def iter_with_deadlines(
             by_deadline = _deadline_bound(remaining, idle_timeout)
             raise _timeout_error(call, by_deadline, idle_timeout, operation) from error
         finally:
-            current_deadline.reset(token)
+            if token is not None:
+                current_deadline.reset(token)
         if call is not None:
             # One clock read per chunk: it checks this chunk and bounds the next wait.
             remaining = call.remaining()
