@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
@@ -136,7 +136,16 @@ class ClientCore:
 
     def attempt_request(self, request: HttpRequest, token: RetryToken) -> HttpRequest:
         """A copy of ``request`` for one attempt, carrying the attempt header."""
-        copy = replace(request, headers=list(request.headers), query=list(request.query))
+        copy = HttpRequest(
+            method=request.method,
+            host=request.host,
+            path=request.path,
+            query=list(request.query),
+            headers=list(request.headers),
+            body=request.body,
+            scheme=request.scheme,
+            port=request.port,
+        )
         copy.set_header(SDK_REQUEST_HEADER, token.sdk_request_header)
         return copy
 

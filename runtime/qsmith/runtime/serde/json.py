@@ -589,13 +589,7 @@ def dump_json(data: object) -> str:
     ``MAX_JSON_DEPTH``) is a ``ParamValidationError``: it came from the caller.
     """
     try:
-        text = json.dumps(
-            data,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-            default=_json_null,
-        )
+        text = _ENCODER.encode(data)
     except RecursionError:
         raise _too_deep_to_write() from None
     except (TypeError, ValueError) as exc:
@@ -610,6 +604,12 @@ def _json_null(value: object) -> None:
     if value is DOCUMENT_NULL:
         return None
     raise TypeError(f"a {type(value).__name__} object is not a JSON value")
+
+
+# ``json.dumps`` with these options builds an encoder per call; one is built here instead.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_json_null
+)
 
 
 def _too_deep_to_write() -> ParamValidationError:
