@@ -28,7 +28,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from qsmith.runtime.client.core import attach_response
 from qsmith.runtime.errors import QsmithError
 from qsmith.runtime.schema import OperationSchema
-from qsmith.runtime.transport.deadlines import Deadline, aiter_with_deadlines, iter_with_deadlines
+from qsmith.runtime.transport.deadlines import (
+    Deadline,
+    aiter_with_deadlines,
+    iter_with_deadlines,
+    lift_read_timeout,
+)
 
 # Every client imports this module, but only a streaming call needs the event stream
 # codec, its readers and httpx: they are imported where a stream is opened or read
@@ -155,6 +160,7 @@ class AsyncEventStreamResponse(Generic[O, E]):
         from qsmith.runtime.eventstream.readers import AsyncEventStreamReader, aiter_body_chunks
 
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
+        lift_read_timeout(response)  # the pump reads ahead; its watchdog times the waits
         chunks = aiter_with_deadlines(
             aiter_body_chunks(response),
             idle_timeout=idle_timeout,
