@@ -148,6 +148,20 @@ class HttpRequest:
             port=port,
         )
 
+    def copy(self) -> HttpRequest:
+        """A copy whose header and query lists can change without touching this one
+        (``dataclasses.replace`` does the same, several times slower, on every call)."""
+        return HttpRequest(
+            method=self.method,
+            host=self.host,
+            path=self.path,
+            query=list(self.query),
+            headers=list(self.headers),
+            body=self.body,
+            scheme=self.scheme,
+            port=self.port,
+        )
+
     @property
     def authority(self) -> str:
         """``host[:port]``, the port left out when it is the scheme's default."""
