@@ -288,6 +288,8 @@ class OperationSchema:
         if known is not None and known[0] is shape:
             return known[1]
         found = next((m for m in shape.members.values() if m.target.streaming), None)
+        if len(_STREAMING_MEMBERS) >= 4096:  # schemas built on the fly are not kept forever
+            _STREAMING_MEMBERS.clear()
         _STREAMING_MEMBERS[id(shape)] = (shape, found)
         return found
 
