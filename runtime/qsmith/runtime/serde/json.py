@@ -115,6 +115,7 @@ class JsonCodec:
         self._decoders: dict[int, tuple[Schema, Convert]] = {}
         self._fields: dict[int, tuple[Schema, list[_Field]]] = {}
         self._indexes: dict[int, tuple[Schema, dict[str, tuple[MemberSchema, Convert]]]] = {}
+        self._builders: dict[int, tuple[Schema, Callable[[Mapping[str, object]], Any]]] = {}
 
     def key(self, member: MemberSchema) -> str:
         return member.wire_name if self.use_json_name else member.name
@@ -252,6 +253,11 @@ class JsonCodec:
         extra: Mapping[str, object] | None = None,
     ) -> Any:
         """Build a structure from a JSON object; ``extra`` adds values bound elsewhere."""
+        if members is None and not extra:  # the common case: compiled once per structure
+            cached = self._builders.get(id(schema))
+            if cached is None or cached[0] is not schema:
+                cached = self._builders[id(schema)] = (schema, self.structure_builder(schema))
+            return cached[1](data)
         return build_structure(
             schema, self.structure_kwargs(schema, data, members=members, extra=extra)
         )
