@@ -110,9 +110,20 @@ class EventStreamResponse(Generic[O, E]):
         self._ahead.events.extend(self._next_events(stop_at_first=True))
 
     def __iter__(self) -> Iterator[E]:
+        from qsmith.runtime.eventstream.semantics import InitialResponse
+
         self._ahead.started = True
         yield from self._ahead.drain()
-        yield from self._next_events(stop_at_first=False)  # type: ignore[misc]
+        # ``_next_events`` inlined: one generator fewer to pass each event through.
+        decode = self._decoding.decode
+        try:
+            for message in self._messages:
+                event = decode(message)
+                if not isinstance(event, InitialResponse):
+                    yield event  # type: ignore[misc]
+        except QsmithError as error:
+            attach_response(error, self.response)
+            raise
 
     def _next_events(self, *, stop_at_first: bool) -> Iterator[object]:
         from qsmith.runtime.eventstream.semantics import InitialResponse
