@@ -42,3 +42,21 @@ def test_plus_in_a_url_query_stays_a_plus() -> None:
     request = HttpRequest.from_url("GET", "https://h/?a+b=c+d%2B")
     assert request.query == [("a+b", "c+d+")]
     assert request.query_string == "a%2Bb=c%2Bd%2B"
+
+
+def test_copy_keeps_every_field_and_owns_its_lists() -> None:
+    import dataclasses
+
+    request = HttpRequest.from_url(
+        "GET", "http://example.com:8080/p?a=1", headers=[("X-A", "1")], body=b"x"
+    )
+    copy = request.copy()
+    assert copy == request
+    # ``copy`` names each field: one added to HttpRequest must be added there too.
+    names = {field.name for field in dataclasses.fields(HttpRequest)}
+    assert names == {"method", "host", "path", "query", "headers", "body", "scheme", "port"}
+    for field in dataclasses.fields(HttpRequest):
+        assert getattr(copy, field.name) == getattr(request, field.name), field.name
+    copy.set_header("X-B", "2")
+    copy.query.append(("b", "2"))
+    assert request.headers == [("X-A", "1")] and request.query == [("a", "1")]

@@ -2,8 +2,8 @@
 
 httpx masks only ``Authorization`` and ``Proxy-Authorization`` when it prints headers;
 a SigV4 session token, an API key or a cookie would show in ``repr(response.headers)``
-or ``repr(response.request.headers)``. ``redact_exchange`` swaps both header objects for
-``RedactedHeaders``: the same names and values (the request can still be inspected and
+or ``repr(response.request.headers)``. ``redact_exchange`` turns both header objects into
+``RedactedHeaders`` (in place): the same names and values (the request can still be inspected and
 replayed), printed with every ``SENSITIVE_HEADERS`` value hidden.
 
 This module imports httpx: only code that already holds an httpx object loads it.
@@ -34,6 +34,11 @@ class RedactedHeaders(httpx.Headers):
 
 def _redacted(headers: httpx.Headers) -> httpx.Headers:
     if isinstance(headers, RedactedHeaders):
+        return headers
+    if type(headers) is httpx.Headers:
+        # Every call passes here: re-typing the object in place (the subclass adds no
+        # state) spares copying and re-validating each header, twice per call.
+        headers.__class__ = RedactedHeaders
         return headers
     return RedactedHeaders(headers, encoding=headers.encoding)
 

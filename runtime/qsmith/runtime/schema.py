@@ -283,10 +283,18 @@ class OperationSchema:
     def streaming_member(self, which: Literal["input", "output"]) -> MemberSchema | None:
         """The member of the input or output bound to an event stream or streaming blob."""
         shape = self.input if which == "input" else self.output
-        for member in shape.members.values():
-            if member.target.streaming:
-                return member
-        return None
+        # Asked several times per call: remembered per shape (held, so its id stays its own).
+        known = _STREAMING_MEMBERS.get(id(shape))
+        if known is not None and known[0] is shape:
+            return known[1]
+        found = next((m for m in shape.members.values() if m.target.streaming), None)
+        if len(_STREAMING_MEMBERS) >= 4096:  # schemas built on the fly are not kept forever
+            _STREAMING_MEMBERS.clear()
+        _STREAMING_MEMBERS[id(shape)] = (shape, found)
+        return found
+
+
+_STREAMING_MEMBERS: dict[int, tuple[Schema, MemberSchema | None]] = {}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -302,3 +302,33 @@ def test_sync_reader_dropped_unread_closes_the_response(loopback: LoopbackServer
         gc.collect()
         assert response.is_closed
         _still_usable(client, loopback)
+
+
+def test_readers_decode_a_content_encoded_stream(loopback: LoopbackServer) -> None:
+    # Readers take the transport's chunks directly, except from a content-encoded body,
+    # whose bytes only ``iter_bytes`` decodes.
+    import gzip
+
+    encoded = [*HEADERS, ("Content-Encoding", "gzip")]
+    loopback.enqueue(ScriptedResponse(headers=encoded, body=gzip.compress(STREAM)))
+    with _client() as client:
+        assert list(_open(client, loopback)) == MESSAGES
+        _still_usable(client, loopback)
+
+    async def read_async() -> list[Message]:
+        loopback.enqueue(ScriptedResponse(headers=encoded, body=gzip.compress(STREAM)))
+        async with _async_client() as client:
+            response = await client.send(client.build_request("POST", loopback.url), stream=True)
+            return [message async for message in AsyncEventStreamReader(response)]
+
+    assert asyncio.run(read_async()) == MESSAGES
+
+
+def test_readers_mark_the_response_read(loopback: LoopbackServer) -> None:
+    loopback.enqueue(ScriptedResponse(headers=HEADERS, body=STREAM))
+    with _client() as client:
+        reader = _open(client, loopback)
+        assert list(reader) == MESSAGES
+        assert reader.response.is_stream_consumed
+        with pytest.raises(httpx.StreamConsumed):
+            reader.response.read()

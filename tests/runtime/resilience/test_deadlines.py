@@ -188,3 +188,69 @@ async def test_a_consumer_cancelled_again_and_again_lets_the_source_finish_closi
     await asyncio.wait([task])
     await asyncio.wait_for(closed.wait(), timeout=5)
     assert task.cancelled()
+
+
+async def test_async_idle_never_counts_the_consumers_time_while_the_pump_reads_ahead() -> None:
+    # The server is silent for longer than the idle timeout (1.0 s before each chunk,
+    # idle 0.5 s) only while the consumer is busy with the previous chunk (1.2 s, then
+    # 2.2 s): the consumer never waits through that silence, so it is not idle. The pump
+    # reads ahead meanwhile; with httpx's read timeout still on its reads (the idle
+    # timeout), the read for the second chunk would time out.
+    from qsmith.runtime.eventstream.readers import aiter_body_chunks
+    from qsmith.runtime.transport.deadlines import lift_read_timeout
+
+    messages = [encode_event("chunk", b"x") for _ in range(2)]
+    with FakeService("awsJson1_0") as fake:
+        fake.set_default("Stream", event_stream_response(messages, chunk_delay=1.0))
+        config = TransportConfig(trust_env=False, idle_timeout=0.5)
+        async with build_async_client(config) as client:
+            request = client.build_request(
+                "POST",
+                fake.url,
+                headers={"X-Amz-Target": "S.Stream"},
+                content=b"{}",
+                timeout=config.timeout(streaming=True),  # reads time out after 0.5 s
+            )
+            response = await client.send(request, stream=True)
+            lift_read_timeout(response)
+            items = aiter_with_deadlines(aiter_body_chunks(response), idle_timeout=0.5)
+            received = []
+            try:
+                await asyncio.sleep(1.2)
+                async for chunk in items:
+                    received.append(chunk)
+                    await asyncio.sleep(2.2)
+            finally:
+                await items.aclose()
+                await response.aclose()
+    assert received == messages
+
+
+async def test_async_a_chunk_read_ahead_is_refused_after_the_deadline() -> None:
+    items = aiter_with_deadlines(slow([0.0] * 5), idle_timeout=None, deadline=Deadline(0.2))
+    assert await anext(items) == b"0"
+    await asyncio.sleep(0.4)  # the other chunks wait in the buffer meanwhile
+    with pytest.raises(CallTimeoutError):
+        await anext(items)
+
+
+async def test_async_the_pump_reads_a_bounded_number_of_chunks_ahead() -> None:
+    from qsmith.runtime.transport.deadlines import PumpedChunks
+
+    produced = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal produced
+        while True:
+            produced += 1
+            yield b"x"
+            await asyncio.sleep(0)
+
+    items = aiter_with_deadlines(endless(), idle_timeout=None)
+    try:
+        await anext(items)
+        for _ in range(4 * PumpedChunks.READ_AHEAD):  # turns enough to fill it many times
+            await asyncio.sleep(0)
+        assert PumpedChunks.READ_AHEAD <= produced <= PumpedChunks.READ_AHEAD + 2
+    finally:
+        await items.aclose()

@@ -107,7 +107,7 @@ class ResolvedAuth:
                 request, path=wire_path(request.path, normalize=config.normalize_path)
             )
             return self.signer.sign(sendable, self.identity, config, now=now).request
-        signed = replace(request, headers=list(request.headers), query=list(request.query))
+        signed = request.copy()
         if self.scheme == BEARER:
             assert isinstance(self.identity, BearerToken)
             signed.set_header("Authorization", f"Bearer {self.identity.token}")

@@ -10,9 +10,10 @@ and async shells only send requests, read bodies and sleep, so the two never dri
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
@@ -119,9 +120,7 @@ class ClientCore:
             )
         self.customizations.customize_request(request)
         request.set_header("User-Agent", self.user_agent)
-        import uuid
-
-        request.set_header("amz-sdk-invocation-id", str(uuid.uuid4()))
+        request.set_header("amz-sdk-invocation-id", _invocation_id())
         for name, header in {**self.config.headers, **(options.extra_headers or {})}.items():
             request.set_header(name, header)
         return request
@@ -136,7 +135,7 @@ class ClientCore:
 
     def attempt_request(self, request: HttpRequest, token: RetryToken) -> HttpRequest:
         """A copy of ``request`` for one attempt, carrying the attempt header."""
-        copy = replace(request, headers=list(request.headers), query=list(request.query))
+        copy = request.copy()
         copy.set_header(SDK_REQUEST_HEADER, token.sdk_request_header)
         return copy
 
@@ -300,6 +299,16 @@ def raw_response(error: BaseException) -> httpx.Response | None:
     import httpx
 
     return response if isinstance(response, httpx.Response) else None
+
+
+def _invocation_id() -> str:
+    """``str(uuid.uuid4())``, formatted directly: the same random version-4 UUID without
+    building a ``UUID`` object on every call."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _request_id(headers: list[tuple[str, str]]) -> str | None:

@@ -8,25 +8,32 @@ builds the operation's non-stream output members (HTTP headers under restJson1, 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from typing import Protocol as TypingProtocol
 
 from qsmith.runtime.errors import ParamValidationError, ServiceError
 from qsmith.runtime.eventstream.message import Message
 from qsmith.runtime.eventstream.semantics import (
+    INITIAL_RESPONSE,
     EventStreamDecoder,
     EventStreamEncoder,
     InitialResponse,
 )
-from qsmith.runtime.schema import MemberSchema, OperationSchema, Schema
+from qsmith.runtime.schema import MemberSchema, OperationSchema, Schema, ShapeType
 from qsmith.runtime.serde import (
     JsonNestingError,
     MissingInitialResponseMemberError,
     SerdeError,
     must_arrive,
 )
-from qsmith.runtime.serde.json import MAX_JSON_DEPTH, JsonCodec, build_structure, fill_missing
+from qsmith.runtime.serde.json import (
+    MAX_JSON_DEPTH,
+    JsonCodec,
+    build_structure,
+    fill_missing,
+    load_json_object,
+)
 from qsmith.runtime.values import UnknownUnionMember
 
 if TYPE_CHECKING:
@@ -89,8 +96,6 @@ class JsonPayloadCodec:
 
 
 def _json_object(payload: bytes, schema: Schema) -> dict[str, object]:
-    from qsmith.runtime.serde.json import load_json_object
-
     return load_json_object(payload, schema.name)
 
 
@@ -146,6 +151,9 @@ class StreamDecoding:
         self._operation = operation
         self._stream_member = stream_member
         self._status = status
+        self._codec = core.protocol.event_codec
+        # Per event type: its payload read in one step, or None for the general path.
+        self._readers: dict[str, Callable[[bytes], object] | None] = {}
         self.needs_initial_response = core.protocol.initial_response_event
         self.initial_seen = False
         self._initial: dict[str, object] = {}
@@ -162,6 +170,50 @@ class StreamDecoding:
             )
 
     def decode(self, message: Message) -> object:
+        """The event ``message`` carries (``InitialResponse`` for awsJson's first)."""
+        headers = message.headers
+        if headers.get(":message-type") == "event":
+            event_type = headers.get(":event-type")
+            if type(event_type) is str:
+                read = self._readers.get(event_type, _UNSEEN)
+                if read is _UNSEEN:
+                    read = self._readers[event_type] = self._reader_for(event_type)
+                if read is not None:
+                    try:
+                        event = read(message.payload)
+                    except Exception:  # the general path below raises it, with its context
+                        pass
+                    else:
+                        self._decoder.messages_seen += 1
+                        return event
+        return self._decode_in_full(message)
+
+    def _reader_for(self, event_type: str) -> Callable[[bytes], object] | None:
+        """The common event's decoder in one step: a structure whose members all travel
+        in a JSON payload. Built once per event type; it does what the general path does
+        for such an event (parse with the nesting guard, convert, fill, build, wrap)."""
+        if event_type == INITIAL_RESPONSE and self.needs_initial_response:
+            return None
+        member = self._stream_member.target.members.get(event_type)
+        if member is None or member.target.error is not None:
+            return None
+        schema = member.target
+        members = schema.members.values()
+        if schema.type is not ShapeType.STRUCTURE or not members:
+            return None
+        if any(m.event_header or m.event_payload for m in members):
+            return None
+        build = self._codec.structure_builder(schema)
+        variant = member.variant_type
+        where = schema.name
+
+        def read(payload: bytes) -> object:
+            value = build(load_json_object(payload, where) if payload else {})
+            return value if variant is None else variant(value)
+
+        return read
+
+    def _decode_in_full(self, message: Message) -> object:
         try:
             event = self._decoder.decode(message)
         except ServiceError as error:
@@ -202,6 +254,9 @@ class StreamDecoding:
         fill_missing(self._operation.output, kwargs)
         kwargs.pop(self._stream_member.python_name, None)
         return build_structure(self._operation.output, kwargs)
+
+
+_UNSEEN: Any = object()
 
 
 def _error_event_type(message: Message, error: ServiceError) -> str:

@@ -66,6 +66,9 @@ class ResolvedClient:
             service, config, self.region, profile=self.profile_settings
         )
         self._auth: dict[tuple[str | None, tuple[bool, bool]], AuthResolver] = {}
+        # The endpoint cache hands out the same Endpoint for the same parameters, so most
+        # calls find their resolver by the endpoint itself (held: its id stays its own).
+        self._auth_by_endpoint: dict[int, tuple[Endpoint, AuthResolver]] = {}
         self._identities = _identity_sources(service, config)
         if not _binds_context(service):
             # No call binds context parameters: the one endpoint resolves now, so a bad
@@ -90,6 +93,9 @@ class ResolvedClient:
     def auth_for(self, endpoint: Endpoint) -> AuthResolver:
         """The auth resolver of calls sent to ``endpoint`` (its SigV4 region and path rules),
         one per distinct signing setup; identities are shared between them."""
+        known = self._auth_by_endpoint.get(id(endpoint))
+        if known is not None and known[0] is endpoint:
+            return known[1]
         from qsmith.runtime.client.endpoint import sigv4_path_switches, sigv4_signing_region
 
         key = (sigv4_signing_region(endpoint) or self.region, sigv4_path_switches(endpoint))
@@ -103,6 +109,9 @@ class ResolvedClient:
                 sigv4_normalize_path=key[1][0],
                 sigv4_double_uri_encode=key[1][1],
             )
+        if len(self._auth_by_endpoint) >= 256:
+            self._auth_by_endpoint.clear()
+        self._auth_by_endpoint[id(endpoint)] = (endpoint, found)
         return found
 
     @property

@@ -28,7 +28,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from qsmith.runtime.client.core import attach_response
 from qsmith.runtime.errors import QsmithError
 from qsmith.runtime.schema import OperationSchema
-from qsmith.runtime.transport.deadlines import Deadline, aiter_with_deadlines, iter_with_deadlines
+from qsmith.runtime.transport.deadlines import (
+    Deadline,
+    aiter_with_deadlines,
+    iter_with_deadlines,
+    lift_read_timeout,
+)
 
 # Every client imports this module, but only a streaming call needs the event stream
 # codec, its readers and httpx: they are imported where a stream is opened or read
@@ -74,11 +79,11 @@ class EventStreamResponse(Generic[O, E]):
         deadline: Deadline,
     ) -> None:
         from qsmith.runtime.client.events import StreamDecoding
-        from qsmith.runtime.eventstream.readers import EventStreamReader
+        from qsmith.runtime.eventstream.readers import EventStreamReader, body_chunks
 
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
         chunks = iter_with_deadlines(
-            response.iter_bytes(),
+            body_chunks(response),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,
@@ -105,9 +110,20 @@ class EventStreamResponse(Generic[O, E]):
         self._ahead.events.extend(self._next_events(stop_at_first=True))
 
     def __iter__(self) -> Iterator[E]:
+        from qsmith.runtime.eventstream.semantics import InitialResponse
+
         self._ahead.started = True
         yield from self._ahead.drain()
-        yield from self._next_events(stop_at_first=False)  # type: ignore[misc]
+        # ``_next_events`` inlined: one generator fewer to pass each event through.
+        decode = self._decoding.decode
+        try:
+            for message in self._messages:
+                event = decode(message)
+                if not isinstance(event, InitialResponse):
+                    yield event  # type: ignore[misc]
+        except QsmithError as error:
+            attach_response(error, self.response)
+            raise
 
     def _next_events(self, *, stop_at_first: bool) -> Iterator[object]:
         from qsmith.runtime.eventstream.semantics import InitialResponse
@@ -152,11 +168,12 @@ class AsyncEventStreamResponse(Generic[O, E]):
         deadline: Deadline,
     ) -> None:
         from qsmith.runtime.client.events import StreamDecoding
-        from qsmith.runtime.eventstream.readers import AsyncEventStreamReader
+        from qsmith.runtime.eventstream.readers import AsyncEventStreamReader, aiter_body_chunks
 
         self._decoding = StreamDecoding(core, operation, response.status_code, response.headers)
+        lift_read_timeout(response)  # the pump reads ahead; its watchdog times the waits
         chunks = aiter_with_deadlines(
-            response.aiter_bytes(),
+            aiter_body_chunks(response),
             idle_timeout=idle_timeout,
             deadline=deadline,
             operation=operation.name,

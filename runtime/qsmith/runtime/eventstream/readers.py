@@ -15,7 +15,8 @@ Transport failures are raised once, as the transport layer's own classes
 ``TruncatedMessageError``) when it cut a message in half. A stream that ends cleanly in
 the middle of a message raises ``TruncatedMessageError``: never a silent stop.
 
-By default a reader reads ``response.iter_bytes()``; ``chunks`` replaces that source
+By default a reader reads ``body_chunks(response)`` (the transport's chunks as they
+arrive; ``aiter_body_chunks`` for async); ``chunks`` replaces that source
 (the client passes the body's chunks wrapped in its idle and deadline limits, so both
 are measured per chunk of bytes, not per message). An async reader closes ``chunks``
 (its ``aclose``, when it has one) before the response.
@@ -41,7 +42,50 @@ if TYPE_CHECKING:
 
     import httpx
 
-__all__ = ["AsyncEventStreamReader", "ConnectionLostMidMessageError", "EventStreamReader"]
+__all__ = [
+    "AsyncEventStreamReader",
+    "ConnectionLostMidMessageError",
+    "EventStreamReader",
+    "aiter_body_chunks",
+    "body_chunks",
+]
+
+
+def body_chunks(response: httpx.Response) -> Iterator[bytes]:
+    """The body's chunks as the transport hands them over.
+
+    An event stream has no content encoding, so ``iter_bytes``' layers (``iter_raw``, the
+    chunker, the identity decoder) pass each chunk through unchanged, at a cost per chunk
+    that, with one HTTP chunk per message, is a large part of reading it. The transport's
+    stream is read directly instead, marked consumed as ``iter_raw`` marks it; a body with
+    a ``Content-Encoding`` still goes through ``iter_bytes``. Transport errors keep the
+    request attached (``_ReaderState.transport_error``), as ``iter_raw`` does.
+    """
+    import httpx
+
+    stream = response.stream
+    if not isinstance(stream, httpx.SyncByteStream) or not _plain_body(response):
+        return response.iter_bytes()
+    response.is_stream_consumed = True
+    return iter(stream)
+
+
+def aiter_body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """``body_chunks`` of an asynchronous response."""
+    import httpx
+
+    stream = response.stream
+    if not isinstance(stream, httpx.AsyncByteStream) or not _plain_body(response):
+        return response.aiter_bytes()
+    response.is_stream_consumed = True
+    return stream.__aiter__()
+
+
+def _plain_body(response: httpx.Response) -> bool:
+    """Unread, open and not content-encoded: its transport chunks are its bytes."""
+    return not (
+        response.is_stream_consumed or response.is_closed or "content-encoding" in response.headers
+    )
 
 
 class ConnectionLostMidMessageError(TruncatedMessageError, ConnectionDroppedError):
@@ -81,6 +125,7 @@ class _ReaderState:
         self.started = True
 
     def transport_error(self, exc: httpx.TransportError) -> Exception:
+        exc.request = self.response.request  # what ``iter_raw`` attaches, read unwrapped here
         decoder = self.decoder
         if decoder.buffered:
             return ConnectionLostMidMessageError(
@@ -125,7 +170,7 @@ class EventStreamReader:
         decoder = self._state.decoder
         try:
             try:
-                chunks = self._chunks if self._chunks is not None else self._response.iter_bytes()
+                chunks = self._chunks if self._chunks is not None else body_chunks(self._response)
                 for chunk in chunks:
                     yield from decoder.feed(chunk)
             except httpx.TransportError as exc:
@@ -182,7 +227,9 @@ class AsyncEventStreamReader:
         decoder = self._state.decoder
         try:
             try:
-                chunks = self._chunks if self._chunks is not None else self._response.aiter_bytes()
+                chunks = (
+                    self._chunks if self._chunks is not None else aiter_body_chunks(self._response)
+                )
                 async for chunk in chunks:
                     for message in decoder.feed(chunk):
                         yield message

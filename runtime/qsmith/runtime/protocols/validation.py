@@ -104,9 +104,12 @@ def _structure(schema: Schema, constraints: bool) -> Check:
     ]
 
     def check(value: Any) -> None:
-        if cls is not None and not isinstance(value, cls):
-            raise _Invalid(f"expected {cls.__name__}, got {type(value).__name__}")
-        is_mapping = isinstance(value, Mapping)
+        if cls is not None:
+            if not isinstance(value, cls):
+                raise _Invalid(f"expected {cls.__name__}, got {type(value).__name__}")
+            is_mapping = False  # a generated class (no ABC check needed, every call)
+        else:
+            is_mapping = isinstance(value, Mapping)
         for name, required, inner in plan:
             item = value.get(name) if is_mapping else getattr(value, name, None)
             if item is None:

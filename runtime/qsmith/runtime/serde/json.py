@@ -20,6 +20,7 @@ through without a call at all.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -58,6 +59,11 @@ __all__ = [
 # modeled shape needs, far below Python's recursion limit (the decoders spend a few frames
 # per level): deeper input is refused with a qsmith error instead of a RecursionError.
 MAX_JSON_DEPTH: Final = 100
+# The scanner ``json.loads`` runs (the C one), called directly by ``_plain_object``.
+# (typeshed types the argument as the scanner class itself; a decoder is what it takes)
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+    json.JSONDecoder()  # type: ignore[arg-type]
+)
 
 # A compiled converter; None means "the value passes through unchanged".
 Convert = Callable[[Any], Any] | None
@@ -109,6 +115,7 @@ class JsonCodec:
         self._decoders: dict[int, tuple[Schema, Convert]] = {}
         self._fields: dict[int, tuple[Schema, list[_Field]]] = {}
         self._indexes: dict[int, tuple[Schema, dict[str, tuple[MemberSchema, Convert]]]] = {}
+        self._builders: dict[int, tuple[Schema, Callable[[Mapping[str, object]], Any]]] = {}
 
     def key(self, member: MemberSchema) -> str:
         return member.wire_name if self.use_json_name else member.name
@@ -246,6 +253,11 @@ class JsonCodec:
         extra: Mapping[str, object] | None = None,
     ) -> Any:
         """Build a structure from a JSON object; ``extra`` adds values bound elsewhere."""
+        if members is None and not extra:  # the common case: compiled once per structure
+            cached = self._builders.get(id(schema))
+            if cached is None or cached[0] is not schema:
+                cached = self._builders[id(schema)] = (schema, self.structure_builder(schema))
+            return cached[1](data)
         return build_structure(
             schema, self.structure_kwargs(schema, data, members=members, extra=extra)
         )
@@ -275,6 +287,28 @@ class JsonCodec:
         if fill:
             fill_missing(schema, kwargs)
         return kwargs
+
+    def structure_builder(self, schema: Schema) -> Callable[[Mapping[str, object]], Any]:
+        """``structure_from_data`` for one structure, compiled: the key index, the
+        defaults of missing members and the class are looked up once, not per value."""
+        index = {
+            key: (member.python_name, convert)
+            for key, (member, convert) in self._key_index(schema).items()
+        }
+        fill = _filler(schema)
+        cls = schema.python_type
+
+        def build(data: Mapping[str, object]) -> Any:
+            kwargs: dict[str, object] = {}
+            for key, raw in data.items():
+                found = index.get(key)
+                if found is not None and raw is not None:
+                    name, convert = found
+                    kwargs[name] = raw if convert is None else convert(raw)
+            fill(kwargs)
+            return kwargs if cls is None else cls(**kwargs)
+
+        return build
 
     def member_from_data(self, member: MemberSchema, raw: object) -> Any:
         convert = self.member_decoder(member)
@@ -437,18 +471,43 @@ def fill_missing(schema: Schema, kwargs: dict[str, object]) -> None:
     if len(kwargs) >= len(schema.members) and None not in kwargs.values():
         return
     for member in schema.members.values():
-        if kwargs.get(member.python_name) is not None:
-            continue
-        if member.has_default:
-            kwargs[member.python_name] = default_value(member)
-        elif member.required and member.target.type is ShapeType.STRUCTURE:
-            empty: dict[str, object] = {}
-            fill_missing(member.target, empty)
-            kwargs[member.python_name] = build_structure(member.target, empty)
-        elif member.required:
-            kwargs[member.python_name] = zero_value(member.target)
+        if kwargs.get(member.python_name) is None:
+            _fill_member(member, kwargs)
+
+
+def _fill_member(member: MemberSchema, kwargs: dict[str, object]) -> None:
+    if member.has_default:
+        kwargs[member.python_name] = default_value(member)
+    elif member.required and member.target.type is ShapeType.STRUCTURE:
+        empty: dict[str, object] = {}
+        fill_missing(member.target, empty)
+        kwargs[member.python_name] = build_structure(member.target, empty)
+    elif member.required:
+        kwargs[member.python_name] = zero_value(member.target)
+    else:
+        kwargs[member.python_name] = None
+
+
+def _filler(schema: Schema) -> Callable[[dict[str, object]], None]:
+    """``fill_missing`` for one structure, with its members sorted once: those without a
+    default or a zero value just become None."""
+    plain: list[str] = []
+    special: list[tuple[str, MemberSchema]] = []
+    for member in schema.members.values():
+        if member.has_default or member.required:
+            special.append((member.python_name, member))
         else:
-            kwargs[member.python_name] = None
+            plain.append(member.python_name)
+
+    def fill(kwargs: dict[str, object]) -> None:
+        for name in plain:
+            if name not in kwargs:
+                kwargs[name] = None
+        for name, member in special:
+            if kwargs.get(name) is None:
+                _fill_member(member, kwargs)
+
+    return fill
 
 
 def build_structure(schema: Schema, kwargs: dict[str, object]) -> Any:
@@ -459,6 +518,10 @@ def build_structure(schema: Schema, kwargs: dict[str, object]) -> Any:
 
 def load_json_object(body: bytes, where: str, *, exact_decimals: bool = False) -> dict[str, object]:
     """Parse a JSON object body; an empty (or blank) body is ``{}``."""
+    if not exact_decimals:
+        data = _plain_object(body)
+        if data is not None:
+            return data
     if not body.strip():
         return {}
     checked: dict[str, object] = _expect(
@@ -484,8 +547,24 @@ def parse_json(text: bytes | str, where: str, *, exact_decimals: bool = False) -
     return data
 
 
+def _plain_object(body: bytes) -> dict[str, object] | None:
+    """The common body (strict UTF-8, ``{`` to ``}``, too few brackets to nest past the
+    limit) parsed by the C scanner alone, skipping ``json.loads``' encoding detection;
+    None for anything else, which then takes ``parse_json``'s path and its errors."""
+    if body[:1] != b"{" or body[-1:] != b"}" or _may_nest_too_deep(body):
+        return None
+    try:
+        text = body.decode()
+        data, end = _scan_once(text, 0)
+    except (ValueError, StopIteration):  # UnicodeDecodeError and JSONDecodeError included
+        return None
+    return data if end == len(text) else None
+
+
 def _may_nest_too_deep(text: bytes | str) -> bool:
     """False when the text has too few brackets to nest past the limit (a C-speed count)."""
+    if len(text) < MAX_JSON_DEPTH:
+        return False
     if isinstance(text, str):
         return text.count("[") + text.count("{") >= MAX_JSON_DEPTH
     return text.count(b"[") + text.count(b"{") >= MAX_JSON_DEPTH
@@ -516,13 +595,7 @@ def dump_json(data: object) -> str:
     ``MAX_JSON_DEPTH``) is a ``ParamValidationError``: it came from the caller.
     """
     try:
-        text = json.dumps(
-            data,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-            default=_json_null,
-        )
+        text = _ENCODER.encode(data)
     except RecursionError:
         raise _too_deep_to_write() from None
     except (TypeError, ValueError) as exc:
@@ -537,6 +610,12 @@ def _json_null(value: object) -> None:
     if value is DOCUMENT_NULL:
         return None
     raise TypeError(f"a {type(value).__name__} object is not a JSON value")
+
+
+# ``json.dumps`` with these options builds an encoder per call; one is built here instead.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_json_null
+)
 
 
 def _too_deep_to_write() -> ParamValidationError:

@@ -73,6 +73,18 @@ class TransportConfig:
 
     def timeout(self, *, streaming: bool = False, remaining: float | None = None) -> httpx.Timeout:
         """The httpx timeout for one attempt; a stream reads with the idle timeout."""
+        if remaining is None:  # the common case, the same every call: built once
+            known = _TIMEOUTS.get((id(self), streaming))
+            if known is not None and known[0] is self:
+                return known[1]
+            built = self._timeout(streaming, None)
+            if len(_TIMEOUTS) >= 64:  # a program building many clients keeps none alive
+                _TIMEOUTS.clear()
+            _TIMEOUTS[(id(self), streaming)] = (self, built)
+            return built
+        return self._timeout(streaming, remaining)
+
+    def _timeout(self, streaming: bool, remaining: float | None) -> httpx.Timeout:
         import httpx
 
         read = self.idle_timeout if streaming else self.read_timeout
@@ -119,6 +131,10 @@ class TransportConfig:
                 f"{self.ca_bundle_source} names {self.ca_bundle!r}, which holds no usable "
                 f"PEM certificates: {error}"
             ) from None
+
+
+# Timeouts without a deadline, per config (held, so its id stays its own) and kind.
+_TIMEOUTS: dict[tuple[int, bool], tuple[TransportConfig, httpx.Timeout]] = {}
 
 
 def _capped(value: float, remaining: float | None) -> float:

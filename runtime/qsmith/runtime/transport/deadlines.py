@@ -2,8 +2,8 @@
 
 Both limits are enforced per chunk of the HTTP body, never per decoded message, so a
 message that arrives a byte at a time is not idle as long as its bytes keep coming.
-The async helper reads the chunks in a task of its own per stream and bounds each wait
-of the consumer for the next chunk by ``min(idle, remaining)`` with one timer. A
+The async helper reads the chunks ahead in a task of its own per stream and bounds each
+wait of the consumer for the next chunk by ``min(idle, remaining)`` with one timer. A
 blocking read cannot be
 interrupted, so the sync helper relies on the read timeout: a streaming request's read
 timeout is the idle timeout (``TransportConfig.timeout(streaming=True)``), and while it
@@ -36,6 +36,7 @@ __all__ = [
     "aiter_with_deadlines",
     "current_deadline",
     "iter_with_deadlines",
+    "lift_read_timeout",
     "map_deadline_error",
 ]
 
@@ -115,7 +116,8 @@ def iter_with_deadlines(
     call = deadline if deadline is not None and deadline.seconds is not None else None
     remaining = call.remaining() if call is not None else None
     while True:
-        token = current_deadline.set(call)
+        # Without a deadline only an outer one needs hiding: no context change per chunk.
+        token = current_deadline.set(call) if call is not None or current_deadline.get() else None
         try:
             item = next(chunks)
         except StopIteration:
@@ -124,13 +126,28 @@ def iter_with_deadlines(
             by_deadline = _deadline_bound(remaining, idle_timeout)
             raise _timeout_error(call, by_deadline, idle_timeout, operation) from error
         finally:
-            current_deadline.reset(token)
+            if token is not None:
+                current_deadline.reset(token)
         if call is not None:
             # One clock read per chunk: it checks this chunk and bounds the next wait.
             remaining = call.remaining()
             if remaining is not None and remaining <= 0.0:
                 raise CallTimeoutError(operation=operation, seconds=call.seconds)
         yield item
+
+
+def lift_read_timeout(response: httpx.Response) -> None:
+    """Read ``response``'s body with no socket read timeout: for a body read ahead by
+    ``PumpedChunks``, whose watchdog limits the consumer's waits instead.
+
+    httpcore takes a body's read timeout from the request's ``timeout`` extension when
+    the body is first read; replacing that entry before then lifts it for the body only
+    (the status line and headers were read under it). Without the extension nothing
+    changes (a timeout fires as ``IdleTimeoutError`` then, as before).
+    """
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, dict) and timeouts.get("read") is not None:
+        response.request.extensions["timeout"] = {**timeouts, "read": None}
 
 
 def aiter_with_deadlines(
@@ -147,18 +164,27 @@ def aiter_with_deadlines(
 
 
 class PumpedChunks(Generic[T]):
-    """The chunks of a streamed body, each read on request by one task per stream.
+    """The chunks of a streamed body, read ahead by one task per stream.
 
-    ``wait_for`` per chunk made a task and a timer for every chunk. Here one pump task
-    per stream reads a chunk each time the consumer asks for one and parks between
-    requests, and one watchdog timer per stream checks the limits: each wait costs two
-    futures and a clock read. The pump never reads ahead, so whenever the consumer is
-    not waiting nothing is reading, and closing the response from the consumer's task is
-    safe. A consumer cancelled while waiting (an anyio task group cancels its task again
-    and again until it leaves the scope) cancels the pump once, in ``aclose``: httpcore's
+    ``wait_for`` per chunk made a task and a timer for every chunk; handing each chunk
+    from a reading task to the consumer on request cost two event loop turns per chunk.
+    Here one pump task per stream reads up to ``READ_AHEAD`` chunks ahead into a buffer
+    (all that httpcore already holds arrive in one turn) and the consumer takes them
+    without waiting; it waits only when the buffer is empty, and only those waits are
+    limited: one watchdog timer per stream checks them against the idle timeout (from the
+    start of the wait) and the deadline. So idle is the silence the consumer waits
+    through, never the consumer's own time, whatever the pump read meanwhile (the client
+    lifts httpx's read timeout from a stream's body reads: ``lift_read_timeout``). A
+    chunk taken from the buffer after the deadline raises ``CallTimeoutError``.
+
+    A consumer cancelled while waiting (an anyio task group cancels its task again and
+    again until it leaves the scope) cancels the pump once, in ``aclose``: httpcore's
     cleanup runs in the pump, out of reach of the consumer's further cancellations, and
-    the connection is closed.
+    the connection is closed. The pump never closes the source itself (the reader
+    closes the response, from the consumer's task, after ``aclose``).
     """
+
+    READ_AHEAD = 64
 
     def __init__(
         self,
@@ -169,6 +195,7 @@ class PumpedChunks(Generic[T]):
         operation: str | None,
     ) -> None:
         import asyncio
+        from collections import deque
 
         self._asyncio = asyncio
         self._loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # at first use
@@ -176,10 +203,11 @@ class PumpedChunks(Generic[T]):
         self._idle = idle_timeout
         self._deadline = deadline if deadline is not None and deadline.seconds is not None else None
         self._operation = operation
+        self._buffer: deque[T] = deque()
         self._ended = False
         self._failure: BaseException | None = None
-        self._waiter: asyncio.Future[T] | None = None  # the consumer, waiting for a chunk
-        self._resume: asyncio.Future[None] | None = None  # the pump, parked between chunks
+        self._waiter: asyncio.Future[None] | None = None  # the consumer, buffer empty
+        self._resume: asyncio.Future[None] | None = None  # the pump, buffer full
         self._pump: asyncio.Task[None] | None = None
         self._stopping = False
         self._watchdog: asyncio.TimerHandle | None = None
@@ -189,28 +217,38 @@ class PumpedChunks(Generic[T]):
         return self
 
     async def __anext__(self) -> T:
-        if self._failure is not None:
+        buffer = self._buffer
+        while not buffer:
+            if self._failure is not None:
+                await self.aclose()
+                raise self._failure
+            if self._ended:
+                raise StopAsyncIteration
+            await self._wait()
+        if self._deadline is not None and self._deadline.expired:
+            self._failure = CallTimeoutError(
+                operation=self._operation, seconds=self._deadline.seconds
+            )
             await self.aclose()
             raise self._failure
-        if self._ended:
-            raise StopAsyncIteration
+        chunk = buffer.popleft()
+        resume = self._resume
+        # A parked pump resumes at half a buffer, not after each chunk taken.
+        if resume is not None and len(buffer) <= self.READ_AHEAD // 2 and not resume.done():
+            resume.set_result(None)
+        return chunk
+
+    async def _wait(self) -> None:
+        """Wait until the pump buffers a chunk, ends or fails, or a limit passes."""
         if self._pump is None:
             self._loop = self._asyncio.get_running_loop()
-            self._waiter = self._loop.create_future()
             self._pump = self._loop.create_task(self._run())
-        else:
-            self._waiter = self._loop.create_future()
-            if self._resume is not None:
-                self._resume.set_result(None)
-        waiter = self._waiter
+        waiter = self._waiter = self._loop.create_future()
         self._wait_started = self._loop.time()
         if self._watchdog is None:
             self._arm()
         try:
-            chunk: T = await waiter
-            return chunk
-        except StopAsyncIteration:
-            raise
+            await waiter
         except BaseException:
             await self.aclose()
             raise
@@ -255,23 +293,25 @@ class PumpedChunks(Generic[T]):
         import httpx
 
         source = self._source
+        buffer = self._buffer
         try:
             while True:
-                chunk = await anext(source)
+                buffer.append(await anext(source))
                 waiter = self._waiter
                 if waiter is not None and not waiter.done():
-                    waiter.set_result(chunk)
-                resume = self._resume = self._loop.create_future()
-                await resume
-                self._resume = None
+                    waiter.set_result(None)
+                while len(buffer) >= self.READ_AHEAD:
+                    resume = self._resume = self._loop.create_future()
+                    await resume
+                    self._resume = None
         except StopAsyncIteration:
             self._end(None)
-        except httpx.ReadTimeout as error:  # the idle timeout is also the read timeout
+        except httpx.ReadTimeout as error:  # a read timeout the client did not lift
             _, by_deadline = self._limit()
             failure = _timeout_error(self._deadline, by_deadline, self._idle, self._operation)
             failure.__cause__ = error
             self._end(failure)
-        except Exception as error:  # raised to the consumer, which waits for this chunk
+        except Exception as error:  # raised to the consumer after the chunks before it
             self._end(error)
 
     def _end(self, failure: BaseException | None) -> None:
@@ -279,7 +319,7 @@ class PumpedChunks(Generic[T]):
         self._failure = self._failure or failure
         waiter = self._waiter
         if waiter is not None and not waiter.done():
-            waiter.set_exception(self._failure or StopAsyncIteration())
+            waiter.set_result(None)  # the consumer finds the end or the failure
 
     async def aclose(self) -> None:
         """Stop the pump (once: a second cancellation could cut httpcore's cleanup short)
