@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pty
@@ -9,12 +10,14 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
-from qsmith.testing import LoopbackServer
+from qsmith.testing import LoopbackServer, ScriptedResponse
 from tests.chat import scripts as s
 
 COMMAND = [sys.executable, "-m", "qsmith.cli.main", "chat"]
@@ -88,6 +91,23 @@ def test_service_error_exits_1_with_advice(loopback: LoopbackServer, tmp_path: P
     assert "at capacity" in result.stderr and "--model" in result.stderr
 
 
+class _HeldBack(list[bytes]):
+    """Response chunks of which those from ``held_from`` on are sent only once ``release``
+    is set: the answer is still streaming whenever the test presses Ctrl-C, however slow the
+    machine, instead of a delay between chunks deciding the race."""
+
+    def __init__(self, chunks: Iterable[bytes], held_from: int) -> None:
+        super().__init__(chunks)
+        self.held_from = held_from
+        self.release = threading.Event()
+
+    def __iter__(self) -> Iterator[bytes]:
+        for index, chunk in enumerate(super().__iter__()):
+            if index == self.held_from:
+                self.release.wait(timeout=120)
+            yield chunk
+
+
 class _Terminal:
     """A child process on a pseudo-terminal; ``expect`` reads until a text appears."""
 
@@ -98,7 +118,7 @@ class _Terminal:
         self.output = ""
         self._seen = 0  # output before this offset was matched already
 
-    def expect(self, text: str, timeout: float = 30.0) -> None:
+    def expect(self, text: str, timeout: float = 60.0) -> None:
         """Wait for ``text`` in the output not yet matched, and move past it."""
         deadline = time.monotonic() + timeout
         while text not in self.output[self._seen :]:
@@ -119,7 +139,7 @@ class _Terminal:
     def send(self, text: str) -> None:
         os.write(self.fd, text.encode())
 
-    def wait(self, timeout: float = 30.0) -> int:
+    def wait(self, timeout: float = 60.0) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
@@ -139,23 +159,31 @@ def test_interactive_session_streams_and_ctrl_c_cancels_only_the_answer(
     loopback: LoopbackServer, tmp_path: Path
 ) -> None:
     story = ["Once upon", " a time", *[" and then"] * 6, " the end"]
-    slow_tail = s.answer(s.text(*story), chunk_delay=0.4)
-    loopback.enqueue(s.answer(s.text("Hi", " there")), slow_tail, s.answer(s.text("Still here")))
+    first = s.answer(s.text(*story))
+    assert not isinstance(first.body, bytes)  # one chunk per event
+    # The initial response and "Once upon" go out; the rest waits until Ctrl-C has been seen.
+    held = _HeldBack(first.body, held_from=2)
+    story_answer = dataclasses.replace(first, body=held)
+    loopback.enqueue(s.answer(s.text("Hi", " there")), story_answer, s.answer(s.text("Still here")))
     terminal = _Terminal([*COMMAND, "--endpoint-url", loopback.url], _env(tmp_path))
-    terminal.expect("> ")
-    terminal.send("hello\r")
-    terminal.expect("Hi there")
-    terminal.expect("> ")
-    terminal.send("\x03")  # Ctrl-C at the prompt: a fresh prompt, the session goes on
-    terminal.expect("> ")
-    terminal.send("tell a story\r")
-    terminal.expect("Once upon")
-    terminal.send("\x03")  # Ctrl-C: the terminal sends SIGINT to the chat
-    terminal.expect("[answer cancelled]")
-    terminal.expect("> ")
-    terminal.send("are you there?\r")
-    terminal.expect("Still here")
-    terminal.send("/quit\r")
+    try:
+        terminal.expect("> ")
+        terminal.send("hello\r")
+        terminal.expect("Hi there")
+        terminal.expect("> ")
+        terminal.send("\x03")  # Ctrl-C at the prompt: a fresh prompt, the session goes on
+        terminal.expect("> ")
+        terminal.send("tell a story\r")
+        terminal.expect("Once upon")
+        terminal.send("\x03")  # Ctrl-C: the terminal sends SIGINT to the chat
+        terminal.expect("[answer cancelled]")
+        held.release.set()  # the rest of the story may come now: it must not be shown
+        terminal.expect("> ")
+        terminal.send("are you there?\r")
+        terminal.expect("Still here")
+        terminal.send("/quit\r")
+    finally:
+        held.release.set()
     assert terminal.wait() == 0
     assert "the end" not in terminal.output
     third = s.request_state(loopback.requests[2])
@@ -169,7 +197,7 @@ def test_list_models(loopback: LoopbackServer, tmp_path: Path) -> None:
         "models": [{"modelId": "m-a", "modelName": "Model A"}],
         "defaultModel": {"modelId": "m-a"},
     }
-    loopback.enqueue(s.ScriptedResponse.json(200, json.dumps(page)))
+    loopback.enqueue(ScriptedResponse.json(200, json.dumps(page)))
     result = subprocess.run(
         [*COMMAND, "--list-models", "--endpoint-url", loopback.url],
         env=_env(tmp_path),
