@@ -10,15 +10,14 @@ import select
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
 from qsmith.testing import LoopbackServer, ScriptedResponse
 from tests.chat import scripts as s
+from tests.support.held_back import HeldBack
 
 COMMAND = [sys.executable, "-m", "qsmith.cli.main", "chat"]
 
@@ -91,23 +90,6 @@ def test_service_error_exits_1_with_advice(loopback: LoopbackServer, tmp_path: P
     assert "at capacity" in result.stderr and "--model" in result.stderr
 
 
-class _HeldBack(list[bytes]):
-    """Response chunks of which those from ``held_from`` on are sent only once ``release``
-    is set: the answer is still streaming whenever the test presses Ctrl-C, however slow the
-    machine, instead of a delay between chunks deciding the race."""
-
-    def __init__(self, chunks: Iterable[bytes], held_from: int) -> None:
-        super().__init__(chunks)
-        self.held_from = held_from
-        self.release = threading.Event()
-
-    def __iter__(self) -> Iterator[bytes]:
-        for index, chunk in enumerate(super().__iter__()):
-            if index == self.held_from:
-                self.release.wait(timeout=120)
-            yield chunk
-
-
 class _Terminal:
     """A child process on a pseudo-terminal; ``expect`` reads until a text appears."""
 
@@ -162,7 +144,7 @@ def test_interactive_session_streams_and_ctrl_c_cancels_only_the_answer(
     first = s.answer(s.text(*story))
     assert not isinstance(first.body, bytes)  # one chunk per event
     # The initial response and "Once upon" go out; the rest waits until Ctrl-C has been seen.
-    held = _HeldBack(first.body, held_from=2)
+    held = HeldBack(first.body, held_from=2)
     story_answer = dataclasses.replace(first, body=held)
     loopback.enqueue(s.answer(s.text("Hi", " there")), story_answer, s.answer(s.text("Still here")))
     terminal = _Terminal([*COMMAND, "--endpoint-url", loopback.url], _env(tmp_path))

@@ -65,7 +65,7 @@ class ServeProcess:
         self.process = subprocess.Popen(
             self.command, stdout=log, stderr=subprocess.STDOUT, env=self.environ()
         )
-        wait_until_ready(self.process, self._answers, self.log, seconds=30)
+        wait_until_ready(self.process, self._answers, self.log)
         return self
 
     def _answers(self) -> bool:

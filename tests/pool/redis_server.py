@@ -38,7 +38,7 @@ class RedisServer:
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        wait_until_ready(self.process, self._pongs, lambda: f"port {self.port}", seconds=30)
+        wait_until_ready(self.process, self._pongs, lambda: f"port {self.port}")
         return self
 
     def _pongs(self) -> bool:
