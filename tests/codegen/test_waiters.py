@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +27,7 @@ from qsmith.runtime.client import ClientConfig
 from qsmith.runtime.errors import CodegenError, ServiceError
 from qsmith.runtime.waiters import WaiterError, WaiterFailure
 from qsmith.testing import LoopbackServer, ScriptedResponse
+from tests.support.mypy_run import mypy_strict
 from tests.support.shared import REPO_ROOT, shared_path
 
 TOP = "waitermodels"
@@ -81,24 +80,8 @@ def _not_found() -> ScriptedResponse:
 
 
 def test_waiter_clients_pass_mypy_strict(generated: Path) -> None:
-    env = {**os.environ, "MYPYPATH": str(generated)}
     packages = [arg for name in [*MODELS, "elasticache"] for arg in ("-p", f"{TOP}.{name}")]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(generated / ".mypy"),
-            *packages,
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = mypy_strict(*packages, cwd=REPO_ROOT, mypy_path=[generated])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
