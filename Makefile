@@ -38,11 +38,13 @@ check-generated: $(STAMP)
 	$(BIN)/qsmith codegen --all --models models --out generated --check
 	$(BIN)/qsmith codegen telemetry $(TELEMETRY_DEFS) --out $(TELEMETRY_OUT) --check
 
-# Every core (pytest-xdist); a module's tests stay on one worker, so its module-scoped
-# fixtures (generated scratch clients, served gateways) are built once. PYTEST_WORKERS=0: serial.
-PYTEST_WORKERS ?= auto
+# pytest-xdist with one worker more than there are cores, so that a worker waiting on a
+# server or a timeout leaves no core idle. A module's tests stay on one worker, so its
+# module-scoped fixtures (generated scratch clients, served gateways) are built once; modules
+# are handed out in collection order, slowest first (tests/conftest.py). PYTEST_WORKERS=0: serial.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=10
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=10
 
 # The static checks are independent: run side by side (output kept per check), then pytest.
 static: lint typecheck check-generated
