@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -154,3 +155,51 @@ def test_serve_fake_answers_the_anthropic_sdk(served: str) -> None:
             messages=[{"role": "user", "content": ERROR_WORD}],
         )
     assert re.search("stand-in was asked to fail", str(failure.value))
+
+
+def test_serve_fake_thinks_on_request_for_its_reasoning_model_only(served: str) -> None:
+    anthropic = pytest.importorskip("anthropic", reason="the anthropic SDK is missing")
+    sdk = anthropic.Anthropic(base_url=served, api_key="unused", max_retries=0)
+    message = sdk.messages.create(
+        model="standin-large",  # `qsmith serve --fake` serves it as a reasoning model
+        max_tokens=8000,
+        thinking={"type": "enabled", "budget_tokens": 2048},
+        messages=[{"role": "user", "content": "hello"}],
+    )
+    thinking = message.content[0]
+    assert thinking.type == "thinking"
+    assert "within a budget of 2048 tokens" in thinking.thinking
+    assert thinking.signature == "standin-signature"
+    with pytest.raises(anthropic.BadRequestError, match="'standin-small' does not support"):
+        sdk.messages.create(
+            model="standin-small",
+            max_tokens=8000,
+            thinking={"type": "enabled", "budget_tokens": 2048},
+            messages=[{"role": "user", "content": "hello"}],
+        )
+
+
+def test_serve_fake_reads_a_cached_prefix_the_second_time(served: str) -> None:
+    anthropic = pytest.importorskip("anthropic", reason="the anthropic SDK is missing")
+    sdk = anthropic.Anthropic(base_url=served, api_key="unused", max_retries=0)
+    cached = {"type": "ephemeral"}
+    system = [
+        {"type": "text", "text": "A long, stable system prompt. " * 40, "cache_control": cached}
+    ]
+
+    def ask(model: str, prompt: str) -> Any:
+        message = sdk.messages.create(
+            model=model,
+            max_tokens=100,
+            system=system,
+            messages=[{"role": "user", "content": prompt}],
+        )
+        return message.usage
+
+    first = ask("standin-large", "a question")
+    second = ask("standin-large", "a question")
+    assert first.cache_creation_input_tokens > 0 and first.cache_read_input_tokens == 0
+    assert second.cache_read_input_tokens == first.cache_creation_input_tokens
+    assert second.cache_creation_input_tokens == 0
+    uncached = ask("standin-small", "a question")  # no prompt caching: no checkpoints sent
+    assert (uncached.cache_read_input_tokens, uncached.cache_creation_input_tokens) == (0, 0)

@@ -40,7 +40,16 @@ from qsmith.testing.loopback import RecordedRequest
 
 GENERATE = "GenerateAssistantResponse"
 LIST_MODELS = "ListAvailableModels"
-MODEL_IDS = ("claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5")
+MODEL_IDS = ("claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5", "qwen3-coder")
+# What the fake's model list says of each model: (maxInputTokens, maxOutputTokens) and the
+# most cache checkpoints per request (None: no prompt caching). qwen3-coder is no Claude
+# model, so the gateway does not ask it for reasoning.
+MODEL_LIMITS: dict[str, tuple[int, int, int | None]] = {
+    "claude-sonnet-4": (200_000, 64_000, 4),
+    "claude-3.7-sonnet": (200_000, 64_000, None),
+    "claude-sonnet-4.5": (200_000, 64_000, 2),
+    "qwen3-coder": (128_000, 8_192, None),
+}
 EVENT_STREAM = "application/vnd.amazon.eventstream"
 
 
@@ -67,21 +76,44 @@ def reasoning(piece: str, signature: str | None = None) -> object:
     return cw.ChatResponseStreamReasoningContentEvent(event)
 
 
-def usage(input_tokens: int, output_tokens: int, cache_read: int = 0) -> object:
+def usage(
+    input_tokens: int, output_tokens: int, cache_read: int = 0, cache_write: int = 0
+) -> object:
     token_usage = cw.TokenUsage(
         uncached_input_tokens=input_tokens,
         output_tokens=output_tokens,
-        total_tokens=input_tokens + output_tokens + cache_read,
+        total_tokens=input_tokens + output_tokens + cache_read + cache_write,
         cache_read_input_tokens=cache_read,
+        cache_write_input_tokens=cache_write or None,
     )
     return cw.ChatResponseStreamMetadataEvent(cw.MetadataEvent(token_usage=token_usage))
+
+
+def context_usage(percentage: float) -> object:
+    event = cw.ContextUsageEvent(context_usage_percentage=percentage)
+    return cw.ChatResponseStreamContextUsageEvent(event)
+
+
+def model_entry(model_id: str) -> cwm.Model:
+    limits = MODEL_LIMITS.get(model_id)
+    if limits is None:
+        return cwm.Model(model_id=model_id, description=f"model {model_id}")
+    max_input, max_output, checkpoints = limits
+    return cwm.Model(
+        model_id=model_id,
+        description=f"model {model_id}",
+        token_limits=cwm.TokenLimits(max_input_tokens=max_input, max_output_tokens=max_output),
+        prompt_caching=cwm.PromptCaching(
+            supports_prompt_caching=checkpoints is not None,
+            maximum_cache_checkpoints_per_request=checkpoints,
+        ),
+    )
 
 
 def models_response(ids: Sequence[str] = MODEL_IDS) -> ScriptedResponse:
     operation = cw_models_schema.SERVICE.operations[LIST_MODELS]
     output = cwm.ListAvailableModelsResponse(
-        models=[cwm.Model(model_id=i, description=f"model {i}") for i in ids],
-        default_model=cwm.Model(model_id=ids[0]),
+        models=[model_entry(i) for i in ids], default_model=model_entry(ids[0])
     )
     codec = JsonCodec(use_json_name=False)
     body = codec.encode(codec.structure_to_data(operation.output, output, top_level=True))
@@ -95,6 +127,11 @@ def sent_state(request: RecordedRequest) -> dict[str, Any]:
     state = json.loads(request.body)["conversationState"]
     assert isinstance(state, dict)
     return state
+
+
+def model_fields(request: RecordedRequest) -> object:
+    """The ``additionalModelRequestFields`` the gateway sent upstream (None when absent)."""
+    return json.loads(request.body).get("additionalModelRequestFields")
 
 
 def current_message(request: RecordedRequest) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from tests.gateway.harness import (  # noqa: E402
     FakeQ,
     answer,
     current_message,
+    model_fields,
     sent_state,
     text,
     tool_use,
@@ -75,6 +76,9 @@ def test_claude_code_text_turn(serve: ServeProcess, fake_q: FakeQ) -> None:
     assert result["is_error"] is False and result["result"] == "Hello from Amazon Q."
     first = current_message(fake_q.calls(GENERATE)[0])
     assert "Say hello" in first["content"]
+    # Its main turn asks for adaptive thinking: the reasoning model gets a thinking budget.
+    fields = [model_fields(c) for c in fake_q.calls(GENERATE)]
+    assert any(isinstance(f, dict) and f["thinking"]["type"] == "enabled" for f in fields)
 
 
 def test_claude_code_tool_round_trip(serve: ServeProcess, fake_q: FakeQ) -> None:

@@ -14,6 +14,7 @@ GATEWAY_EXTRA_HINT = "the gateway extra is not installed: pip install 'qsmith[ga
 pytest.importorskip("starlette", reason=GATEWAY_EXTRA_HINT)
 pytest.importorskip("uvicorn", reason=GATEWAY_EXTRA_HINT)
 
+from qsmith.gateway.capabilities import EFFORT_BUDGETS  # noqa: E402
 from qsmith.gateway.toolnames import MAX_DESCRIPTION, MOVED_DESCRIPTION  # noqa: E402
 from tests.gateway.corpus import RecordedRequest, claude_code_requests  # noqa: E402
 from tests.gateway.harness import (  # noqa: E402
@@ -22,6 +23,7 @@ from tests.gateway.harness import (  # noqa: E402
     ServedGateway,
     answer,
     current_message,
+    model_fields,
     png_bytes,
     sent_state,
     text,
@@ -95,6 +97,35 @@ def test_the_tool_round_trip_reaches_the_service_as_a_tool_use_and_its_result(
     results = current_message(fake_q.calls(GENERATE)[0])["userInputMessageContext"]["toolResults"]
     assert results[0]["toolUseId"] == "toolu_1"
     assert "hello file contents" in results[0]["content"][0]["text"]
+
+
+@pytest.mark.parametrize("recorded", CORPUS, ids=[r.name for r in CORPUS])
+def test_claude_codes_thinking_and_cache_breakpoints_reach_the_service(
+    gateway: ServedGateway, fake_q: FakeQ, recorded: RecordedRequest
+) -> None:
+    fake_q.respond(GENERATE, answer(text("Done."), usage(30, 2, cache_read=900, cache_write=40)))
+    response = send(gateway, recorded)
+    assert response.status_code == 200, response.text
+    # thinking {type: adaptive} and output_config.effort "high", on a reasoning model.
+    assert recorded.body["thinking"] == {"type": "adaptive"}
+    assert model_fields(fake_q.calls(GENERATE)[0]) == {
+        "thinking": {"type": "enabled", "budget_tokens": EFFORT_BUDGETS["high"]}
+    }
+    # The system blocks' breakpoints are the first user message's; the last user
+    # message's is its own (claude-sonnet-4.5 takes 2 checkpoints in the fake's list).
+    state = sent_state(fake_q.calls(GENERATE)[0])
+    messages = [*(state.get("history") or []), state["currentMessage"]]
+    marked = [i for i, m in enumerate(messages) if "cachePoint" in next(iter(m.values()))]
+    assert marked == sorted({0, len(messages) - 1})
+    final = [
+        json.loads(line[len("data: ") :])
+        for line in response.text.splitlines()
+        if line.startswith("data: ")
+    ]
+    (delta,) = [e for e in final if e["type"] == "message_delta"]
+    assert delta["usage"]["cache_read_input_tokens"] == 900
+    assert delta["usage"]["cache_creation_input_tokens"] == 40
+    assert delta["usage"]["input_tokens"] == 30
 
 
 def messages_body(messages: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:

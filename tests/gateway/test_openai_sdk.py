@@ -210,7 +210,7 @@ def test_remote_image_urls_are_refused_naming_the_field(gateway: ServedGateway) 
 
 def test_models_listed_live(gateway: ServedGateway, fake_q: FakeQ) -> None:
     ids = [m.id for m in client(gateway).models.list()]
-    assert ids == ["claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5"]
+    assert ids == ["claude-sonnet-4", "claude-3.7-sonnet", "claude-sonnet-4.5", "qwen3-coder"]
     assert fake_q.attempts("ListAvailableModels") == 1
 
 

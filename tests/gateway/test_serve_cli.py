@@ -96,3 +96,33 @@ def test_the_cli_and_the_app_share_one_body_limit() -> None:
 
     assert serve_module.DEFAULT_MAX_BODY == DEFAULT_MAX_BODY == GatewayConfig().max_body
     assert serve_module.DEFAULT_IDLE_TIMEOUT >= 60  # above common client pool idle times
+
+
+def test_reasoning_models_from_the_config_file_and_options(tmp_path: object) -> None:
+    from pathlib import Path
+
+    config = Path(str(tmp_path)) / "gateway.toml"
+    config.write_text('[reasoning_models]\nauto = true\n"claude-sonnet-4" = false\n')
+    chosen = serve_module.reasoning_models(("claude-sonnet-4=on", "qwen3-coder=OFF"), str(config))
+    assert chosen == {"auto": True, "claude-sonnet-4": True, "qwen3-coder": False}
+
+
+@pytest.mark.parametrize("given", ["auto", "auto=yes", "=on"])
+def test_a_malformed_reasoning_model_is_refused(
+    given: str, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    with pytest.raises(click.BadParameter, match="expected ID=on or ID=off"):
+        serve_module.reasoning_models((given,), None)
+
+
+def test_a_reasoning_models_table_must_hold_booleans(tmp_path: object) -> None:
+    import click
+
+    config = f"{tmp_path}/gateway.toml"
+    with open(config, "w") as file:
+        file.write('[reasoning_models]\nauto = "on"\n')
+    with pytest.raises(click.ClickException, match=r"\[reasoning_models\] must map model ids"):
+        serve_module.reasoning_models((), config)

@@ -25,10 +25,13 @@ Conversations
     from these messages: a stateless gateway passes the request's prior turns), ``environ``,
     ``caller_account`` (default True: a ``custom:`` conversation records the caller's AWS
     account id, or ``"unknown"``, in ``record.identity["account_id"]``).
-    ``send(prompt="", images=(), tool_results=())`` yields ``ChatEvent`` values ending with
-    ``TurnComplete``; ``ask(...)`` returns the ``AssistantMessage``; ``history``,
+    ``send(prompt="", images=(), tool_results=(), model_fields=None, cache_point=False)``
+    yields ``ChatEvent``
+    values ending with ``TurnComplete`` (``model_fields``: the request's
+    ``additionalModelRequestFields``, e.g. ``thinking_fields(4096)``; bearer route only); ``ask(...)`` returns the ``AssistantMessage``; ``history``,
     ``pending_tool_uses``, ``tools`` (settable), ``id``, ``route``, ``record``,
-    ``list_models()`` (bearer only: ``ModelInfo`` list), ``close()``.
+    ``list_models()`` (bearer only: ``ModelInfo`` list with token limits and
+    ``PromptCaching``), ``close()``.
 Events (``ChatEvent`` union)
     ``TextDelta``, ``ReasoningDelta``, ``ToolUseRequest``, ``Citation``, ``CodeReferences``,
     ``WebLinks``, ``FollowupPrompt``, ``Metering``, ``TokenUsage``, ``ContextUsage``,
@@ -37,7 +40,8 @@ Events (``ChatEvent`` union)
 Messages
     ``UserMessage``, ``AssistantMessage`` (with ``tool_uses``, ``reasoning``, ``cancelled``),
     ``Image(format, data)``, ``ToolSpec``, ``ToolUse``, ``ToolResult`` (``.text``/``.json``),
-    ``Reasoning`` (replayed with its signature).
+    ``Reasoning`` (replayed with its signature). ``cache_point=True`` on a message or a
+    ``ToolSpec`` sends a prompt-cache checkpoint after it (the service's ``cachePoint``).
 Rules and limits
     ``Limits`` (the Amazon Q CLI's caps); unanswered tool uses get a cancelled result;
     the history is trimmed from the oldest end (see ``qsmith.chat.history``).
@@ -53,7 +57,7 @@ Store
 
 from __future__ import annotations
 
-from qsmith.chat.backend import Identity, ModelInfo
+from qsmith.chat.backend import Identity, ModelInfo, PromptCaching
 from qsmith.chat.conversation import AsyncConversation, Conversation
 from qsmith.chat.errors import (
     ChatLimitError,
@@ -102,6 +106,7 @@ from qsmith.chat.messages import (
 )
 from qsmith.chat.routing import Route, resolve_route
 from qsmith.chat.store import ConversationRecord, ConversationStore, default_conversations_dir
+from qsmith.chat.translate import thinking_fields
 
 __all__ = [
     "AssistantMessage",
@@ -134,6 +139,7 @@ __all__ = [
     "ModelInfo",
     "MonthlyQuotaError",
     "OtherEvent",
+    "PromptCaching",
     "Reasoning",
     "ReasoningDelta",
     "Route",
@@ -152,4 +158,5 @@ __all__ = [
     "default_conversations_dir",
     "event_to_dict",
     "resolve_route",
+    "thinking_fields",
 ]

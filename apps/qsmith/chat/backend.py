@@ -27,8 +27,17 @@ from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
 from qsmith.runtime.auth.tokens.provider import TokenProvider
 from qsmith.runtime.client import ClientConfig
 from qsmith.runtime.errors import QsmithError
+from qsmith.runtime.values import Document
 
-__all__ = ["AsyncChatBackend", "ChatBackend", "Identity", "ModelInfo", "client_config"]
+__all__ = [
+    "AsyncChatBackend",
+    "ChatBackend",
+    "Identity",
+    "ModelInfo",
+    "PromptCaching",
+    "check_model_fields",
+    "client_config",
+]
 
 # ListAvailableModels asks which client is calling; chat calls as the CLI does.
 MODELS_ORIGIN = "CLI"
@@ -69,13 +78,37 @@ class Identity:
 
 
 @dataclass(frozen=True, slots=True)
+class PromptCaching:
+    """A model's prompt caching (ListAvailableModels ``promptCaching``)."""
+
+    supported: bool
+    min_tokens_per_checkpoint: int | None = None
+    max_checkpoints_per_request: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ModelInfo:
-    """A model the account may use (ListAvailableModels)."""
+    """A model the account may use (ListAvailableModels), with its token limits and
+    prompt caching when the service gives them."""
 
     model_id: str
     name: str | None
     description: str | None
     is_default: bool
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+    prompt_caching: PromptCaching | None = None
+
+
+def check_model_fields(route: Route, model_fields: dict[str, Document] | None) -> None:
+    """qdeveloper-streaming's SendMessage has no ``additionalModelRequestFields``: refuse
+    rather than drop what the caller asked the model for."""
+    if model_fields and not route.bearer:
+        raise RouteError(
+            f"additional model request fields ({', '.join(sorted(model_fields))}) are sent "
+            "only on the bearer route (codewhisperer-streaming); the SigV4 route has no "
+            "such field"
+        )
 
 
 def client_config(route: Route, identity: Identity, base: ClientConfig | None) -> ClientConfig:
@@ -117,13 +150,19 @@ class ChatBackend:
         return self._client
 
     @contextlib.contextmanager
-    def stream(self, state: cw.ConversationState) -> Iterator[Iterator[object]]:
-        """Send the request; the events come as codewhisperer-streaming classes."""
+    def stream(
+        self, state: cw.ConversationState, model_fields: dict[str, Document] | None = None
+    ) -> Iterator[Iterator[object]]:
+        """Send the request; the events come as codewhisperer-streaming classes.
+        ``model_fields``: the request's ``additionalModelRequestFields`` (bearer route only)."""
         try:
+            check_model_fields(self.route, model_fields)
             client = self._ensure_client()
             if self.route.bearer:
                 response = client.generate_assistant_response(
-                    conversation_state=state, profile_arn=self.identity.profile_arn
+                    conversation_state=state,
+                    profile_arn=self.identity.profile_arn,
+                    additional_model_request_fields=model_fields,
                 )
             else:
                 response = client.send_message(
@@ -206,12 +245,17 @@ class AsyncChatBackend:
         return self._client
 
     @contextlib.asynccontextmanager
-    async def stream(self, state: cw.ConversationState) -> AsyncIterator[AsyncIterator[object]]:
+    async def stream(
+        self, state: cw.ConversationState, model_fields: dict[str, Document] | None = None
+    ) -> AsyncIterator[AsyncIterator[object]]:
         try:
+            check_model_fields(self.route, model_fields)
             client = self._ensure_client()
             if self.route.bearer:
                 response = await client.generate_assistant_response(
-                    conversation_state=state, profile_arn=self.identity.profile_arn
+                    conversation_state=state,
+                    profile_arn=self.identity.profile_arn,
+                    additional_model_request_fields=model_fields,
                 )
             else:
                 response = await client.send_message(
@@ -269,10 +313,28 @@ class AsyncChatBackend:
 
 def _model_infos(page: Any) -> list[ModelInfo]:
     default_id = page.default_model.model_id
-    return [
-        ModelInfo(m.model_id, m.model_name, m.description, m.model_id == default_id)
-        for m in [*page.models, page.default_model]
-    ]
+    return [_model_info(m, m.model_id == default_id) for m in [*page.models, page.default_model]]
+
+
+def _model_info(model: Any, is_default: bool) -> ModelInfo:
+    limits, caching = model.token_limits, model.prompt_caching
+    return ModelInfo(
+        model.model_id,
+        model.model_name,
+        model.description,
+        is_default,
+        max_input_tokens=limits.max_input_tokens if limits else None,
+        max_output_tokens=limits.max_output_tokens if limits else None,
+        prompt_caching=(
+            PromptCaching(
+                caching.supports_prompt_caching,
+                caching.minimum_tokens_per_cache_checkpoint,
+                caching.maximum_cache_checkpoints_per_request,
+            )
+            if caching
+            else None
+        ),
+    )
 
 
 def _dedupe(models: list[ModelInfo]) -> list[ModelInfo]:

@@ -42,6 +42,7 @@ from qsmith.runtime.auth.credentials.provider import CredentialProvider
 from qsmith.runtime.auth.identity import AwsCredentials, BearerToken
 from qsmith.runtime.auth.tokens.provider import TokenProvider
 from qsmith.runtime.client import ClientConfig
+from qsmith.runtime.values import Document
 
 __all__ = ["AsyncConversation", "Conversation"]
 
@@ -123,11 +124,15 @@ class _Session:
         self.record.identity[ACCOUNT_KEY] = account_id
 
     def begin(
-        self, prompt: str, images: Sequence[Image], tool_results: Sequence[ToolResult]
+        self,
+        prompt: str,
+        images: Sequence[Image],
+        tool_results: Sequence[ToolResult],
+        cache_point: bool = False,
     ) -> tuple[UserMessage, cw.ConversationState]:
-        plan = plan_request(
-            self.record.messages, UserMessage.of(prompt, images, tool_results), self.limits
-        )
+        message = UserMessage.of(prompt, images, tool_results)
+        message.cache_point = cache_point
+        plan = plan_request(self.record.messages, message, self.limits)
         state = build_conversation_state(
             plan.history,
             plan.current,
@@ -252,15 +257,21 @@ class Conversation(_ConversationBase):
         *,
         images: Sequence[Image] = (),
         tool_results: Sequence[ToolResult] = (),
+        model_fields: dict[str, Document] | None = None,
+        cache_point: bool = False,
     ) -> Generator[ev.ChatEvent, None, None]:
-        """Send a user turn and yield the answer's events; the last is ``TurnComplete``."""
-        user, state = self._session.begin(prompt, images, tool_results)
+        """Send a user turn and yield the answer's events; the last is ``TurnComplete``.
+
+        ``model_fields`` go as the request's ``additionalModelRequestFields`` (bearer route
+        only), e.g. ``thinking_fields(4096)`` to ask for extended thinking; ``cache_point``
+        puts a prompt-cache checkpoint after this message."""
+        user, state = self._session.begin(prompt, images, tool_results, cache_point)
         if self._session.wants_account():
             self._session.note_account(self._backend.caller_account())
         turn = TurnAssembler(self._session.route.model_id)
         finished = False
         try:
-            with self._backend.stream(state) as raw_events:
+            with self._backend.stream(state, model_fields) as raw_events:
                 for raw in raw_events:
                     yield from turn.feed(read_event(raw))
             extra, complete = turn.finish()
@@ -351,15 +362,18 @@ class AsyncConversation(_ConversationBase):
         *,
         images: Sequence[Image] = (),
         tool_results: Sequence[ToolResult] = (),
+        model_fields: dict[str, Document] | None = None,
+        cache_point: bool = False,
     ) -> AsyncGenerator[ev.ChatEvent, None]:
-        """Send a user turn and yield the answer's events; the last is ``TurnComplete``."""
-        user, state = self._session.begin(prompt, images, tool_results)
+        """Send a user turn and yield the answer's events; the last is ``TurnComplete``
+        (``model_fields``: as ``Conversation.send``)."""
+        user, state = self._session.begin(prompt, images, tool_results, cache_point)
         if self._session.wants_account():
             self._session.note_account(await self._backend.caller_account())
         turn = TurnAssembler(self._session.route.model_id)
         finished = False
         try:
-            async with self._backend.stream(state) as raw_events:
+            async with self._backend.stream(state, model_fields) as raw_events:
                 async for raw in raw_events:
                     for event in turn.feed(read_event(raw)):
                         yield event

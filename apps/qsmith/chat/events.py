@@ -125,6 +125,7 @@ class TokenUsage:
     total_tokens: int
     cache_read_input_tokens: int | None = None
     cache_write_input_tokens: int | None = None
+    context_usage_percentage: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,12 +156,18 @@ def _merge(first: Message, second: Message) -> Message:
             content=content,
             images=first.images + second.images,
             tool_results=tuple(results.values()),
+            cache_point=first.cache_point or second.cache_point,
         )
     assert isinstance(first, AssistantMessage) and isinstance(second, AssistantMessage)
     uses: dict[str, ToolUse] = {}
     for use in first.tool_uses + second.tool_uses:
         uses.setdefault(use.tool_use_id, use)
-    return replace(first, content=content, tool_uses=tuple(uses.values()))
+    return replace(
+        first,
+        content=content,
+        tool_uses=tuple(uses.values()),
+        cache_point=first.cache_point or second.cache_point,
+    )
 
 
 def _is_cancelled(result: ToolResult) -> bool:

@@ -56,6 +56,8 @@ class ToolSpec:
     name: str
     description: str
     input_schema: dict[str, Document]
+    # A prompt-cache checkpoint right after this tool (the service's Tool ``cachePoint``).
+    cache_point: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,9 @@ class UserMessage:
     images: tuple[Image, ...] = ()
     tool_results: tuple[ToolResult, ...] = ()
     timestamp: datetime = field(default_factory=utc_now)
+    # A prompt-cache checkpoint after this message: the service may cache the request's
+    # prefix through it (sent as the message's ``cachePoint``; not stored).
+    cache_point: bool = False
     role: Literal["user"] = field(default="user", init=False)
 
     @staticmethod
@@ -150,6 +155,7 @@ class AssistantMessage:
     model_id: str | None = None
     timestamp: datetime = field(default_factory=utc_now)
     cancelled: bool = False
+    cache_point: bool = False  # as ``UserMessage.cache_point``
     role: Literal["assistant"] = field(default="assistant", init=False)
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "parse_tool_input",
     "read_event",
     "retarget",
+    "thinking_fields",
 ]
 
 ORIGIN = "CLI"
@@ -45,6 +46,12 @@ ORIGIN = "CLI"
 PLACEHOLDER_TOOL = ToolSpec(
     "dummy", "A placeholder: this tool does nothing and must not be called.", {"type": "object"}
 )
+
+
+def thinking_fields(budget_tokens: int) -> dict[str, Document]:
+    """``additionalModelRequestFields`` asking an Anthropic model for extended thinking, in
+    the Bedrock Converse convention: ``{"thinking": {"type": "enabled", "budget_tokens": N}}``."""
+    return {"thinking": {"type": "enabled", "budget_tokens": budget_tokens}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +100,7 @@ def _user_input(
     if message.tool_results or tools:
         context = cw.UserInputMessageContext(
             tool_results=[_tool_result(r) for r in message.tool_results] or None,
-            tools=[_tool(t) for t in tools] or None,
+            tools=[entry for t in tools for entry in _tool_entries(t)] or None,
         )
     images = [
         cw.ImageBlock(format=i.format, source=cw.ImageSourceBytes(i.data)) for i in message.images
@@ -104,17 +111,26 @@ def _user_input(
         images=images or None,
         origin=ORIGIN,
         model_id=model_id,
+        cache_point=_cache_point(message.cache_point),
     )
 
 
-def _tool(spec: ToolSpec) -> cw.Tool:
-    return cw.ToolToolSpecification(
+def _cache_point(wanted: bool) -> cw.CachePoint | None:
+    return cw.CachePoint(type=cw.CachePointType.DEFAULT) if wanted else None
+
+
+def _tool_entries(spec: ToolSpec) -> list[cw.Tool]:
+    """The tool, then its cache checkpoint when it has one (a ``cachePoint`` tool entry)."""
+    tool = cw.ToolToolSpecification(
         cw.ToolSpecification(
             name=spec.name,
             description=spec.description,
             input_schema=cw.ToolInputSchema(json=dict(spec.input_schema)),
         )
     )
+    if not spec.cache_point:
+        return [tool]
+    return [tool, cw.ToolCachePoint(cw.CachePoint(type=cw.CachePointType.DEFAULT))]
 
 
 def _tool_result(result: ToolResult) -> cw.ToolResult:
@@ -153,6 +169,7 @@ def _assistant_response(
         message_id=message.message_id,
         tool_uses=uses or None,
         reasoning_content=reasoning,
+        cache_point=_cache_point(message.cache_point),
     )
 
 
@@ -185,6 +202,7 @@ def read_event(event: object) -> list[ev.ChatEvent | ToolUseFragment]:
                     u.total_tokens,
                     u.cache_read_input_tokens,
                     u.cache_write_input_tokens,
+                    u.context_usage_percentage,
                 )
             ]
         case cw.ChatResponseStreamContextUsageEvent(value=v):

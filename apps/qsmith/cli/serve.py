@@ -57,21 +57,51 @@ def model_aliases(given: tuple[str, ...], config_path: str | None) -> dict[str, 
     return aliases
 
 
+def reasoning_models(given: tuple[str, ...], config_path: str | None) -> dict[str, bool]:
+    """Which service models are asked for reasoning, beyond the built-in family table: the
+    config file's ``[reasoning_models]`` table (``"ID" = true``), then
+    ``--reasoning-model ID=on|off`` (which win)."""
+    chosen: dict[str, bool] = {}
+    path = Path(config_path) if config_path else default_config_path()
+    if config_path or path.is_file():
+        table = _file_table(path, "reasoning_models")
+        if not all(isinstance(v, bool) for v in table.values()):
+            raise click.ClickException(
+                f"{path}: [reasoning_models] must map model ids to true/false"
+            )
+        chosen.update(table)
+    for item in given:
+        model_id, _, switch = item.rpartition("=")
+        if not model_id.strip() or switch.strip().lower() not in ("on", "off"):
+            raise click.BadParameter(
+                f"expected ID=on or ID=off, got {item!r}", param_hint="--reasoning-model"
+            )
+        chosen[model_id.strip()] = switch.strip().lower() == "on"
+    return chosen
+
+
 def default_config_path() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "qsmith" / "gateway.toml"
 
 
 def _file_aliases(path: Path) -> dict[str, str]:
+    table = _file_table(path, "model_aliases")
+    if not all(isinstance(v, str) for v in table.values()):
+        raise click.ClickException(f"{path}: [model_aliases] must map names to model id strings")
+    return {str(k): str(v) for k, v in table.items()}
+
+
+def _file_table(path: Path, name: str) -> dict[str, Any]:
     try:
         with path.open("rb") as file:
-            table = tomllib.load(file).get("model_aliases", {})
+            table = tomllib.load(file).get(name, {})
     except OSError as error:
         raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise click.ClickException(f"{path} is not valid TOML: {error}") from None
-    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        raise click.ClickException(f"{path}: [model_aliases] must map names to model id strings")
+    if not isinstance(table, dict):
+        raise click.ClickException(f"{path}: [{name}] must be a table")
     return dict(table)
 
 
@@ -102,6 +132,7 @@ def server_config(
     aliases: dict[str, str] | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    reasoning: dict[str, bool] | None = None,
 ) -> Any:
     """The uvicorn configuration of the gateway (a ``uvicorn.Config``)."""
     require_gateway_extra()
@@ -123,6 +154,7 @@ def server_config(
         keepalive_interval=keepalive,
         model_aliases=dict(aliases or {}),
         max_body=max_body,
+        reasoning_models=dict(reasoning or {}),
     )
     app = create_app(backend, config)
     return uvicorn.Config(
@@ -164,11 +196,19 @@ def server_config(
     help="Serve requests for model NAME with service model ID (repeatable).",
 )
 @click.option(
+    "--reasoning-model",
+    "given_reasoning",
+    multiple=True,
+    metavar="ID=on|off",
+    help="Ask service model ID for extended thinking, or never (repeatable; overrides the "
+    "built-in table of Claude models with extended thinking).",
+)
+@click.option(
     "--config",
     "config_path",
     default=None,
     type=click.Path(dir_okay=False),
-    help="A TOML file with a [model_aliases] table "
+    help="A TOML file with [model_aliases] and [reasoning_models] tables "
     "(default: $XDG_CONFIG_HOME/qsmith/gateway.toml when it exists).",
 )
 @click.option("--profile-arn", default=None, help="The Amazon Q profile ARN, if any.")
@@ -217,6 +257,7 @@ def serve(
     region: str,
     models: tuple[str, ...],
     given_aliases: tuple[str, ...],
+    given_reasoning: tuple[str, ...],
     config_path: str | None,
     profile_arn: str | None,
     endpoint_url: str | None,
@@ -262,10 +303,14 @@ def serve(
             "`qsmith serve --fake` serves the offline stand-in instead",
             err=True,
         )
+    reasoning = reasoning_models(given_reasoning, config_path)
     with contextlib.ExitStack() as stack:
         token = None
         if fake:
+            from qsmith.standin import STANDIN_REASONING
+
             endpoint_url, token = _start_standin(stack)
+            reasoning = {**STANDIN_REASONING, **reasoning}
         config = server_config(
             host=host,
             port=port,
@@ -281,6 +326,7 @@ def serve(
             aliases=model_aliases(given_aliases, config_path),
             max_body=max_body,
             idle_timeout=idle_timeout,
+            reasoning=reasoning,
         )
         import uvicorn
 

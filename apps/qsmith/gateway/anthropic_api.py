@@ -3,10 +3,12 @@
 Requests: ``system`` (text or text blocks); messages whose content is text or blocks
 (``text``, ``image`` with a base64 source, ``tool_use``, ``tool_result``, ``thinking``;
 ``redacted_thinking`` cannot be replayed upstream and is refused); ``tools`` and
-``tool_choice`` (``auto``/``any``/``tool``/``none``); ``thinking`` is recorded on the turn
-(``TurnRequest.thinking``) but Amazon Q has no request field for it: the model reasons when
-the service decides, and whatever reasoning streams back is passed on. Sampling settings and ``stop_sequences`` have no upstream equivalent and
-are ignored; ``metadata`` likewise.
+``tool_choice`` (``auto``/``any``/``tool``/``none``); ``thinking`` becomes
+``TurnRequest.thinking`` (``enabled`` with its ``budget_tokens``; ``adaptive`` with the
+budget of ``output_config.effort``; ``disabled``: none), which
+``qsmith.gateway.capabilities`` refuses or forwards by model; ``cache_control`` on system,
+message and tool blocks becomes the turn's cache breakpoints. Sampling settings and
+``stop_sequences`` have no upstream equivalent and are ignored; ``metadata`` likewise.
 
 Streaming answers follow the API's event sequence: ``message_start``; per content block
 ``content_block_start``, its deltas (``text_delta``, ``thinking_delta`` then
@@ -16,6 +18,7 @@ with the stop reason and usage; ``message_stop``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -31,6 +34,7 @@ from qsmith.gateway.backend import (
     ReasoningPart,
     TextDelta,
     TextPart,
+    ThinkingRequest,
     ToolCall,
     ToolChoice,
     ToolResultPart,
@@ -40,8 +44,15 @@ from qsmith.gateway.backend import (
     TurnRequest,
     Usage,
 )
+from qsmith.gateway.capabilities import MIN_BUDGET_TOKENS, effort_budget
 from qsmith.gateway.errors import BadRequestError, GatewayError, anthropic_error
-from qsmith.gateway.fields import check_optional_fields, decode_image, get, require
+from qsmith.gateway.fields import (
+    check_optional_fields,
+    decode_image,
+    get,
+    has_cache_control,
+    require,
+)
 from qsmith.gateway.history import normalize
 from qsmith.gateway.sse import Keepalive, encode_event
 
@@ -49,6 +60,8 @@ __all__ = ["MessagesRequest", "message_body", "message_events", "parse_messages_
 
 SYSTEM_MESSAGE_TEMPLATE = "<system_message>\n{text}\n</system_message>"
 THINKING_TYPES = ("enabled", "adaptive", "disabled")
+# Anthropic's default effort when ``output_config.effort`` is absent.
+ADAPTIVE_EFFORT = "high"
 # Optional fields checked for their type only: the service has no equivalent for them.
 SAMPLING_FIELDS: dict[str, type | tuple[type, ...]] = {
     "temperature": (int, float),
@@ -77,6 +90,7 @@ def parse_messages_request(body: dict[str, Any], *, counting: bool = False) -> M
     if max_tokens is None and not counting:
         raise BadRequestError("max_tokens: this field is required", param="max_tokens")
     system = _system(body.get("system"))
+    system_cache_point = has_cache_control(body.get("system"))
     messages: list[Message] = []
     for index, raw in enumerate(raw_messages):
         path = f"messages[{index}]"
@@ -88,12 +102,15 @@ def parse_messages_request(body: dict[str, Any], *, counting: bool = False) -> M
                 f"{path}.role: expected user, assistant or system", param=f"{path}.role"
             )
         parts = _content(raw.get("content"), f"{path}.content")
+        cached = has_cache_control(raw.get("content"))
         if role == "system":
             system, message = _system_message(system, parts, messages)
             if message is not None:
-                messages.append(message)
+                messages.append(dataclasses.replace(message, cache_point=cached))
+            else:
+                system_cache_point = system_cache_point or cached
             continue
-        messages.append(Message("user" if role == "user" else "assistant", parts))
+        messages.append(Message("user" if role == "user" else "assistant", parts, cached))
     turn = TurnRequest(
         model=model,
         messages=normalize(messages),
@@ -101,7 +118,8 @@ def parse_messages_request(body: dict[str, Any], *, counting: bool = False) -> M
         tools=_tools(get(body, "tools", list, "") or []),
         tool_choice=_tool_choice(get(body, "tool_choice", dict, "")),
         max_tokens=max_tokens,
-        thinking=_thinking(get(body, "thinking", dict, "")),
+        thinking=_thinking(body),
+        system_cache_point=system_cache_point,
     )
     return MessagesRequest(turn, stream=bool(get(body, "stream", bool, "")))
 
@@ -121,17 +139,38 @@ def _system_message(
     return system, Message("user", (TextPart(SYSTEM_MESSAGE_TEMPLATE.format(text=text)),))
 
 
-def _thinking(raw: dict[str, Any] | None) -> bool:
+def _thinking(body: dict[str, Any]) -> ThinkingRequest | None:
+    """``enabled`` with its budget (checked as the API checks it), ``adaptive`` with the
+    budget of ``output_config.effort`` (default ``high``), ``disabled`` or absent: None."""
+    raw = get(body, "thinking", dict, "")
     if raw is None:
-        return False
+        return None
     kind = require(raw, "type", str, "thinking")
     if kind not in THINKING_TYPES:
         expected = ", ".join(THINKING_TYPES)
         raise BadRequestError(
             f"thinking.type: expected one of {expected}, got {kind!r}", param="thinking.type"
         )
-    get(raw, "budget_tokens", int, "thinking")
-    return kind != "disabled"
+    budget = get(raw, "budget_tokens", int, "thinking")
+    if kind == "disabled":
+        return None
+    if kind == "adaptive":
+        output_config = get(body, "output_config", dict, "") or {}
+        effort = get(output_config, "effort", str, "output_config") or ADAPTIVE_EFFORT
+        return ThinkingRequest(
+            "adaptive", effort_budget(effort, "output_config.effort"), "thinking"
+        )
+    if budget is None:
+        raise BadRequestError(
+            "thinking.budget_tokens: required when thinking is enabled",
+            param="thinking.budget_tokens",
+        )
+    if budget < MIN_BUDGET_TOKENS:
+        raise BadRequestError(
+            f"thinking.budget_tokens: must be at least {MIN_BUDGET_TOKENS}, got {budget}",
+            param="thinking.budget_tokens",
+        )
+    return ThinkingRequest("enabled", budget, "thinking", from_effort=False)
 
 
 def _system(raw: object) -> str | None:
@@ -255,7 +294,9 @@ def _tools(raw_tools: list[Any]) -> tuple[ToolSpec, ...]:
                 f"{where}: server tools are not supported; give input_schema", param=where
             )
         name = require(tool, "name", str, where)
-        tools.append(ToolSpec(name, get(tool, "description", str, where) or "", schema))
+        description = get(tool, "description", str, where) or ""
+        cached = has_cache_control(tool)
+        tools.append(ToolSpec(name, description, schema, cache_point=cached))
     return tuple(tools)
 
 

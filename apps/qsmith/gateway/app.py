@@ -38,6 +38,7 @@ from qsmith.gateway.backend import (
     TextPart,
     TurnRequest,
 )
+from qsmith.gateway.capabilities import fit_turn
 from qsmith.gateway.catalog import ModelCatalog
 from qsmith.gateway.errors import (
     ApiKeyError,
@@ -90,6 +91,8 @@ class GatewayConfig:
     model_aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # Request bodies over this many bytes are refused with 413 before they are read whole.
     max_body: int = DEFAULT_MAX_BODY
+    # Service model id -> whether it is asked for reasoning (``--reasoning-model``).
+    reasoning_models: Mapping[str, bool] = dataclasses.field(default_factory=dict)
 
 
 class Gateway:
@@ -97,7 +100,12 @@ class Gateway:
         self.backend = backend
         self.config = config
         self.responses_kept = ResponseStore()
-        self.catalog = ModelCatalog(backend, ttl=config.models_ttl, aliases=config.model_aliases)
+        self.catalog = ModelCatalog(
+            backend,
+            ttl=config.models_ttl,
+            aliases=config.model_aliases,
+            reasoning=config.reasoning_models,
+        )
 
     def guarded(self, handler: Handler, errors: ErrorFormat | None = None) -> Handler:
         """``handler`` behind the API-key check, its GatewayErrors rendered as ``errors``."""
@@ -131,8 +139,10 @@ class Gateway:
         return parse_body(await read_body(request, self.config.max_body))
 
     async def resolved(self, turn: TurnRequest) -> TurnRequest:
-        resolution = await self.catalog.resolve(turn.model)
-        return dataclasses.replace(turn, model=resolution.model)
+        """``turn`` for the service model its name resolves to, fitted to what that model
+        takes (``qsmith.gateway.capabilities``: thinking, cache checkpoints)."""
+        model = await self.catalog.info(turn.model)
+        return fit_turn(dataclasses.replace(turn, model=model.id), model)
 
     async def started(
         self, request: Request, turn: TurnRequest

@@ -23,11 +23,13 @@ __all__ = [
     "Message",
     "ModelInfo",
     "Part",
+    "PromptCaching",
     "ReasoningDelta",
     "ReasoningPart",
     "StopReason",
     "TextDelta",
     "TextPart",
+    "ThinkingRequest",
     "ToolCall",
     "ToolChoice",
     "ToolResultPart",
@@ -76,6 +78,8 @@ Part: TypeAlias = TextPart | ImagePart | ToolUsePart | ToolResultPart | Reasonin
 class Message:
     role: Role
     parts: tuple[Part, ...]
+    # A client's prompt-cache breakpoint (Anthropic ``cache_control``) on one of its parts.
+    cache_point: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,43 @@ class ToolChoice:
 
     mode: Literal["auto", "none", "any", "tool"] = "auto"
     name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThinkingRequest:
+    """The client asked for reasoning: ``enabled`` (it must happen) or ``adaptive`` (the
+    model may), with a token budget; ``param`` names the client's field, for errors.
+    ``from_effort``: the budget came from an effort name, so it may be lowered to fit the
+    model's output limit; a budget the client gave is sent as given."""
+
+    mode: Literal["enabled", "adaptive"]
+    budget_tokens: int
+    param: str
+    from_effort: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PromptCaching:
+    """A model's prompt caching, as the service's model list gives it."""
+
+    supported: bool
+    min_tokens_per_checkpoint: int | None = None
+    max_checkpoints: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """A model the backend can route to; ``id`` is the service's model id.
+
+    ``context_window`` is the service's ``maxInputTokens``; ``reasoning`` says whether the
+    gateway asks this model for extended thinking (``qsmith.gateway.capabilities``)."""
+
+    id: str
+    description: str | None = None
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    prompt_caching: PromptCaching | None = None
+    reasoning: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +137,19 @@ class TurnRequest:
     tools: tuple[ToolSpec, ...] = ()
     tool_choice: ToolChoice = ToolChoice()
     max_tokens: int | None = None
-    # The client asked for reasoning; a backend without such a switch may ignore it.
-    thinking: bool = False
+    # The client asked for reasoning; after model resolution, only for a reasoning model.
+    thinking: ThinkingRequest | None = None
+    # A cache breakpoint on the system prompt (it opens the first user message).
+    system_cache_point: bool = False
+    # The resolved model's catalog entry (limits, caching), set when the model resolves.
+    model_info: ModelInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Usage:
-    """Token counts; ``estimated`` when the service did not report them (see the design note)."""
+    """Token counts: the service's token usage; else input from its context-usage
+    percentage of the model's input limit; else estimates. ``estimated`` when any figure
+    is an estimate (see the design note)."""
 
     input_tokens: int
     output_tokens: int
@@ -140,15 +187,6 @@ class TurnEnd:
 
 
 BackendEvent: TypeAlias = TextDelta | ReasoningDelta | ToolCall | TurnEnd
-
-
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
-    """A model the backend can route to; ``id`` is the service's model id."""
-
-    id: str
-    description: str | None = None
-    context_window: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ Anything else is refused with a not-found error listing the available ids.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 import time
@@ -31,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qsmith.gateway.backend import Backend, ModelInfo
+from qsmith.gateway.capabilities import reasons
 from qsmith.gateway.errors import ModelNotFoundError
 
 __all__ = ["ALIASES", "FAMILY_FALLBACKS", "ModelCatalog", "Resolution", "resolve_model"]
@@ -118,14 +120,22 @@ def resolve_model(
 
 
 class ModelCatalog:
-    """The backend's model list, fetched on first use and kept for ``ttl`` seconds."""
+    """The backend's model list, fetched on first use and kept for ``ttl`` seconds, each
+    entry marked with whether the gateway asks it for reasoning (``reasoning``: the user's
+    service model id -> on/off overrides of ``qsmith.gateway.capabilities.reasons``)."""
 
     def __init__(
-        self, backend: Backend, *, ttl: float = 300.0, aliases: Mapping[str, str] | None = None
+        self,
+        backend: Backend,
+        *,
+        ttl: float = 300.0,
+        aliases: Mapping[str, str] | None = None,
+        reasoning: Mapping[str, bool] | None = None,
     ) -> None:
         self._backend = backend
         self._ttl = ttl
         self._aliases = dict(aliases or {})
+        self._reasoning = dict(reasoning or {})
         self._models: list[ModelInfo] | None = None
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
@@ -134,7 +144,10 @@ class ModelCatalog:
         async with self._lock:
             stale = time.monotonic() - self._fetched_at > self._ttl
             if self._models is None or stale:
-                self._models = await self._backend.list_models()
+                self._models = [
+                    dataclasses.replace(m, reasoning=reasons(m.id, self._reasoning))
+                    for m in await self._backend.list_models()
+                ]
                 self._fetched_at = time.monotonic()
             return self._models
 

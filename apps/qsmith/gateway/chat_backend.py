@@ -11,6 +11,10 @@ by ``max_streams``, and closing a turn's event iterator closes its upstream resp
 Requests: the service has no system prompt field, so the system prompt opens the first
 user message (``SYSTEM_TEMPLATE``); it has no ``tool_choice``, so ``any`` and ``tool``
 become an instruction at the end of the current message and ``none`` sends no tools.
+A thinking request goes as ``additionalModelRequestFields`` (``chat.thinking_fields``) and
+cache breakpoints as the messages' and tools' ``cachePoint``s, both as
+``qsmith.gateway.capabilities`` fitted them to the model. Usage: the service's token usage,
+else its context-usage percentage of the model's input limit, else estimates.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from qsmith.gateway.backend import (
     ImagePart,
     Message,
     ModelInfo,
+    PromptCaching,
     ReasoningDelta,
     ReasoningPart,
     StopReason,
@@ -57,6 +62,7 @@ from qsmith.runtime.auth.tokens.provider import StaticTokenProvider, TokenProvid
 from qsmith.runtime.client import ClientConfig
 from qsmith.runtime.errors import ConfigError, IdentityError, QsmithError
 from qsmith.runtime.transport import TransportConfig, build_async_client
+from qsmith.runtime.values import Document
 
 __all__ = ["SYSTEM_TEMPLATE", "ChatBackend"]
 
@@ -146,13 +152,14 @@ class ChatBackend:
             raise gateway_error(error) from error
         finally:
             await conversation.close()
-        return [ModelInfo(m.model_id, m.description or m.name) for m in found]
+        return [_model_info(m) for m in found]
 
     async def stream_turn(self, request: TurnRequest) -> AsyncGenerator[BackendEvent, None]:
         names = ToolNames(t.name for t in request.tools)
         *earlier, last = request.messages
         system = _system_prompt(request, names)
-        # The system prompt opens the first user turn (chat drops leading assistant turns).
+        # The system prompt opens the first user turn (chat drops leading assistant turns);
+        # its cache breakpoint is that turn's (``capabilities`` placed it there).
         first_user = next(i for i, m in enumerate(request.messages) if m.role == "user")
         history = [
             _chat_message(m, names, system if i == first_user else None)
@@ -165,6 +172,7 @@ class ChatBackend:
             request.model, tools=_tools(request, names), history=history
         )
         usage: chat.TokenUsage | None = None
+        context_percentage: float | None = None
         output_chars = 0
         credits = 0.0
         try:
@@ -172,6 +180,8 @@ class ChatBackend:
                 current.content + _choice_hint(request, names),
                 images=current.images,
                 tool_results=current.tool_results,
+                model_fields=_model_fields(request),
+                cache_point=current.cache_point,
             )
             async with contextlib.aclosing(send) as events:
                 async for event in events:
@@ -188,11 +198,13 @@ class ChatBackend:
                             yield call
                         case chat.TokenUsage():
                             usage = event
+                        case chat.ContextUsage(percentage=percentage):
+                            context_percentage = percentage
                         case chat.Metering(usage=charged):
                             credits += charged or 0.0
                         case chat.TurnComplete(stop_reason=stop):
                             reason: StopReason = "tool_use" if stop == "tool_use" else "end_turn"
-                            counted = _usage(usage, request, output_chars)
+                            counted = _usage(usage, context_percentage, request, output_chars)
                             yield TurnEnd(reason, dataclasses.replace(counted, credits=credits))
         except QsmithError as error:
             raise gateway_error(error) from error
@@ -247,6 +259,7 @@ def _chat_message(message: Message, names: ToolNames, system: str | None) -> cha
                 if reasoning
                 else None
             ),
+            cache_point=message.cache_point,
         )
     texts = [p.text for p in message.parts if isinstance(p, TextPart)]
     content = "\n\n".join(texts)
@@ -260,6 +273,7 @@ def _chat_message(message: Message, names: ToolNames, system: str | None) -> cha
         content,
         images=tuple(chat.Image(p.format, p.data) for p in images),
         tool_results=tuple(_tool_result(p) for p in results),
+        cache_point=message.cache_point,
     )
 
 
@@ -293,6 +307,7 @@ def _tools(request: TurnRequest, names: ToolNames) -> list[chat.ToolSpec]:
             names.to_service(t.name),
             fit_description(t.description, names.to_service(t.name)),
             dict(t.input_schema),
+            cache_point=t.cache_point,
         )
         for t in request.tools
     ]
@@ -327,7 +342,14 @@ def _tool_call(use: chat.ToolUse, names: ToolNames) -> ToolCall:
     return ToolCall(use.tool_use_id, names.to_client(use.name), json.dumps(tool_input))
 
 
-def _usage(reported: chat.TokenUsage | None, request: TurnRequest, output_chars: int) -> Usage:
+def _usage(
+    reported: chat.TokenUsage | None,
+    context_percentage: float | None,
+    request: TurnRequest,
+    output_chars: int,
+) -> Usage:
+    """The service's token usage; else the input from its context-usage percentage of the
+    model's input limit (output estimated); else estimates."""
     if reported is not None:
         return Usage(
             reported.input_tokens,
@@ -335,4 +357,35 @@ def _usage(reported: chat.TokenUsage | None, request: TurnRequest, output_chars:
             reported.cache_read_input_tokens or 0,
             reported.cache_write_input_tokens or 0,
         )
-    return Usage(estimate_request(request), estimate_chars(output_chars), estimated=True)
+    window = request.model_info.context_window if request.model_info else None
+    output = estimate_chars(output_chars)
+    if context_percentage is not None and window:
+        return Usage(round(context_percentage / 100 * window), output, estimated=True)
+    return Usage(estimate_request(request), output, estimated=True)
+
+
+def _model_fields(request: TurnRequest) -> dict[str, Document] | None:
+    """The request's ``additionalModelRequestFields``: extended thinking when asked for
+    (``capabilities.fit_turn`` kept it only for a reasoning model)."""
+    if request.thinking is None:
+        return None
+    return chat.thinking_fields(request.thinking.budget_tokens)
+
+
+def _model_info(model: chat.ModelInfo) -> ModelInfo:
+    caching = model.prompt_caching
+    return ModelInfo(
+        model.model_id,
+        model.description or model.name,
+        context_window=model.max_input_tokens,
+        max_output_tokens=model.max_output_tokens,
+        prompt_caching=(
+            PromptCaching(
+                caching.supported,
+                caching.min_tokens_per_checkpoint,
+                caching.max_checkpoints_per_request,
+            )
+            if caching
+            else None
+        ),
+    )

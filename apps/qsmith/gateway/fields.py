@@ -11,7 +11,14 @@ from typing import Any, TypeVar, overload
 from qsmith.gateway.backend import ImagePart
 from qsmith.gateway.errors import BadRequestError
 
-__all__ = ["check_optional_fields", "decode_image", "get", "parse_body", "require"]
+__all__ = [
+    "check_optional_fields",
+    "decode_image",
+    "get",
+    "has_cache_control",
+    "parse_body",
+    "require",
+]
 
 T = TypeVar("T")
 # JSON schemas of real tools nest ~10-20 deep; 128 leaves room and stops stack games.
@@ -121,3 +128,11 @@ def image_from_data_url(url: str, path: str) -> ImagePart:
             param=path,
         )
     return decode_image(match.group(1), match.group(2), path)
+
+
+def has_cache_control(value: object) -> bool:
+    """Whether ``value`` (an object, or a list of content blocks) carries a prompt-cache
+    breakpoint: a ``cache_control`` object on it or on one of its blocks."""
+    if isinstance(value, dict):
+        return isinstance(value.get("cache_control"), dict)
+    return isinstance(value, list) and any(has_cache_control(b) for b in value)

@@ -42,7 +42,9 @@ def normalize(messages: Iterable[Message]) -> tuple[Message, ...]:
 
 def _without_empty_text(message: Message) -> Message:
     parts = tuple(p for p in message.parts if not (isinstance(p, TextPart) and not p.text))
-    return message if len(parts) == len(message.parts) else Message(message.role, parts)
+    if len(parts) == len(message.parts):
+        return message
+    return Message(message.role, parts, message.cache_point)
 
 
 def _refuse_duplicate_calls(messages: list[Message]) -> None:
@@ -64,7 +66,9 @@ def _merge(messages: Iterable[Message]) -> list[Message]:
     merged: list[Message] = []
     for message in messages:
         if merged and merged[-1].role == message.role:
-            merged[-1] = Message(message.role, merged[-1].parts + message.parts)
+            earlier = merged[-1]
+            cache_point = earlier.cache_point or message.cache_point
+            merged[-1] = Message(message.role, earlier.parts + message.parts, cache_point)
         else:
             merged.append(message)
     return merged

@@ -3,11 +3,13 @@
 Requests: ``system``/``developer`` messages become the system prompt; ``user`` content is
 text or parts (``text``, ``image_url`` with a data URL); ``assistant`` messages carry text,
 ``tool_calls`` and optionally ``reasoning_content``; ``tool`` messages are tool results.
+``cache_control`` on a message, a content part or a tool (the Anthropic breakpoints some
+clients put in OpenAI requests) marks cache breakpoints as Anthropic's do.
 ``tool_choice`` ``none``/``auto``/``required``/a named function maps to the backend's
-choice; ``reasoning_effort`` other than ``none`` sets ``TurnRequest.thinking``, which the
-service has no field for (reasoning streams back when the service reasons). Sampling settings
-(``temperature``, ``top_p``, ...) have no upstream equivalent and are ignored (their
-types are checked). ``response_format`` ``json_object``/``json_schema`` is honoured by
+choice; ``reasoning_effort`` other than ``none`` asks for thinking with the effort's budget
+(``qsmith.gateway.capabilities``: forwarded to a reasoning model, a 400 for the others).
+Sampling settings (``temperature``, ``top_p``, ...) have no upstream equivalent and are
+ignored (their types are checked). ``response_format`` ``json_object``/``json_schema`` is honoured by
 ``qsmith.gateway.structured`` (instructed, checked, repaired once).
 
 Answers: reasoning is sent as ``reasoning_content`` (the field reasoning-capable
@@ -42,8 +44,15 @@ from qsmith.gateway.backend import (
     TurnRequest,
     Usage,
 )
+from qsmith.gateway.capabilities import effort_thinking
 from qsmith.gateway.errors import BadRequestError, GatewayError, openai_error
-from qsmith.gateway.fields import check_optional_fields, get, image_from_data_url, require
+from qsmith.gateway.fields import (
+    check_optional_fields,
+    get,
+    has_cache_control,
+    image_from_data_url,
+    require,
+)
 from qsmith.gateway.history import normalize
 from qsmith.gateway.sse import KEEPALIVE_COMMENT, Keepalive, encode_event
 from qsmith.gateway.structured import JsonFormat, parse_response_format
@@ -96,22 +105,27 @@ def parse_chat_request(body: dict[str, Any]) -> ChatRequest:
     model = require(body, "model", str, "")
     raw_messages = require(body, "messages", list, "")
     system: list[str] = []
+    system_cache_point = False
     messages: list[Message] = []
     for index, raw in enumerate(raw_messages):
         path = f"messages[{index}]"
         if not isinstance(raw, dict):
             raise BadRequestError(f"{path}: expected an object", param=path)
         role = require(raw, "role", str, path)
+        # Anthropic-style breakpoints in OpenAI messages (the LiteLLM/OpenRouter convention).
+        cached = has_cache_control(raw) or has_cache_control(raw.get("content"))
         if role in ("system", "developer"):
             system.append(_text_only(raw.get("content"), f"{path}.content"))
+            system_cache_point = system_cache_point or cached
         elif role == "user":
-            messages.append(Message("user", _user_parts(raw.get("content"), f"{path}.content")))
+            parts = _user_parts(raw.get("content"), f"{path}.content")
+            messages.append(Message("user", parts, cached))
         elif role == "assistant":
-            messages.append(Message("assistant", _assistant_parts(raw, path)))
+            messages.append(Message("assistant", _assistant_parts(raw, path), cached))
         elif role == "tool":
             call_id = require(raw, "tool_call_id", str, path)
             text = _text_only(raw.get("content"), f"{path}.content")
-            messages.append(Message("user", (ToolResultPart(call_id, text),)))
+            messages.append(Message("user", (ToolResultPart(call_id, text),), cached))
         else:
             raise BadRequestError(f"{path}.role: unknown role {role!r}", param=f"{path}.role")
     check_optional_fields(body, SAMPLING_FIELDS)
@@ -128,7 +142,8 @@ def parse_chat_request(body: dict[str, Any]) -> ChatRequest:
         tools=_tools(get(body, "tools", list, "") or []),
         tool_choice=_tool_choice(body.get("tool_choice")),
         max_tokens=max_tokens,
-        thinking=effort is not None and effort != "none",
+        thinking=effort_thinking(effort, "reasoning_effort"),
+        system_cache_point=system_cache_point,
     )
     include_usage = bool(get(options, "include_usage", bool, "stream_options"))
     json_format = parse_response_format(body.get("response_format"))
@@ -214,7 +229,8 @@ def _tools(raw_tools: list[Any]) -> tuple[ToolSpec, ...]:
         name = require(function, "name", str, f"{where}.function")
         description = get(function, "description", str, f"{where}.function") or ""
         schema = get(function, "parameters", dict, f"{where}.function")
-        tools.append(ToolSpec(name, description, schema or {"type": "object", "properties": {}}))
+        schema = schema or {"type": "object", "properties": {}}
+        tools.append(ToolSpec(name, description, schema, cache_point=has_cache_control(tool)))
     return tuple(tools)
 
 

@@ -6,7 +6,8 @@ with a data URL), ``function_call`` and ``function_call_output``, ``custom_tool_
 its output, ``reasoning`` (its summary and ``encrypted_content`` replayed as the assistant's
 reasoning and signature). Tools: ``function`` tools, and ``custom`` (free-form) tools,
 which go upstream as a function taking one string ``input`` and come back as
-``custom_tool_call`` items. ``reasoning.effort`` sets ``TurnRequest.thinking``;
+``custom_tool_call`` items. ``reasoning.effort`` asks for thinking as ``reasoning_effort``
+does (``qsmith.gateway.capabilities``);
 ``max_output_tokens`` is recorded (the service has no output cap).
 
 ``namespace`` tools are flattened (``<namespace>.<name>``; calls come back with their
@@ -52,6 +53,7 @@ from qsmith.gateway.backend import (
     TurnRequest,
     Usage,
 )
+from qsmith.gateway.capabilities import effort_thinking
 from qsmith.gateway.errors import BadRequestError, GatewayError, openai_error
 from qsmith.gateway.fields import check_optional_fields, get, image_from_data_url, require
 from qsmith.gateway.history import normalize
@@ -128,7 +130,7 @@ def parse_responses_request(
         tools=tools,
         tool_choice=_tool_choice(body.get("tool_choice")),
         max_tokens=get(body, "max_output_tokens", int, ""),
-        thinking=effort is not None and effort not in ("none", "minimal"),
+        thinking=effort_thinking(effort, "reasoning.effort"),
     )
     echo = {
         "instructions": body.get("instructions"),

@@ -6,7 +6,7 @@ codewhisperer-streaming's ``GenerateAssistantResponse`` over awsJson1_0, with an
 written by ``qsmith.standin.answers`` from what was asked.
 """
 
-from qsmith.standin.answers import ERROR_WORD, STANDIN_MODELS
+from qsmith.standin.answers import ERROR_WORD, STANDIN_MODELS, STANDIN_REASONING
 from qsmith.standin.server import STANDIN_TOKEN, StandIn
 
-__all__ = ["ERROR_WORD", "STANDIN_MODELS", "STANDIN_TOKEN", "StandIn"]
+__all__ = ["ERROR_WORD", "STANDIN_MODELS", "STANDIN_REASONING", "STANDIN_TOKEN", "StandIn"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from types import TracebackType
 
-from qsmith.standin.answers import chat_response, models_response
+from qsmith.standin.answers import PromptCache, chat_response, models_response
 from qsmith.testing import FakeService
 
 # Any token is accepted; the chat and gateway clients still need one to send.
@@ -17,7 +18,10 @@ class StandIn:
     def __init__(self) -> None:
         self._service = FakeService("awsJson1_0")
         self._service.set_default("ListAvailableModels", models_response)
-        self._service.set_default("GenerateAssistantResponse", chat_response)
+        cache = PromptCache()  # what this stand-in has cached, across requests
+        self._service.set_default(
+            "GenerateAssistantResponse", functools.partial(chat_response, cache=cache)
+        )
 
     def __enter__(self) -> StandIn:
         self._service.__enter__()

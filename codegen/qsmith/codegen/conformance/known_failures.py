@@ -25,14 +25,6 @@ _S3_ADDRESSING = (
     "restXml client resolves path-style. They belong with an S3 client's customizations"
 )
 
-# rpcv2Json cases whose params hold more digits than a float keeps.
-_PARAMS_PRECISION = (
-    "the case's params hold a big decimal with more digits than a float keeps, and the model "
-    "loaders (JSON AST and IDL alike) read node values as Python floats, so the expected "
-    "value is already rounded before the client runs; the client itself sends and reads "
-    "every digit (the response cases show the exact value read)"
-)
-
 KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "restJson1": {},
     "awsJson1_0": {},
@@ -53,14 +45,7 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
     },
     "restXmlWithNamespace": {},
     "rpcv2Cbor": {},
-    "rpcv2Json": {
-        "rpcv2Json:request:RpcV2JsonRequestBigDecimalHighPrecision": _PARAMS_PRECISION,
-        "rpcv2Json:request:RpcV2JsonRequestBigDecimalNegativeHighPrecision": _PARAMS_PRECISION,
-        "rpcv2Json:request:RpcV2JsonRequestBigDecimalLargeWithFraction": _PARAMS_PRECISION,
-        "rpcv2Json:response:RpcV2JsonResponseBigDecimalHighPrecision": _PARAMS_PRECISION,
-        "rpcv2Json:response:RpcV2JsonResponseBigDecimalNegativeHighPrecision": _PARAMS_PRECISION,
-        "rpcv2Json:response:RpcV2JsonResponseBigDecimalLargeWithFraction": _PARAMS_PRECISION,
-    },
+    "rpcv2Json": {},
     "rpcv2CborAws": {},
     "sigv4": {},
     "eventstream": {},

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from qsmith.codegen.conformance.base import CaseMismatch
+from qsmith.codegen.model.numbers import to_decimal
 from qsmith.runtime.schema import Schema, ShapeType
 from qsmith.runtime.serde.scalars import EPOCH, default_value
 from qsmith.runtime.values import ModeledServiceError, UnionVariant, UnknownUnionMember
@@ -52,7 +53,7 @@ def to_value(schema: Schema, raw: Any, *, defaults: bool = False) -> Any:
     if kind in (ShapeType.FLOAT, ShapeType.DOUBLE):
         return float(raw)  # "NaN", "Infinity" and "-Infinity" included
     if kind is ShapeType.BIG_DECIMAL:
-        return Decimal(str(raw))
+        return to_decimal(raw)
     return raw
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qsmith.codegen.idl.errors import IdlError
+from qsmith.codegen.model.numbers import read_float
 
 __all__ = ["Kind", "Lines", "Token", "tokenize"]
 
@@ -156,7 +157,7 @@ def _doc_line(lexeme: str) -> str:
 
 def _number(lexeme: str) -> int | float:
     if any(c in lexeme for c in ".eE"):
-        return float(lexeme)
+        return read_float(lexeme)
     return int(lexeme)
 
 

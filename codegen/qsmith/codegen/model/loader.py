@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from qsmith.codegen.model.ast import AstFile, AstMember, AstShape, ShapeKind, misplaced_fields
 from qsmith.codegen.model.mixins import apply_traits, flatten_mixins
+from qsmith.codegen.model.numbers import read_float
 from qsmith.codegen.model.prelude import BOXED_PRELUDE, prelude_shapes
 from qsmith.codegen.model.shape_id import is_shape_id
 from qsmith.codegen.model.shapes import LIFECYCLE_OPERATIONS, Member, Model, Shape
@@ -145,7 +146,7 @@ class _Loader:
             self.problem(name, None, f"cannot be read: {exc}")
             return
         try:
-            document = json.loads(text)
+            document = json.loads(text, parse_float=read_float)
         except json.JSONDecodeError as exc:
             self.problem(
                 name, None, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
