@@ -121,6 +121,22 @@ class _Terminal:
     def send(self, text: str) -> None:
         os.write(self.fd, text.encode())
 
+    def interrupt(self) -> None:
+        """Ctrl-C, once the chat is blocked waiting (for a line, or for the network).
+
+        A SIGINT that lands after the chat wrote its output but before its next blocking
+        read starts is only acted on when that read returns, which, with nothing more to
+        come, is never; so the key is pressed once the chat sleeps (Linux ``/proc``; a
+        bounded poll, elsewhere at once).
+        """
+        stat = Path(f"/proc/{self.pid}/stat")
+        deadline = time.monotonic() + 60
+        while stat.exists() and time.monotonic() < deadline:
+            if stat.read_text().rpartition(")")[2].split()[0] == "S":
+                break
+            time.sleep(0.01)
+        self.send("\x03")
+
     def wait(self, timeout: float = 60.0) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -153,11 +169,11 @@ def test_interactive_session_streams_and_ctrl_c_cancels_only_the_answer(
         terminal.send("hello\r")
         terminal.expect("Hi there")
         terminal.expect("> ")
-        terminal.send("\x03")  # Ctrl-C at the prompt: a fresh prompt, the session goes on
+        terminal.interrupt()  # Ctrl-C at the prompt: a fresh prompt, the session goes on
         terminal.expect("> ")
         terminal.send("tell a story\r")
         terminal.expect("Once upon")
-        terminal.send("\x03")  # Ctrl-C: the terminal sends SIGINT to the chat
+        terminal.interrupt()  # Ctrl-C: the terminal sends SIGINT to the chat
         terminal.expect("[answer cancelled]")
         held.release.set()  # the rest of the story may come now: it must not be shown
         terminal.expect("> ")
