@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from qsmith.cli.main import cli
 from qsmith.pool.sqlite_store import SqliteStateStore
-from tests.gateway.harness import FakeQ
+from tests.gateway.harness import MODEL_IDS, FakeQ
 from tests.pool.gateways import token_file
 
 
@@ -82,7 +82,7 @@ def test_test_makes_one_call_per_login_and_reports_failures(
         "--endpoint-url", fake_q.url,
     )  # fmt: skip
     assert code == 1
-    assert "good\tok\t3 model(s)" in out
+    assert f"good\tok\t{len(MODEL_IDS)} model(s)" in out
     assert "gone\tfailed\t" in out and "missing.json" in out
     assert fake_q.attempts("ListAvailableModels") == 1
 
