@@ -137,6 +137,20 @@ class _Terminal:
             time.sleep(0.01)
         self.send("\x03")
 
+    def interrupt_until(self, text: str, timeout: float = 60.0) -> None:
+        """Ctrl-C until ``text`` appears. Even pressed while the chat sleeps, a SIGINT can
+        go unseen on a loaded machine (the prompt's read was not yet entered), so the key is
+        pressed again every 20 s within the deadline; a chat that ignores it still fails."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.interrupt()
+            try:
+                self.expect(text, timeout=min(20.0, max(0.1, deadline - time.monotonic())))
+                return
+            except AssertionError:
+                if time.monotonic() >= deadline:
+                    raise
+
     def wait(self, timeout: float = 60.0) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -169,12 +183,10 @@ def test_interactive_session_streams_and_ctrl_c_cancels_only_the_answer(
         terminal.send("hello\r")
         terminal.expect("Hi there")
         terminal.expect("> ")
-        terminal.interrupt()  # Ctrl-C at the prompt: a fresh prompt, the session goes on
-        terminal.expect("> ")
+        terminal.interrupt_until("> ")  # Ctrl-C at the prompt: a fresh prompt, the session goes on
         terminal.send("tell a story\r")
         terminal.expect("Once upon")
-        terminal.interrupt()  # Ctrl-C: the terminal sends SIGINT to the chat
-        terminal.expect("[answer cancelled]")
+        terminal.interrupt_until("[answer cancelled]")  # the terminal sends SIGINT to the chat
         held.release.set()  # the rest of the story may come now: it must not be shown
         terminal.expect("> ")
         terminal.send("are you there?\r")
