@@ -96,6 +96,10 @@ class _Terminal:
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes the command, on the pty
+            # As a shell gives a job in a terminal: Ctrl-C interrupts. A test run started in
+            # the background (CI, `make test &`) would otherwise pass on SIGINT ignored.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
             os.execve(argv[0], argv, env)
         self.output = ""
         self._seen = 0  # output before this offset was matched already
