@@ -29,7 +29,9 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     session.install(*INSTALL)
-    session.run("pytest", "-n", "auto", "--dist", "loadscope", *session.posargs)
+    session.run(
+        "pytest", "-n", "auto", "--dist", "loadscope", "--no-loadscope-reorder", *session.posargs
+    )
 
 
 @nox.session

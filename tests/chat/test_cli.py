@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pty
@@ -14,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from qsmith.testing import LoopbackServer
+from qsmith.testing import LoopbackServer, ScriptedResponse
 from tests.chat import scripts as s
+from tests.support.held_back import HeldBack
 
 COMMAND = [sys.executable, "-m", "qsmith.cli.main", "chat"]
 
@@ -94,11 +96,15 @@ class _Terminal:
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes the command, on the pty
+            # As a shell gives a job in a terminal: Ctrl-C interrupts. A test run started in
+            # the background (CI, `make test &`) would otherwise pass on SIGINT ignored.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
             os.execve(argv[0], argv, env)
         self.output = ""
         self._seen = 0  # output before this offset was matched already
 
-    def expect(self, text: str, timeout: float = 30.0) -> None:
+    def expect(self, text: str, timeout: float = 60.0) -> None:
         """Wait for ``text`` in the output not yet matched, and move past it."""
         deadline = time.monotonic() + timeout
         while text not in self.output[self._seen :]:
@@ -119,7 +125,37 @@ class _Terminal:
     def send(self, text: str) -> None:
         os.write(self.fd, text.encode())
 
-    def wait(self, timeout: float = 30.0) -> int:
+    def interrupt(self) -> None:
+        """Ctrl-C, once the chat is blocked waiting (for a line, or for the network).
+
+        A SIGINT that lands after the chat wrote its output but before its next blocking
+        read starts is only acted on when that read returns, which, with nothing more to
+        come, is never; so the key is pressed once the chat sleeps (Linux ``/proc``; a
+        bounded poll, elsewhere at once).
+        """
+        stat = Path(f"/proc/{self.pid}/stat")
+        deadline = time.monotonic() + 60
+        while stat.exists() and time.monotonic() < deadline:
+            if stat.read_text().rpartition(")")[2].split()[0] == "S":
+                break
+            time.sleep(0.01)
+        self.send("\x03")
+
+    def interrupt_until(self, text: str, timeout: float = 60.0) -> None:
+        """Ctrl-C until ``text`` appears. Even pressed while the chat sleeps, a SIGINT can
+        go unseen on a loaded machine (the prompt's read was not yet entered), so the key is
+        pressed again every 20 s within the deadline; a chat that ignores it still fails."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.interrupt()
+            try:
+                self.expect(text, timeout=min(20.0, max(0.1, deadline - time.monotonic())))
+                return
+            except AssertionError:
+                if time.monotonic() >= deadline:
+                    raise
+
+    def wait(self, timeout: float = 60.0) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
@@ -139,23 +175,29 @@ def test_interactive_session_streams_and_ctrl_c_cancels_only_the_answer(
     loopback: LoopbackServer, tmp_path: Path
 ) -> None:
     story = ["Once upon", " a time", *[" and then"] * 6, " the end"]
-    slow_tail = s.answer(s.text(*story), chunk_delay=0.4)
-    loopback.enqueue(s.answer(s.text("Hi", " there")), slow_tail, s.answer(s.text("Still here")))
+    first = s.answer(s.text(*story))
+    assert not isinstance(first.body, bytes)  # one chunk per event
+    # The initial response and "Once upon" go out; the rest waits until Ctrl-C has been seen.
+    held = HeldBack(first.body, held_from=2)
+    story_answer = dataclasses.replace(first, body=held)
+    loopback.enqueue(s.answer(s.text("Hi", " there")), story_answer, s.answer(s.text("Still here")))
     terminal = _Terminal([*COMMAND, "--endpoint-url", loopback.url], _env(tmp_path))
-    terminal.expect("> ")
-    terminal.send("hello\r")
-    terminal.expect("Hi there")
-    terminal.expect("> ")
-    terminal.send("\x03")  # Ctrl-C at the prompt: a fresh prompt, the session goes on
-    terminal.expect("> ")
-    terminal.send("tell a story\r")
-    terminal.expect("Once upon")
-    terminal.send("\x03")  # Ctrl-C: the terminal sends SIGINT to the chat
-    terminal.expect("[answer cancelled]")
-    terminal.expect("> ")
-    terminal.send("are you there?\r")
-    terminal.expect("Still here")
-    terminal.send("/quit\r")
+    try:
+        terminal.expect("> ")
+        terminal.send("hello\r")
+        terminal.expect("Hi there")
+        terminal.expect("> ")
+        terminal.interrupt_until("> ")  # Ctrl-C at the prompt: a fresh prompt, the session goes on
+        terminal.send("tell a story\r")
+        terminal.expect("Once upon")
+        terminal.interrupt_until("[answer cancelled]")  # the terminal sends SIGINT to the chat
+        held.release.set()  # the rest of the story may come now: it must not be shown
+        terminal.expect("> ")
+        terminal.send("are you there?\r")
+        terminal.expect("Still here")
+        terminal.send("/quit\r")
+    finally:
+        held.release.set()
     assert terminal.wait() == 0
     assert "the end" not in terminal.output
     third = s.request_state(loopback.requests[2])
@@ -169,7 +211,7 @@ def test_list_models(loopback: LoopbackServer, tmp_path: Path) -> None:
         "models": [{"modelId": "m-a", "modelName": "Model A"}],
         "defaultModel": {"modelId": "m-a"},
     }
-    loopback.enqueue(s.ScriptedResponse.json(200, json.dumps(page)))
+    loopback.enqueue(ScriptedResponse.json(200, json.dumps(page)))
     result = subprocess.run(
         [*COMMAND, "--list-models", "--endpoint-url", loopback.url],
         env=_env(tmp_path),

@@ -1,7 +1,8 @@
 """`qsmith codegen MODEL --package NAME` on models qsmith does not ship: every AWS service
 model under shared/vectors/aws-models (restJson1, awsJson1_0/1_1 and awsQuery).
 
-Each is generated into a temporary folder as ``awsmodels.<name>``, imported, checked by one
+Each is generated as ``awsmodels.<name>`` (once per run: ``tests/codegen/aws_models.py``),
+imported, checked by one
 ``mypy --strict`` run over all of them, and one operation of each is called against a
 loopback server. Models of other protocols are listed, not silently passed over.
 """
@@ -28,40 +29,12 @@ from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.client import ClientConfig
 from qsmith.runtime.schema import OperationSchema, ServiceSchema
 from qsmith.testing import LoopbackServer, ScriptedResponse
+from tests.codegen.aws_models import MODELS, NOT_TRIED, TOP, aws_models
 from tests.support.examples import example
 from tests.support.mypy_run import mypy_strict
 from tests.support.scratch import importable
 from tests.support.shared import REPO_ROOT, shared_path
 
-TOP = "awsmodels"
-
-# Every file under aws-models, and what is done with it. A file not listed fails the test,
-# so new shared data cannot go untried.
-MODELS: dict[str, str] = {
-    "api-models-aws/bedrock-runtime/service/2023-09-30/bedrock-runtime-2023-09-30.json": "aws_bedrock_runtime",
-    "api-models-aws/cloudwatch-logs/service/2014-03-28/cloudwatch-logs-2014-03-28.json": "aws_cloudwatch_logs",
-    "api-models-aws/dynamodb/service/2012-08-10/dynamodb-2012-08-10.json": "aws_dynamodb",
-    "api-models-aws/kinesis/service/2013-12-02/kinesis-2013-12-02.json": "aws_kinesis",
-    "api-models-aws/lambda/service/2015-03-31/lambda-2015-03-31.json": "aws_lambda",
-    "api-models-aws/qbusiness/service/2023-11-27/qbusiness-2023-11-27.json": "aws_qbusiness",
-    "api-models-aws/secrets-manager/service/2017-10-17/secrets-manager-2017-10-17.json": "aws_secrets_manager",
-    "api-models-aws/sso/service/2019-06-10/sso-2019-06-10.json": "aws_sso",
-    "api-models-aws/sso-oidc/service/2019-06-10/sso-oidc-2019-06-10.json": "aws_sso_oidc",
-    "api-models-aws/transcribe-streaming/service/2017-10-26/transcribe-streaming-2017-10-26.json": "aws_transcribe_streaming",
-    "smithy-rs/bedrock-runtime.json": "rs_bedrock_runtime",
-    "smithy-rs/dynamodb.json": "rs_dynamodb",
-    "smithy-rs/signin.json": "rs_signin",
-    "smithy-rs/sso-oidc.json": "rs_sso_oidc",
-    "smithy-rs/sso.json": "rs_sso",
-    "smithy-rs/transcribe-streaming.json": "rs_transcribe_streaming",
-    "api-models-aws/sts/service/2011-06-15/sts-2011-06-15.json": "aws_sts",
-    "smithy-rs/sts.json": "rs_sts",
-}
-# Not generated, and why.
-NOT_TRIED: dict[str, str] = {
-    "smithy-rs/sdk-default-configuration.json": "not a Smithy model (SDK defaults)",
-    "smithy-rs/sdk-partitions.json": "not a Smithy model (partitions)",
-}
 # Generated packages mypy --strict rejects: generator bugs not fixed yet. Empty since input
 # structures keep their event stream member; the list may only shrink.
 MYPY_KNOWN_FAILURES: dict[str, str] = {}
@@ -74,14 +47,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = shared_path("vectors", "aws-models")
     found = {str(p.relative_to(root)) for p in root.rglob("*.json")}
     assert found == set(MODELS) | set(NOT_TRIED), "aws-models changed: update the tables"
-    out = tmp_path_factory.mktemp("own-models")
-    runner = CliRunner()
-    for relative, name in MODELS.items():
-        args = ["codegen", str(root / relative), "--package", f"{TOP}.{name}", "--out", str(out)]
-        result = runner.invoke(cli, args, catch_exceptions=False)
-        assert result.exit_code == 0, (relative, result.output)
-        assert f"-> {TOP}.{name} " in result.output
-    with importable(out, TOP):
+    with importable(aws_models(tmp_path_factory), TOP) as out:
         yield out
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
-import os
-import subprocess
 import sys
 import urllib.parse
 from collections.abc import Iterator
@@ -30,6 +28,7 @@ from qsmith.cli.main import cli
 from qsmith.runtime.auth.identity import AwsCredentials
 from qsmith.runtime.client import ClientConfig
 from qsmith.testing import LoopbackServer, ScriptedResponse
+from tests.support.mypy_run import mypy_strict
 from tests.support.shared import REPO_ROOT, shared_path
 
 TOP = "protocolmodels"
@@ -96,17 +95,8 @@ def _client(name: str, url: str, **config: Any) -> Any:
 
 
 def test_the_repro_clients_pass_mypy_strict(generated: Path) -> None:
-    packages = [f"{TOP}.{name}" for name in REPROS]
-    env = {**os.environ, "MYPYPATH": str(generated)}
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(generated / ".mypy")]
-        + [arg for p in packages for arg in ("-p", p)],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    packages = [arg for name in REPROS for arg in ("-p", f"{TOP}.{name}")]
+    result = mypy_strict(*packages, cwd=REPO_ROOT, mypy_path=[generated])
     assert result.returncode == 0, result.stdout + result.stderr
 
 

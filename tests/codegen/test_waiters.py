@@ -2,18 +2,16 @@
 
 DynamoDB (awsJson1_0: ``TableExists``/``TableNotExists``), Lambda (restJson1:
 ``FunctionActiveV2`` with a failure acceptor) and ElastiCache (awsQuery: projections with
-``allStringEquals``, an ``errorType`` naming the ``@awsQueryError`` code) are generated from ../shared/vectors/aws-models
-into a scratch folder, checked by ``mypy --strict``, and their waiters poll a loopback server
-that answers with scripted states, sync and async.
+``allStringEquals``, an ``errorType`` naming the ``@awsQueryError`` code) are generated from
+../shared/vectors (DynamoDB and Lambda are test_own_models' clients, generated once per run),
+checked by ``mypy --strict``, and their waiters poll a loopback server that answers with
+scripted states, sync and async.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,10 @@ from qsmith.runtime.client import ClientConfig
 from qsmith.runtime.errors import CodegenError, ServiceError
 from qsmith.runtime.waiters import WaiterError, WaiterFailure
 from qsmith.testing import LoopbackServer, ScriptedResponse
+from tests.codegen.aws_models import TOP as AWS_TOP
+from tests.codegen.aws_models import aws_models
+from tests.support.mypy_run import mypy_strict
+from tests.support.scratch import importable
 from tests.support.shared import REPO_ROOT, shared_path
 
 TOP = "waitermodels"
@@ -46,28 +48,28 @@ CONFIG = ClientConfig(
 FAST = {"min_delay": 0.01, "max_delay": 0.02, "max_wait_time": 5.0}
 
 
+# The DynamoDB and Lambda clients are those test_own_models checks (built once per run).
+PACKAGES = {
+    "dynamodb": f"{AWS_TOP}.aws_dynamodb",
+    "lambda_": f"{AWS_TOP}.aws_lambda",
+    "elasticache": f"{TOP}.elasticache",
+}
+
+
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Path]]:
+    aws = aws_models(tmp_path_factory)
     out = tmp_path_factory.mktemp("waiter-models")
-    runner = CliRunner()
-    sources = {name: ("aws-models", path) for name, path in MODELS.items()}
-    sources["elasticache"] = ELASTICACHE
-    for name, (folder, path) in sources.items():
-        model = shared_path("vectors", folder, path)
-        args = ["codegen", str(model), "--package", f"{TOP}.{name}", "--out", str(out)]
-        result = runner.invoke(cli, args, catch_exceptions=False)
-        assert result.exit_code == 0, (name, result.output)
-    sys.path.insert(0, str(out))
-    try:
-        yield out
-    finally:
-        sys.path.remove(str(out))
-        for module in [m for m in sys.modules if m.split(".")[0] == TOP]:
-            del sys.modules[module]
+    model = shared_path("vectors", *ELASTICACHE)
+    args = ["codegen", str(model), "--package", PACKAGES["elasticache"], "--out", str(out)]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with importable(aws, AWS_TOP), importable(out, TOP):
+        yield [aws, out]
 
 
 def _module(name: str) -> Any:
-    return importlib.import_module(f"{TOP}.{name}.client")
+    return importlib.import_module(f"{PACKAGES[name]}.client")
 
 
 def _table(status: str) -> ScriptedResponse:
@@ -80,29 +82,13 @@ def _not_found() -> ScriptedResponse:
     return ScriptedResponse.json(400, json.dumps(body))
 
 
-def test_waiter_clients_pass_mypy_strict(generated: Path) -> None:
-    env = {**os.environ, "MYPYPATH": str(generated)}
-    packages = [arg for name in [*MODELS, "elasticache"] for arg in ("-p", f"{TOP}.{name}")]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(generated / ".mypy"),
-            *packages,
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def test_waiter_clients_pass_mypy_strict(generated: list[Path]) -> None:
+    packages = [arg for package in PACKAGES.values() for arg in ("-p", package)]
+    result = mypy_strict(*packages, cwd=REPO_ROOT, mypy_path=generated)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_every_waiter_of_the_models_is_a_method(generated: Path) -> None:
+def test_every_waiter_of_the_models_is_a_method(generated: list[Path]) -> None:
     names = {
         "dynamodb": ["wait_until_table_exists", "wait_until_table_not_exists"],
         "lambda_": [
@@ -121,7 +107,7 @@ def test_every_waiter_of_the_models_is_a_method(generated: Path) -> None:
 
 
 def test_table_exists_polls_through_not_found_and_creating(
-    generated: Path, loopback: LoopbackServer
+    generated: list[Path], loopback: LoopbackServer
 ) -> None:
     loopback.enqueue(_not_found(), _table("CREATING"), _table("ACTIVE"))
     with _module("dynamodb").Client(endpoint_url=loopback.url, config=CONFIG) as client:
@@ -133,7 +119,9 @@ def test_table_exists_polls_through_not_found_and_creating(
     assert all(json.loads(r.body) == {"TableName": "t"} for r in loopback.requests)
 
 
-def test_table_not_exists_succeeds_on_the_error(generated: Path, loopback: LoopbackServer) -> None:
+def test_table_not_exists_succeeds_on_the_error(
+    generated: list[Path], loopback: LoopbackServer
+) -> None:
     loopback.enqueue(_table("DELETING"), _not_found())
     with _module("dynamodb").Client(endpoint_url=loopback.url, config=CONFIG) as client:
         result = client.wait_until_table_not_exists(table_name="t", **FAST)
@@ -142,7 +130,7 @@ def test_table_not_exists_succeeds_on_the_error(generated: Path, loopback: Loopb
 
 
 def test_table_exists_times_out_with_the_last_output(
-    generated: Path, loopback: LoopbackServer
+    generated: list[Path], loopback: LoopbackServer
 ) -> None:
     loopback.set_handler(lambda request: _table("CREATING"))
     client = _module("dynamodb").Client(endpoint_url=loopback.url, config=CONFIG)
@@ -155,7 +143,9 @@ def test_table_exists_times_out_with_the_last_output(
     assert caught.value.attempts == len(loopback.requests) >= 2
 
 
-def test_an_unmatched_error_stops_the_waiter(generated: Path, loopback: LoopbackServer) -> None:
+def test_an_unmatched_error_stops_the_waiter(
+    generated: list[Path], loopback: LoopbackServer
+) -> None:
     denied = {"__type": "AccessDeniedException", "message": "secret-canary"}
     loopback.enqueue(ScriptedResponse.json(400, json.dumps(denied)))
     client = _module("dynamodb").Client(endpoint_url=loopback.url, config=CONFIG)
@@ -173,7 +163,7 @@ def _function(state: str) -> ScriptedResponse:
 
 
 async def test_async_function_active_reaches_the_failure_state(
-    generated: Path, loopback: LoopbackServer
+    generated: list[Path], loopback: LoopbackServer
 ) -> None:
     loopback.enqueue(_function("Pending"), _function("Failed"))
     async with _module("lambda_").AsyncClient(endpoint_url=loopback.url, config=CONFIG) as client:
@@ -185,7 +175,7 @@ async def test_async_function_active_reaches_the_failure_state(
 
 
 async def test_async_function_exists_succeeds_on_any_output(
-    generated: Path, loopback: LoopbackServer
+    generated: list[Path], loopback: LoopbackServer
 ) -> None:
     missing = {"Type": "User", "message": "no f"}
     loopback.enqueue(
@@ -225,7 +215,9 @@ def _clusters(*statuses: str) -> ScriptedResponse:
     return ScriptedResponse(status=200, headers=[("Content-Type", "text/xml")], body=body.encode())
 
 
-def test_awsquery_waiter_projects_every_cluster(generated: Path, loopback: LoopbackServer) -> None:
+def test_awsquery_waiter_projects_every_cluster(
+    generated: list[Path], loopback: LoopbackServer
+) -> None:
     loopback.enqueue(_clusters("creating", "available"), _clusters("available", "available"))
     with _module("elasticache").Client(endpoint_url=loopback.url, config=CONFIG) as client:
         result = client.wait_until_cache_cluster_available(cache_cluster_id="c1", **FAST)
@@ -234,7 +226,7 @@ def test_awsquery_waiter_projects_every_cluster(generated: Path, loopback: Loopb
 
 
 def test_awsquery_error_type_matches_the_query_error_code(
-    generated: Path, loopback: LoopbackServer
+    generated: list[Path], loopback: LoopbackServer
 ) -> None:
     error = (
         "<ErrorResponse><Error><Type>Sender</Type><Code>CacheClusterNotFound</Code>"

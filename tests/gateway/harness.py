@@ -168,7 +168,7 @@ class ServedGateway:
 
     def __enter__(self) -> ServedGateway:
         self.thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # generous: loaded machines
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("the gateway did not start")

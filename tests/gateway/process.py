@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.processes import free_port, stop_process, wait_until_ready
+from tests.support.tools import tool_missing
 
 TOKEN = "token-canary"
 
@@ -65,7 +66,7 @@ class ServeProcess:
         self.process = subprocess.Popen(
             self.command, stdout=log, stderr=subprocess.STDOUT, env=self.environ()
         )
-        wait_until_ready(self.process, self._answers, self.log, seconds=30)
+        wait_until_ready(self.process, self._answers, self.log)
         return self
 
     def _answers(self) -> bool:
@@ -105,10 +106,8 @@ class ServeProcess:
 
 def npm_agent(command: str, package: str, override_env: str, title: str) -> str:
     """The path of a coding agent's command installed from npm (``.ci/run`` puts it in
-    ``.ci/node``), ``$override_env``, or on PATH; the test is skipped, naming it, if absent."""
+    ``.ci/node``), ``$override_env``, or on PATH; if absent, ``tool_missing`` names it."""
     import shutil
-
-    import pytest
 
     root = Path(__file__).resolve().parents[2]
     for candidate in (
@@ -119,4 +118,4 @@ def npm_agent(command: str, package: str, override_env: str, title: str) -> str:
         if candidate and Path(candidate).is_file():
             return candidate
     install = f"npm install --prefix .ci/node {package}"
-    pytest.skip(f"{command} ({title}, from npm) is not installed: {install}")
+    tool_missing(f"{command} ({title}, from npm) is not installed: {install}")

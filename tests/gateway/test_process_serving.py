@@ -37,6 +37,7 @@ from tests.gateway.harness import (  # noqa: E402
     usage,
 )
 from tests.gateway.process import ServeProcess  # noqa: E402
+from tests.support.held_back import HeldBack  # noqa: E402
 
 USER = [{"role": "user", "content": "hi"}]
 
@@ -47,11 +48,14 @@ def serve(fake_q_server: FakeQ) -> Iterator[ServeProcess]:
         yield process
 
 
-def wait_for_log(serve: ServeProcess, needle: str) -> str:
-    deadline = time.monotonic() + 10
-    while needle not in serve.log() and time.monotonic() < deadline:
+def wait_for_log(serve: ServeProcess, needle: str, count: int = 1) -> str:
+    """The log once ``needle`` is in it ``count`` times (a line is written when its request
+    is over, which may be after the client has its answer); fails after a generous 60 s."""
+    deadline = time.monotonic() + 60
+    while (log := serve.log()).count(needle) < count:
+        assert time.monotonic() < deadline, f"{needle!r} never logged ({count}x):\n{log}"
         time.sleep(0.05)
-    return serve.log()
+    return log
 
 
 def test_the_sdks_stream_through_the_process(serve: ServeProcess, fake_q: FakeQ) -> None:
@@ -212,16 +216,19 @@ def test_a_stream_failing_midway_is_logged_as_a_failure_with_the_request_id(
 
 
 def test_a_client_that_leaves_is_logged_as_499(serve: ServeProcess, fake_q: FakeQ) -> None:
-    events = [text(f"piece {i} ") for i in range(100)]
-    fake_q.respond(GENERATE, answer(*events, chunk_delay=0.02))
+    # The answer stops after a few pieces until the client has left: it cannot end first.
+    held = HeldBack(stream_body([text(f"piece {i} ") for i in range(100)]), held_from=5)
+    headers = [("Content-Type", EVENT_STREAM_TYPE)]
+    fake_q.respond(GENERATE, ScriptedResponse(status=200, headers=headers, body=held))
     body = {"model": "claude-sonnet-4", "messages": USER, "stream": True, "max_tokens": 9}
     gone = '"POST /v1/messages" 499: the client left'
     before = serve.log().count(gone)
-    with httpx.stream("POST", serve.url + "/v1/messages", json=body) as response:
-        for line in response.iter_lines():
-            if "piece 2" in line:
-                break
-    deadline = time.monotonic() + 10
-    while serve.log().count(gone) == before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert serve.log().count(gone) == before + 1
+    try:
+        with httpx.stream("POST", serve.url + "/v1/messages", json=body) as response:
+            for line in response.iter_lines():
+                if "piece 2" in line:
+                    break
+        log = wait_for_log(serve, gone, count=before + 1)
+    finally:
+        held.release.set()
+    assert log.count(gone) == before + 1

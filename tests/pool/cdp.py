@@ -21,7 +21,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 import httpx
-import pytest
+
+from tests.support.tools import tool_missing
 
 BINARY = "chromium"
 
@@ -30,7 +31,7 @@ class Browser:
     def __init__(self, profile: Path) -> None:
         binary = shutil.which(BINARY)
         if binary is None:
-            pytest.skip(f"{BINARY} is not installed (Debian package chromium)")
+            tool_missing(f"{BINARY} is not installed (Debian package chromium)")
         command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
         command += ["--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"]
         self.process = subprocess.Popen(

@@ -11,9 +11,8 @@ import socket
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.support.processes import free_port, stop_process, wait_until_ready
+from tests.support.tools import tool_missing
 
 BINARY = "redis-server"
 
@@ -22,7 +21,7 @@ class RedisServer:
     def __init__(self, directory: Path) -> None:
         binary = shutil.which(BINARY)
         if binary is None:
-            pytest.skip(f"{BINARY} is not installed (Debian package redis-server)")
+            tool_missing(f"{BINARY} is not installed (Debian package redis-server)")
         self.binary = binary
         self.directory = directory
         self.port = free_port()
@@ -38,7 +37,7 @@ class RedisServer:
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        wait_until_ready(self.process, self._pongs, lambda: f"port {self.port}", seconds=30)
+        wait_until_ready(self.process, self._pongs, lambda: f"port {self.port}")
         return self
 
     def _pongs(self) -> bool:

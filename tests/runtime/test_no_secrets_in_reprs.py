@@ -325,7 +325,7 @@ SECRET_FREE_CLASSES = {
     "Whoami": "built to be shown: no secret by design",
     "Profile": "a profile ARN and name",
     "ModelInfo": "a model id, name and description",
-    "PromptCaching": "a model's caching flags and checkpoint counts",
+    "PromptCaching": "whether a model caches prompts, and its checkpoint limits",
     "EncodedEvents": "the caller's events; repr shows <stream>",
     "SignedEventFrames": "holds an EventSigner (repr: region and service); repr shows <stream>",
     "Acceptor": "a model's acceptor: state, matcher, path, expected value",

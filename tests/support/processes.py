@@ -36,7 +36,7 @@ def wait_until_ready(
     ready: Callable[[], bool],
     describe: Callable[[], str],
     *,
-    seconds: float = 60,
+    seconds: float = 120,
 ) -> None:
     """Poll ``ready`` until it holds; stop the process and raise, with ``describe()`` (its
     log), when it exits first or ``seconds`` pass."""

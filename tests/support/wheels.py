@@ -41,9 +41,14 @@ def build_wheels(into: Path) -> dict[str, Path]:
         check=True,
         capture_output=True,
     )
+    return wheels_in(into)
+
+
+def wheels_in(folder: Path) -> dict[str, Path]:
+    """Distribution name -> its wheel in ``folder`` (one of each)."""
     wheels: dict[str, Path] = {}
     for name in DISTRIBUTION_FOLDERS:
-        (wheel,) = into.glob(f"{name.replace('-', '_')}-*.whl")
+        (wheel,) = folder.glob(f"{name.replace('-', '_')}-*.whl")
         wheels[name] = wheel
     return wheels
 

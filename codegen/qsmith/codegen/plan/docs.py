@@ -184,7 +184,9 @@ def docstring_body(text: str) -> str:
     characters a reader cannot see or a file cannot hold (controls other than the line
     feed, unpaired surrogates, non-printing spaces) become escape sequences.
     """
-    body = "".join(_escape_char(ch) for ch in text.replace("\\", "\\\\"))
+    body = text.replace("\\", "\\\\")
+    if not body.replace("\n", "").isprintable():  # rare: most docs need no escape sequences
+        body = "".join(_escape_char(ch) for ch in body)
     end = len(body)
 
     def quotes(match: re.Match[str]) -> str:
