@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import os
 import signal
 import socket
@@ -37,7 +36,6 @@ from qsmith.clients import codewhisperer_streaming  # noqa: E402
 from qsmith.clients.codewhisperer_streaming import models as cw  # noqa: E402
 from qsmith.runtime.client import ClientConfig  # noqa: E402
 from qsmith.runtime.transport import TransportConfig  # noqa: E402
-from qsmith.testing import loopback  # noqa: E402
 from tests.gateway.harness import GENERATE, FakeQ, answer, text  # noqa: E402
 
 CHUNKS = 200
@@ -61,16 +59,8 @@ def free_port() -> int:
 
 def serve_upstream() -> int:
     """``--upstream``: the fake service in this process; prints its URL, stops at stdin EOF."""
-    # Each event goes out as its own write. With Nagle's algorithm on (http.server's
-    # default) a write waits for the ACK of the one before, which the reader's kernel may
-    # delay by 40 ms: stalls that fell on either side at random and swamped the figures.
-    loopback._RequestHandler.disable_nagle_algorithm = True
     with FakeQ() as fake:
-        scripted = answer(*[text(f"token {i} ") for i in range(CHUNKS - 1)])
-        # A copy per request: the fake service adds its request-id header to the answer it
-        # is given, so one shared answer grew a header per request (2,000 by the end of a run,
-        # parsed by both sides: the later figures were slower than the earlier ones).
-        fake.set_default(GENERATE, lambda context: dataclasses.replace(scripted(context)))
+        fake.set_default(GENERATE, answer(*[text(f"token {i} ") for i in range(CHUNKS - 1)]))
         print(fake.url, flush=True)
         sys.stdin.read()
     return 0
