@@ -36,6 +36,7 @@ from qsmith.clients import codewhisperer_streaming  # noqa: E402
 from qsmith.clients.codewhisperer_streaming import models as cw  # noqa: E402
 from qsmith.runtime.client import ClientConfig  # noqa: E402
 from qsmith.runtime.transport import TransportConfig  # noqa: E402
+from qsmith.testing import loopback  # noqa: E402
 from tests.gateway.harness import GENERATE, FakeQ, answer, text  # noqa: E402
 
 CHUNKS = 200
@@ -59,6 +60,12 @@ def free_port() -> int:
 
 def serve_upstream() -> int:
     """``--upstream``: the fake service in this process; prints its URL, stops at stdin EOF."""
+    # Each event goes out as its own write. With Nagle's algorithm on (http.server's
+    # default) a write waits for the ACK of the one before, which the reader's kernel may
+    # delay by 40 ms: stalls that fell on either side at random and swamped the figures.
+    # (The loopback server keeps Nagle on for tests: its dropped-connection answers rely
+    # on the client having read what came before the reset.)
+    loopback._RequestHandler.disable_nagle_algorithm = True
     with FakeQ() as fake:
         fake.set_default(GENERATE, answer(*[text(f"token {i} ") for i in range(CHUNKS - 1)]))
         print(fake.url, flush=True)

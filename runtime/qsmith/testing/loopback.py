@@ -102,9 +102,6 @@ class _State:
 
 class _RequestHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    # Streamed answers are many small writes; Nagle would hold each one back for the
-    # client's delayed ACK (40 ms), as no real service does.
-    disable_nagle_algorithm = True
     server: _Server
 
     def setup(self) -> None:
